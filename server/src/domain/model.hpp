@@ -1,0 +1,76 @@
+// The domain's vocabulary: livestreams, participants and their states, as stored and as served.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lso::domain {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = std::chrono::time_point<Clock, std::chrono::microseconds>;
+
+enum class LivestreamStatus { Scheduled, Live, Ended, Error };
+enum class ParticipantRole { Host, Viewer };
+enum class ParticipantStatus { Joined, Left };
+
+// Wire/database spelling: "SCHEDULED", "LIVE", "ENDED", "ERROR", "HOST", "VIEWER", "JOINED", "LEFT".
+std::string_view to_string(LivestreamStatus s);
+std::string_view to_string(ParticipantRole r);
+std::string_view to_string(ParticipantStatus s);
+std::optional<LivestreamStatus> parse_livestream_status(std::string_view s);
+std::optional<ParticipantRole> parse_participant_role(std::string_view s);
+std::optional<ParticipantStatus> parse_participant_status(std::string_view s);
+
+struct Livestream {
+  std::string id;  // UUID, lowercase canonical form
+  std::string roomName;
+  std::string title;
+  std::optional<std::string> description;
+  LivestreamStatus status = LivestreamStatus::Scheduled;
+  std::string createdBy;
+  std::int32_t maxParticipants = 100;
+  std::int32_t emptyTimeout = 86400;
+  boost::json::value metadata;  // null or a JSON object
+  TimePoint createdAt{};
+  TimePoint updatedAt{};
+  std::optional<TimePoint> startedAt;
+  std::optional<TimePoint> endedAt;
+};
+
+struct Participant {
+  std::string id;  // UUID
+  std::string livestreamId;
+  std::string userId;
+  std::string displayName;
+  ParticipantRole role = ParticipantRole::Viewer;
+  ParticipantStatus status = ParticipantStatus::Joined;
+  boost::json::value metadata;  // null or a JSON object
+  std::optional<std::string> livekitParticipantSid;  // PA_…, unique across all participants
+  std::optional<std::string> livekitRoomSid;         // RM_…
+  TimePoint joinedAt{};
+  std::optional<TimePoint> leftAt;
+};
+
+// Live state of one livestream (SPEC §7): what GET /state answers and what SSE events carry.
+struct HostInfo {
+  std::string userId;
+  std::string displayName;
+};
+
+struct StreamState {
+  std::string streamId;
+  LivestreamStatus status = LivestreamStatus::Scheduled;
+  std::vector<std::string> participants;  // userIds of active (JOINED) participants
+  std::int64_t viewerCount = 0;           // active VIEWERs
+  std::int64_t totalViewers = 0;          // distinct VIEWER userIds ever joined
+  std::int64_t peakViewerCount = 0;
+  std::optional<TimePoint> startedAt;
+  std::optional<HostInfo> hostInfo;
+};
+
+}  // namespace lso::domain

@@ -1,0 +1,144 @@
+// The persistence port: everything the domain asks of a database, implemented by
+// store/sqlite (embedded mode) and store/postgres (production mode). Pure data in, data out;
+// the domain never sees SQL or a driver type.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "domain/model.hpp"
+
+namespace lso::domain {
+
+struct LivestreamFilter {
+  std::optional<LivestreamStatus> status;
+  std::optional<std::string> createdBy;
+  std::int32_t limit = 20;
+  std::int32_t offset = 0;
+};
+
+struct ParticipantFilter {
+  std::string livestreamId;
+  std::optional<ParticipantStatus> status;
+  std::optional<ParticipantRole> role;
+  std::int32_t limit = 20;
+  std::int32_t offset = 0;
+};
+
+// One active participant as the live state needs it.
+struct ActiveParticipant {
+  std::string userId;
+  std::string displayName;
+  ParticipantRole role = ParticipantRole::Viewer;
+};
+
+// The named queries. Every call runs on the connection the enclosing Store::run checked out,
+// inside its transaction when the access is Write. Implementations raise UniqueViolation for
+// the uniqueness rules below and AppError(Unavailable) when the database cannot be reached.
+class Queries {
+ public:
+  virtual ~Queries() = default;
+
+  // --- livestreams ---
+  // Inserts the record as given (id and timestamps chosen by the caller).
+  // Rule "livestreams_active_room": at most one SCHEDULED or LIVE livestream per roomName.
+  virtual void insert_livestream(const Livestream& livestream) = 0;
+  virtual std::optional<Livestream> find_livestream(std::string_view id) = 0;
+  // The SCHEDULED or LIVE livestream of a LiveKit room name, if any.
+  virtual std::optional<Livestream> find_active_livestream_by_room(std::string_view roomName) = 0;
+  // Newest first (createdAt DESC, then id DESC for a stable order).
+  virtual std::vector<Livestream> list_livestreams(const LivestreamFilter& filter) = 0;
+  virtual std::vector<Livestream> list_livestreams_with_status(LivestreamStatus status) = 0;
+  // SCHEDULED → LIVE with startedAt; nullopt when the livestream is not SCHEDULED.
+  virtual std::optional<Livestream> mark_livestream_live(std::string_view id, TimePoint startedAt) = 0;
+  // SCHEDULED → ERROR; nullopt when the livestream is not SCHEDULED.
+  virtual std::optional<Livestream> mark_livestream_error(std::string_view id, TimePoint now) = 0;
+  // Any status but ENDED → ENDED with endedAt; nullopt when already ENDED or unknown.
+  virtual std::optional<Livestream> mark_livestream_ended(std::string_view id, TimePoint endedAt) = 0;
+  // Persisted peak, so it survives a cache flush: peak = max(peak, viewers). Returns the new peak.
+  virtual std::int64_t raise_peak_viewers(std::string_view livestreamId, std::int64_t viewers) = 0;
+  virtual std::int64_t peak_viewers(std::string_view livestreamId) = 0;
+
+  // --- participants ---
+  // Rule "participants_active_session": at most one JOINED participant per (livestreamId, userId).
+  // Rule "participants_livekit_sid": livekitParticipantSid unique when set.
+  virtual void insert_participant(const Participant& participant) = 0;
+  virtual std::optional<Participant> find_active_participant(std::string_view livestreamId,
+                                                             std::string_view userId) = 0;
+  virtual std::optional<Participant> find_participant_by_sid(std::string_view livekitParticipantSid) = 0;
+  // Newest first (joinedAt DESC, then id DESC).
+  virtual std::vector<Participant> list_participants(const ParticipantFilter& filter) = 0;
+  // JOINED → LEFT for the user's active session; nullopt when none is active.
+  virtual std::optional<Participant> mark_participant_left(std::string_view livestreamId,
+                                                           std::string_view userId,
+                                                           TimePoint leftAt) = 0;
+  // JOINED → LEFT by LiveKit session id; nullopt when no JOINED participant has that sid.
+  virtual std::optional<Participant> mark_participant_left_by_sid(std::string_view livekitParticipantSid,
+                                                                  TimePoint leftAt) = 0;
+  // Every JOINED participant of the livestream → LEFT; returns how many changed.
+  virtual std::int64_t mark_all_participants_left(std::string_view livestreamId, TimePoint leftAt) = 0;
+  // Attaches LiveKit's session ids to the user's active participant record; nullopt when the user
+  // has no active session in that livestream.
+  virtual std::optional<Participant> attach_livekit_session(std::string_view livestreamId,
+                                                            std::string_view userId,
+                                                            std::string_view livekitParticipantSid,
+                                                            std::string_view livekitRoomSid) = 0;
+  // JOINED participants, oldest first.
+  virtual std::vector<ActiveParticipant> active_participants(std::string_view livestreamId) = 0;
+  // Number of distinct VIEWER userIds that ever joined the livestream.
+  virtual std::int64_t distinct_viewers(std::string_view livestreamId) = 0;
+
+  // --- processed webhooks (dedup, SPEC §6) ---
+  // Records a webhook id; false when it was already recorded (a duplicate delivery).
+  virtual bool record_webhook(std::string_view webhookId, std::string_view event,
+                              TimePoint processedAt, TimePoint expiresAt) = 0;
+  // Deletes records whose expiresAt is before `now`; returns how many.
+  virtual std::int64_t delete_expired_webhooks(TimePoint now) = 0;
+};
+
+class Store {
+ public:
+  enum class Access { Read, Write };
+
+  virtual ~Store() = default;
+
+  virtual std::string_view backend() const = 0;  // "sqlite" | "postgresql"
+  // Applies pending versioned migrations; idempotent and safe to run from several instances.
+  virtual void migrate() = 0;
+  // Throws AppError(Unavailable) when the database does not answer.
+  virtual void ping() = 0;
+  // Runs fn on a pooled connection. Write: one transaction, committed when fn returns, rolled
+  // back when it throws; retried (fn called again) on serialization failures or deadlocks, so fn
+  // must do nothing but database work. Blocking: call from a worker thread, never an I/O thread.
+  virtual void run(Access access, const std::function<void(Queries&)>& fn) = 0;
+
+  template <class F>
+  auto read(F&& f) {
+    return call(Access::Read, std::forward<F>(f));
+  }
+  template <class F>
+  auto write(F&& f) {
+    return call(Access::Write, std::forward<F>(f));
+  }
+
+ private:
+  template <class F>
+  auto call(Access access, F&& f) {
+    using R = std::invoke_result_t<F&, Queries&>;
+    if constexpr (std::is_void_v<R>) {
+      run(access, [&](Queries& q) { f(q); });
+    } else {
+      std::optional<R> result;
+      run(access, [&](Queries& q) { result.emplace(f(q)); });
+      return std::move(*result);
+    }
+  }
+};
+
+}  // namespace lso::domain
