@@ -1,0 +1,31 @@
+// The outbound side of the domain: what happened to a livestream, for whoever pushes it to
+// browsers (SSE, across instances in production). Called after the change is committed.
+#pragma once
+
+#include "domain/model.hpp"
+
+namespace lso::domain {
+
+enum class StateChange {
+  RoomStarted,          // LiveKit reported the room running
+  ParticipantsChanged,  // a join or leave; subject to viewer-count throttling (SPEC §7)
+  RoomEnded,            // the livestream ended; subscribers get room_ended, then the stream closes
+};
+
+class LivestreamEvents {
+ public:
+  virtual ~LivestreamEvents() = default;
+  // A livestream was created (`created`) or changed status.
+  virtual void livestream_changed(const Livestream& livestream, bool created) = 0;
+  // The live state of a livestream changed.
+  virtual void state_changed(const StreamState& state, StateChange change) = 0;
+};
+
+// For tools and tests that need no fan-out.
+class NoLivestreamEvents final : public LivestreamEvents {
+ public:
+  void livestream_changed(const Livestream&, bool) override {}
+  void state_changed(const StreamState&, StateChange) override {}
+};
+
+}  // namespace lso::domain

@@ -1,0 +1,73 @@
+// The livestream use cases of SPEC §4: create, list, get, end, join, leave, participants, state.
+// Synchronous and blocking (database, LiveKit): the API runs it on the blocking pool.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/clock.hpp"
+#include "domain/events.hpp"
+#include "domain/livekit.hpp"
+#include "domain/model.hpp"
+#include "domain/store.hpp"
+
+namespace lso::domain {
+
+struct CreateLivestreamInput {
+  std::string roomName;
+  std::string title;
+  std::optional<std::string> description;
+  std::string createdBy;
+  std::int64_t maxParticipants = 100;
+  std::int64_t emptyTimeout = 86400;
+  boost::json::value metadata;  // null or object
+};
+
+struct JoinInput {
+  std::string userId;
+  std::string displayName;
+  ParticipantRole role = ParticipantRole::Viewer;
+  boost::json::value metadata;  // null or object
+};
+
+struct JoinResult {
+  std::string token;
+  std::string url;
+  Participant participant;
+};
+
+class LivestreamService {
+ public:
+  LivestreamService(Store& store, RoomService& rooms, const TokenIssuer& tokens,
+                    const TimeSource& time, LivestreamEvents& events);
+
+  Livestream create(CreateLivestreamInput input);
+  std::vector<Livestream> list(const LivestreamFilter& filter);
+  Livestream get(std::string_view id);
+  // Ends the livestream (creator only; idempotent once ENDED).
+  Livestream end(std::string_view id, std::string_view requestingUserId);
+  JoinResult join(std::string_view id, JoinInput input);
+  void leave(std::string_view id, std::string_view userId);
+  std::vector<Participant> participants(std::string_view id, ParticipantFilter filter);
+  StreamState state(std::string_view id);
+
+  // Ends a livestream as LiveKit's room_finished would (no authorization, no DeleteRoom):
+  // all active participants LEFT, status ENDED, room_ended pushed. Used by the webhook worker and
+  // the reconciliation job. Returns false when it was already ended.
+  bool finish(std::string_view id);
+
+ private:
+  Livestream load(Queries& q, std::string_view id);
+  StreamState build_state(Queries& q, const Livestream& livestream);
+  StreamState read_state(std::string_view id);
+
+  Store& store_;
+  RoomService& rooms_;
+  const TokenIssuer& tokens_;
+  const TimeSource& time_;
+  LivestreamEvents& events_;
+};
+
+}  // namespace lso::domain
