@@ -1,0 +1,27 @@
+// A LiveKit webhook body (WebhookEvent in LiveKit's protocol), reduced to what the orchestrator
+// acts on. Parse only after WebhookVerifier has accepted the raw bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/livekit.hpp"
+
+namespace lso::livekit {
+
+struct WebhookEvent {
+  std::string id;     // unique per event: the deduplication key
+  std::string event;  // "participant_joined", "room_finished", … (unknown names are kept as is)
+  std::int64_t createdAt = 0;  // seconds since epoch
+  std::optional<domain::Room> room;
+  std::optional<domain::RoomParticipant> participant;
+};
+
+// Accepts camelCase and snake_case names, 64-bit numbers as strings or numbers, and ignores
+// fields it does not know. Throws domain::AppError(ErrorKind::Validation) on malformed JSON, a
+// non-object body, a field of the wrong type, or a missing `event` or `id`.
+WebhookEvent parse_webhook_event(std::string_view body);
+
+}  // namespace lso::livekit
