@@ -1,0 +1,128 @@
+// In-memory rooms and participants of the double, and the webhook events each change
+// causes, in the order a LiveKit server would send them.
+import {
+  DisconnectReason,
+  ParticipantInfo,
+  ParticipantInfo_Kind,
+  ParticipantInfo_State,
+  ParticipantPermission,
+  Room,
+} from '@livekit/protocol';
+import { newId, nowSeconds } from './wire.mjs';
+
+// LiveKit's defaults when CreateRoom leaves these at zero (config.yaml `room:` section).
+const DEFAULT_EMPTY_TIMEOUT = 300;
+const DEFAULT_DEPARTURE_TIMEOUT = 20;
+
+export class Rooms {
+  /**
+   * @param {(event: string, room: Room, participant?: ParticipantInfo) => void} notify
+   *   called for every webhook-worthy change, synchronously and in causal order.
+   */
+  constructor(notify) {
+    this.notify = notify;
+    /** @type {Map<string, {room: Room, participants: Map<string, ParticipantInfo>}>} */
+    this.byName = new Map();
+  }
+
+  get(name) {
+    return this.byName.get(name);
+  }
+
+  list(names) {
+    const entries = names && names.length > 0
+      ? names.map((n) => this.byName.get(n)).filter(Boolean)
+      : [...this.byName.values()];
+    return entries.map((e) => e.room);
+  }
+
+  /** CreateRoom: an existing room is returned unchanged (LiveKit ignores the new options). */
+  create({ name, emptyTimeout = 0, departureTimeout = 0, maxParticipants = 0, metadata = '' }) {
+    const existing = this.byName.get(name);
+    if (existing) return { room: existing.room, created: false };
+    const now = Date.now();
+    const room = new Room({
+      sid: newId('RM_'),
+      name,
+      emptyTimeout: emptyTimeout || DEFAULT_EMPTY_TIMEOUT,
+      departureTimeout: departureTimeout || DEFAULT_DEPARTURE_TIMEOUT,
+      maxParticipants,
+      creationTime: BigInt(Math.floor(now / 1000)),
+      creationTimeMs: BigInt(now),
+      metadata,
+    });
+    this.byName.set(name, { room, participants: new Map() });
+    this.notify('room_started', room);
+    return { room, created: true };
+  }
+
+  /** A participant connects. Rejoining with a taken identity replaces the old session. */
+  join(roomName, { identity, name = '', metadata = '', attributes = {}, permission }) {
+    let entry = this.byName.get(roomName);
+    if (!entry) {
+      this.create({ name: roomName });
+      entry = this.byName.get(roomName);
+    }
+    if (entry.participants.has(identity)) {
+      this.leave(roomName, identity, { reason: DisconnectReason.DUPLICATE_IDENTITY });
+    }
+    const now = Date.now();
+    const participant = new ParticipantInfo({
+      sid: newId('PA_'),
+      identity,
+      name,
+      metadata,
+      attributes,
+      state: ParticipantInfo_State.ACTIVE,
+      joinedAt: BigInt(Math.floor(now / 1000)),
+      joinedAtMs: BigInt(now),
+      kind: ParticipantInfo_Kind.STANDARD,
+      permission: new ParticipantPermission(permission ?? {
+        canSubscribe: true,
+        canPublish: true,
+        canPublishData: true,
+      }),
+    });
+    entry.participants.set(identity, participant);
+    entry.room.numParticipants = entry.participants.size;
+    this.notify('participant_joined', entry.room, participant);
+    return participant;
+  }
+
+  /**
+   * A participant goes away. `aborted` is a connection that never completed (LiveKit's
+   * participant_connection_aborted). Returns the participant, or undefined if unknown.
+   */
+  leave(roomName, identity, { reason = DisconnectReason.CLIENT_INITIATED, aborted = false } = {}) {
+    const entry = this.byName.get(roomName);
+    const participant = entry?.participants.get(identity);
+    if (!participant) return undefined;
+    entry.participants.delete(identity);
+    entry.room.numParticipants = entry.participants.size;
+    participant.state = ParticipantInfo_State.DISCONNECTED;
+    participant.disconnectReason = reason;
+    this.notify(aborted ? 'participant_connection_aborted' : 'participant_left', entry.room, participant);
+    return participant;
+  }
+
+  /** The room closes (DeleteRoom, or LiveKit ending it): everyone leaves, then room_finished. */
+  close(roomName, reason = DisconnectReason.ROOM_DELETED) {
+    const entry = this.byName.get(roomName);
+    if (!entry) return false;
+    for (const identity of [...entry.participants.keys()]) {
+      this.leave(roomName, identity, { reason });
+    }
+    this.byName.delete(roomName);
+    this.notify('room_finished', entry.room);
+    return true;
+  }
+
+  /** Forget a room without any webhook: LiveKit lost it and said nothing. */
+  drop(roomName) {
+    return this.byName.delete(roomName);
+  }
+
+  clear() {
+    this.byName.clear();
+  }
+}
