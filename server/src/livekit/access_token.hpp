@@ -17,6 +17,23 @@ struct ServiceGrant {
   bool roomList = false;
   bool roomAdmin = false;
   std::string room;  // the room roomAdmin applies to
+
+  static ServiceGrant room_create() {
+    ServiceGrant g;
+    g.roomCreate = true;
+    return g;
+  }
+  static ServiceGrant room_list() {
+    ServiceGrant g;
+    g.roomList = true;
+    return g;
+  }
+  static ServiceGrant room_admin(std::string room) {
+    ServiceGrant g;
+    g.roomAdmin = true;
+    g.room = std::move(room);
+    return g;
+  }
 };
 
 class AccessTokenIssuer final : public domain::TokenIssuer {

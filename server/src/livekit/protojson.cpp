@@ -68,6 +68,21 @@ const boost::json::object* get_object(const boost::json::object& o, std::string_
   return &v->get_object();
 }
 
+std::vector<const boost::json::object*> get_objects(const boost::json::object& o,
+                                                    std::string_view camel,
+                                                    std::string_view snake) {
+  std::vector<const boost::json::object*> out;
+  const auto* v = field(o, camel, snake);
+  if (v == nullptr) return out;
+  if (!v->is_array()) wrong_type(camel, "an array");
+  out.reserve(v->get_array().size());
+  for (const boost::json::value& e : v->get_array()) {
+    if (!e.is_object()) wrong_type(camel, "an array of objects");
+    out.push_back(&e.get_object());
+  }
+  return out;
+}
+
 domain::Room read_room(const boost::json::object& o) {
   domain::Room room;
   room.sid = get_string(o, "sid");

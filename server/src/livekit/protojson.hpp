@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/livekit.hpp"
 
@@ -32,6 +33,10 @@ std::int64_t get_int64(const boost::json::object& o, std::string_view camel,
 // The nested object, or nullptr when absent or null.
 const boost::json::object* get_object(const boost::json::object& o, std::string_view camel,
                                       std::string_view snake = {});
+// The elements of an array of objects; empty when absent or null.
+std::vector<const boost::json::object*> get_objects(const boost::json::object& o,
+                                                    std::string_view camel,
+                                                    std::string_view snake = {});
 
 domain::Room read_room(const boost::json::object& o);
 domain::RoomParticipant read_participant(const boost::json::object& o);

@@ -1,0 +1,212 @@
+// The Twirp protocol of LiveKit's RoomService: request bodies, service-token grants, response
+// reading and error mapping. Transport lives in http_client.cpp.
+#include "livekit/twirp_client.hpp"
+
+#include <array>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+
+#include "domain/errors.hpp"
+#include "livekit/protojson.hpp"
+
+namespace lso::livekit {
+namespace json = boost::json;
+
+namespace {
+
+enum Method : std::size_t {
+  kCreateRoom,
+  kDeleteRoom,
+  kListRooms,
+  kListParticipants,
+  kRemoveParticipant,
+  kMethodCount
+};
+constexpr std::array<std::string_view, kMethodCount> kMethodNames = {
+    "CreateRoom", "DeleteRoom", "ListRooms", "ListParticipants", "RemoveParticipant"};
+
+// Twirp's rule for error responses without a Twirp JSON body (a proxy or load balancer answered):
+// the code follows from the HTTP status.
+std::string code_from_status(unsigned status) {
+  switch (status) {
+    case 400: return "internal";
+    case 401: return "unauthenticated";
+    case 403: return "permission_denied";
+    case 404: return "bad_route";
+    case 429:
+    case 502:
+    case 503:
+    case 504: return "unavailable";
+    default: return "unknown";
+  }
+}
+
+}  // namespace
+
+std::string http_url_from_livekit_url(std::string_view livekitUrl) {
+  const auto bad = [&](const std::string& why) -> domain::AppError {
+    return domain::AppError(domain::ErrorKind::Validation,
+                            "LIVEKIT_URL " + why + ": '" + std::string(livekitUrl) + "'");
+  };
+  const auto parsed = boost::urls::parse_absolute_uri(livekitUrl);
+  if (!parsed) throw bad("is not an absolute URL");
+  const boost::urls::url_view u = *parsed;
+  std::string scheme;
+  if (u.scheme() == "ws" || u.scheme() == "http") {
+    scheme = "http";
+  } else if (u.scheme() == "wss" || u.scheme() == "https") {
+    scheme = "https";
+  } else {
+    throw bad("must use ws://, wss://, http:// or https://");
+  }
+  if (u.encoded_host().empty()) throw bad("has no host");
+  if (u.has_userinfo() || u.has_query() || u.has_fragment()) {
+    throw bad("must not carry credentials, a query or a fragment");
+  }
+  std::string out = scheme + "://" + std::string(u.encoded_host_and_port()) +
+                    std::string(u.encoded_path());
+  while (out.back() == '/') out.pop_back();
+  return out;
+}
+
+struct TwirpRoomService::Impl {
+  Impl(std::string_view livekitUrl, const AccessTokenIssuer& issuer, HttpClientOptions options)
+      : tokens(issuer), http(http_url_from_livekit_url(livekitUrl), std::move(options)) {
+    for (std::size_t i = 0; i < kMethodCount; ++i) stats[i].method = kMethodNames[i];
+  }
+
+  // POSTs `body` to the method and returns the response object; throws LiveKitError.
+  json::object call(Method method, const json::object& body, const ServiceGrant& grant) {
+    const std::string_view name = kMethodNames[method];
+    TwirpCallStats& counters = stats[method];
+    counters.calls.fetch_add(1, std::memory_order_relaxed);
+    const auto started = std::chrono::steady_clock::now();
+    const auto record = [&](bool failed) {
+      const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - started);
+      counters.totalMicros.fetch_add(static_cast<std::uint64_t>(micros.count()),
+                                     std::memory_order_relaxed);
+      if (failed) counters.errors.fetch_add(1, std::memory_order_relaxed);
+    };
+    try {
+      json::object result = exchange(name, body, grant);
+      record(false);
+      return result;
+    } catch (...) {
+      record(true);
+      throw;
+    }
+  }
+
+  json::object exchange(std::string_view name, const json::object& body,
+                        const ServiceGrant& grant) {
+    const std::string failed = "LiveKit " + std::string(name) + " failed: ";
+    HttpResponse res;
+    try {
+      res = http.post("/twirp/livekit.RoomService/" + std::string(name), "application/json",
+                      "Bearer " + tokens.service_token(grant), json::serialize(body));
+    } catch (const HttpTransportError& e) {
+      throw domain::LiveKitError("unavailable", 0, failed + e.what());
+    }
+
+    json::error_code ec;
+    json::value doc = res.body.empty() ? json::value(json::object()) : json::parse(res.body, ec);
+    if (res.status < 200 || res.status >= 300) {
+      std::string code;
+      std::string msg;
+      if (!ec && doc.is_object()) {
+        try {
+          code = protojson::get_string(doc.get_object(), "code");
+          msg = protojson::get_string(doc.get_object(), "msg");
+        } catch (const protojson::ShapeError&) {
+          // Not a Twirp error body after all: fall back to the status below.
+        }
+      }
+      if (code.empty()) code = code_from_status(res.status);
+      if (msg.empty()) msg = "HTTP " + std::to_string(res.status) + " (" + code + ")";
+      throw domain::LiveKitError(std::move(code), static_cast<int>(res.status), failed + msg);
+    }
+    if (ec || !doc.is_object()) {
+      throw domain::LiveKitError("malformed_response", static_cast<int>(res.status),
+                                 failed + "response is not a JSON object");
+    }
+    return std::move(doc.get_object());
+  }
+
+  // Reads a response with `read`, turning shape errors into LiveKitError.
+  template <class F>
+  auto read(Method method, F&& reader) {
+    try {
+      return reader();
+    } catch (const protojson::ShapeError& e) {
+      stats[method].errors.fetch_add(1, std::memory_order_relaxed);
+      throw domain::LiveKitError("malformed_response", 200,
+                                 "LiveKit " + std::string(kMethodNames[method]) +
+                                     " failed: unexpected response: " + e.what());
+    }
+  }
+
+  const AccessTokenIssuer& tokens;
+  HttpClient http;
+  std::array<TwirpCallStats, kMethodCount> stats;
+};
+
+TwirpRoomService::TwirpRoomService(std::string_view livekitUrl, const AccessTokenIssuer& tokens,
+                                   HttpClientOptions options)
+    : impl_(std::make_unique<Impl>(livekitUrl, tokens, std::move(options))) {}
+
+TwirpRoomService::~TwirpRoomService() = default;
+
+std::span<const TwirpCallStats> TwirpRoomService::stats() const noexcept { return impl_->stats; }
+
+domain::Room TwirpRoomService::create_room(const domain::RoomOptions& options) {
+  json::object body;
+  body.emplace("name", options.name);
+  body.emplace("emptyTimeout", options.emptyTimeout);
+  body.emplace("maxParticipants", options.maxParticipants);
+  if (!options.metadata.empty()) body.emplace("metadata", options.metadata);
+  const json::object res = impl_->call(kCreateRoom, body, ServiceGrant::room_create());
+  return impl_->read(kCreateRoom, [&] { return protojson::read_room(res); });
+}
+
+void TwirpRoomService::delete_room(const std::string& room) {
+  impl_->call(kDeleteRoom, json::object{{"room", room}}, ServiceGrant::room_create());
+}
+
+std::vector<domain::Room> TwirpRoomService::list_rooms(const std::vector<std::string>& names) {
+  json::object body;
+  if (!names.empty()) {
+    json::array list;
+    list.reserve(names.size());
+    for (const auto& n : names) list.emplace_back(n);
+    body.emplace("names", std::move(list));
+  }
+  const json::object res = impl_->call(kListRooms, body, ServiceGrant::room_list());
+  return impl_->read(kListRooms, [&] {
+    std::vector<domain::Room> rooms;
+    for (const json::object* o : protojson::get_objects(res, "rooms")) {
+      rooms.push_back(protojson::read_room(*o));
+    }
+    return rooms;
+  });
+}
+
+std::vector<domain::RoomParticipant> TwirpRoomService::list_participants(const std::string& room) {
+  const json::object res = impl_->call(kListParticipants, json::object{{"room", room}},
+                                       ServiceGrant::room_admin(room));
+  return impl_->read(kListParticipants, [&] {
+    std::vector<domain::RoomParticipant> participants;
+    for (const json::object* o : protojson::get_objects(res, "participants")) {
+      participants.push_back(protojson::read_participant(*o));
+    }
+    return participants;
+  });
+}
+
+void TwirpRoomService::remove_participant(const std::string& room, const std::string& identity) {
+  impl_->call(kRemoveParticipant, json::object{{"room", room}, {"identity", identity}},
+              ServiceGrant::room_admin(room));
+}
+
+}  // namespace lso::livekit
