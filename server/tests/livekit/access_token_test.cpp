@@ -1,0 +1,92 @@
+// Join and service token claims, exactly as SPEC §5 and LiveKit's grants require.
+#include "livekit/access_token.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "fixed_time.hpp"
+#include "livekit/jwt.hpp"
+
+namespace lso::livekit {
+namespace {
+
+using boost::json::object;
+
+constexpr std::int64_t kNow = 1'800'000'000;
+constexpr std::string_view kSecret = "issuer-test-secret";
+
+class AccessTokenTest : public ::testing::Test {
+ protected:
+  testing::FixedTime time_{kNow};
+  AccessTokenIssuer issuer_{"APIkey", std::string(kSecret), "wss://lk.example.com",
+                            std::chrono::hours(24), time_};
+
+  static domain::JoinGrant grant(bool host) {
+    domain::JoinGrant g;
+    g.room = "my-room";
+    g.identity = "user-1";
+    g.name = "Alice";
+    g.metadata = R"({"role":"x"})";
+    g.canPublish = host;
+    return g;
+  }
+};
+
+TEST_F(AccessTokenTest, HostTokenCarriesExactlyTheSpecClaims) {
+  const object claims = jwt::verify(issuer_.issue_join_token(grant(true)), kSecret);
+  const object expected = boost::json::parse(R"({
+    "iss": "APIkey", "sub": "user-1", "name": "Alice", "metadata": "{\"role\":\"x\"}",
+    "nbf": 1800000000, "exp": 1800086400,
+    "video": {"roomJoin": true, "room": "my-room", "canSubscribe": true,
+              "canPublish": true, "canPublishData": true}
+  })").as_object();
+  EXPECT_EQ(claims, expected);
+}
+
+TEST_F(AccessTokenTest, ViewerTokenDeniesPublishingExplicitly) {
+  // LiveKit treats an absent permission as granted, so false must be written out.
+  const object claims = jwt::verify(issuer_.issue_join_token(grant(false)), kSecret);
+  const object& video = claims.at("video").as_object();
+  ASSERT_TRUE(video.contains("canPublish"));
+  ASSERT_TRUE(video.contains("canPublishData"));
+  EXPECT_EQ(video.at("canPublish"), false);
+  EXPECT_EQ(video.at("canPublishData"), false);
+  EXPECT_EQ(video.at("canSubscribe"), true);
+  EXPECT_EQ(video.at("roomJoin"), true);
+}
+
+TEST_F(AccessTokenTest, MetadataIsOmittedWhenThereIsNone) {
+  domain::JoinGrant g = grant(false);
+  g.metadata.clear();
+  const object claims = jwt::verify(issuer_.issue_join_token(g), kSecret);
+  EXPECT_FALSE(claims.contains("metadata"));
+  EXPECT_EQ(claims.at("sub"), "user-1");
+}
+
+TEST_F(AccessTokenTest, TimesFollowTheClockAndTtl) {
+  time_.set(kNow + 100);
+  AccessTokenIssuer shortLived{"APIkey", std::string(kSecret), "ws://x", std::chrono::hours(1),
+                               time_};
+  const object claims = jwt::verify(shortLived.issue_join_token(grant(false)), kSecret);
+  EXPECT_EQ(claims.at("nbf"), kNow + 100);
+  EXPECT_EQ(claims.at("exp"), kNow + 100 + 3600);
+}
+
+TEST_F(AccessTokenTest, PublicUrlIsWhatBrowsersGet) {
+  EXPECT_EQ(issuer_.public_url(), "wss://lk.example.com");
+}
+
+TEST_F(AccessTokenTest, ServiceTokensLiveTenMinutesAndCarryOnlyTheirGrant) {
+  const object create = jwt::verify(issuer_.service_token(ServiceGrant::room_create()), kSecret);
+  EXPECT_EQ(create, boost::json::parse(R"({"iss":"APIkey","nbf":1800000000,"exp":1800000600,
+                                          "video":{"roomCreate":true}})"));
+  const object list = jwt::verify(issuer_.service_token(ServiceGrant::room_list()), kSecret);
+  EXPECT_EQ(list.at("video"), boost::json::parse(R"({"roomList":true})"));
+  const object admin = jwt::verify(issuer_.service_token(ServiceGrant::room_admin("r1")), kSecret);
+  EXPECT_EQ(admin.at("video"), boost::json::parse(R"({"roomAdmin":true,"room":"r1"})"));
+  EXPECT_FALSE(admin.contains("sub"));
+}
+
+}  // namespace
+}  // namespace lso::livekit
