@@ -2,6 +2,8 @@
 // browsers (SSE, across instances in production). Called after the change is committed.
 #pragma once
 
+#include <string>
+
 #include "domain/model.hpp"
 
 namespace lso::domain {
@@ -17,15 +19,17 @@ class LivestreamEvents {
   virtual ~LivestreamEvents() = default;
   // A livestream was created (`created`) or changed status.
   virtual void livestream_changed(const Livestream& livestream, bool created) = 0;
-  // The live state of a livestream changed.
-  virtual void state_changed(const StreamState& state, StateChange change) = 0;
+  // The live state of a livestream changed (after commit). Cheap by design: it carries the id
+  // only, and the receiver decides when to read the state (viewer-count throttling, SPEC §7), so
+  // a burst of joins costs one state read per push, not one per join.
+  virtual void state_changed(const std::string& livestreamId, StateChange change) = 0;
 };
 
 // For tools and tests that need no fan-out.
 class NoLivestreamEvents final : public LivestreamEvents {
  public:
   void livestream_changed(const Livestream&, bool) override {}
-  void state_changed(const StreamState&, StateChange) override {}
+  void state_changed(const std::string&, StateChange) override {}
 };
 
 }  // namespace lso::domain

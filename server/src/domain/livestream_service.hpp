@@ -52,6 +52,8 @@ class LivestreamService {
   void leave(std::string_view id, std::string_view userId);
   std::vector<Participant> participants(std::string_view id, ParticipantFilter filter);
   StreamState state(std::string_view id);
+  // The live state read from the database (the source of truth), for SSE and tests.
+  static StreamState build_state(Queries& q, const Livestream& livestream);
 
   // Ends a livestream as LiveKit's room_finished would (no authorization, no DeleteRoom):
   // all active participants LEFT, status ENDED, room_ended pushed. Used by the webhook worker and
@@ -60,8 +62,6 @@ class LivestreamService {
 
  private:
   Livestream load(Queries& q, std::string_view id);
-  StreamState build_state(Queries& q, const Livestream& livestream);
-  StreamState read_state(std::string_view id);
 
   Store& store_;
   RoomService& rooms_;

@@ -1,0 +1,69 @@
+// The API's routes (SPEC §4): each handler translates HTTP ↔ domain and nothing else; domain
+// calls run on the blocking pool. Components register their own routes here at start-up.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "domain/livekit.hpp"
+#include "domain/livestream_service.hpp"
+#include "domain/store.hpp"
+#include "http/router.hpp"
+
+namespace lso::api {
+
+// /livestreams and its sub-resources.
+void add_livestream_routes(http::Router& router, domain::LivestreamService& service, boost::asio::thread_pool& pool);
+
+// What /health reports. Probes run in the background (database every 2 s, LiveKit every 10 s)
+// so the endpoint answers from memory: cheap enough for any probe rate, never blocking.
+class HealthMonitor {
+ public:
+  struct Options {
+    std::string mode;  // "embedded" | "production"
+    std::string livekitUrl;
+    bool livekitSimulated = false;
+    std::string version;
+  };
+  HealthMonitor(Options options, domain::Store& store, domain::RoomService& rooms);
+
+  // One probe round; blocking (run it on the pool). `livekit` also probes LiveKit.
+  void probe(bool livekit);
+  // Extra sections supplied by other components (queue counts, SSE connections, redis).
+  void add_section(std::string name, std::function<boost::json::value()> section, bool required = false);
+
+  struct Report {
+    unsigned status;  // 200 or 503
+    boost::json::object body;
+  };
+  Report report() const;
+  bool database_up() const { return databaseUp_.load(); }
+
+ private:
+  Options options_;
+  domain::Store& store_;
+  domain::RoomService& rooms_;
+  std::chrono::steady_clock::time_point started_;
+  std::atomic<bool> databaseUp_{false};
+  std::atomic<double> databaseLatencyMs_{0};
+  mutable std::mutex mutex_;
+  std::string databaseError_;
+  bool livekitUp_ = false;
+  bool livekitProbed_ = false;
+  std::string livekitError_;
+  struct Section {
+    std::string name;
+    std::function<boost::json::value()> fn;
+    bool required;
+  };
+  std::vector<Section> sections_;
+};
+
+void add_health_routes(http::Router& router, const HealthMonitor& health);
+
+}  // namespace lso::api

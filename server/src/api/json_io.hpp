@@ -1,0 +1,37 @@
+// HTTP ↔ domain translation helpers: request bodies and query strings in (strict types, clear
+// 400/415 messages), JSON views of domain records out (camelCase, ISO-8601 UTC).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/model.hpp"
+#include "http/types.hpp"
+
+namespace lso::api {
+
+// The body as a JSON object. Wrong content type → 415; malformed, too deep or not an object → 400.
+// An empty body without a content type is an empty object (DELETE from clients that send none).
+boost::json::object parse_body(const http::Request& req);
+// Parses a JSON text strictly (depth-limited); throws AppError(Validation) naming `what`.
+boost::json::value parse_json_text(std::string_view text, std::string_view what);
+
+std::string required_string(const boost::json::object& body, std::string_view field);
+std::optional<std::string> optional_string(const boost::json::object& body, std::string_view field);
+std::int64_t optional_integer(const boost::json::object& body, std::string_view field, std::int64_t fallback);
+// null or an object; anything else is a 400.
+boost::json::value optional_object(const boost::json::object& body, std::string_view field);
+
+// Query integers: absent → fallback; not an integer in [min, max] → 400 naming the parameter.
+std::int32_t query_integer(const http::Request& req, std::string_view name, std::int32_t fallback,
+                           std::int64_t min, std::int64_t max);
+
+boost::json::value to_json(const domain::Livestream& livestream);
+boost::json::value to_json(const domain::Participant& participant);
+boost::json::value to_json(const domain::StreamState& state);
+
+}  // namespace lso::api

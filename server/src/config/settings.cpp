@@ -1,0 +1,286 @@
+// Settings: the variable table, strict parsing of each value, and the defaults < .env < env < flags chain.
+#include "config/settings.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <boost/url/parse.hpp>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+
+namespace lso::config {
+
+const std::vector<VariableInfo>& variables() {
+  static const std::vector<VariableInfo> table = {
+      {"PORT", "3001", "HTTP port"},
+      {"HOST", "0.0.0.0", "address to listen on"},
+      {"DATABASE_URL", "sqlite:./data/orchestrator.db", "sqlite:<file> (embedded) or postgresql://… (production)"},
+      {"DB_POOL_SIZE", "8", "database connections, and threads running blocking work"},
+      {"REDIS_URL", "", "redis://host:port[/db]; with PostgreSQL: production mode"},
+      {"LIVEKIT_URL", "ws://localhost:7880", "LiveKit server URL the orchestrator calls (ws, wss, http, https)"},
+      {"LIVEKIT_PUBLIC_URL", "", "LiveKit URL handed to browsers (default: LIVEKIT_URL)"},
+      {"LIVEKIT_API_KEY", "devkey", "LiveKit API key"},
+      {"LIVEKIT_API_SECRET", "secret", "LiveKit API secret"},
+      {"LIVEKIT_TIMEOUT_MS", "5000", "timeout of one LiveKit server API call"},
+      {"LIVEKIT_SIMULATED", "false", "true when LIVEKIT_URL points at the LiveKit double (no media)"},
+      {"TOKEN_EXPIRATION_HOURS", "24", "lifetime of join tokens"},
+      {"WEBHOOK_QUEUE_CONCURRENCY", "10", "webhook workers per instance"},
+      {"WEBHOOK_MAX_ATTEMPTS", "5", "attempts before a webhook goes to the dead-letter list"},
+      {"RECONCILIATION_INTERVAL_MINUTES", "10", "reconciliation period"},
+      {"RECONCILIATION_INTERVAL_SECONDS", "", "reconciliation period in seconds (overrides minutes)"},
+      {"RECONCILIATION_ABSENCES", "3", "consecutive ListRooms absences before a livestream is ended"},
+      {"RECONCILIATION_GRACE_SECONDS", "120", "livestreams younger than this are never reconciled"},
+      {"CORS_ORIGINS", "*", "comma-separated allowed origins, or *"},
+      {"RATE_LIMIT_ENABLED", "true", "per-IP rate limits on the API"},
+      {"RATE_LIMIT_API_MAX", "100", "API requests per window"},
+      {"RATE_LIMIT_API_WINDOW_SECONDS", "900", "API window"},
+      {"RATE_LIMIT_WRITE_MAX", "20", "DELETE, join and leave requests per window"},
+      {"RATE_LIMIT_WRITE_WINDOW_SECONDS", "3600", "write window"},
+      {"RATE_LIMIT_CREATE_MAX", "5", "livestream creations per window"},
+      {"RATE_LIMIT_CREATE_WINDOW_SECONDS", "3600", "create window"},
+      {"TRUST_PROXY", "false", "true/1..N: take the client IP from X-Forwarded-For (N proxy hops)"},
+      {"LOG_LEVEL", "info", "trace|debug|info|warn|error"},
+      {"LOG_FORMAT", "text", "text|json"},
+      {"STATIC_DIR", "", "directory of the web client build, served at / with SPA fallback"},
+      {"BODY_LIMIT_BYTES", "1048576", "largest accepted request body"},
+      {"ACCESS_LOG", "true", "log one line per request (probes at debug level)"},
+      {"IO_THREADS", "0", "I/O threads (0: one per core)"},
+      {"SSE_HEARTBEAT_SECONDS", "15", "heartbeat comment period on SSE streams"},
+      {"SHUTDOWN_TIMEOUT_SECONDS", "10", "graceful shutdown budget"},
+  };
+  return table;
+}
+
+namespace {
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string flag_name(std::string_view var) {
+  std::string f = "--";
+  for (char c : var) f.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return f;
+}
+
+class Reader {
+ public:
+  explicit Reader(const std::map<std::string, std::string>& values) : values_(values) {}
+
+  // The raw value, or nullopt when unset or empty (an empty value means "use the default").
+  std::optional<std::string> raw(const char* name) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) return std::nullopt;
+    auto v = trim(it->second);
+    if (v.empty()) return std::nullopt;
+    return v;
+  }
+
+  template <class T>
+  void integer(const char* name, T& out, std::int64_t min, std::int64_t max) const {
+    auto v = raw(name);
+    if (!v) return;
+    std::int64_t n = 0;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || p != v->data() + v->size())
+      throw ConfigError(fmt::format("{}: '{}' is not an integer", name, *v));
+    if (n < min || n > max)
+      throw ConfigError(fmt::format("{}: {} is out of range ({}..{})", name, n, min, max));
+    out = static_cast<T>(n);
+  }
+
+  template <class Rep, class Period>
+  void duration(const char* name, std::chrono::duration<Rep, Period>& out, std::int64_t min, std::int64_t max) const {
+    std::int64_t n = out.count();
+    integer(name, n, min, max);
+    out = std::chrono::duration<Rep, Period>(n);
+  }
+
+  void boolean(const char* name, bool& out) const {
+    auto v = raw(name);
+    if (!v) return;
+    auto l = lower(*v);
+    if (l == "true" || l == "1" || l == "yes" || l == "on") out = true;
+    else if (l == "false" || l == "0" || l == "no" || l == "off") out = false;
+    else throw ConfigError(fmt::format("{}: '{}' is not a boolean (true/false)", name, *v));
+  }
+
+  void text(const char* name, std::string& out) const {
+    if (auto v = raw(name)) out = *v;
+  }
+
+  void choice(const char* name, std::string& out, std::initializer_list<const char*> allowed) const {
+    auto v = raw(name);
+    if (!v) return;
+    auto l = lower(*v);
+    for (const char* a : allowed)
+      if (l == a) {
+        out = l;
+        return;
+      }
+    std::string list;
+    for (const char* a : allowed) list += (list.empty() ? "" : "|") + std::string(a);
+    throw ConfigError(fmt::format("{}: '{}' is not one of {}", name, *v, list));
+  }
+
+ private:
+  const std::map<std::string, std::string>& values_;
+};
+
+void check_url(const char* name, const std::string& value, std::initializer_list<const char*> schemes) {
+  auto u = boost::urls::parse_uri(value);
+  if (!u) throw ConfigError(fmt::format("{}: '{}' is not a URL", name, value));
+  auto scheme = lower(std::string(u->scheme()));
+  for (const char* s : schemes)
+    if (scheme == s) return;
+  std::string list;
+  for (const char* s : schemes) list += (list.empty() ? "" : ", ") + std::string(s);
+  throw ConfigError(fmt::format("{}: scheme '{}' is not supported (use {})", name, scheme, list));
+}
+
+}  // namespace
+
+Settings parse_settings(const std::map<std::string, std::string>& values) {
+  for (const auto& [name, value] : values)
+    if (value.find('\0') != std::string::npos) throw ConfigError(fmt::format("{}: contains a NUL byte", name));
+  Reader r(values);
+  Settings s;
+  r.integer("PORT", s.port, 1, 65535);
+  r.text("HOST", s.host);
+  r.text("DATABASE_URL", s.databaseUrl);
+  if (!s.embedded()) check_url("DATABASE_URL", s.databaseUrl, {"postgres", "postgresql"});
+  else if (s.databaseUrl.size() <= 7) throw ConfigError("DATABASE_URL: 'sqlite:' needs a file path");
+  r.integer("DB_POOL_SIZE", s.dbPoolSize, 1, 256);
+  if (auto v = r.raw("REDIS_URL")) {
+    check_url("REDIS_URL", *v, {"redis"});
+    s.redisUrl = *v;
+  }
+  r.text("LIVEKIT_URL", s.livekitUrl);
+  check_url("LIVEKIT_URL", s.livekitUrl, {"ws", "wss", "http", "https"});
+  r.text("LIVEKIT_PUBLIC_URL", s.livekitPublicUrl);
+  if (s.livekitPublicUrl.empty()) s.livekitPublicUrl = s.livekitUrl;
+  check_url("LIVEKIT_PUBLIC_URL", s.livekitPublicUrl, {"ws", "wss", "http", "https"});
+  r.text("LIVEKIT_API_KEY", s.livekitApiKey);
+  r.text("LIVEKIT_API_SECRET", s.livekitApiSecret);
+  r.duration("LIVEKIT_TIMEOUT_MS", s.livekitTimeout, 100, 120000);
+  r.boolean("LIVEKIT_SIMULATED", s.livekitSimulated);
+  std::int64_t hours = 24;
+  r.integer("TOKEN_EXPIRATION_HOURS", hours, 1, 24 * 365);
+  s.tokenTtl = std::chrono::hours(hours);
+
+  r.integer("WEBHOOK_QUEUE_CONCURRENCY", s.webhookQueueConcurrency, 1, 256);
+  r.integer("WEBHOOK_MAX_ATTEMPTS", s.webhookMaxAttempts, 1, 100);
+  std::int64_t minutes = 10;
+  r.integer("RECONCILIATION_INTERVAL_MINUTES", minutes, 1, 24 * 60);
+  s.reconciliationInterval = std::chrono::minutes(minutes);
+  r.duration("RECONCILIATION_INTERVAL_SECONDS", s.reconciliationInterval, 1, 24 * 3600);
+  r.integer("RECONCILIATION_ABSENCES", s.reconciliationAbsences, 1, 100);
+  r.duration("RECONCILIATION_GRACE_SECONDS", s.reconciliationGrace, 0, 24 * 3600);
+
+  if (auto v = r.raw("CORS_ORIGINS")) {
+    s.corsOrigins.clear();
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = trim(rest.substr(0, comma));
+      if (!item.empty()) {
+        if (item != "*") check_url("CORS_ORIGINS", item, {"http", "https"});
+        s.corsOrigins.push_back(item);
+      }
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  r.boolean("RATE_LIMIT_ENABLED", s.rateLimitEnabled);
+  r.integer("RATE_LIMIT_API_MAX", s.rateLimitApi.max, 1, 100000000);
+  r.duration("RATE_LIMIT_API_WINDOW_SECONDS", s.rateLimitApi.window, 1, 7 * 86400);
+  r.integer("RATE_LIMIT_WRITE_MAX", s.rateLimitWrite.max, 1, 100000000);
+  r.duration("RATE_LIMIT_WRITE_WINDOW_SECONDS", s.rateLimitWrite.window, 1, 7 * 86400);
+  r.integer("RATE_LIMIT_CREATE_MAX", s.rateLimitCreate.max, 1, 100000000);
+  r.duration("RATE_LIMIT_CREATE_WINDOW_SECONDS", s.rateLimitCreate.window, 1, 7 * 86400);
+  if (auto v = r.raw("TRUST_PROXY")) {
+    auto l = lower(*v);
+    if (l == "true" || l == "yes" || l == "on") s.trustProxyHops = 1;
+    else if (l == "false" || l == "no" || l == "off") s.trustProxyHops = 0;
+    else r.integer("TRUST_PROXY", s.trustProxyHops, 0, 32);
+  }
+
+  r.choice("LOG_LEVEL", s.logLevel, {"trace", "debug", "info", "warn", "error"});
+  r.choice("LOG_FORMAT", s.logFormat, {"text", "json"});
+  r.text("STATIC_DIR", s.staticDir);
+  r.integer("BODY_LIMIT_BYTES", s.bodyLimitBytes, 1024, 64 * 1024 * 1024);
+  r.boolean("ACCESS_LOG", s.accessLog);
+  r.integer("IO_THREADS", s.ioThreads, 0, 256);
+  r.duration("SSE_HEARTBEAT_SECONDS", s.sseHeartbeat, 1, 3600);
+  r.duration("SHUTDOWN_TIMEOUT_SECONDS", s.shutdownTimeout, 1, 600);
+  return s;
+}
+
+std::map<std::string, std::string> read_dotenv(const std::string& path) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(path);
+  if (!in) return out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto t = trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    if (t.rfind("export ", 0) == 0) t = trim(std::string_view(t).substr(7));
+    auto eq = t.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw ConfigError(fmt::format("{}:{}: expected KEY=VALUE", path, n));
+    auto key = trim(std::string_view(t).substr(0, eq));
+    auto value = trim(std::string_view(t).substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    } else if (auto hash = value.find(" #"); hash != std::string::npos) {
+      value = trim(std::string_view(value).substr(0, hash));  // inline comment
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+std::optional<Settings> load_settings(int argc, char** argv) {
+  std::map<std::string, std::string> values = read_dotenv(".env");
+  for (const auto& v : variables())
+    if (const char* e = std::getenv(v.name)) values[v.name] = e;
+
+  CLI::App app{"Livestream Orchestrator: control plane for LiveKit livestreams"};
+  app.set_help_all_flag("--help-all");
+  std::map<std::string, std::string> flags;
+  for (const auto& v : variables()) {
+    std::string help = fmt::format("{} (env {}{}{})", v.help, v.name, *v.defaultValue ? ", default " : "", v.defaultValue);
+    app.add_option(flag_name(v.name), flags[v.name], help);
+  }
+  auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return std::nullopt;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    return std::nullopt;
+  } catch (const CLI::ParseError& e) {
+    throw ConfigError(e.what());
+  }
+  for (const auto& [name, value] : flags)
+    if (!value.empty()) values[name] = value;
+  auto s = parse_settings(values);
+  if (migrate->parsed()) s.command = Settings::Command::Migrate;
+  return s;
+}
+
+}  // namespace lso::config

@@ -1,0 +1,89 @@
+// Typed settings of the server (SPEC §3), read from defaults < `.env` < environment < flags.
+// Every bad value is a start-up error naming the variable; nothing falls back silently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lso::config {
+
+struct RateLimitRule {
+  std::int64_t max = 0;
+  std::chrono::seconds window{0};
+};
+
+struct Settings {
+  enum class Command { Serve, Migrate };
+  Command command = Command::Serve;
+
+  std::uint16_t port = 3001;
+  std::string host = "0.0.0.0";
+  std::string databaseUrl = "sqlite:./data/orchestrator.db";
+  int dbPoolSize = 8;
+  std::optional<std::string> redisUrl;
+
+  std::string livekitUrl = "ws://localhost:7880";
+  std::string livekitPublicUrl;  // defaults to livekitUrl
+  std::string livekitApiKey = "devkey";
+  std::string livekitApiSecret = "secret";
+  std::chrono::milliseconds livekitTimeout{5000};
+  bool livekitSimulated = false;  // the LiveKit double stands in: no media (said in /health and the client)
+  std::chrono::seconds tokenTtl{24 * 3600};
+
+  int webhookQueueConcurrency = 10;
+  int webhookMaxAttempts = 5;
+  std::chrono::seconds reconciliationInterval{600};
+  int reconciliationAbsences = 3;
+  std::chrono::seconds reconciliationGrace{120};
+
+  std::vector<std::string> corsOrigins{"*"};
+  bool rateLimitEnabled = true;
+  RateLimitRule rateLimitApi{100, std::chrono::seconds{900}};
+  RateLimitRule rateLimitWrite{20, std::chrono::seconds{3600}};
+  RateLimitRule rateLimitCreate{5, std::chrono::seconds{3600}};
+  int trustProxyHops = 0;  // 0: ignore X-Forwarded-For
+
+  std::string logLevel = "info";
+  std::string logFormat = "text";
+  std::string staticDir;  // empty: no static files
+  std::size_t bodyLimitBytes = 1024 * 1024;
+  bool accessLog = true;
+  int ioThreads = 0;  // 0: one per core
+  std::chrono::seconds sseHeartbeat{15};
+  std::chrono::seconds shutdownTimeout{10};
+
+  bool embedded() const { return databaseUrl.rfind("sqlite:", 0) == 0; }
+};
+
+// A start-up error; the message names the variable.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Every variable the server reads, with its default and a one-line meaning (for --help).
+struct VariableInfo {
+  const char* name;
+  const char* defaultValue;
+  const char* help;
+};
+const std::vector<VariableInfo>& variables();
+
+// Parses raw name → value pairs (already merged by precedence) into settings.
+Settings parse_settings(const std::map<std::string, std::string>& values);
+
+// Reads a dotenv file: KEY=VALUE lines, `#` comments, optional `export `, single or double quotes.
+// A missing file is an empty map; a malformed line is a ConfigError naming the file and line.
+std::map<std::string, std::string> read_dotenv(const std::string& path);
+
+// The whole chain: defaults, `.env` in the working directory, the process environment, then
+// command-line flags (`--port 3002`, `--database-url …`; `migrate` as the first argument).
+// Throws ConfigError; `--help` prints usage and returns nullopt.
+std::optional<Settings> load_settings(int argc, char** argv);
+
+}  // namespace lso::config

@@ -1,0 +1,226 @@
+// The livestream use cases: each one a short sequence of store transactions and LiveKit calls,
+// with the SPEC §4 rules (and its **Fix:** items) enforced here, whatever the entry point.
+#include "domain/livestream_service.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "domain/errors.hpp"
+#include "domain/validation.hpp"
+#include "util/uuid.hpp"
+
+namespace lso::domain {
+
+namespace {
+
+AppError invalid(const std::string& message) { return AppError(ErrorKind::Validation, message); }
+
+void require_metadata(const boost::json::value& metadata) {
+  if (metadata.is_null()) return;
+  if (!metadata.is_object()) throw invalid("metadata must be a JSON object");
+  if (boost::json::serialize(metadata).size() > limits::kMetadataMaxBytes)
+    throw invalid(fmt::format("metadata must be at most {} bytes of JSON", limits::kMetadataMaxBytes));
+}
+
+std::string metadata_text(const boost::json::value& metadata) {
+  return metadata.is_null() ? std::string() : boost::json::serialize(metadata);
+}
+
+}  // namespace
+
+LivestreamService::LivestreamService(Store& store, RoomService& rooms, const TokenIssuer& tokens,
+                                     const TimeSource& time, LivestreamEvents& events)
+    : store_(store), rooms_(rooms), tokens_(tokens), time_(time), events_(events) {}
+
+Livestream LivestreamService::load(Queries& q, std::string_view id) {
+  // Ids that are not UUIDs cannot exist: a 404 without asking the database (and never a 500
+  // from a uuid column rejecting the text).
+  if (!util::is_uuid(id)) throw AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
+  auto livestream = q.find_livestream(id);
+  if (!livestream) throw AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
+  return std::move(*livestream);
+}
+
+Livestream LivestreamService::create(CreateLivestreamInput input) {
+  require_text("roomName", input.roomName, limits::kRoomNameMax);
+  require_text("title", input.title, limits::kTitleMax);
+  require_text("createdBy", input.createdBy, limits::kUserIdMax);
+  if (input.description) {
+    if (utf8_length(*input.description) > limits::kDescriptionMax)
+      throw invalid(fmt::format("description must be at most {} characters", limits::kDescriptionMax));
+    if (!input.description->empty()) require_text("description", *input.description, limits::kDescriptionMax, true);
+  }
+  if (input.maxParticipants < limits::kMaxParticipantsMin || input.maxParticipants > limits::kMaxParticipantsMax)
+    throw invalid(fmt::format("maxParticipants must be an integer from {} to {}", limits::kMaxParticipantsMin,
+                              limits::kMaxParticipantsMax));
+  if (input.emptyTimeout < 0 || input.emptyTimeout > limits::kEmptyTimeoutMax)
+    throw invalid(fmt::format("emptyTimeout must be an integer from 0 to {} seconds", limits::kEmptyTimeoutMax));
+  require_metadata(input.metadata);
+  std::string room = sanitize_room_name(input.roomName);
+  if (room.empty()) throw invalid("roomName must contain at least one letter, digit, '-' or '_'");
+
+  Livestream livestream;
+  livestream.id = util::new_uuid();
+  livestream.roomName = std::move(room);
+  livestream.title = std::move(input.title);
+  livestream.description = std::move(input.description);
+  livestream.createdBy = std::move(input.createdBy);
+  livestream.maxParticipants = static_cast<std::int32_t>(input.maxParticipants);
+  livestream.emptyTimeout = static_cast<std::int32_t>(input.emptyTimeout);
+  livestream.metadata = std::move(input.metadata);
+  livestream.status = LivestreamStatus::Scheduled;
+  livestream.createdAt = livestream.updatedAt = time_.now();
+
+  try {
+    store_.write([&](Queries& q) { q.insert_livestream(livestream); });
+  } catch (const UniqueViolation&) {
+    throw AppError(ErrorKind::Conflict,
+                   fmt::format("Room '{}' already has an active livestream", livestream.roomName));
+  }
+
+  // The record exists (SCHEDULED) before the room does, so a crash between the two leaves a
+  // visible record and never an orphan room nobody knows about.
+  try {
+    rooms_.create_room({livestream.roomName, livestream.emptyTimeout, livestream.maxParticipants,
+                        metadata_text(livestream.metadata)});
+  } catch (const LiveKitError& e) {
+    spdlog::warn("CreateRoom failed for livestream {} (room {}): {}", livestream.id, livestream.roomName, e.what());
+    if (auto failed = store_.write([&](Queries& q) { return q.mark_livestream_error(livestream.id, time_.now()); }))
+      events_.livestream_changed(*failed, true);
+    throw;
+  }
+
+  auto live = store_.write([&](Queries& q) { return q.mark_livestream_live(livestream.id, time_.now()); });
+  // Ended concurrently between the two steps (a DELETE racing the create): answer what is stored.
+  if (!live) live = store_.read([&](Queries& q) { return load(q, livestream.id); });
+  events_.livestream_changed(*live, true);
+  return std::move(*live);
+}
+
+std::vector<Livestream> LivestreamService::list(const LivestreamFilter& filter) {
+  return store_.read([&](Queries& q) { return q.list_livestreams(filter); });
+}
+
+Livestream LivestreamService::get(std::string_view id) {
+  return store_.read([&](Queries& q) { return load(q, id); });
+}
+
+Livestream LivestreamService::end(std::string_view id, std::string_view requestingUserId) {
+  require_text("requestingUserId", requestingUserId, limits::kUserIdMax);
+  auto livestream = get(id);
+  if (livestream.createdBy != requestingUserId)
+    throw AppError(ErrorKind::Authorization, "Only the creator can end this livestream");
+  if (livestream.status == LivestreamStatus::Ended) return livestream;  // idempotent
+
+  // Our record first: the caller sees ENDED at once, and LiveKit's room_finished / participant_left
+  // webhooks that DeleteRoom triggers find nothing left to change.
+  finish(id);
+  try {
+    rooms_.delete_room(livestream.roomName);
+  } catch (const LiveKitError& e) {
+    // Not fatal (SPEC §4): the room empties out by itself after its timeouts.
+    if (!e.is_not_found())
+      spdlog::warn("DeleteRoom failed for livestream {} (room {}): {}", livestream.id, livestream.roomName, e.what());
+  }
+  return get(id);
+}
+
+bool LivestreamService::finish(std::string_view id) {
+  const auto now = time_.now();
+  auto ended = store_.write([&](Queries& q) -> std::optional<Livestream> {
+    q.mark_all_participants_left(id, now);
+    return q.mark_livestream_ended(id, now);
+  });
+  if (!ended) return false;
+  events_.state_changed(ended->id, StateChange::RoomEnded);
+  events_.livestream_changed(*ended, false);
+  return true;
+}
+
+JoinResult LivestreamService::join(std::string_view id, JoinInput input) {
+  require_text("userId", input.userId, limits::kUserIdMax);
+  require_text("displayName", input.displayName, limits::kDisplayNameMax);
+  require_metadata(input.metadata);
+
+  JoinResult result;
+  Participant& p = result.participant;
+  p.id = util::new_uuid();
+  p.userId = std::move(input.userId);
+  p.displayName = std::move(input.displayName);
+  p.role = input.role;
+  p.status = ParticipantStatus::Joined;
+  p.metadata = std::move(input.metadata);
+  p.joinedAt = time_.now();
+
+  std::string room;
+  try {
+    store_.write([&](Queries& q) {
+      const auto livestream = load(q, id);
+      if (livestream.status != LivestreamStatus::Live)
+        throw invalid(fmt::format("Livestream is not live (status {})", to_string(livestream.status)));
+      if (p.role == ParticipantRole::Host && p.userId != livestream.createdBy)
+        throw AppError(ErrorKind::Authorization, "Only the creator can join as HOST");
+      p.livestreamId = livestream.id;
+      room = livestream.roomName;
+      q.insert_participant(p);
+    });
+  } catch (const UniqueViolation&) {
+    throw AppError(ErrorKind::Conflict, "User already has an active session in this livestream");
+  }
+
+  result.token = tokens_.issue_join_token(
+      {room, p.userId, p.displayName, metadata_text(p.metadata), p.role == ParticipantRole::Host});
+  result.url = tokens_.public_url();
+  events_.state_changed(p.livestreamId, StateChange::ParticipantsChanged);
+  return result;
+}
+
+void LivestreamService::leave(std::string_view id, std::string_view userId) {
+  require_text("userId", userId, limits::kUserIdMax);
+  std::string room;
+  auto left = store_.write([&](Queries& q) {
+    room = load(q, id).roomName;
+    return q.mark_participant_left(id, userId, time_.now());
+  });
+  if (!left) return;  // idempotent: no active session
+  events_.state_changed(left->livestreamId, StateChange::ParticipantsChanged);
+  // Leaving must really disconnect (SPEC §4 Fix): best effort, the record is already LEFT.
+  try {
+    rooms_.remove_participant(room, std::string(userId));
+  } catch (const LiveKitError& e) {
+    if (!e.is_not_found())
+      spdlog::info("RemoveParticipant {} from room {} failed: {}", userId, room, e.what());
+  }
+}
+
+std::vector<Participant> LivestreamService::participants(std::string_view id, ParticipantFilter filter) {
+  return store_.read([&](Queries& q) {
+    filter.livestreamId = load(q, id).id;
+    return q.list_participants(filter);
+  });
+}
+
+StreamState LivestreamService::state(std::string_view id) {
+  return store_.read([&](Queries& q) { return build_state(q, load(q, id)); });
+}
+
+StreamState LivestreamService::build_state(Queries& q, const Livestream& livestream) {
+  StreamState s;
+  s.streamId = livestream.id;
+  s.status = livestream.status;
+  s.startedAt = livestream.startedAt;
+  std::optional<std::string> hostName;
+  for (auto& p : q.active_participants(livestream.id)) {
+    if (p.role == ParticipantRole::Viewer) ++s.viewerCount;
+    else if (!hostName && p.userId == livestream.createdBy) hostName = p.displayName;
+    s.participants.push_back(std::move(p.userId));
+  }
+  s.totalViewers = q.distinct_viewers(livestream.id);
+  s.peakViewerCount = std::max(q.peak_viewers(livestream.id), s.viewerCount);
+  s.hostInfo = HostInfo{livestream.createdBy, hostName.value_or(livestream.createdBy)};
+  return s;
+}
+
+}  // namespace lso::domain

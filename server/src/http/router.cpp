@@ -1,0 +1,158 @@
+// Router: segment-wise matching (routes are few; a linear scan beats any trie at this size),
+// and the small request helpers every handler uses.
+#include "http/router.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace lso::http {
+
+namespace {
+
+std::vector<std::string> split_segments(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    auto j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int h = hex(text[i + 1]), l = hex(text[i + 2]);
+      if (h < 0 || l < 0) return std::nullopt;
+      out.push_back(static_cast<char>(h * 16 + l));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+void Router::add(bhttp::verb method, std::string pattern, Handler handler, std::uint8_t rateClasses) {
+  Route r{method, std::move(pattern), std::move(handler), rateClasses, {}};
+  r.segments = split_segments(r.pattern);
+  routes_.push_back(std::move(r));
+}
+
+Router::Match Router::match(bhttp::verb method, std::string_view path,
+                            std::vector<std::pair<std::string_view, std::string>>& params) const {
+  Match m;
+  // Split without allocating: segments of the request path as views.
+  std::vector<std::string_view> segs;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    auto j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    segs.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segs.size()) continue;
+    bool ok = true;
+    for (std::size_t k = 0; k < segs.size() && ok; ++k) {
+      const auto& s = route.segments[k];
+      if (s[0] != ':' && s != segs[k]) ok = false;
+    }
+    if (!ok) continue;
+    const bool same_method = route.method == method || (method == bhttp::verb::head && route.method == bhttp::verb::get);
+    if (!same_method) {
+      m.pathExists = true;
+      if (!m.allow.empty()) m.allow += ", ";
+      m.allow += std::string(bhttp::to_string(route.method));
+      continue;
+    }
+    params.clear();
+    for (std::size_t k = 0; k < segs.size(); ++k) {
+      const auto& s = route.segments[k];
+      if (s[0] != ':') continue;
+      auto decoded = percent_decode(segs[k], false);
+      params.emplace_back(std::string_view(s).substr(1), decoded ? std::move(*decoded) : std::string(segs[k]));
+    }
+    m.route = &route;
+    return m;
+  }
+  return m;
+}
+
+std::string_view Request::param(std::string_view name) const {
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  return {};
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    auto pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    auto eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq), true);
+    if (!key || *key != name) continue;
+    if (eq == std::string_view::npos) return std::string();
+    auto value = percent_decode(pair.substr(eq + 1), true);
+    return value ? *value : std::string(pair.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
+std::string_view Request::header(std::string_view name) const {
+  auto it = raw.find(name);
+  if (it == raw.end()) return {};
+  return {it->value().data(), it->value().size()};
+}
+
+Reply json_reply(unsigned status, const boost::json::value& body) {
+  Reply r;
+  r.response.result(status);
+  r.response.set(bhttp::field::content_type, "application/json; charset=utf-8");
+  r.response.body() = boost::json::serialize(body);
+  return r;
+}
+
+Reply error_reply(unsigned status, std::string_view error, std::string_view message) {
+  boost::json::object o;
+  o["success"] = false;
+  o["error"] = error;
+  o["message"] = message;
+  o["statusCode"] = status;
+  return json_reply(status, o);
+}
+
+Reply data_reply(unsigned status, boost::json::value data) {
+  boost::json::object o;
+  o["success"] = true;
+  o["data"] = std::move(data);
+  return json_reply(status, o);
+}
+
+}  // namespace lso::http
