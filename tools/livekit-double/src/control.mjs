@@ -3,6 +3,7 @@
 import { DisconnectReason, ParticipantInfo, ParticipantInfo_State, Room, WebhookEvent } from '@livekit/protocol';
 import { newId, nowSeconds, toTwirpJson, toWebhookJsonString } from './wire.mjs';
 import { statusForCode } from './twirp.mjs';
+import { eventKey } from './webhooks.mjs';
 
 class ControlError extends Error {
   constructor(status, message) {
@@ -246,7 +247,7 @@ function sendCustomWebhook(state, body) {
     throw new ControlError(400, 'signature must be valid|none|bad-hash|wrong-secret|wrong-key|expired');
   }
   if (typeof body.raw === 'string') {
-    return state.webhooks.enqueue(String(body.queueKey ?? ''), body.raw, {
+    return state.webhooks.enqueue(String(body.queueKey ?? 'default'), body.raw, {
       id: body.id ?? null,
       event: body.event ?? null,
     }, auth);
@@ -268,7 +269,7 @@ function sendCustomWebhook(state, body) {
   event.participant = participant;
   event.id = id === undefined ? newId('EV_') : String(id);
   event.createdAt = createdAt === undefined ? nowSeconds() : BigInt(createdAt);
-  return state.webhooks.enqueue(String(body.queueKey ?? room?.name ?? ''), toWebhookJsonString(event), {
+  return state.webhooks.enqueue(String(body.queueKey ?? eventKey(event)), toWebhookJsonString(event), {
     id: event.id,
     event: event.event,
     room: room?.name,

@@ -29,6 +29,16 @@ export async function signWebhook(body, apiKey, apiSecret, { ttl = '5m', sha256 
   return token.toJwt();
 }
 
+/** The queue an event waits in, as LiveKit's EventKey picks it: ordering holds only within one. */
+export function eventKey(event) {
+  if (event.egressInfo) return event.egressInfo.egressId;
+  if (event.ingressInfo) return event.ingressInfo.ingressId;
+  if (event.room) return event.room.name;
+  if (event.participant) return event.participant.identity;
+  if (event.track) return event.track.sid;
+  return 'default';
+}
+
 // A 4xx other than 429 is the receiver rejecting the event: retrying cannot help.
 // 501 means "never implemented", also final (retryablehttp's DefaultRetryPolicy).
 function isRetryableStatus(status) {
@@ -82,7 +92,7 @@ export class WebhookSender {
       createdAt: nowSeconds(),
       ...extra,
     });
-    return this.enqueue(event.room?.name ?? '', toWebhookJsonString(event), {
+    return this.enqueue(eventKey(event), toWebhookJsonString(event), {
       id: event.id,
       event: eventName,
       room: event.room?.name,
