@@ -1,0 +1,189 @@
+// SQLite connection, statement cache and the mapping of SQLite result codes to the domain's errors.
+#include "store/sqlite/connection.hpp"
+
+#include <sqlite3.h>
+
+#include <string>
+#include <utility>
+
+#include "domain/errors.hpp"
+#include "store/sqlite/statements.hpp"
+
+namespace lso::store::sqlite {
+namespace {
+
+using domain::AppError;
+using domain::ErrorKind;
+
+// SQLite names the columns of a violated unique index ("UNIQUE constraint failed: t.a, t.b"),
+// not the index; this table names the rule each unique index of migrations.hpp enforces.
+struct UniqueRule {
+  std::string_view columns;
+  std::string_view rule;
+};
+constexpr UniqueRule kUniqueRules[] = {
+    {"livestreams.room_name", "livestreams_active_room"},
+    {"participants.livestream_id, participants.user_id", "participants_active_session"},
+    {"participants.livekit_participant_sid", "participants_livekit_sid"},
+    {"livestreams.id", "livestreams_pkey"},
+    {"participants.id", "participants_pkey"},
+    {"processed_webhooks.id", "processed_webhooks_pkey"},
+};
+
+std::string unique_rule(std::string_view message) {
+  constexpr std::string_view prefix = "UNIQUE constraint failed: ";
+  if (message.substr(0, prefix.size()) == prefix) message.remove_prefix(prefix.size());
+  for (const auto& r : kUniqueRules)
+    if (message == r.columns) return std::string(r.rule);
+  return std::string(message);
+}
+
+[[noreturn]] void raise(sqlite3* db, int rc) {
+  const std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      throw domain::UniqueViolation(unique_rule(message));
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      throw AppError(ErrorKind::NotFound, "livestream not found");
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    // The database is busy, out of reach or damaged: retrying later may help, the request can't.
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      throw AppError(ErrorKind::Unavailable, "SQLite database unavailable: " + message);
+    default:
+      throw AppError(ErrorKind::Internal, "SQLite error: " + message);
+  }
+}
+
+class StatementRow final : public sql::Row {
+ public:
+  explicit StatementRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  bool is_null(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  std::string_view text(int column) const override {
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    if (data == nullptr) return {};
+    return {data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+  }
+  std::int64_t int64(int column) const override { return sqlite3_column_int64(stmt_, column); }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// Leaves a cached statement ready for its next use whatever happens while it runs.
+struct ResetOnExit {
+  sqlite3_stmt* stmt;
+  ~ResetOnExit() {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+};
+
+}  // namespace
+
+Connection::Connection(const std::string& path, Mode mode, std::chrono::milliseconds busyTimeout) {
+  // NOMUTEX: a connection is only ever used by the thread that checked it out.
+  int flags = SQLITE_OPEN_NOMUTEX;
+  flags |= mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw AppError(ErrorKind::Unavailable,
+                   "cannot open SQLite database '" + path + "': " + message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, static_cast<int>(busyTimeout.count()));
+  try {
+    // WAL lets readers run beside the writer; with WAL, synchronous=NORMAL is still durable
+    // against application crashes and only loses the last commits on power loss.
+    if (mode == Mode::ReadWrite) execute("PRAGMA journal_mode = WAL");
+    execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
+  } catch (...) {
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+Connection::~Connection() {
+  for (auto* stmt : statements_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+void Connection::execute(std::string_view sqlText) {
+  const std::string text(sqlText);  // sqlite3_exec wants a terminated string
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) raise(db_, sqlite3_extended_errcode(db_));
+}
+
+bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+sqlite3_stmt* Connection::prepare(std::string_view sqlText, bool persistent) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sqlText.data(), static_cast<int>(sqlText.size()),
+                                    persistent ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
+  if (rc != SQLITE_OK) raise(db_, rc);
+  return stmt;
+}
+
+std::int64_t Connection::exec(sql::Query query, std::initializer_list<sql::Param> params,
+                              const RowFn& on_row) {
+  auto& stmt = statements_[static_cast<std::size_t>(query)];
+  if (stmt == nullptr) stmt = prepare(statement_sql(query), true);
+  return run(stmt, params, on_row);
+}
+
+std::int64_t Connection::exec_text(std::string_view sqlText,
+                                   std::initializer_list<sql::Param> params, const RowFn& on_row) {
+  sqlite3_stmt* stmt = prepare(sqlText, false);
+  struct Finalize {
+    sqlite3_stmt* s;
+    ~Finalize() { sqlite3_finalize(s); }
+  } finalize{stmt};
+  return run(stmt, params, on_row);
+}
+
+std::int64_t Connection::run(sqlite3_stmt* stmt, std::initializer_list<sql::Param> params,
+                             const RowFn& on_row) {
+  ResetOnExit reset{stmt};
+  int index = 1;
+  for (const auto& param : params) {
+    int rc = SQLITE_OK;
+    if (const auto* text = std::get_if<std::string_view>(&param)) {
+      // SQLITE_STATIC: the caller's text outlives this call, and ResetOnExit unbinds it.
+      // A null data pointer would bind SQL NULL; an empty view still means "".
+      const char* data = text->data() != nullptr ? text->data() : "";
+      rc = sqlite3_bind_text64(stmt, index, data, text->size(), SQLITE_STATIC, SQLITE_UTF8);
+    } else if (const auto* number = std::get_if<std::int64_t>(&param)) {
+      rc = sqlite3_bind_int64(stmt, index, *number);
+    } else {
+      rc = sqlite3_bind_null(stmt, index);
+    }
+    if (rc != SQLITE_OK) raise(db_, rc);
+    ++index;
+  }
+  std::int64_t rows = 0;
+  int rc = SQLITE_OK;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    ++rows;
+    if (on_row) on_row(StatementRow{stmt});
+  }
+  if (rc != SQLITE_DONE) raise(db_, rc);
+  return sqlite3_column_count(stmt) > 0 ? rows : sqlite3_changes64(db_);
+}
+
+}  // namespace lso::store::sqlite
