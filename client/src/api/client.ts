@@ -1,0 +1,208 @@
+// HTTP client of the orchestrator API: unwraps the {success, data} envelope and turns every
+// failure (error envelope, non-JSON answer, network error) into one ApiError type.
+import type {
+  ApiFailure,
+  CreateLivestreamRequest,
+  Health,
+  JoinRequest,
+  JoinResponse,
+  ListLivestreamsQuery,
+  ListParticipantsQuery,
+  Livestream,
+  Page,
+  Participant,
+  StreamState,
+} from './types';
+
+export const API_BASE = '/api/v1';
+
+/** Error codes the client adds to the server's (`ValidationError`, `ConflictError`, …). */
+export const NETWORK_ERROR = 'NetworkError';
+export const INVALID_RESPONSE = 'InvalidResponse';
+
+export class ApiError extends Error {
+  /** HTTP status, or 0 when no answer arrived. */
+  readonly status: number;
+  /** The envelope's `error` field, or NETWORK_ERROR / INVALID_RESPONSE. */
+  readonly code: string;
+  /** Seconds from a 429's Retry-After header, when given. */
+  readonly retryAfter: number | null;
+
+  constructor(message: string, status: number, code: string, retryAfter: number | null = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+/** A message fit to show a user, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  return 'Something went wrong';
+}
+
+type QueryValue = string | number | undefined | null;
+
+/** `?a=1&b=x` from the defined values, in the given order; '' when nothing is defined. */
+export function buildQuery(params: Record<string, QueryValue>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.append(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Lets a request outlive the page (leave on tab close). */
+  keepalive?: boolean;
+}
+
+function isFailureEnvelope(value: unknown): value is ApiFailure {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { success?: unknown }).success === false &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+function statusText(status: number): string {
+  if (status === 429) return 'Too many requests; please wait a moment and try again';
+  if (status === 502 || status === 503 || status === 504) return 'The server is unavailable right now';
+  return `The server answered ${status}`;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends one request and returns the parsed body of a 2xx answer, or throws ApiError. */
+async function send(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const init: RequestInit = { method, headers };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  if (options.signal) init.signal = options.signal;
+  if (options.keepalive) init.keepalive = true;
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError('Cannot reach the server; check your connection', 0, NETWORK_ERROR);
+  }
+
+  const body = await readJson(response);
+  if (!response.ok) {
+    const retryHeader = response.headers.get('Retry-After');
+    const retryAfter = retryHeader !== null && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
+    if (isFailureEnvelope(body)) {
+      throw new ApiError(body.message, response.status, body.error || INVALID_RESPONSE, retryAfter);
+    }
+    throw new ApiError(statusText(response.status), response.status, INVALID_RESPONSE, retryAfter);
+  }
+  return body;
+}
+
+/** Unwraps a success envelope; anything else is an INVALID_RESPONSE ApiError. */
+function unwrap<T>(body: unknown, status = 200): { data: T; count: number | undefined } {
+  if (typeof body === 'object' && body !== null && (body as { success?: unknown }).success === true) {
+    const envelope = body as { data: T; count?: unknown };
+    return { data: envelope.data, count: typeof envelope.count === 'number' ? envelope.count : undefined };
+  }
+  if (isFailureEnvelope(body)) throw new ApiError(body.message, body.statusCode || status, body.error);
+  throw new ApiError('The server sent an unexpected answer', status, INVALID_RESPONSE);
+}
+
+async function call<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
+  return unwrap<T>(await send(method, path, options)).data;
+}
+
+async function callPage<T>(path: string, signal?: AbortSignal): Promise<Page<T>> {
+  const { data, count } = unwrap<T[]>(await send('GET', path, signal ? { signal } : {}));
+  if (!Array.isArray(data)) throw new ApiError('The server sent an unexpected answer', 200, INVALID_RESPONSE);
+  return { items: data, count: count ?? data.length };
+}
+
+const livestreamPath = (id: string) => `${API_BASE}/livestreams/${encodeURIComponent(id)}`;
+
+export const api = {
+  listLivestreams(query: ListLivestreamsQuery, signal?: AbortSignal): Promise<Page<Livestream>> {
+    const qs = buildQuery({
+      status: query.status,
+      createdBy: query.createdBy,
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return callPage<Livestream>(`${API_BASE}/livestreams${qs}`, signal);
+  },
+
+  getLivestream(id: string, signal?: AbortSignal): Promise<Livestream> {
+    return call<Livestream>('GET', livestreamPath(id), signal ? { signal } : {});
+  },
+
+  createLivestream(request: CreateLivestreamRequest): Promise<Livestream> {
+    return call<Livestream>('POST', `${API_BASE}/livestreams`, { body: request });
+  },
+
+  /** Ends the livestream (the API calls it DELETE); only its creator may. */
+  endLivestream(id: string, requestingUserId: string): Promise<Livestream> {
+    return call<Livestream>('DELETE', livestreamPath(id), { body: { requestingUserId } });
+  },
+
+  joinLivestream(id: string, request: JoinRequest): Promise<JoinResponse> {
+    return call<JoinResponse>('POST', `${livestreamPath(id)}/join`, { body: request });
+  },
+
+  async leaveLivestream(id: string, userId: string, options: { keepalive?: boolean } = {}): Promise<void> {
+    await send('POST', `${livestreamPath(id)}/leave`, { body: { userId }, keepalive: options.keepalive ?? false });
+  },
+
+  listParticipants(id: string, query: ListParticipantsQuery, signal?: AbortSignal): Promise<Page<Participant>> {
+    const qs = buildQuery({ status: query.status, role: query.role, limit: query.limit, offset: query.offset });
+    return callPage<Participant>(`${livestreamPath(id)}/participants${qs}`, signal);
+  },
+
+  getState(id: string): Promise<StreamState> {
+    return call<StreamState>('GET', `${livestreamPath(id)}/state`);
+  },
+
+  /** GET /health answers 503 with the same body when a component is down; both are read. */
+  async getHealth(): Promise<Health> {
+    let response: Response;
+    try {
+      response = await fetch('/health', { headers: { Accept: 'application/json' } });
+    } catch {
+      throw new ApiError('Cannot reach the server; check your connection', 0, NETWORK_ERROR);
+    }
+    const body = await readJson(response);
+    if (typeof body !== 'object' || body === null) {
+      throw new ApiError(statusText(response.status), response.status, INVALID_RESPONSE);
+    }
+    const envelope = body as { success?: unknown; data?: unknown };
+    const health = envelope.success === true && typeof envelope.data === 'object' ? envelope.data : body;
+    return health as Health;
+  },
+};
+
+export const SSE_GLOBAL_URL = `${API_BASE}/events`;
+export const sseLivestreamUrl = (id: string) => `${livestreamPath(id)}/events`;

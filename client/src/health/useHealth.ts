@@ -1,0 +1,20 @@
+// Reads GET /health once per page load (it is never rate-limited) for the header banner.
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import type { Health } from '../api/types';
+
+export type HealthResult = { kind: 'loading' } | { kind: 'ok'; health: Health } | { kind: 'unreachable' };
+
+export function useHealth(read: () => Promise<Health> = api.getHealth): HealthResult {
+  const [result, setResult] = useState<HealthResult>({ kind: 'loading' });
+  useEffect(() => {
+    let current = true;
+    read()
+      .then((health) => current && setResult({ kind: 'ok', health }))
+      .catch(() => current && setResult({ kind: 'unreachable' }));
+    return () => {
+      current = false;
+    };
+  }, [read]);
+  return result;
+}

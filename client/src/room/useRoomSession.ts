@@ -1,0 +1,157 @@
+// The user's seat in a livestream: load it, join (POST .../join) as host or viewer, and leave
+// (POST .../leave) when the user leaves, the page goes away or the tab closes.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, errorMessage, isApiError } from '../api/client';
+import type { JoinResponse, Livestream } from '../api/types';
+import type { Identity } from '../identity/identity';
+
+export type RoomRole = 'host' | 'viewer';
+
+export type RoomSession =
+  | { phase: 'loading'; livestream: Livestream | null }
+  /** Cannot join: unknown, not live, or not allowed; `canWatch` offers the viewer role instead. */
+  | { phase: 'unavailable'; livestream: Livestream | null; title: string; message: string; canWatch: boolean }
+  /** Joining failed for a reason that may pass (network, server error). */
+  | { phase: 'failed'; livestream: Livestream | null; message: string }
+  /** 409: this user already has an active seat (another tab or device). */
+  | { phase: 'conflict'; livestream: Livestream; message: string }
+  | { phase: 'joined'; livestream: Livestream; join: JoinResponse }
+  | { phase: 'ended'; livestream: Livestream | null }
+  | { phase: 'left'; livestream: Livestream | null };
+
+export interface RoomSessionControls {
+  session: RoomSession;
+  /** Try again; with `takeOver`, first end the other active seat of this user. */
+  retry: (takeOver?: boolean) => void;
+  /** Leave the room (the caller then disconnects from media and navigates away). */
+  leave: () => Promise<void>;
+  /** The livestream ended (room_ended, or the host ended it): there is no seat to leave. */
+  markEnded: (livestream?: Livestream) => void;
+}
+
+export function useRoomSession(livestreamId: string, role: RoomRole, identity: Identity): RoomSessionControls {
+  const [session, setSession] = useState<RoomSession>({ phase: 'loading', livestream: null });
+  // True while the server holds a JOINED seat for us that we have not released.
+  const seated = useRef(false);
+  // Set once the page is really gone; a join answered after that is released at once.
+  const disposed = useRef(false);
+  const started = useRef(false);
+  const pendingRelease = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const release = useCallback(
+    (keepalive: boolean) => {
+      if (!seated.current) return Promise.resolve();
+      seated.current = false;
+      return api.leaveLivestream(livestreamId, identity.userId, { keepalive }).catch(() => {
+        // Best effort: the server also frees the seat when LiveKit reports the disconnect.
+      });
+    },
+    [livestreamId, identity.userId],
+  );
+
+  const join = useCallback(
+    async (takeOver: boolean) => {
+      setSession((current) => ({ phase: 'loading', livestream: current.livestream }));
+      let livestream: Livestream;
+      try {
+        livestream = await api.getLivestream(livestreamId);
+      } catch (error) {
+        if (isApiError(error) && error.status === 404) {
+          setSession({
+            phase: 'unavailable',
+            livestream: null,
+            title: 'Livestream not found',
+            message: 'It may have been removed, or the link is wrong.',
+            canWatch: false,
+          });
+        } else {
+          setSession({ phase: 'failed', livestream: null, message: errorMessage(error) });
+        }
+        return;
+      }
+      if (livestream.status === 'ENDED') {
+        setSession({ phase: 'ended', livestream });
+        return;
+      }
+      if (livestream.status !== 'LIVE') {
+        setSession({
+          phase: 'unavailable',
+          livestream,
+          title: 'This livestream is not live',
+          message: `Its status is ${livestream.status}; it cannot be joined now.`,
+          canWatch: false,
+        });
+        return;
+      }
+      if (role === 'host' && livestream.createdBy !== identity.userId) {
+        setSession({
+          phase: 'unavailable',
+          livestream,
+          title: 'Only the creator can host',
+          message: `This livestream belongs to ${livestream.createdBy}. You are ${identity.userId}.`,
+          canWatch: true,
+        });
+        return;
+      }
+      try {
+        if (takeOver) await api.leaveLivestream(livestreamId, identity.userId);
+        const answer = await api.joinLivestream(livestreamId, {
+          userId: identity.userId,
+          displayName: identity.displayName,
+          role: role === 'host' ? 'HOST' : 'VIEWER',
+        });
+        seated.current = true;
+        if (disposed.current) {
+          void release(true);
+          return;
+        }
+        setSession({ phase: 'joined', livestream, join: answer });
+      } catch (error) {
+        if (isApiError(error) && error.status === 409) {
+          setSession({ phase: 'conflict', livestream, message: error.message });
+        } else if (isApiError(error) && (error.status === 403 || error.status === 400)) {
+          setSession({ phase: 'unavailable', livestream, title: 'Cannot join', message: error.message, canWatch: error.status === 403 });
+        } else {
+          setSession({ phase: 'failed', livestream, message: errorMessage(error) });
+        }
+      }
+    },
+    [livestreamId, role, identity.userId, identity.displayName, release],
+  );
+
+  // Join once per mount. React's development double mount runs cleanup then setup again at
+  // once: the release is deferred by a tick and cancelled by that second setup.
+  useEffect(() => {
+    if (pendingRelease.current !== undefined) {
+      clearTimeout(pendingRelease.current);
+      pendingRelease.current = undefined;
+    }
+    if (!started.current) {
+      started.current = true;
+      void join(false);
+    }
+    const onPageHide = () => void release(true);
+    window.addEventListener('pagehide', onPageHide);
+    return () => {
+      window.removeEventListener('pagehide', onPageHide);
+      pendingRelease.current = setTimeout(() => {
+        disposed.current = true;
+        void release(true);
+      }, 0);
+    };
+  }, [join, release]);
+
+  const retry = useCallback((takeOver = false) => void join(takeOver), [join]);
+
+  const leave = useCallback(async () => {
+    await release(false);
+    setSession((current) => ({ phase: 'left', livestream: current.livestream }));
+  }, [release]);
+
+  const markEnded = useCallback((livestream?: Livestream) => {
+    seated.current = false;
+    setSession((current) => ({ phase: 'ended', livestream: livestream ?? current.livestream }));
+  }, []);
+
+  return { session, retry, leave, markEnded };
+}
