@@ -1,5 +1,5 @@
 // HS256 signing and verification with OpenSSL's HMAC and Boost.JSON. Runs once per join and per
-// webhook, so the work is one buffer per token and the MAC algorithm is fetched only once.
+// webhook, so the work is one buffer per token and one reusable MAC context per thread.
 #include "livekit/jwt.hpp"
 
 #include <openssl/core_names.h>
@@ -9,7 +9,6 @@
 #include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <memory>
 
 #include "livekit/base64.hpp"
 
@@ -23,35 +22,64 @@ constexpr std::string_view kHeaderNoTyp = "eyJhbGciOiJIUzI1NiJ9";
 
 using Mac = std::array<unsigned char, 32>;
 
-// EVP_MAC_fetch walks the provider tables under a lock; fetching once keeps that off the hot path.
-// The fetched object is immutable and safe to share between threads.
-EVP_MAC* hmac_algorithm() {
-  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
-  if (mac == nullptr) throw std::runtime_error("OpenSSL provides no HMAC");
-  return mac;
-}
+// Setting up an HMAC context (fetching HMAC and SHA-256 from the provider tables, hashing the key
+// pads) costs far more than MACing a token. So each thread keeps one context keyed with the last
+// secret it saw and only re-arms it per token; a process normally has a single secret.
+class ThreadHmac {
+ public:
+  ThreadHmac() {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
+    if (mac != nullptr) ctx_ = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);  // the context holds its own reference
+    if (ctx_ == nullptr) throw std::runtime_error("OpenSSL provides no HMAC");
+  }
+  ~ThreadHmac() { EVP_MAC_CTX_free(ctx_); }
+  ThreadHmac(const ThreadHmac&) = delete;
+  ThreadHmac& operator=(const ThreadHmac&) = delete;
+
+  Mac compute(std::string_view secret, std::string_view data) {
+    bool ok = true;
+    if (!keyed_ || secret != secret_) {
+      char digest[] = "SHA256";
+      const OSSL_PARAM params[] = {
+          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+          OSSL_PARAM_construct_end(),
+      };
+      // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it.
+      static const unsigned char kEmpty = 0;
+      const auto* key =
+          secret.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(secret.data());
+      keyed_ = false;
+      ok = EVP_MAC_init(ctx_, key, secret.size(), params) == 1;
+      if (ok) {
+        secret_.assign(secret);
+        keyed_ = true;
+      }
+    } else {
+      ok = EVP_MAC_init(ctx_, nullptr, 0, nullptr) == 1;  // same key, fresh message
+    }
+    Mac out{};
+    std::size_t len = 0;
+    ok = ok &&
+         EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size()) ==
+             1 &&
+         EVP_MAC_final(ctx_, out.data(), &len, out.size()) == 1 && len == out.size();
+    if (!ok) {
+      keyed_ = false;
+      throw std::runtime_error("HMAC-SHA256 failed");
+    }
+    return out;
+  }
+
+ private:
+  EVP_MAC_CTX* ctx_ = nullptr;
+  bool keyed_ = false;
+  std::string secret_;
+};
 
 Mac hmac_sha256(std::string_view secret, std::string_view data) {
-  struct CtxFree {
-    void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
-  };
-  std::unique_ptr<EVP_MAC_CTX, CtxFree> ctx(EVP_MAC_CTX_new(hmac_algorithm()));
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_end(),
-  };
-  Mac out{};
-  std::size_t len = 0;
-  // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it.
-  static const unsigned char kEmpty = 0;
-  const auto* key = secret.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(secret.data());
-  if (!ctx || EVP_MAC_init(ctx.get(), key, secret.size(), params) != 1 ||
-      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
-      EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size()) {
-    throw std::runtime_error("HMAC-SHA256 failed");
-  }
-  return out;
+  thread_local ThreadHmac hmac;
+  return hmac.compute(secret, data);
 }
 
 std::string_view as_chars(const Mac& mac) {

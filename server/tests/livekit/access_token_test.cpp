@@ -88,5 +88,25 @@ TEST_F(AccessTokenTest, ServiceTokensLiveTenMinutesAndCarryOnlyTheirGrant) {
   EXPECT_FALSE(admin.contains("sub"));
 }
 
+TEST(AccessTokenBytes, ViewerTokenIsTheOneTheOfficialSdkVerified) {
+  // This exact string passed livekit-server-sdk 2.19.2 TokenVerifier.verify: a change in claim
+  // names, order or encoding shows up here first.
+  testing::FixedTime time{1795677000};
+  AccessTokenIssuer issuer{"APIfixtureKey", "fixture-secret-with-enough-entropy-0123456789",
+                           "ws://x", std::chrono::hours(24), time};
+  domain::JoinGrant g;
+  g.room = "my-room";
+  g.identity = "user-1";
+  g.name = "Alice";
+  g.metadata = R"({"a":1})";
+  g.canPublish = false;
+  EXPECT_EQ(issuer.issue_join_token(g),
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJBUElmaXh0dXJlS2V5Iiwic3ViIjoidXNlci0x"
+            "IiwibmFtZSI6IkFsaWNlIiwibWV0YWRhdGEiOiJ7XCJhXCI6MX0iLCJuYmYiOjE3OTU2NzcwMDAsImV4cCI6MTc5"
+            "NTc2MzQwMCwidmlkZW8iOnsicm9vbUpvaW4iOnRydWUsInJvb20iOiJteS1yb29tIiwiY2FuU3Vic2NyaWJlIjp0"
+            "cnVlLCJjYW5QdWJsaXNoIjpmYWxzZSwiY2FuUHVibGlzaERhdGEiOmZhbHNlfX0.Xsd2xWdPUec82hgn19qvVjtp8"
+            "kPZZqqhT_k1rKyHMBY");
+}
+
 }  // namespace
 }  // namespace lso::livekit
