@@ -242,10 +242,8 @@ export class WebhookSender {
 
   post(url, body, headers) {
     return new Promise((resolve) => {
-      let target;
-      try {
-        target = new URL(url);
-      } catch {
+      const target = this.parseUrl(url);
+      if (!target) {
         resolve({ error: `invalid url ${url}` });
         return;
       }
@@ -265,6 +263,21 @@ export class WebhookSender {
       req.on('error', (err) => resolve({ error: err.message || err.code || 'connection error' }));
       req.end(buffer);
     });
+  }
+
+  // Every delivery goes to the same one or two URLs: parse each once.
+  parseUrl(url) {
+    if (this.parsedUrl?.text !== url) {
+      let target = null;
+      try {
+        target = new URL(url);
+        if (target.protocol !== 'http:' && target.protocol !== 'https:') target = null;
+      } catch {
+        target = null;
+      }
+      this.parsedUrl = { text: url, target };
+    }
+    return this.parsedUrl.target;
   }
 
   finish(delivery, status) {
