@@ -7,10 +7,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -42,7 +44,9 @@ class TestHttpServer {
  public:
   using Handler = std::function<CannedResponse(const RecordedRequest&)>;
 
-  explicit TestHttpServer(Handler handler) : handler_(std::move(handler)) {
+  // With `tls`, every connection starts with a TLS handshake using that context's certificate.
+  explicit TestHttpServer(Handler handler, boost::asio::ssl::context* tls = nullptr)
+      : handler_(std::move(handler)), tls_(tls) {
     namespace asio = boost::asio;
     acceptor_.open(asio::ip::tcp::v4());
     acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
@@ -81,11 +85,24 @@ class TestHttpServer {
   }
 
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket) {
+    if (tls_ == nullptr) {
+      co_await serve(socket);
+    } else {
+      boost::beast::ssl_stream<boost::asio::ip::tcp::socket> stream(std::move(socket), *tls_);
+      co_await stream.async_handshake(boost::asio::ssl::stream_base::server,
+                                      boost::asio::use_awaitable);
+      co_await serve(stream);
+    }
+  }
+
+  template <class Stream>
+  boost::asio::awaitable<void> serve(Stream& stream) {
     namespace http = boost::beast::http;
+    auto& socket = boost::beast::get_lowest_layer(stream);
     boost::beast::flat_buffer buffer;
     for (;;) {
       http::request<http::string_body> req;
-      co_await http::async_read(socket, buffer, req, boost::asio::use_awaitable);
+      co_await http::async_read(stream, buffer, req, boost::asio::use_awaitable);
       RecordedRequest rec{std::string(req.method_string()),
                           std::string(req.target()),
                           std::string(req[http::field::content_type]),
@@ -106,7 +123,7 @@ class TestHttpServer {
       res.keep_alive(req.keep_alive());
       res.body() = canned.body;
       res.prepare_payload();
-      co_await http::async_write(socket, res, boost::asio::use_awaitable);
+      co_await http::async_write(stream, res, boost::asio::use_awaitable);
       if (canned.closeSilently || !req.keep_alive()) {
         boost::system::error_code ignored;
         socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
@@ -116,6 +133,7 @@ class TestHttpServer {
   }
 
   Handler handler_;
+  boost::asio::ssl::context* tls_;
   boost::asio::io_context ioc_{1};
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   std::thread thread_;

@@ -3,14 +3,18 @@
 #include "livekit/twirp_client.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json/parse.hpp>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "domain/errors.hpp"
 #include "fixed_time.hpp"
 #include "livekit/jwt.hpp"
+#include "self_signed.hpp"
 #include "test_http_server.hpp"
 
 namespace lso::livekit {
@@ -261,6 +265,69 @@ TEST_F(TwirpClientTest, TlsToAPlainServerFailsAsUnavailable) {
   TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, "{}"}; });
   TwirpRoomService client(server.url("wss"), tokens_, fast());
   EXPECT_EQ(catch_livekit_error([&] { client.delete_room("r"); }).code(), "unavailable");
+}
+
+// A TLS server with a fresh self-signed certificate, and that certificate in a PEM file for the
+// client's extra trust store.
+class TlsFixture {
+ public:
+  explicit TlsFixture(const std::string& san) : pem_(testing::make_self_signed(san)) {
+    context_.use_certificate_chain(boost::asio::buffer(pem_.certificate));
+    context_.use_private_key(boost::asio::buffer(pem_.privateKey), boost::asio::ssl::context::pem);
+    caFile_ = std::filesystem::temp_directory_path() /
+              ("lso-livekit-test-ca-" + std::to_string(::getpid()) + "-" +
+               std::to_string(counter_++) + ".pem");
+    std::ofstream(caFile_) << pem_.certificate;
+  }
+  ~TlsFixture() { std::filesystem::remove(caFile_); }
+  boost::asio::ssl::context& context() { return context_; }
+  std::string ca_file() const { return caFile_.string(); }
+
+ private:
+  static inline int counter_ = 0;
+  testing::PemPair pem_;
+  boost::asio::ssl::context context_{boost::asio::ssl::context::tls_server};
+  std::filesystem::path caFile_;
+};
+
+TEST_F(TwirpClientTest, TlsWorksWithATrustedCertificateForTheHost) {
+  TlsFixture tls("DNS:localhost,IP:127.0.0.1");
+  TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, "{}"}; },
+                        &tls.context());
+  HttpClientOptions options = fast();
+  options.caFile = tls.ca_file();
+  TwirpRoomService byAddress(server.url("wss"), tokens_, options);
+  EXPECT_NO_THROW(byAddress.delete_room("r"));
+  EXPECT_NO_THROW(byAddress.delete_room("r"));
+  TwirpRoomService byName("wss://localhost:" + std::to_string(server.port()), tokens_, options);
+  EXPECT_NO_THROW(byName.delete_room("r"));
+  EXPECT_EQ(server.requests().size(), 3U);
+  EXPECT_EQ(server.connections(), 2);  // the second call of byAddress reused its connection
+}
+
+TEST_F(TwirpClientTest, TlsRejectsAnUntrustedCertificate) {
+  TlsFixture tls("DNS:localhost,IP:127.0.0.1");
+  TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, "{}"}; },
+                        &tls.context());
+  TwirpRoomService client(server.url("wss"), tokens_, fast());  // system CAs only
+  const auto e = catch_livekit_error([&] { client.delete_room("r"); });
+  EXPECT_EQ(e.code(), "unavailable");
+  EXPECT_NE(std::string(e.what()).find("certificate verify failed"), std::string::npos) << e.what();
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(TwirpClientTest, TlsRejectsACertificateForAnotherHost) {
+  TlsFixture tls("DNS:other.example");
+  TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, "{}"}; },
+                        &tls.context());
+  HttpClientOptions options = fast();
+  options.caFile = tls.ca_file();
+  TwirpRoomService client(server.url("wss"), tokens_, options);
+  const auto e = catch_livekit_error([&] { client.delete_room("r"); });
+  EXPECT_EQ(e.code(), "unavailable");
+  // Trusted issuer, wrong name: only host name verification can have refused it.
+  EXPECT_NE(std::string(e.what()).find("certificate verify failed"), std::string::npos) << e.what();
+  EXPECT_TRUE(server.requests().empty());
 }
 
 TEST_F(TwirpClientTest, KeepAliveReusesOneConnection) {
