@@ -30,6 +30,7 @@ const MAX_BODY_BYTES = 1 << 20;
  * @param {number} [options.webhookMaxQueueDepth] 0 = unbounded (LiveKit drops beyond 200)
  * @param {number} [options.webhookMaxQueueAgeMs] 0 = never drop (LiveKit drops after 30 s)
  * @param {number} [options.historyLimit] calls and webhooks kept for inspection (10000)
+ * @param {boolean} [options.enforceRoomTimeouts] close rooms on emptyTimeout/departureTimeout like LiveKit
  * @param {boolean|((line: string) => void)} [options.log] false = quiet
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>, state: object}>}
  */
@@ -59,7 +60,9 @@ export async function startDouble(options = {}) {
     apiSecret,
     verifier: new TokenVerifier(apiKey, apiSecret),
     tokenCache: new Map(),
-    rooms: new Rooms((event, room, participant) => webhooks.emit(event, room, participant)),
+    rooms: new Rooms((event, room, participant) => webhooks.emit(event, room, participant), {
+      enforceTimeouts: options.enforceRoomTimeouts ?? false,
+    }),
     webhooks,
     calls: [],
     historyLimit,
@@ -99,6 +102,7 @@ export async function startDouble(options = {}) {
     port,
     state,
     close: () => new Promise((resolve) => {
+      state.rooms.clear();
       webhooks.close();
       server.close(() => resolve());
       for (const socket of sockets) socket.destroy();

@@ -19,10 +19,25 @@ export class Rooms {
    * @param {(event: string, room: Room, participant?: ParticipantInfo) => void} notify
    *   called for every webhook-worthy change, synchronously and in causal order.
    */
-  constructor(notify) {
+  constructor(notify, { enforceTimeouts = false } = {}) {
     this.notify = notify;
-    /** @type {Map<string, {room: Room, participants: Map<string, ParticipantInfo>}>} */
+    // Off by default: tests decide when rooms end (/end). On, rooms close the way LiveKit
+    // closes them: emptyTimeout seconds after creation if nobody came, departureTimeout
+    // seconds after the last participant left.
+    this.enforceTimeouts = enforceTimeouts;
+    /** @type {Map<string, {room: Room, participants: Map<string, ParticipantInfo>, timer?: NodeJS.Timeout}>} */
     this.byName = new Map();
+  }
+
+  scheduleClose(entry, seconds) {
+    if (!this.enforceTimeouts) return;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      if (this.byName.get(entry.room.name) === entry && entry.participants.size === 0) {
+        this.close(entry.room.name, DisconnectReason.ROOM_CLOSED);
+      }
+    }, seconds * 1000);
+    entry.timer.unref();
   }
 
   get(name) {
@@ -51,8 +66,10 @@ export class Rooms {
       creationTimeMs: BigInt(now),
       metadata,
     });
-    this.byName.set(name, { room, participants: new Map() });
+    const entry = { room, participants: new Map() };
+    this.byName.set(name, entry);
     this.notify('room_started', room);
+    this.scheduleClose(entry, room.emptyTimeout);
     return { room, created: true };
   }
 
@@ -83,6 +100,7 @@ export class Rooms {
         canPublishData: true,
       }),
     });
+    clearTimeout(entry.timer);
     entry.participants.set(identity, participant);
     entry.room.numParticipants = entry.participants.size;
     this.notify('participant_joined', entry.room, participant);
@@ -102,6 +120,9 @@ export class Rooms {
     participant.state = ParticipantInfo_State.DISCONNECTED;
     participant.disconnectReason = reason;
     this.notify(aborted ? 'participant_connection_aborted' : 'participant_left', entry.room, participant);
+    if (entry.participants.size === 0 && reason !== DisconnectReason.ROOM_DELETED && reason !== DisconnectReason.ROOM_CLOSED) {
+      this.scheduleClose(entry, entry.room.departureTimeout);
+    }
     return participant;
   }
 
@@ -112,6 +133,7 @@ export class Rooms {
     for (const identity of [...entry.participants.keys()]) {
       this.leave(roomName, identity, { reason });
     }
+    clearTimeout(entry.timer);
     this.byName.delete(roomName);
     this.notify('room_finished', entry.room);
     return true;
@@ -119,10 +141,12 @@ export class Rooms {
 
   /** Forget a room without any webhook: LiveKit lost it and said nothing. */
   drop(roomName) {
+    clearTimeout(this.byName.get(roomName)?.timer);
     return this.byName.delete(roomName);
   }
 
   clear() {
+    for (const entry of this.byName.values()) clearTimeout(entry.timer);
     this.byName.clear();
   }
 }

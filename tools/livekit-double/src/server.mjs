@@ -14,6 +14,14 @@ function intFromEnv(name, fallback) {
   return value;
 }
 
+function boolFromEnv(name) {
+  const raw = (process.env[name] ?? '').toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(raw)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  console.error(`livekit-double: ${name} must be 1/true or 0/false, got "${process.env[name]}"`);
+  process.exit(2);
+}
+
 const verbose = !['', '0', 'false', 'quiet', 'off'].includes((process.env.LOG ?? '').toLowerCase());
 const host = process.env.HOST || '127.0.0.1';
 
@@ -31,6 +39,7 @@ try {
     webhookMaxQueueDepth: intFromEnv('WEBHOOK_MAX_QUEUE_DEPTH', 0),
     webhookMaxQueueAgeMs: intFromEnv('WEBHOOK_MAX_QUEUE_AGE_MS', 0),
     historyLimit: intFromEnv('HISTORY_LIMIT', 10_000),
+    enforceRoomTimeouts: boolFromEnv('ENFORCE_ROOM_TIMEOUTS'),
     log: verbose,
   });
 } catch (err) {

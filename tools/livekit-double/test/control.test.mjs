@@ -174,3 +174,30 @@ describe('inspection and configuration', () => {
     }
   });
 });
+
+describe('room timeouts (enforceRoomTimeouts)', () => {
+  test('a room nobody joins closes after emptyTimeout; an emptied one after departureTimeout', async () => {
+    const hooks = await startReceiver();
+    const timed = await withDouble({ webhookUrl: hooks.url, enforceRoomTimeouts: true });
+    try {
+      const client = new RoomServiceClient(timed.url, API_KEY, API_SECRET);
+      await client.createRoom({ name: 'unused', emptyTimeout: 1 });
+      await client.createRoom({ name: 'visited', emptyTimeout: 1, departureTimeout: 1 });
+      await control(timed.url, 'POST', '/rooms/visited/participants', { identity: 'a' });
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      assert.deepEqual((await client.listRooms()).map((r) => r.name), ['visited'], 'a present participant keeps the room');
+      await control(timed.url, 'DELETE', '/rooms/visited/participants/a');
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      assert.deepEqual(await client.listRooms(), []);
+      await control(timed.url, 'POST', '/webhooks/flush');
+      const events = await Promise.all(hooks.requests.map((r) => receiver.receive(r.body, r.headers.authorization)));
+      assert.deepEqual(events.map((e) => `${e.event}:${e.room.name}`), [
+        'room_started:unused', 'room_started:visited', 'participant_joined:visited',
+        'room_finished:unused', 'participant_left:visited', 'room_finished:visited',
+      ]);
+    } finally {
+      await timed.close();
+      await hooks.close();
+    }
+  });
+});
