@@ -32,7 +32,7 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libpq5 libsqlite3-0 libssl3 libhiredis0.14 libspdlog1.10 libfmt9 \
-      libboost-json1.81.0 libboost-url1.81.0 libboost-system1.81.0 \
+      libboost-json1.81.0 libboost-url1.81.0 \
       ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 orchestrator \
