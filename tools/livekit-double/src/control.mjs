@@ -230,6 +230,11 @@ function parseFault(body) {
   return fault;
 }
 
+const SEND_OPTIONS = new Set([
+  'event', 'room', 'participant', 'id', 'createdAt', 'raw', 'wait', 'signature', 'bearer',
+  'contentType', 'authorization', 'url', 'queueKey',
+]);
+
 /**
  * POST /_double/webhooks/send: a WebhookEvent from loose parts (room and participant by name
  * or as objects in either JSON spelling), or `raw` bytes sent as they are.
@@ -256,8 +261,9 @@ function sendCustomWebhook(state, body) {
 
   const room = toRoom(state, body.room);
   const participant = toParticipant(state, room, body.participant);
-  const { event: _e, room: _r, participant: _p, id, createdAt, raw: _raw, wait: _w, signature: _s,
-    bearer: _b, contentType: _c, authorization: _a, url: _u, queueKey: _q, ...rest } = body;
+  // Whatever is not one of our options is a WebhookEvent field (track, egressInfo, numDropped…).
+  const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !SEND_OPTIONS.has(k)));
+  const { id, createdAt } = body;
   let event;
   try {
     event = WebhookEvent.fromJson(rest, { ignoreUnknownFields: true });

@@ -45,6 +45,43 @@ function isRetryableStatus(status) {
   return status === 429 || (status >= 500 && status !== 501);
 }
 
+/** One event on its way to the receiver; its JSON form is what GET /_double/webhooks shows. */
+class Delivery {
+  constructor(body, meta, auth, url) {
+    this.id = meta.id ?? null;
+    this.event = meta.event ?? null;
+    this.room = meta.room ?? null;
+    this.participant = meta.participant ?? null;
+    this.url = url;
+    this.status = 'queued';
+    this.attempts = [];
+    this.responseStatus = null;
+    this.queuedAtMs = Date.now();
+    this.deliveredAt = null;
+    this.body = body;
+    this.auth = auth;
+    this.done = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  toJSON() {
+    return {
+      id: this.id,
+      event: this.event,
+      room: this.room,
+      participant: this.participant,
+      url: this.url,
+      status: this.status,
+      attempts: this.attempts,
+      responseStatus: this.responseStatus,
+      queuedAt: new Date(this.queuedAtMs).toISOString(),
+      deliveredAt: this.deliveredAt,
+      body: this.body,
+    };
+  }
+}
+
 export class WebhookSender {
   /**
    * @param {object} o
@@ -105,25 +142,7 @@ export class WebhookSender {
    * the receiver to see). `auth` lets tests send deliberately bad signatures.
    */
   enqueue(key, body, meta = {}, auth = {}) {
-    const delivery = {
-      id: meta.id ?? null,
-      event: meta.event ?? null,
-      room: meta.room ?? null,
-      participant: meta.participant ?? null,
-      url: auth.url || this.url,
-      status: 'queued',
-      attempts: [],
-      responseStatus: null,
-      queuedAt: new Date().toISOString(),
-      deliveredAt: null,
-      body,
-    };
-    Object.defineProperty(delivery, 'auth', { value: auth, enumerable: false });
-    Object.defineProperty(delivery, 'queuedAtMs', { value: Date.now(), enumerable: false });
-    const done = new Promise((resolve) => {
-      Object.defineProperty(delivery, 'resolve', { value: resolve, enumerable: false });
-    });
-    Object.defineProperty(delivery, 'done', { value: done, enumerable: false });
+    const delivery = new Delivery(body, meta, auth, auth.url || this.url);
     this.remember(delivery);
 
     if (!delivery.url) {
