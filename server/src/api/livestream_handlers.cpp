@@ -57,9 +57,7 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         in.maxParticipants = optional_integer(body, "maxParticipants", domain::limits::kMaxParticipantsDefault);
         in.emptyTimeout = optional_integer(body, "emptyTimeout", domain::limits::kEmptyTimeoutDefault);
         in.metadata = optional_object(body, "metadata");
-        auto created = co_await http::offload(pool, [&service, in = std::move(in)]() mutable {
-          return service.create(std::move(in));
-        });
+        auto created = co_await http::offload(pool, [&] { return service.create(std::move(in)); });
         co_return http::data_reply(201, to_json(created));
       },
       kApiLimit | kCreateLimit);
@@ -76,7 +74,7 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         }
         f.limit = query_integer(req, "limit", domain::limits::kPageLimitDefault, 1, domain::limits::kPageLimitMax);
         f.offset = query_integer(req, "offset", 0, 0, 100'000'000);
-        auto items = co_await http::offload(pool, [&service, f] { return service.list(f); });
+        auto items = co_await http::offload(pool, [&] { return service.list(f); });
         co_return list_reply(list_json(items));
       },
       kApiLimit);
@@ -84,7 +82,7 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
   router.add(
       verb::get, base + "/:id",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
-        auto item = co_await http::offload(pool, [&service, id = std::string(req.param("id"))] { return service.get(id); });
+        auto item = co_await http::offload(pool, [&] { return service.get(req.param("id")); });
         co_return http::data_reply(200, to_json(item));
       },
       kApiLimit);
@@ -94,9 +92,7 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         auto body = parse_body(req);
         auto requester = required_string(body, "requestingUserId");
-        auto ended = co_await http::offload(pool, [&service, id = std::string(req.param("id")), requester] {
-          return service.end(id, requester);
-        });
+        auto ended = co_await http::offload(pool, [&] { return service.end(req.param("id"), requester); });
         co_return http::json_reply(200, json::object{{"success", true},
                                                      {"message", "Livestream deleted successfully"},
                                                      {"data", to_json(ended)}});
@@ -115,9 +111,7 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         if (!parsed) throw AppError(ErrorKind::Validation, "role must be HOST or VIEWER");
         in.role = *parsed;
         in.metadata = optional_object(body, "metadata");
-        auto joined = co_await http::offload(pool, [&service, id = std::string(req.param("id")), in = std::move(in)]() mutable {
-          return service.join(id, std::move(in));
-        });
+        auto joined = co_await http::offload(pool, [&] { return service.join(req.param("id"), std::move(in)); });
         co_return http::data_reply(
             200, json::object{{"token", joined.token}, {"url", joined.url}, {"participant", to_json(joined.participant)}});
       },
@@ -128,7 +122,7 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         auto body = parse_body(req);
         auto user = required_string(body, "userId");
-        co_await http::offload(pool, [&service, id = std::string(req.param("id")), user] { service.leave(id, user); });
+        co_await http::offload(pool, [&] { service.leave(req.param("id"), user); });
         co_return http::json_reply(200, json::object{{"success", true}, {"message", "Left livestream successfully"}});
       },
       kApiLimit | kWriteLimit);
@@ -141,9 +135,7 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         f.role = query_enum<domain::ParticipantRole>(req, "role", domain::parse_participant_role, "HOST, VIEWER");
         f.limit = query_integer(req, "limit", domain::limits::kPageLimitDefault, 1, domain::limits::kPageLimitMax);
         f.offset = query_integer(req, "offset", 0, 0, 100'000'000);
-        auto items = co_await http::offload(pool, [&service, id = std::string(req.param("id")), f] {
-          return service.participants(id, f);
-        });
+        auto items = co_await http::offload(pool, [&] { return service.participants(req.param("id"), f); });
         co_return list_reply(list_json(items));
       },
       kApiLimit);
@@ -151,7 +143,7 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
   router.add(
       verb::get, base + "/:id/state",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
-        auto state = co_await http::offload(pool, [&service, id = std::string(req.param("id"))] { return service.state(id); });
+        auto state = co_await http::offload(pool, [&] { return service.state(req.param("id")); });
         co_return http::data_reply(200, to_json(state));
       },
       kApiLimit);

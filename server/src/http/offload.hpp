@@ -2,9 +2,13 @@
 // coroutine on its own I/O thread with the result or the exception. I/O threads never block.
 #pragma once
 
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <exception>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -12,11 +16,44 @@
 
 namespace lso::http {
 
+// `f` stays in this coroutine's frame, which is suspended until the work completes, so the pool
+// thread calls it by reference: nothing the caller captured is moved or copied across threads.
+// (Callers capture by reference too: g++ 12 mis-moves init-captures of coroutine locals.)
 template <class F>
 auto offload(asio::thread_pool& pool, F f) -> asio::awaitable<std::invoke_result_t<F&>> {
   using R = std::invoke_result_t<F&>;
-  co_return co_await asio::co_spawn(
-      pool, [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); }, asio::use_awaitable);
+  auto ex = co_await asio::this_coro::executor;
+  if constexpr (std::is_void_v<R>) {
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
+        [&pool, &f, ex](auto handler) {
+          asio::post(pool, [&f, ex, handler = std::move(handler)]() mutable {
+            std::exception_ptr error;
+            try {
+              f();
+            } catch (...) {
+              error = std::current_exception();
+            }
+            asio::post(ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
+          });
+        },
+        asio::use_awaitable);
+  } else {
+    std::optional<R> result;
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
+        [&pool, &f, &result, ex](auto handler) {
+          asio::post(pool, [&f, &result, ex, handler = std::move(handler)]() mutable {
+            std::exception_ptr error;
+            try {
+              result.emplace(f());
+            } catch (...) {
+              error = std::current_exception();
+            }
+            asio::post(ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
+          });
+        },
+        asio::use_awaitable);
+    co_return std::move(*result);
+  }
 }
 
 }  // namespace lso::http

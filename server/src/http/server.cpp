@@ -25,8 +25,6 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
-
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
@@ -67,26 +65,22 @@ Server::~Server() {
 asio::io_context& Server::next_io_context() { return *contexts_[next_++ % contexts_.size()]; }
 
 void Server::start() {
+  // One acceptor (no SO_REUSEPORT: a second instance on the same port must fail loudly, not
+  // share it); accepted sockets are spread round-robin over the I/O threads' io_contexts.
   const auto address = asio::ip::make_address(options_.host);
-  std::uint16_t port = options_.port;
+  auto acceptor = std::make_unique<tcp::acceptor>(*contexts_[0]);
+  tcp::endpoint ep(address, options_.port);
+  acceptor->open(ep.protocol());
+  acceptor->set_option(tcp::acceptor::reuse_address(true));
+  acceptor->bind(ep);
+  acceptor->listen(asio::socket_base::max_listen_connections);
+  boundPort_ = acceptor->local_endpoint().port();
+  acceptors_.push_back(std::move(acceptor));
+  asio::co_spawn(*contexts_[0], accept_loop(0), asio::detached);
   for (auto& ctx : contexts_) {
-    auto acceptor = std::make_unique<tcp::acceptor>(*ctx);
-    tcp::endpoint ep(address, port);
-    acceptor->open(ep.protocol());
-    acceptor->set_option(tcp::acceptor::reuse_address(true));
-    // One acceptor per I/O thread on the same port: the kernel spreads connections over them.
-    acceptor->set_option(reuse_port(true));
-    acceptor->bind(ep);
-    acceptor->listen(asio::socket_base::max_listen_connections);
-    port = acceptor->local_endpoint().port();
-    acceptors_.push_back(std::move(acceptor));
-  }
-  boundPort_ = port;
-  for (std::size_t i = 0; i < contexts_.size(); ++i) {
-    asio::co_spawn(*contexts_[i], accept_loop(i), asio::detached);
-    threads_.emplace_back([ctx = contexts_[i].get()] {
-      auto guard = asio::make_work_guard(*ctx);
-      ctx->run();
+    threads_.emplace_back([c = ctx.get()] {
+      auto guard = asio::make_work_guard(*c);
+      c->run();
     });
   }
 }
@@ -110,7 +104,8 @@ void Server::stop(std::chrono::milliseconds grace) {
 asio::awaitable<void> Server::accept_loop(std::size_t index) {
   auto& acceptor = *acceptors_[index];
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+    auto& target = next_io_context();
+    auto [ec, socket] = co_await acceptor.async_accept(target, use_tuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       // EMFILE and friends: back off briefly instead of spinning.
@@ -120,7 +115,7 @@ asio::awaitable<void> Server::accept_loop(std::size_t index) {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
+    asio::co_spawn(target, session(std::move(socket)), asio::detached);
   }
 }
 
@@ -337,7 +332,11 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
     // co_await may not appear in a handler block: capture the exception, answer outside.
     std::exception_ptr error;
     try {
-      reply = co_await (route ? route->handler(req) : fallback_(req));
+      // (Not a conditional expression: g++ 12 miscompiles co_await on a ?: of two calls.)
+      if (route)
+        reply = co_await route->handler(req);
+      else
+        reply = co_await fallback_(req);
     } catch (...) {
       error = std::current_exception();
     }

@@ -1,4 +1,4 @@
-// The HTTP server: one io_context and one SO_REUSEPORT acceptor per I/O thread, a coroutine
+// The HTTP server: one io_context per I/O thread fed by one acceptor, a coroutine
 // session per connection (read → middleware → route → write, keep-alive), and graceful shutdown.
 #pragma once
 
