@@ -274,6 +274,9 @@ function sendCustomWebhook(state, body) {
   event.room = room;
   event.participant = participant;
   event.id = id === undefined ? newId('EV_') : String(id);
+  if (createdAt !== undefined && !/^\d+$/.test(String(createdAt))) {
+    throw new ControlError(400, 'createdAt must be whole seconds since the epoch');
+  }
   event.createdAt = createdAt === undefined ? nowSeconds() : BigInt(createdAt);
   return state.webhooks.enqueue(String(body.queueKey ?? eventKey(event)), toWebhookJsonString(event), {
     id: event.id,

@@ -270,10 +270,12 @@ describe('POST /_double/webhooks/send', () => {
     await receiver.receive(bearer.body, bearer.headers.authorization.slice(7));
   });
 
-  test('refuses a request without event or raw', async () => {
+  test('refuses a request without event or raw, or with bad fields', async () => {
     const { double } = await use();
     assert.equal((await control(double.url, 'POST', '/webhooks/send', { room: 'x' })).status, 400);
     assert.equal((await control(double.url, 'POST', '/webhooks/send', { event: 'x', signature: 'odd' })).status, 400);
+    assert.equal((await control(double.url, 'POST', '/webhooks/send', { event: 'x', createdAt: 'soon' })).status, 400);
+    assert.equal((await control(double.url, 'POST', '/webhooks/send', { event: 'x', room: { name: 5 } })).status, 400);
   });
 });
 
