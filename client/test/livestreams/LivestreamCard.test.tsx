@@ -1,0 +1,130 @@
+// Livestream card: what it shows and which actions each user gets.
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Livestream, StreamState } from '../../src/api/types';
+import { LivestreamCard } from '../../src/livestreams/LivestreamCard';
+import { jsonResponse, livestream, participant, streamState } from '../support/fixtures';
+
+const fetchMock = vi.fn<typeof fetch>();
+
+beforeEach(() => {
+  fetchMock.mockReset();
+  fetchMock.mockResolvedValue(jsonResponse({ success: true, data: [], count: 0 }));
+  vi.stubGlobal('fetch', fetchMock);
+});
+
+function renderCard(props: { livestream?: Livestream; state?: StreamState; currentUserId?: string; endLivestream?: () => Promise<Livestream> }) {
+  const onChanged = vi.fn();
+  render(
+    <LivestreamCard
+      livestream={props.livestream ?? livestream()}
+      state={props.state}
+      currentUserId={props.currentUserId ?? 'bob'}
+      onChanged={onChanged}
+      {...(props.endLivestream ? { endLivestream: props.endLivestream } : {})}
+    />,
+  );
+  return { onChanged, card: screen.getByTestId('livestream-card') };
+}
+
+describe('LivestreamCard', () => {
+  it('shows title, description, status, creator and room', () => {
+    const { card } = renderCard({});
+    expect(within(card).getByRole('heading', { name: 'Morning show' })).toBeTruthy();
+    expect(within(card).getByText('Coffee and news')).toBeTruthy();
+    expect(within(card).getByTestId('status-badge').textContent).toBe('LIVE');
+    expect(within(card).getByText('alice')).toBeTruthy();
+    expect(within(card).getByText('morning-show')).toBeTruthy();
+  });
+
+  it('shows the live viewer count and participants from the pushed state', () => {
+    renderCard({
+      state: streamState({ viewerCount: 6, peakViewerCount: 7, participants: ['alice', 'v1'], hostInfo: { userId: 'alice', displayName: 'Alice' } }),
+    });
+    expect(screen.getByTestId('viewer-count').textContent).toMatch(/6\s*viewers watching/);
+    const list = screen.getByRole('list', { name: 'Participants' });
+    expect(within(list).getByText('Alice')).toBeTruthy();
+    expect(within(list).getByText('host')).toBeTruthy();
+    expect(within(list).getByText('v1')).toBeTruthy();
+  });
+
+  it('says "1 viewer" in the singular', () => {
+    renderCard({ state: streamState({ viewerCount: 1 }) });
+    expect(screen.getByTestId('viewer-count').textContent).toMatch(/1\s*viewer watching/);
+  });
+
+  it('offers Watch to a viewer, and neither host nor end actions', () => {
+    renderCard({ currentUserId: 'bob' });
+    const watch = screen.getByRole('link', { name: 'Watch' });
+    expect(watch.getAttribute('href')).toBe('/livestreams/7d1f6c2e-0000-4000-8000-000000000001/room?role=viewer');
+    expect(screen.queryByRole('link', { name: 'Join as host' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'End stream' })).toBeNull();
+  });
+
+  it('offers Join as host and End stream to the creator', () => {
+    renderCard({ currentUserId: 'alice' });
+    expect(screen.getByRole('link', { name: 'Join as host' }).getAttribute('href')).toMatch(/role=host$/);
+    expect(screen.getByRole('button', { name: 'End stream' })).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'Watch' })).toBeNull();
+  });
+
+  it('offers nothing to join on an ENDED livestream, and no End stream even to its creator', () => {
+    renderCard({ currentUserId: 'alice', livestream: livestream({ status: 'ENDED', endedAt: '2026-01-02T11:00:00.000Z' }) });
+    expect(screen.queryByRole('link')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'End stream' })).toBeNull();
+    expect(screen.getByText('Ended')).toBeTruthy();
+    expect(screen.queryByTestId('viewer-count')).toBeNull();
+  });
+
+  it('lets the creator end a SCHEDULED livestream but not join it', () => {
+    renderCard({ currentUserId: 'alice', livestream: livestream({ status: 'SCHEDULED', startedAt: null }) });
+    expect(screen.queryByRole('link', { name: 'Join as host' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'End stream' })).toBeTruthy();
+    expect(screen.getByText('Created')).toBeTruthy();
+  });
+
+  it('ends the livestream after confirmation and reports the ended record', async () => {
+    const ended = livestream({ status: 'ENDED' });
+    const endLivestream = vi.fn().mockResolvedValue(ended);
+    const { onChanged } = renderCard({ currentUserId: 'alice', endLivestream });
+    const user = userEvent.setup();
+
+    await user.click(screen.getByRole('button', { name: 'End stream' }));
+    const dialog = screen.getByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'End stream' }));
+
+    expect(endLivestream).toHaveBeenCalledWith('7d1f6c2e-0000-4000-8000-000000000001', 'alice');
+    expect(onChanged).toHaveBeenCalledWith(ended);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('keeps the dialog open with the error when ending fails', async () => {
+    const endLivestream = vi.fn().mockRejectedValue(new Error('Only the creator can end this livestream'));
+    const { onChanged } = renderCard({ currentUserId: 'alice', endLivestream });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'End stream' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'End stream' }));
+
+    expect(await within(screen.getByRole('dialog')).findByText('Only the creator can end this livestream')).toBeTruthy();
+    expect(onChanged).not.toHaveBeenCalled();
+  });
+
+  it('reads participant names once when a live card with people in it is shown', async () => {
+    fetchMock.mockResolvedValue(
+      jsonResponse({ success: true, data: [participant({ userId: 'v1', displayName: 'Victor' })], count: 1 }),
+    );
+    renderCard({ state: streamState({ viewerCount: 1, participants: ['v1'] }) });
+
+    expect(await screen.findByText('Victor')).toBeTruthy();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(String(fetchMock.mock.calls[0]?.[0])).toBe(
+      '/api/v1/livestreams/7d1f6c2e-0000-4000-8000-000000000001/participants?status=JOINED&limit=50',
+    );
+  });
+
+  it('reads nothing for a card with nobody in it', () => {
+    renderCard({ state: streamState({ participants: [] }) });
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
