@@ -2,6 +2,7 @@
 #include "livekit/access_token.hpp"
 
 #include <boost/json/object.hpp>
+#include <stdexcept>
 
 #include "livekit/jwt.hpp"
 
@@ -25,6 +26,8 @@ AccessTokenIssuer::AccessTokenIssuer(std::string apiKey, std::string apiSecret,
       time_(time) {}
 
 std::string AccessTokenIssuer::issue_join_token(const domain::JoinGrant& grant) const {
+  // LiveKit rejects a join token without `sub`; better to fail here than in the browser.
+  if (grant.identity.empty()) throw std::invalid_argument("join token needs an identity");
   const std::int64_t now = epoch_seconds(time_.now());
   boost::json::object claims;
   claims.reserve(8);

@@ -48,7 +48,8 @@ class AccessTokenIssuer final : public domain::TokenIssuer {
 
   // iss, sub, name, metadata (omitted when empty), nbf = now, exp = now + ttl, and
   // video {roomJoin, room, canSubscribe, canPublish, canPublishData}, the last two always
-  // explicit because LiveKit treats an absent permission as granted.
+  // explicit because LiveKit treats an absent permission as granted. `grant.identity` must not
+  // be empty (std::invalid_argument).
   std::string issue_join_token(const domain::JoinGrant& grant) const override;
   const std::string& public_url() const override { return publicUrl_; }
 

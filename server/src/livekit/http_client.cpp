@@ -210,7 +210,14 @@ HttpClient::HttpClient(std::string_view baseUrl, HttpClientOptions options)
     SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
     ctx.set_verify_mode(ssl::verify_peer);
     ctx.set_default_verify_paths();
-    if (!impl_->options.caFile.empty()) ctx.load_verify_file(impl_->options.caFile);
+    if (!impl_->options.caFile.empty()) {
+      boost::system::error_code ec;
+      ctx.load_verify_file(impl_->options.caFile, ec);
+      if (ec) {
+        throw std::invalid_argument("cannot load CA file " + impl_->options.caFile + ": " +
+                                    ec.message());
+      }
+    }
   }
 }
 

@@ -37,7 +37,7 @@ class HttpClient {
  public:
   // `baseUrl` is http://host[:port][/prefix] or https://…; https verifies the server certificate
   // against the system CA store (plus `options.caFile`) and the host name. Throws
-  // std::invalid_argument for anything else.
+  // std::invalid_argument for any other URL or an unreadable CA file.
   HttpClient(std::string_view baseUrl, HttpClientOptions options);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;

@@ -52,10 +52,11 @@ std::string http_url_from_livekit_url(std::string_view livekitUrl) {
   const auto parsed = boost::urls::parse_absolute_uri(livekitUrl);
   if (!parsed) throw bad("is not an absolute URL");
   const boost::urls::url_view u = *parsed;
-  std::string scheme;
-  if (u.scheme() == "ws" || u.scheme() == "http") {
+  std::string scheme;  // scheme_id compares case-insensitively, as URL schemes are
+  if (u.scheme_id() == boost::urls::scheme::ws || u.scheme_id() == boost::urls::scheme::http) {
     scheme = "http";
-  } else if (u.scheme() == "wss" || u.scheme() == "https") {
+  } else if (u.scheme_id() == boost::urls::scheme::wss ||
+             u.scheme_id() == boost::urls::scheme::https) {
     scheme = "https";
   } else {
     throw bad("must use ws://, wss://, http:// or https://");

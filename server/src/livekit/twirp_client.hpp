@@ -33,7 +33,8 @@ struct TwirpCallStats {
 class TwirpRoomService final : public domain::RoomService {
  public:
   // `livekitUrl` is LIVEKIT_URL (ws/wss/http/https). `tokens` signs the per-call service tokens
-  // and must outlive the client.
+  // and must outlive the client. Throws domain::AppError(Validation) for a bad LIVEKIT_URL and
+  // std::invalid_argument for an unreadable `options.caFile`.
   TwirpRoomService(std::string_view livekitUrl, const AccessTokenIssuer& tokens,
                    HttpClientOptions options = {});
   ~TwirpRoomService() override;

@@ -73,6 +73,12 @@ TEST_F(AccessTokenTest, TimesFollowTheClockAndTtl) {
   EXPECT_EQ(claims.at("exp"), kNow + 100 + 3600);
 }
 
+TEST_F(AccessTokenTest, JoinTokenWithoutIdentityIsRefused) {
+  domain::JoinGrant g = grant(false);
+  g.identity.clear();
+  EXPECT_THROW(issuer_.issue_join_token(g), std::invalid_argument);
+}
+
 TEST_F(AccessTokenTest, PublicUrlIsWhatBrowsersGet) {
   EXPECT_EQ(issuer_.public_url(), "wss://lk.example.com");
 }

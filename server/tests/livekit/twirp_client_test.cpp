@@ -71,6 +71,7 @@ TEST(LiveKitUrl, MapsWebSocketSchemesToHttp) {
   EXPECT_EQ(http_url_from_livekit_url("wss://x.livekit.cloud/"), "https://x.livekit.cloud");
   EXPECT_EQ(http_url_from_livekit_url("http://10.0.0.1:7880"), "http://10.0.0.1:7880");
   EXPECT_EQ(http_url_from_livekit_url("https://h/prefix/"), "https://h/prefix");
+  EXPECT_EQ(http_url_from_livekit_url("WSS://h:443"), "https://h:443");
 }
 
 TEST(LiveKitUrl, RejectsOtherSchemesNamingTheVariable) {
@@ -83,6 +84,12 @@ TEST(LiveKitUrl, RejectsOtherSchemesNamingTheVariable) {
       EXPECT_NE(std::string(e.what()).find("LIVEKIT_URL"), std::string::npos) << e.what();
     }
   }
+}
+
+TEST_F(TwirpClientTest, UnreadableCaFileIsAConstructionError) {
+  HttpClientOptions options;
+  options.caFile = "/nonexistent/ca.pem";
+  EXPECT_THROW(TwirpRoomService("wss://h", tokens_, options), std::invalid_argument);
 }
 
 TEST_F(TwirpClientTest, CreateRoomSendsTwirpJsonWithRoomCreateGrant) {
