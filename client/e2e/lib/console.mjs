@@ -1,0 +1,58 @@
+// Browser console watch for the end-to-end run: every error is recorded, and only the ones
+// this scenario causes on purpose (the media connection to the LiveKit double) are allowed.
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The LiveKit double speaks LiveKit's server API but has no media plane. On the room page
+ * livekit-client opens its signalling WebSocket to `<double>/rtc…`, which the double refuses,
+ * then asks `<double>/rtc/…/validate` over HTTP for the reason, which the browser blocks
+ * (no CORS headers) or the double refuses. Chromium logs each of these as a console error;
+ * nothing else is expected, and each must name the double's address and the /rtc path.
+ */
+export function expectedMediaErrorPatterns(doubleHostPort) {
+  const host = escape(doubleHostPort);
+  return [
+    new RegExp(`^WebSocket connection to 'wss?://${host}/rtc[/?]`),
+    new RegExp(`^Access to fetch at 'https?://${host}/rtc/(v\\d+/)?validate[?']`),
+  ];
+}
+
+export class ConsoleWatch {
+  constructor(doubleHostPort) {
+    this.patterns = expectedMediaErrorPatterns(doubleHostPort);
+    this.resourcePrefix = new RegExp(`^https?://${escape(doubleHostPort)}/rtc/`);
+    this.unexpected = [];
+    this.expected = [];
+  }
+
+  isExpected(entry) {
+    if (!entry.roomPage) return false;
+    // "Failed to load resource: …" names the URL only in its location.
+    if (entry.text.startsWith('Failed to load resource: ')) return this.resourcePrefix.test(entry.location);
+    return this.patterns.some((pattern) => pattern.test(entry.text));
+  }
+
+  /** Records console errors and uncaught exceptions of `page`, labelled `label`. */
+  attach(page, label) {
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const entry = {
+        label,
+        text: message.text(),
+        location: message.location()?.url ?? '',
+        roomPage: new URL(page.url()).pathname.includes('/room'),
+      };
+      (this.isExpected(entry) ? this.expected : this.unexpected).push(entry);
+    });
+    page.on('pageerror', (error) => {
+      this.unexpected.push({ label, text: `uncaught: ${error.stack ?? error.message}`, location: page.url(), roomPage: false });
+    });
+  }
+
+  report() {
+    const cut = (text) => (text.length > 240 ? `${text.slice(0, 240)}…` : text);
+    const lines = (entries) => entries.map((e) => `  [${e.label}] ${cut(e.text)}${e.location ? ` (${cut(e.location)})` : ''}`).join('\n');
+    return { ok: this.unexpected.length === 0, expected: lines(this.expected), unexpected: lines(this.unexpected) };
+  }
+}
