@@ -3,6 +3,8 @@
 # both profiles, no service depends on one outside its profile, every file the Dockerfiles COPY
 # and the compose file mounts exists, the server image's build packages are the ones
 # scripts/lib/apt-packages.txt lists, and the nginx sites parse (when nginx is installed).
+# With nginx, curl and python3 present it also runs both nginx sites chained as in the compose
+# setup (client -> lb -> a stand-in orchestrator) and checks their behaviour.
 # Usage: scripts/check-containers.sh        Exit status 0 when every check passes.
 set -euo pipefail
 
@@ -17,7 +19,11 @@ fail() { printf 'FAIL  %s\n' "$*" >&2; failures=$((failures + 1)); }
 skip() { printf 'skip  %s\n' "$*"; }
 
 cleanup_paths=()
-cleanup() { if ((${#cleanup_paths[@]})); then rm -rf "${cleanup_paths[@]}"; fi; }
+cleanup_pids=()
+cleanup() {
+  if ((${#cleanup_pids[@]})); then kill "${cleanup_pids[@]}" 2>/dev/null || true; fi
+  if ((${#cleanup_paths[@]})); then rm -rf "${cleanup_paths[@]}"; fi
+}
 trap cleanup EXIT
 
 # ---- 1. docker-compose validates the file for each profile
@@ -144,13 +150,13 @@ if command -v apt-cache >/dev/null 2>&1 && apt-cache show bash >/dev/null 2>&1; 
   all_image_packages=$(sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' deploy/server.Dockerfile \
     | grep 'apt-get install' | sed -E 's/.*apt-get install//; s/&&.*//' \
     | tr -s ' ' '\n' | grep -v -e '^-' -e '^$' | sort -u)
-  unknown=()
-  for package in $all_image_packages; do
-    candidate=$(apt-cache policy "$package" 2>/dev/null | awk '/Candidate:/ {print $2}')
-    if [[ -z "$candidate" || "$candidate" == "(none)" ]]; then
-      unknown+=("$package")
-    fi
-  done
+  # One apt-cache call for all: "name:" lines start each package's block; a package apt does
+  # not know has no block, one without an installable version has "Candidate: (none)".
+  # shellcheck disable=SC2086  # word splitting of the package list is intended
+  known=$(apt-cache policy $all_image_packages 2>/dev/null | awk '
+    /^[^ ]+:$/ {name = substr($1, 1, length($1) - 1)}
+    /Candidate:/ && $2 != "(none)" {print name}' | sort -u)
+  mapfile -t unknown < <(comm -23 <(echo "$all_image_packages") <(echo "$known"))
   if ((${#unknown[@]})); then
     fail "deploy/server.Dockerfile names packages this Debian does not have: ${unknown[*]}"
   else
@@ -197,6 +203,144 @@ EOF
   done
 else
   skip "nginx -t: nginx is not installed"
+fi
+
+# nginx 1.22 forwards small events promptly even when buffering, so the run below cannot catch a
+# lost `proxy_buffering off`; read the SSE locations instead. Both must exist in both sites.
+for site in deploy/nginx/*.conf; do
+  for location in 'location = /api/v1/events {' 'location ~ ^/api/v1/livestreams/[^/]+/events$ {'; do
+    block=$(awk -v start="$location" 'index($0, start) {on=1} on {print} on && /^[[:space:]]*}/ {exit}' "$site")
+    missing=()
+    for directive in 'proxy_buffering off;' 'proxy_cache off;' 'proxy_read_timeout 1h;' 'proxy_http_version 1.1;'; do
+      [[ "$block" == *"$directive"* ]] || missing+=("$directive")
+    done
+    if [[ -z "$block" ]]; then
+      fail "$site: no '$location' block"
+    elif ((${#missing[@]})); then
+      fail "$site: '$location' lacks ${missing[*]}"
+    else
+      pass "$site: '$location' unbuffered with a 1 h read timeout"
+    fi
+  done
+  if grep -qE 'proxy_set_header[[:space:]]+Connection[[:space:]]+"";' "$site"; then
+    pass "$site: upstream Connection header cleared (keep-alive, SSE over HTTP/1.1)"
+  else
+    fail "$site: no 'proxy_set_header Connection \"\";'"
+  fi
+done
+
+# ---- 6. nginx sites behave: browser -> client.conf -> lb.conf -> stand-in orchestrator
+
+if command -v nginx >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
+  dir=$(mktemp -d)
+  cleanup_paths+=("$dir")
+  read -r edge_port lb_port backend_port < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in socks])')
+  mkdir -p "$dir/html/assets"
+  echo '<!doctype html><title>spa</title>' >"$dir/html/index.html"
+  # The stand-in answers JSON describing what reached it, and an SSE stream of 3 events 1 s apart.
+  cat >"$dir/backend.py" <<'EOF'
+import json, sys, time
+from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args): pass
+    def do_GET(self):
+        if self.path.endswith("/events"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for i in range(3):
+                event = f"event: state\nid: {i}\ndata: {{}}\n\n".encode()
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+                self.wfile.flush()
+                time.sleep(1)
+            self.wfile.write(b"0\r\n\r\n")
+            return
+        body = json.dumps({"path": self.path, "xff": self.headers.get("X-Forwarded-For")}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+EOF
+  python3 "$dir/backend.py" "$backend_port" &
+  cleanup_pids+=($!)
+  # Container names and ports become local ones; the loopback network stands for Docker's; the
+  # edge's upstream is renamed because both sites now share one nginx.
+  sed -E -e "s/listen 80 default_server/listen 127.0.0.1:$edge_port/" \
+    -e "s/server lb:80/server 127.0.0.1:$lb_port/" \
+    -e 's/upstream orchestrator/upstream edge_upstream/; s#http://orchestrator;#http://edge_upstream;#' \
+    -e "s#root /usr/share/nginx/html#root $dir/html#" deploy/nginx/client.conf >"$dir/client.site"
+  sed -E -e "s/listen 80 default_server/listen 127.0.0.1:$lb_port/" \
+    -e "s/orchestrator-[0-9]+:3001/127.0.0.1:$backend_port/" \
+    -e 's#(set_real_ip_from 10.0.0.0/8;)#\1 set_real_ip_from 127.0.0.0/8;#' deploy/nginx/lb.conf >"$dir/lb.site"
+  cat >"$dir/nginx.conf" <<EOF
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events {}
+http {
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path $dir;
+  proxy_temp_path $dir;
+  include $dir/client.site;
+  include $dir/lb.site;
+}
+EOF
+  if nginx -p "$dir" -c "$dir/nginx.conf" 2>"$dir/start.log"; then
+    for _ in $(seq 50); do [[ -s "$dir/nginx.pid" ]] && break; sleep 0.1; done
+    cleanup_pids+=("$(cat "$dir/nginx.pid")")
+    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$backend_port/" && break; sleep 0.1; done
+    edge="http://127.0.0.1:$edge_port"
+
+    spa=$(curl -s -D "$dir/spa.headers" "$edge/livestreams/some-id")
+    if [[ "$spa" == *"<title>spa</title>"* ]] && grep -qi '^X-Frame-Options: DENY' "$dir/spa.headers" \
+      && grep -qi '^X-Content-Type-Options: nosniff' "$dir/spa.headers" \
+      && grep -qi '^Content-Security-Policy: .*connect-src' "$dir/spa.headers" \
+      && grep -qi '^Referrer-Policy:' "$dir/spa.headers"; then
+      pass "client.conf: SPA fallback with security headers"
+    else
+      fail "client.conf: SPA fallback or security headers missing"
+    fi
+
+    # A browser on 127.0.0.2 claiming another address: the orchestrator must see 127.0.0.2 alone.
+    api=$(curl -s --interface 127.0.0.2 -H 'X-Forwarded-For: 203.0.113.9' "$edge/api/v1/livestreams?limit=1")
+    if [[ "$api" == *'"path": "/api/v1/livestreams?limit=1"'* && "$api" == *'"xff": "127.0.0.2"'* ]]; then
+      pass "client.conf + lb.conf: /api/ proxied, X-Forwarded-For is the browser's address only"
+    else
+      fail "client.conf + lb.conf: /api/ proxying or X-Forwarded-For wrong: $api"
+    fi
+
+    health=$(curl -s "$edge/health/ready")
+    if [[ "$health" == *'"path": "/health/ready"'* ]]; then
+      pass "client.conf: /health proxied"
+    else
+      fail "client.conf: /health not proxied: $health"
+    fi
+
+    # Unbuffered: 3 events sent 1 s apart must arrive about 1 s apart, not together at the end.
+    for path in /api/v1/events /api/v1/livestreams/some-id/events; do
+      arrivals=$(curl -sN --max-time 10 "$edge$path" | while IFS= read -r line; do
+        if [[ "$line" == event:* ]]; then date +%s.%N; fi
+      done || true)
+      spread=$(echo "$arrivals" | awk 'NR==1 {first=$1} {last=$1} END {printf "%.1f", last-first}')
+      if [[ $(echo "$arrivals" | wc -l) -eq 3 ]] && awk -v s="$spread" 'BEGIN {exit !(s >= 1.5)}'; then
+        pass "client.conf + lb.conf: SSE $path events pass both proxies as sent (spread over ${spread}s)"
+      else
+        fail "client.conf + lb.conf: SSE $path events held back or cut (spread over ${spread:-?}s)"
+      fi
+    done
+  else
+    fail "nginx would not start with both sites: $(cat "$dir/start.log")"
+  fi
+else
+  skip "nginx behaviour: needs nginx, curl and python3"
 fi
 
 if ((failures)); then
