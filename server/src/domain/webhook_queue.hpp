@@ -1,0 +1,54 @@
+// The durable webhook queue port (SPEC §6): the receiver answers 200 only once enqueue() returned,
+// workers claim jobs and apply them. Implementations: SQL tables (SQLite / PostgreSQL, store/) and
+// Redis Streams (redis/). Effects are exactly-once because the worker records the webhook id in
+// the same database transaction as the effects; the queue itself is at-least-once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lso::domain {
+
+struct WebhookJob {
+  std::string id;       // LiveKit's event id (the dedup key)
+  std::string body;     // the raw webhook body, exactly as received
+  int attempt = 1;      // 1 for the first delivery to a worker, 2 for the first retry, …
+  std::string receipt;  // implementation-specific handle (row id, stream entry id)
+};
+
+struct QueueCounts {
+  std::int64_t waiting = 0;    // stored, not claimed (including those waiting for a retry)
+  std::int64_t active = 0;     // claimed by a worker right now
+  std::int64_t completed = 0;  // completed by this instance since it started
+  std::int64_t failed = 0;     // failed attempts on this instance since it started
+  std::int64_t dead = 0;       // in the dead-letter list
+};
+
+class WebhookQueue {
+ public:
+  virtual ~WebhookQueue() = default;
+  virtual std::string_view backend() const = 0;  // "sqlite" | "postgresql" | "redis"
+
+  // Stores the job durably before returning. A job whose id is still queued is not stored twice
+  // (returns false). Throws AppError(Unavailable) when the queue cannot store it.
+  virtual bool enqueue(std::string_view id, std::string_view body) = 0;
+
+  // Claims the next due job, waiting up to `wait` for one; nullopt when none came. A claimed job
+  // is invisible to other workers until completed, retried or buried — or until its lease expires
+  // without that (the worker's instance crashed), when any instance may claim it again.
+  virtual std::optional<WebhookJob> claim(std::chrono::milliseconds wait) = 0;
+  virtual void complete(const WebhookJob& job) = 0;
+  // A failed attempt: the job waits `delay`, then is claimable again with attempt + 1.
+  virtual void retry(const WebhookJob& job, std::chrono::milliseconds delay, std::string_view error) = 0;
+  // The last attempt failed: the job moves to the dead-letter list, kept for operators.
+  virtual void bury(const WebhookJob& job, std::string_view error) = 0;
+
+  virtual QueueCounts counts() = 0;
+  // Wakes every claim() waiting and makes later ones return nullopt at once (shutdown).
+  virtual void close() = 0;
+};
+
+}  // namespace lso::domain
