@@ -30,9 +30,13 @@ export function App() {
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3 sm:px-6 lg:px-8">
-          <Link to="/" className="flex items-center gap-2 rounded-lg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
-            <img src="/favicon.svg" alt="" className="h-8 w-8" />
-            <span className="text-base font-semibold tracking-tight text-slate-900 sm:text-lg">Livestream Orchestrator</span>
+          <Link
+            to="/"
+            aria-label="Livestream Orchestrator: all livestreams"
+            className="flex min-w-0 items-center gap-2 rounded-lg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          >
+            <img src="/favicon.svg" alt="" className="h-8 w-8 shrink-0" />
+            <span className="hidden text-lg font-semibold tracking-tight text-slate-900 sm:inline">Livestream Orchestrator</span>
           </Link>
           <IdentityMenu />
         </div>

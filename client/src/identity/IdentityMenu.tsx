@@ -19,7 +19,7 @@ export function IdentityMenu() {
         <p className="truncate text-sm font-medium text-slate-900">{identity.displayName}</p>
         <p className="truncate font-mono text-xs text-slate-500">{identity.userId}</p>
       </div>
-      <Button variant="secondary" className="px-3 py-1.5" onClick={() => setOpen(true)} aria-label={`Signed in as ${identity.displayName}. Switch user`}>
+      <Button variant="secondary" className="px-3 py-1.5 whitespace-nowrap" onClick={() => setOpen(true)} aria-label={`Signed in as ${identity.displayName}. Switch user`}>
         Switch user
       </Button>
       <Dialog open={open} title="Who are you?" description="Stands in for a login: kept in this browser only." onClose={() => setOpen(false)}>

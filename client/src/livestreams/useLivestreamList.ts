@@ -5,7 +5,7 @@ import { api, errorMessage, SSE_GLOBAL_URL } from '../api/client';
 import type { Livestream } from '../api/types';
 import { isLivestream, isStreamState, snapshotStates } from '../sse/payloads';
 import { useEventStream, type StreamConnection } from '../sse/useEventStream';
-import { initialListState, listReducer, nextOffset, type ListState, type StatusFilter } from './listState';
+import { initialListState, listReducer, nextOffset, type ListAction, type ListState, type StatusFilter } from './listState';
 
 export const PAGE_SIZE = 20;
 
@@ -17,6 +17,30 @@ export interface LivestreamList extends ListState {
   upsert: (livestream: Livestream) => void;
 }
 
+type PageMode = 'replace' | 'append' | 'merge';
+
+interface PageRequest {
+  generation: number;
+  filter: StatusFilter;
+  offset: number;
+  mode: PageMode;
+  signal: AbortSignal | undefined;
+}
+
+/** Reads one page and dispatches it; a failed merge (a background re-read) stays silent. */
+async function readPage(dispatch: (action: ListAction) => void, request: PageRequest): Promise<void> {
+  const { generation, filter, offset, mode, signal } = request;
+  const status = filter === 'ALL' ? undefined : filter;
+  try {
+    const page = await api.listLivestreams({ status, limit: PAGE_SIZE, offset }, signal);
+    if (mode === 'merge') dispatch({ type: 'merge', generation, items: page.items });
+    else dispatch({ type: 'page', generation, items: page.items, append: mode === 'append', limit: PAGE_SIZE });
+  } catch (error) {
+    if (signal?.aborted) return;
+    if (mode !== 'merge') dispatch({ type: 'page_failed', generation, message: errorMessage(error) });
+  }
+}
+
 export function useLivestreamList(filter: StatusFilter): LivestreamList {
   const [state, dispatch] = useReducer(listReducer, filter, initialListState);
   const stateRef = useRef(state);
@@ -25,16 +49,8 @@ export function useLivestreamList(filter: StatusFilter): LivestreamList {
   const generationRef = useRef(0);
 
   const fetchPage = useCallback(
-    async (generation: number, pageFilter: StatusFilter, offset: number, mode: 'replace' | 'append' | 'merge') => {
-    const status = pageFilter === 'ALL' ? undefined : pageFilter;
-    try {
-      const page = await api.listLivestreams({ status, limit: PAGE_SIZE, offset });
-      if (mode === 'merge') dispatch({ type: 'merge', generation, items: page.items });
-      else dispatch({ type: 'page', generation, items: page.items, append: mode === 'append', limit: PAGE_SIZE });
-    } catch (error) {
-      if (mode !== 'merge') dispatch({ type: 'page_failed', generation, message: errorMessage(error) });
-    }
-  },
+    (generation: number, pageFilter: StatusFilter, offset: number, mode: PageMode, signal?: AbortSignal) =>
+      readPage(dispatch, { generation, filter: pageFilter, offset, mode, signal }),
     [],
   );
 
@@ -43,7 +59,10 @@ export function useLivestreamList(filter: StatusFilter): LivestreamList {
     generationRef.current += 1;
     const generation = generationRef.current;
     dispatch({ type: 'reset', filter, generation });
-    void fetchPage(generation, filter, 0, 'replace');
+    // Aborted when the filter changes again before the answer arrives.
+    const controller = new AbortController();
+    void fetchPage(generation, filter, 0, 'replace', controller.signal);
+    return () => controller.abort();
   }, [filter, reloadKey, fetchPage]);
 
   const loadMore = useCallback(() => {

@@ -67,7 +67,7 @@ export function MediaStage({ join, role, onNames }: MediaStageProps) {
       onError={onError}
       className="block"
     >
-      <div className="relative aspect-video w-full overflow-hidden rounded-2xl bg-slate-900 text-slate-100" data-testid="media-stage">
+      <div className="relative min-h-80 w-full overflow-hidden rounded-2xl bg-slate-900 text-slate-100 sm:aspect-video sm:min-h-0" data-testid="media-stage">
         {status.kind === 'connecting' && (
           <Centered>
             <Spinner label="Connecting to the media server" />

@@ -125,7 +125,7 @@ function RoomHeader({
     <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
       <div className="min-w-0">
         <div className="flex flex-wrap items-center gap-2">
-          <h1 className="truncate text-xl font-bold text-slate-900 sm:text-2xl">{livestream?.title ?? 'Livestream'}</h1>
+          <h1 className="text-xl font-bold break-words text-slate-900 sm:text-2xl">{livestream?.title ?? 'Livestream'}</h1>
           {livestream && <StatusBadge status={livestream.status} />}
           <span className="rounded-full bg-indigo-50 px-2.5 py-0.5 text-xs font-semibold text-indigo-700" data-testid="room-role">
             {role === 'host' ? 'Hosting' : 'Watching'}
@@ -164,10 +164,12 @@ function JoinedRoom({ livestream, role, join, events, onEnded }: JoinedRoomProps
 
   // Names of those already present, read once; later arrivals are named by LiveKit.
   useEffect(() => {
+    const controller = new AbortController();
     api
-      .listParticipants(livestream.id, { status: 'JOINED', limit: 100 })
+      .listParticipants(livestream.id, { status: 'JOINED', limit: 100 }, controller.signal)
       .then((page) => setNames(namesFromParticipants(page.items)))
       .catch(() => undefined);
+    return () => controller.abort();
   }, [livestream.id]);
 
   const onNames = useCallback((next: Map<string, string>) => setMediaNames(next), []);
