@@ -1,0 +1,53 @@
+// Applies one LiveKit webhook event (SPEC §6) to the database, exactly once: the webhook id is
+// recorded in the same transaction as the effects, so a duplicate delivery, a retry after a
+// crash, or a second worker holding the same job changes nothing the second time.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "domain/clock.hpp"
+#include "domain/events.hpp"
+#include "domain/livekit.hpp"
+#include "domain/livestream_service.hpp"
+#include "domain/store.hpp"
+
+namespace lso::domain {
+
+struct WebhookEvent {
+  std::string id;
+  std::string event;
+  std::int64_t createdAt = 0;  // seconds
+  std::optional<Room> room;
+  std::optional<RoomParticipant> participant;
+};
+
+enum class WebhookOutcome {
+  Applied,    // changed something
+  NoEffect,   // valid, known, but nothing to change (already applied in effect, stale, idempotent)
+  Duplicate,  // this webhook id was processed before
+  Unknown,    // unknown event name, or a room / participant we know nothing about
+};
+
+struct WebhookCounters {
+  std::atomic<std::int64_t> applied{0}, noEffect{0}, duplicate{0}, unknown{0};
+};
+
+class WebhookProcessor {
+ public:
+  WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events);
+
+  // Throws on a transient failure (database unavailable): the queue retries the job.
+  WebhookOutcome apply(const WebhookEvent& event);
+  const WebhookCounters& counters() const { return counters_; }
+
+ private:
+  Store& store_;
+  const TimeSource& time_;
+  LivestreamEvents& events_;
+  WebhookCounters counters_;
+};
+
+}  // namespace lso::domain
