@@ -1,0 +1,148 @@
+// Room session: load → join as the asked role, the refusals (409, not creator, not live,
+// unknown), taking over a seat, leaving, and releasing the seat when the page goes away.
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { useRoomSession } from '../../src/room/useRoomSession';
+import { jsonResponse, livestream, participant } from '../support/fixtures';
+
+const fetchMock = vi.fn<typeof fetch>();
+const alice = { userId: 'alice', displayName: 'Alice' };
+const bob = { userId: 'bob', displayName: 'Bob' };
+const joinAnswer = { token: 'jwt', url: 'ws://media', participant: participant() };
+
+interface Route {
+  method: string;
+  path: string;
+  answer: () => Response;
+}
+
+function serve(routes: Route[]) {
+  fetchMock.mockImplementation(async (input, init) => {
+    const method = init?.method ?? 'GET';
+    const path = String(input);
+    const route = routes.find((r) => r.method === method && r.path === path);
+    if (!route) throw new Error(`unexpected ${method} ${path}`);
+    return route.answer();
+  });
+}
+
+const ok = (data: unknown, status = 200) => () => jsonResponse({ success: true, data }, status);
+const failure = (status: number, error: string, message: string) => () =>
+  jsonResponse({ success: false, error, message, statusCode: status }, status);
+
+const requests = () => fetchMock.mock.calls.map(([input, init]) => `${init?.method ?? 'GET'} ${String(input)}`);
+
+beforeEach(async () => {
+  // The previous test's unmount releases its seat a tick later; let that happen first.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  fetchMock.mockReset();
+  vi.stubGlobal('fetch', fetchMock);
+});
+
+describe('useRoomSession', () => {
+  it('joins a live livestream as viewer with the identity', async () => {
+    serve([
+      { method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1' })) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/join', answer: ok(joinAnswer, 201) },
+    ]);
+    const { result } = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(result.current.session.phase).toBe('joined'));
+    const joinCall = fetchMock.mock.calls.find(([input]) => String(input).endsWith('/join'));
+    expect(JSON.parse(String(joinCall?.[1]?.body))).toEqual({ userId: 'bob', displayName: 'Bob', role: 'VIEWER' });
+  });
+
+  it('joins as HOST when the creator asks for the host role', async () => {
+    serve([
+      { method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1', createdBy: 'alice' })) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/join', answer: ok(joinAnswer, 201) },
+    ]);
+    const { result } = renderHook(() => useRoomSession('ls1', 'host', alice));
+    await waitFor(() => expect(result.current.session.phase).toBe('joined'));
+    const joinCall = fetchMock.mock.calls.find(([input]) => String(input).endsWith('/join'));
+    expect(JSON.parse(String(joinCall?.[1]?.body)).role).toBe('HOST');
+  });
+
+  it('refuses the host role to someone else without asking the server, offering to watch', async () => {
+    serve([{ method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1', createdBy: 'alice' })) }]);
+    const { result } = renderHook(() => useRoomSession('ls1', 'host', bob));
+    await waitFor(() => expect(result.current.session.phase).toBe('unavailable'));
+    expect(result.current.session).toMatchObject({ title: 'Only the creator can host', canWatch: true });
+    expect(requests()).toEqual(['GET /api/v1/livestreams/ls1']);
+  });
+
+  it('reports a 409 as a conflict, and takes the seat over on request', async () => {
+    let joins = 0;
+    serve([
+      { method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1' })) },
+      {
+        method: 'POST',
+        path: '/api/v1/livestreams/ls1/join',
+        answer: () => {
+          joins += 1;
+          return joins === 1 ? failure(409, 'ConflictError', 'already joined')() : ok(joinAnswer, 201)();
+        },
+      },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/leave', answer: ok(null) },
+    ]);
+    const { result } = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(result.current.session.phase).toBe('conflict'));
+    expect(result.current.session).toMatchObject({ message: 'already joined' });
+
+    act(() => result.current.retry(true));
+    await waitFor(() => expect(result.current.session.phase).toBe('joined'));
+    const order = requests().filter((r) => r.startsWith('POST'));
+    expect(order).toEqual([
+      'POST /api/v1/livestreams/ls1/join',
+      'POST /api/v1/livestreams/ls1/leave',
+      'POST /api/v1/livestreams/ls1/join',
+    ]);
+  });
+
+  it('shows the ended screen for an ENDED livestream without joining', async () => {
+    serve([{ method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1', status: 'ENDED' })) }]);
+    const { result } = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(result.current.session.phase).toBe('ended'));
+    expect(requests()).toEqual(['GET /api/v1/livestreams/ls1']);
+  });
+
+  it('says when the livestream does not exist', async () => {
+    serve([{ method: 'GET', path: '/api/v1/livestreams/ls1', answer: failure(404, 'NotFoundError', 'Livestream ls1 not found') }]);
+    const { result } = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(result.current.session.phase).toBe('unavailable'));
+    expect(result.current.session).toMatchObject({ title: 'Livestream not found' });
+  });
+
+  it('leaves with POST .../leave', async () => {
+    serve([
+      { method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1' })) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/join', answer: ok(joinAnswer, 201) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/leave', answer: ok(null) },
+    ]);
+    const { result } = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(result.current.session.phase).toBe('joined'));
+    await act(() => result.current.leave());
+    expect(result.current.session.phase).toBe('left');
+    const leave = fetchMock.mock.calls.find(([input]) => String(input).endsWith('/leave'));
+    expect(JSON.parse(String(leave?.[1]?.body))).toEqual({ userId: 'bob' });
+  });
+
+  it('releases the seat when the page unmounts, but not after the livestream ended', async () => {
+    serve([
+      { method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1' })) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/join', answer: ok(joinAnswer, 201) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/leave', answer: ok(null) },
+    ]);
+    const first = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(first.result.current.session.phase).toBe('joined'));
+    first.unmount();
+    await waitFor(() => expect(requests()).toContain('POST /api/v1/livestreams/ls1/leave'));
+
+    fetchMock.mockClear();
+    const second = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(second.result.current.session.phase).toBe('joined'));
+    act(() => second.result.current.markEnded());
+    second.unmount();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(requests()).not.toContain('POST /api/v1/livestreams/ls1/leave');
+  });
+});
