@@ -2,7 +2,8 @@
 # Offline checks of the container setup (no Docker engine needed): the compose file validates for
 # both profiles, no service depends on one outside its profile, every file the Dockerfiles COPY
 # and the compose file mounts exists, the server image's build packages are the ones
-# scripts/lib/apt-packages.txt lists, and the nginx sites parse (when nginx is installed).
+# scripts/lib/apt-packages.txt lists, the nginx sites parse (when nginx is installed), and every
+# variable the server reads is documented.
 # With nginx, curl and python3 present it also runs both nginx sites chained as in the compose
 # setup (client -> lb -> a stand-in orchestrator) and checks their behaviour.
 # Usage: scripts/check-containers.sh        Exit status 0 when every check passes.
@@ -341,6 +342,28 @@ EOF
   fi
 else
   skip "nginx behaviour: needs nginx, curl and python3"
+fi
+
+# ---- 7. every variable the server reads is in .env.docker.example and docs/operations.md
+
+settings_source=server/src/config/settings.cpp
+if [[ -f "$settings_source" ]]; then
+  # The variable table: lines of the form {"NAME", "default", "help"}.
+  mapfile -t variables < <(grep -oE '^[[:space:]]*\{"[A-Z][A-Z0-9_]+"' "$settings_source" | grep -oE '[A-Z][A-Z0-9_]+')
+  undocumented=()
+  for variable in "${variables[@]}"; do
+    grep -qE "^#? ?${variable}=" .env.docker.example || undocumented+=(".env.docker.example:$variable")
+    grep -qF "\`${variable}\`" docs/operations.md || undocumented+=("docs/operations.md:$variable")
+  done
+  if ((${#variables[@]} == 0)); then
+    fail "$settings_source: found no variable table"
+  elif ((${#undocumented[@]})); then
+    fail "variables the server reads but the docs do not list: ${undocumented[*]}"
+  else
+    pass "all ${#variables[@]} server variables are in .env.docker.example and docs/operations.md"
+  fi
+else
+  skip "variable coverage: $settings_source not found"
 fi
 
 if ((failures)); then
