@@ -8,7 +8,7 @@ import { Spinner } from '../ui/Spinner';
 import { useInView } from '../ui/useInView';
 import { CreateLivestreamDialog } from './CreateLivestreamDialog';
 import { LivestreamCard } from './LivestreamCard';
-import type { StatusFilter } from './listState';
+import { emptyState, type StatusFilter } from './listState';
 import { parseStatusFilter, StatusFilterTabs } from './StatusFilterTabs';
 import { useLivestreamList } from './useLivestreamList';
 
@@ -74,7 +74,7 @@ export function LivestreamsPage() {
             <li key={livestream.id}>
               <LivestreamCard
                 livestream={livestream}
-                state={list.states[livestream.id]}
+                state={list.states[livestream.id] ?? (list.haveSnapshot ? emptyState(livestream) : undefined)}
                 currentUserId={identity.userId}
                 onChanged={list.upsert}
               />

@@ -11,6 +11,8 @@ export interface ListState {
   items: Livestream[];
   /** Latest live state per livestream id, from the global SSE stream (any filter). */
   states: Record<string, StreamState>;
+  /** A snapshot arrived: a LIVE livestream without a state has nobody in it yet. */
+  haveSnapshot: boolean;
   loading: boolean;
   loadingMore: boolean;
   error: string | null;
@@ -34,10 +36,25 @@ export function initialListState(filter: StatusFilter): ListState {
     generation: 0,
     items: [],
     states: {},
+    haveSnapshot: false,
     loading: true,
     loadingMore: false,
     error: null,
     hasMore: false,
+  };
+}
+
+/** What a LIVE livestream's state is before anyone joined: the snapshot leaves it out. */
+export function emptyState(livestream: Livestream): StreamState {
+  return {
+    streamId: livestream.id,
+    status: livestream.status,
+    participants: [],
+    viewerCount: 0,
+    totalViewers: 0,
+    peakViewerCount: 0,
+    startedAt: livestream.startedAt,
+    hostInfo: null,
   };
 }
 
@@ -132,7 +149,7 @@ export function listReducer(state: ListState, action: ListAction): ListState {
     case 'snapshot': {
       const states: Record<string, StreamState> = {};
       for (const s of action.states) states[s.streamId] = s;
-      return { ...state, states };
+      return { ...state, states, haveSnapshot: true };
     }
     case 'state': {
       const states = { ...state.states, [action.state.streamId]: action.state };

@@ -1,7 +1,7 @@
 // Livestream list state: pages, pushed changes merged into them, and the next page's offset.
 import { describe, expect, it } from 'vitest';
 import type { Livestream } from '../../src/api/types';
-import { initialListState, listReducer, nextOffset, type ListAction, type ListState } from '../../src/livestreams/listState';
+import { emptyState, initialListState, listReducer, nextOffset, type ListAction, type ListState } from '../../src/livestreams/listState';
 import { livestream, streamState } from '../support/fixtures';
 
 const at = (minute: number, overrides: Partial<Livestream> = {}) =>
@@ -125,5 +125,15 @@ describe('nextOffset', () => {
     state = listReducer(state, { type: 'upsert', livestream: at(4, { status: 'ENDED', updatedAt: '2026-01-02T11:00:00.000Z' }) });
     // ls-6 is new on the server's first page; ls-4 left the LIVE list there.
     expect(nextOffset(state)).toBe(3);
+  });
+});
+
+describe('emptyState', () => {
+  it('is known only once a snapshot arrived', () => {
+    const before = loaded([at(5)]);
+    expect(before.haveSnapshot).toBe(false);
+    const after = listReducer(before, { type: 'snapshot', states: [] });
+    expect(after.haveSnapshot).toBe(true);
+    expect(emptyState(at(5))).toMatchObject({ streamId: 'ls-5', viewerCount: 0, participants: [] });
   });
 });
