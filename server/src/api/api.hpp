@@ -10,10 +10,13 @@
 #include <mutex>
 #include <string>
 
+#include "domain/coordination.hpp"
 #include "domain/livekit.hpp"
+#include "domain/webhook_queue.hpp"
 #include "domain/livestream_service.hpp"
 #include "domain/store.hpp"
 #include "http/router.hpp"
+#include "http/sse_hub.hpp"
 
 namespace lso::api {
 
@@ -65,5 +68,17 @@ class HealthMonitor {
 };
 
 void add_health_routes(http::Router& router, const HealthMonitor& health);
+
+// SSE: GET /api/v1/livestreams/:id/events and GET /api/v1/events, served by `hub`.
+void add_event_routes(http::Router& router, domain::LivestreamService& service, http::SseHub& hub,
+                      boost::asio::thread_pool& pool);
+// Feeds every message of the event bus into the hub: per-livestream topics and the global one.
+void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub);
+
+// POST /api/v1/webhooks/livekit: verify (throws AppError(Authentication)), then enqueue durably
+// before answering 200. `enqueuePool` runs the blocking enqueue.
+using WebhookVerify = std::function<void(std::string_view authorization, std::string_view body)>;
+void add_webhook_routes(http::Router& router, WebhookVerify verify, domain::WebhookQueue& queue,
+                        boost::asio::thread_pool& enqueuePool);
 
 }  // namespace lso::api

@@ -206,6 +206,17 @@ StreamState LivestreamService::state(std::string_view id) {
   return store_.read([&](Queries& q) { return build_state(q, load(q, id)); });
 }
 
+std::vector<StreamState> LivestreamService::live_states(std::size_t limit) {
+  return store_.read([&](Queries& q) {
+    std::vector<StreamState> out;
+    for (const auto& l : q.list_livestreams_with_status(LivestreamStatus::Live)) {
+      if (out.size() >= limit) break;
+      out.push_back(build_state(q, l));
+    }
+    return out;
+  });
+}
+
 StreamState LivestreamService::build_state(Queries& q, const Livestream& livestream) {
   StreamState s;
   s.streamId = livestream.id;

@@ -52,6 +52,8 @@ class LivestreamService {
   void leave(std::string_view id, std::string_view userId);
   std::vector<Participant> participants(std::string_view id, ParticipantFilter filter);
   StreamState state(std::string_view id);
+  // The states of LIVE livestreams, newest first, at most `limit` (the global SSE snapshot).
+  std::vector<StreamState> live_states(std::size_t limit);
   // The live state read from the database (the source of truth), for SSE and tests.
   static StreamState build_state(Queries& q, const Livestream& livestream);
 

@@ -1,0 +1,86 @@
+// One reconciliation pass; see reconciler.hpp for the rules.
+#include "domain/reconciler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "domain/errors.hpp"
+
+namespace lso::domain {
+
+Reconciler::Reconciler(Store& store, RoomService& rooms, LivestreamService& service, JobLock& lock,
+                       const TimeSource& time, LivestreamEvents& events, Options options)
+    : store_(store), rooms_(rooms), service_(service), lock_(lock), time_(time), events_(events), options_(options) {}
+
+Reconciler::Report Reconciler::run_once() {
+  Report report;
+  if (!lock_.try_lock("reconciliation", options_.lockTtl)) return report;
+  struct Unlock {
+    JobLock& lock;
+    ~Unlock() { lock.unlock("reconciliation"); }
+  } unlock{lock_};
+
+  std::set<std::string> present;
+  try {
+    for (const auto& room : rooms_.list_rooms({})) present.insert(room.name);
+  } catch (const std::exception& e) {
+    spdlog::warn("reconciliation skipped: LiveKit ListRooms failed: {}", e.what());
+    return report;
+  }
+  report.ran = true;
+  const auto now = time_.now();
+  const auto live = store_.read([](Queries& q) { return q.list_livestreams_with_status(LivestreamStatus::Live); });
+  std::map<std::string, int> seen;
+  for (const auto& l : live) {
+    ++report.checked;
+    if (now - l.startedAt.value_or(l.createdAt) < options_.grace) continue;
+    if (!present.count(l.roomName)) {
+      const int n = absences_[l.id] + 1;
+      seen[l.id] = n;
+      if (n < options_.absences) continue;
+      spdlog::warn("reconciliation: room '{}' of livestream {} missing from LiveKit {} times in a row, ending it",
+                   l.roomName, l.id, n);
+      if (service_.finish(l.id)) ++report.ended;
+      seen.erase(l.id);
+      continue;
+    }
+    std::set<std::string> connected;
+    try {
+      for (const auto& p : rooms_.list_participants(l.roomName)) connected.insert(p.identity);
+    } catch (const std::exception& e) {
+      spdlog::warn("reconciliation: ListParticipants({}) failed: {}", l.roomName, e.what());
+      continue;
+    }
+    // JOINED records LiveKit does not list, past the grace period (a fresh join may not have
+    // connected yet).
+    std::vector<std::string> gone;
+    ParticipantFilter f;
+    f.livestreamId = l.id;
+    f.status = ParticipantStatus::Joined;
+    f.limit = 100;
+    for (;;) {
+      const auto page = store_.read([&](Queries& q) { return q.list_participants(f); });
+      for (const auto& p : page)
+        if (!connected.count(p.userId) && now - p.joinedAt >= options_.grace) gone.push_back(p.userId);
+      if (static_cast<int>(page.size()) < f.limit) break;
+      f.offset += f.limit;
+    }
+    if (gone.empty()) continue;
+    const auto left = store_.write([&](Queries& q) {
+      int n = 0;
+      for (const auto& user : gone)
+        if (q.mark_participant_left(l.id, user, now)) ++n;
+      return n;
+    });
+    if (left > 0) {
+      report.participantsLeft += left;
+      spdlog::info("reconciliation: {} participant(s) of livestream {} no longer in LiveKit, marked LEFT", left, l.id);
+      events_.state_changed(l.id, StateChange::ParticipantsChanged);
+    }
+  }
+  absences_ = std::move(seen);  // only consecutive absences count
+  return report;
+}
+
+}  // namespace lso::domain

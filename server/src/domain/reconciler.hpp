@@ -1,0 +1,49 @@
+// Reconciliation (SPEC §8): repairs drift when webhooks were missed. A LIVE livestream whose room
+// LiveKit no longer lists is ended — only after several consecutive absences and never while
+// younger than the grace period (ListRooms can briefly omit a live room); a JOINED participant
+// LiveKit no longer lists is marked LEFT. A LiveKit outage ends nothing. One instance at a time.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "domain/clock.hpp"
+#include "domain/coordination.hpp"
+#include "domain/events.hpp"
+#include "domain/livekit.hpp"
+#include "domain/livestream_service.hpp"
+#include "domain/store.hpp"
+
+namespace lso::domain {
+
+class Reconciler {
+ public:
+  struct Options {
+    int absences = 3;
+    std::chrono::seconds grace{120};
+    std::chrono::milliseconds lockTtl{std::chrono::minutes(5)};
+  };
+  struct Report {
+    bool ran = false;  // false: another instance holds the lock, or LiveKit did not answer
+    int checked = 0;
+    int ended = 0;
+    int participantsLeft = 0;
+  };
+
+  Reconciler(Store& store, RoomService& rooms, LivestreamService& service, JobLock& lock, const TimeSource& time,
+             LivestreamEvents& events, Options options);
+  Report run_once();
+
+ private:
+  Store& store_;
+  RoomService& rooms_;
+  LivestreamService& service_;
+  JobLock& lock_;
+  const TimeSource& time_;
+  LivestreamEvents& events_;
+  Options options_;
+  std::map<std::string, int> absences_;  // livestream id → consecutive absences seen here
+};
+
+}  // namespace lso::domain

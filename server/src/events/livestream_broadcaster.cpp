@@ -1,0 +1,124 @@
+// The broadcaster's loop: drain dirty livestreams, read each one's state once, decide, publish.
+#include "events/livestream_broadcaster.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/serialize.hpp>
+#include <vector>
+
+#include "api/json_io.hpp"
+#include "domain/livestream_service.hpp"
+#include "events/bus_message.hpp"
+
+namespace lso::events {
+
+namespace {
+unsigned bit(domain::StateChange c) { return 1u << static_cast<unsigned>(c); }
+// Marks a re-check scheduled by the throttle itself, which must not schedule another.
+constexpr unsigned kTrailing = 1u << 7;
+}  // namespace
+
+LivestreamBroadcaster::LivestreamBroadcaster(domain::Store& store, domain::EventBus& bus, domain::PushLedger& ledger,
+                                             Options options)
+    : store_(store), bus_(bus), ledger_(ledger), options_(options), thread_([this] { run(); }) {}
+
+LivestreamBroadcaster::~LivestreamBroadcaster() { stop(); }
+
+void LivestreamBroadcaster::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stop_) return;
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void LivestreamBroadcaster::livestream_changed(const domain::Livestream& livestream, bool created) {
+  const auto data = boost::json::serialize(api::to_json(livestream));
+  bus_.publish(encode_bus_message(created ? "livestream_created" : "livestream_updated", livestream.id, data));
+}
+
+void LivestreamBroadcaster::state_changed(const std::string& livestreamId, domain::StateChange change) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_[livestreamId] |= bit(change);
+  }
+  cv_.notify_one();
+}
+
+void LivestreamBroadcaster::run() {
+  std::unique_lock lock(mutex_);
+  while (!stop_) {
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::pair<std::string, unsigned>> work(pending_.begin(), pending_.end());
+    pending_.clear();
+    for (auto it = trailing_.begin(); it != trailing_.end();) {
+      if (it->second <= now) {
+        work.emplace_back(it->first, bit(domain::StateChange::ParticipantsChanged) | kTrailing);
+        it = trailing_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (work.empty()) {
+      auto next = trailing_.empty() ? now + std::chrono::seconds(1) : trailing_.begin()->second;
+      for (const auto& [id, at] : trailing_) next = std::min(next, at);
+      cv_.wait_until(lock, next, [this] { return stop_ || !pending_.empty(); });
+      continue;
+    }
+    lock.unlock();
+    for (const auto& [id, changes] : work) {
+      try {
+        flush(id, changes);
+      } catch (const std::exception& e) {
+        // The database is briefly unavailable: try again soon rather than drop the update.
+        spdlog::warn("state update for livestream {} deferred: {}", id, e.what());
+        std::lock_guard relock(mutex_);
+        trailing_[id] = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      }
+    }
+    lock.lock();
+  }
+}
+
+void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
+  std::int64_t storedPeak = 0;
+  auto state = store_.read([&](domain::Queries& q) -> std::optional<domain::StreamState> {
+    auto l = q.find_livestream(id);
+    if (!l) return std::nullopt;
+    storedPeak = q.peak_viewers(id);
+    return domain::LivestreamService::build_state(q, *l);
+  });
+  if (!state) return;
+  // Persist the peak as soon as it is seen, so it survives restarts and cache loss.
+  if (state->viewerCount > storedPeak)
+    store_.write([&](domain::Queries& q) { q.raise_peak_viewers(id, state->viewerCount); });
+
+  const auto data = boost::json::serialize(api::to_json(*state));
+  if (changes & bit(domain::StateChange::RoomEnded) || state->status == domain::LivestreamStatus::Ended) {
+    ledger_.forget(id);
+    {
+      std::lock_guard lock(mutex_);
+      trailing_.erase(id);
+    }
+    bus_.publish(encode_bus_message("room_ended", id, data));
+    return;
+  }
+  if (changes & bit(domain::StateChange::RoomStarted)) {
+    ledger_.try_push(id, state->viewerCount, options_.throttle);
+    bus_.publish(encode_bus_message("room_started", id, data));
+    return;
+  }
+  if (ledger_.try_push(id, state->viewerCount, options_.throttle)) {
+    bus_.publish(encode_bus_message("viewer_count_update", id, data));
+    std::lock_guard lock(mutex_);
+    trailing_.erase(id);
+  } else if (!(changes & kTrailing)) {
+    // Held back by the throttle (or unchanged): look again once the interval has passed.
+    std::lock_guard lock(mutex_);
+    trailing_.try_emplace(id, std::chrono::steady_clock::now() + options_.throttle);
+  }
+}
+
+}  // namespace lso::events

@@ -1,0 +1,50 @@
+// Turns domain changes into bus messages (SPEC §7): livestream lifecycle at once; live state
+// coalesced per livestream, read from the database (the source of truth), and viewer-count
+// updates throttled through the shared push ledger, with a trailing flush so a small change is
+// never left unsent. Runs on its own thread: domain callers only mark a livestream dirty.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "domain/coordination.hpp"
+#include "domain/events.hpp"
+#include "domain/store.hpp"
+
+namespace lso::events {
+
+class LivestreamBroadcaster final : public domain::LivestreamEvents {
+ public:
+  struct Options {
+    std::chrono::milliseconds throttle{5000};  // SPEC §7: small changes at most this often
+  };
+  LivestreamBroadcaster(domain::Store& store, domain::EventBus& bus, domain::PushLedger& ledger, Options options);
+  ~LivestreamBroadcaster() override;
+
+  void livestream_changed(const domain::Livestream& livestream, bool created) override;
+  void state_changed(const std::string& livestreamId, domain::StateChange change) override;
+
+  void stop();
+
+ private:
+  void run();
+  void flush(const std::string& id, unsigned changes);
+
+  domain::Store& store_;
+  domain::EventBus& bus_;
+  domain::PushLedger& ledger_;
+  Options options_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::unordered_map<std::string, unsigned> pending_;  // id → bits of StateChange
+  std::map<std::string, std::chrono::steady_clock::time_point> trailing_;  // id → when to re-check
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace lso::events

@@ -1,0 +1,148 @@
+// SSE hub: per-I/O-thread subscriber sets, bounded queues, one writer coroutine per stream.
+#include "http/sse_hub.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace lso::http {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+struct SseHub::Subscriber {
+  explicit Subscriber(beast::tcp_stream& s) : stream(s), wake(s.get_executor()) {}
+  beast::tcp_stream& stream;
+  asio::steady_timer wake;
+  std::vector<std::shared_ptr<const std::string>> queue;
+  std::size_t queuedBytes = 0;
+  bool closeAfter = false;
+  bool dropped = false;
+};
+
+SseHub::SseHub(std::vector<asio::io_context*> contexts, Options options) : options_(options) {
+  for (auto* c : contexts) {
+    auto s = std::make_unique<Shard>();
+    s->context = c;
+    shards_.push_back(std::move(s));
+  }
+}
+
+SseHub::~SseHub() = default;
+
+SseHub::Shard* SseHub::shard_for(const asio::any_io_executor& ex) {
+  auto& ctx = asio::query(ex, asio::execution::context);
+  for (auto& s : shards_)
+    if (static_cast<asio::execution_context*>(s->context) == &ctx) return s.get();
+  return nullptr;
+}
+
+std::shared_ptr<const std::string> SseHub::frame(std::string_view event, std::string_view data) {
+  return std::make_shared<const std::string>(fmt::format("id: {}\nevent: {}\ndata: {}\n\n", ++nextId_, event, data));
+}
+
+std::size_t SseHub::topics_with_prefix(std::string_view) const {
+  std::size_t n = 0;
+  for (const auto& s : shards_) n += s->streamTopics.load();
+  return n;
+}
+
+void SseHub::broadcast(const std::string& topic, std::shared_ptr<const std::string> frame, bool closeAfter) {
+  for (auto& shard : shards_) {
+    asio::post(*shard->context, [this, s = shard.get(), topic, frame, closeAfter] {
+      auto it = s->byTopic.find(topic);
+      if (it == s->byTopic.end()) return;
+      for (Subscriber* sub : it->second) {
+        if (sub->dropped) continue;
+        sub->queuedBytes += frame->size();
+        if (sub->queuedBytes > options_.maxQueuedBytes) {
+          // Too far behind: drop it rather than buffer without bound or slow the others.
+          sub->dropped = true;
+          ++dropped_;
+          boost::system::error_code ec;
+          sub->stream.socket().cancel(ec);
+        } else {
+          sub->queue.push_back(frame);
+          if (closeAfter) sub->closeAfter = true;
+        }
+        sub->wake.cancel();
+      }
+    });
+  }
+}
+
+void SseHub::shutdown() {
+  stopping_ = true;
+  for (auto& shard : shards_) {
+    asio::post(*shard->context, [s = shard.get()] {
+      for (auto& [topic, subs] : s->byTopic)
+        for (Subscriber* sub : subs) sub->wake.cancel();
+    });
+  }
+}
+
+asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::string> topics, std::string first) {
+  Shard* shard = shard_for(stream.get_executor());
+  if (!shard) co_return;
+  Subscriber sub(stream);
+  for (const auto& t : topics) {
+    auto& set = shard->byTopic[t];
+    if (set.empty() && t.starts_with("livestream:")) ++shard->streamTopics;
+    set.insert(&sub);
+  }
+  ++connections_;
+  struct Unregister {
+    Shard* shard;
+    Subscriber* sub;
+    const std::vector<std::string>& topics;
+    std::atomic<std::size_t>& connections;
+    ~Unregister() {
+      for (const auto& t : topics) {
+        auto it = shard->byTopic.find(t);
+        if (it == shard->byTopic.end()) continue;
+        it->second.erase(sub);
+        if (it->second.empty()) {
+          if (t.starts_with("livestream:")) --shard->streamTopics;
+          shard->byTopic.erase(it);
+        }
+      }
+      --connections;
+    }
+  } unregister{shard, &sub, topics, connections_};
+
+  std::string hello = fmt::format("retry: {}\n\n", options_.retry.count());
+  hello += first;
+  stream.expires_after(options_.writeTimeout);
+  auto [ec0, n0] = co_await asio::async_write(stream, asio::buffer(hello), use_tuple);
+  if (ec0) co_return;
+  hello = std::string();  // idle connections hold no more than they must
+
+  static const std::string heartbeat = ": heartbeat\n\n";
+  while (!sub.dropped && !stopping_) {
+    if (!sub.queue.empty()) {
+      auto batch = std::move(sub.queue);
+      sub.queue = {};
+      sub.queuedBytes = 0;
+      const bool last = sub.closeAfter;
+      std::vector<asio::const_buffer> buffers;
+      buffers.reserve(batch.size());
+      for (const auto& f : batch) buffers.emplace_back(asio::buffer(*f));
+      stream.expires_after(options_.writeTimeout);
+      auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
+      if (ec || last) break;
+      continue;
+    }
+    sub.wake.expires_after(options_.heartbeat);
+    auto [wec] = co_await sub.wake.async_wait(use_tuple);
+    if (wec == asio::error::operation_aborted || stopping_ || sub.dropped) continue;
+    stream.expires_after(options_.writeTimeout);
+    auto [hec, hn] = co_await asio::async_write(stream, asio::buffer(heartbeat), use_tuple);
+    if (hec) break;
+  }
+  stream.expires_never();
+}
+
+}  // namespace lso::http

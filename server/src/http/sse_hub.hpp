@@ -1,0 +1,65 @@
+// Server-Sent Events fan-out. Subscribers live on the I/O thread of their connection; a
+// broadcast posts one task per I/O thread, which appends the (shared, serialized once) frame to
+// each subscriber's bounded queue and wakes it. A subscriber that falls too far behind is dropped,
+// so a slow client never delays the others. Heartbeat comments keep idle streams open.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "http/types.hpp"
+
+namespace lso::http {
+
+class SseHub {
+ public:
+  struct Options {
+    std::chrono::seconds heartbeat{15};
+    std::size_t maxQueuedBytes = 256 * 1024;
+    std::chrono::milliseconds retry{3000};         // the `retry:` hint to EventSource
+    std::chrono::seconds writeTimeout{30};
+  };
+  SseHub(std::vector<asio::io_context*> contexts, Options options);
+  ~SseHub();
+
+  // Sends `frame` (a complete SSE event) to every subscriber of `topic`; with `closeAfter` their
+  // streams end after it.
+  void broadcast(const std::string& topic, std::shared_ptr<const std::string> frame, bool closeAfter);
+  // The body of one SSE response: `first` (e.g. the `state` event), then every broadcast to one of
+  // `topics`, until the client goes away, a closing frame, or shutdown(). Runs on the
+  // connection's I/O thread.
+  asio::awaitable<void> serve(beast::tcp_stream& stream, std::vector<std::string> topics, std::string first);
+  // Ends every stream (graceful shutdown).
+  void shutdown();
+
+  std::size_t connections() const { return connections_.load(); }
+  std::size_t topics_with_prefix(std::string_view prefix) const;
+  std::uint64_t dropped() const { return dropped_.load(); }
+
+  // "id: n\nevent: name\ndata: json\n\n"; ids increase per hub.
+  std::shared_ptr<const std::string> frame(std::string_view event, std::string_view data);
+
+ private:
+  struct Subscriber;
+  struct Shard {
+    asio::io_context* context;
+    std::unordered_map<std::string, std::unordered_set<Subscriber*>> byTopic;  // I/O thread only
+    std::atomic<std::size_t> streamTopics{0};
+  };
+  Shard* shard_for(const asio::any_io_executor& ex);
+
+  Options options_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::atomic<std::size_t> connections_{0};
+  std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> nextId_{0};
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace lso::http
