@@ -27,14 +27,20 @@ AccessTokenIssuer::AccessTokenIssuer(std::string apiKey, std::string apiSecret,
 
 std::string AccessTokenIssuer::issue_join_token(const domain::JoinGrant& grant) const {
   // LiveKit rejects a join token without `sub`; better to fail here than in the browser.
-  if (grant.identity.empty()) throw std::invalid_argument("join token needs an identity");
+  if (grant.identity.empty()) {
+    throw std::invalid_argument("join token needs an identity");
+  }
   const std::int64_t now = epoch_seconds(time_.now());
   boost::json::object claims;
   claims.reserve(8);
   claims.emplace("iss", apiKey_);
   claims.emplace("sub", grant.identity);
-  if (!grant.name.empty()) claims.emplace("name", grant.name);
-  if (!grant.metadata.empty()) claims.emplace("metadata", grant.metadata);
+  if (!grant.name.empty()) {
+    claims.emplace("name", grant.name);
+  }
+  if (!grant.metadata.empty()) {
+    claims.emplace("metadata", grant.metadata);
+  }
   claims.emplace("nbf", now);
   claims.emplace("exp", now + tokenTtl_.count());
   boost::json::object video;
@@ -57,10 +63,18 @@ std::string AccessTokenIssuer::service_token(const ServiceGrant& grant) const {
   claims.emplace("exp", now + kServiceTokenTtl.count());
   // Only granted permissions are written: absent service permissions mean "not granted".
   boost::json::object video;
-  if (grant.roomCreate) video.emplace("roomCreate", true);
-  if (grant.roomList) video.emplace("roomList", true);
-  if (grant.roomAdmin) video.emplace("roomAdmin", true);
-  if (!grant.room.empty()) video.emplace("room", grant.room);
+  if (grant.roomCreate) {
+    video.emplace("roomCreate", true);
+  }
+  if (grant.roomList) {
+    video.emplace("roomList", true);
+  }
+  if (grant.roomAdmin) {
+    video.emplace("roomAdmin", true);
+  }
+  if (!grant.room.empty()) {
+    video.emplace("room", grant.room);
+  }
   claims.emplace("video", std::move(video));
   return jwt::sign(claims, apiSecret_);
 }

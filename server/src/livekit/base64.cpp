@@ -37,7 +37,8 @@ void encode(std::string& out, std::string_view bytes, std::string_view alphabet,
   const char* a = alphabet.data();
   std::size_t i = 0;
   for (; i + 3 <= n; i += 3) {
-    const std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
+    const std::uint32_t v =
+        (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
     *o++ = a[(v >> 18) & 63];
     *o++ = a[(v >> 12) & 63];
     *o++ = a[(v >> 6) & 63];
@@ -45,7 +46,9 @@ void encode(std::string& out, std::string_view bytes, std::string_view alphabet,
   }
   if (rest > 0) {
     std::uint32_t v = std::uint32_t{in[i]} << 16;
-    if (rest == 2) v |= std::uint32_t{in[i + 1]} << 8;
+    if (rest == 2) {
+      v |= std::uint32_t{in[i + 1]} << 8;
+    }
     *o++ = a[(v >> 18) & 63];
     *o++ = a[(v >> 12) & 63];
     if (rest == 2) {
@@ -53,7 +56,9 @@ void encode(std::string& out, std::string_view bytes, std::string_view alphabet,
     } else if (pad) {
       *o++ = '=';
     }
-    if (pad) *o++ = '=';
+    if (pad) {
+      *o++ = '=';
+    }
   }
 }
 

@@ -28,11 +28,11 @@ using error_code = boost::system::error_code;
 namespace {
 
 // ListParticipants of a large room can be megabytes; anything beyond this is not LiveKit.
-constexpr std::uint64_t kMaxResponseBody = 64 * 1024 * 1024;
+constexpr std::uint64_t kMaxResponseBody = std::uint64_t{64} * 1024 * 1024;
 
 struct Origin {
   bool tls = false;
-  std::string host;        // for DNS, SNI and certificate checks (IPv6 without brackets)
+  std::string host;  // for DNS, SNI and certificate checks (IPv6 without brackets)
   std::string port;
   std::string hostHeader;  // host[:port] as written in the URL
   std::string pathPrefix;  // without trailing slash
@@ -41,8 +41,10 @@ struct Origin {
 
 Origin parse_origin(std::string_view baseUrl) {
   const auto parsed = boost::urls::parse_absolute_uri(baseUrl);
-  if (!parsed) throw std::invalid_argument("not an absolute URL: " + std::string(baseUrl));
-  const boost::urls::url_view u = *parsed;
+  if (!parsed) {
+    throw std::invalid_argument("not an absolute URL: " + std::string(baseUrl));
+  }
+  const boost::urls::url_view& u = *parsed;
   Origin o;
   if (u.scheme_id() == boost::urls::scheme::https) {
     o.tls = true;
@@ -50,11 +52,15 @@ Origin parse_origin(std::string_view baseUrl) {
     throw std::invalid_argument("URL scheme must be http or https: " + std::string(baseUrl));
   }
   o.host = u.host_address();
-  if (o.host.empty()) throw std::invalid_argument("URL has no host: " + std::string(baseUrl));
+  if (o.host.empty()) {
+    throw std::invalid_argument("URL has no host: " + std::string(baseUrl));
+  }
   o.port = u.has_port() ? std::string(u.port()) : (o.tls ? "443" : "80");
   o.hostHeader = u.encoded_host_and_port();
   o.pathPrefix = u.encoded_path();
-  while (!o.pathPrefix.empty() && o.pathPrefix.back() == '/') o.pathPrefix.pop_back();
+  while (!o.pathPrefix.empty() && o.pathPrefix.back() == '/') {
+    o.pathPrefix.pop_back();
+  }
   o.text = std::string(o.tls ? "https://" : "http://") + o.hostHeader;
   return o;
 }
@@ -92,7 +98,9 @@ class Connection {
                              endpoints = std::move(r);
                            });
     wait();
-    if (ec) return ec;
+    if (ec) {
+      return ec;
+    }
     // One deadline for TCP connect and TLS handshake together.
     tcp().expires_after(timeout);
     tcp().async_connect(endpoints, [&](error_code e, const tcp::endpoint&) { ec = e; });
@@ -171,10 +179,14 @@ struct HttpClient::Impl {
     while (!idle.empty()) {
       std::unique_ptr<Connection> c = std::move(idle.back());
       idle.pop_back();
-      if (now - c->idleSince < options.maxIdleTime) return c;
+      if (now - c->idleSince < options.maxIdleTime) {
+        return c;
+      }
       // The most recently used one is too old, so all the others are as well.
       expired.push_back(std::move(c));
-      for (auto& other : idle) expired.push_back(std::move(other));
+      for (auto& other : idle) {
+        expired.push_back(std::move(other));
+      }
       idle.clear();
     }
     return nullptr;
@@ -183,7 +195,9 @@ struct HttpClient::Impl {
   void give_back(std::unique_ptr<Connection> c) {
     c->idleSince = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex);
-    if (idle.size() < options.maxIdleConnections) idle.push_back(std::move(c));
+    if (idle.size() < options.maxIdleConnections) {
+      idle.push_back(std::move(c));
+    }
   }
 
   // When one idle connection turned out closed (say LiveKit restarted), the older ones are too.
@@ -194,9 +208,10 @@ struct HttpClient::Impl {
   }
 
   [[noreturn]] void fail(const char* stage, const error_code& ec) const {
-    const std::string why = ec == beast::error::timeout
-                                ? "no answer within " + std::to_string(options.timeout.count()) + " ms"
-                                : ec.message();
+    const std::string why =
+        ec == beast::error::timeout
+            ? "no answer within " + std::to_string(options.timeout.count()) + " ms"
+            : ec.message();
     throw HttpTransportError(origin.text + ": " + stage + " failed: " + why);
   }
 };
@@ -223,7 +238,9 @@ HttpClient::HttpClient(std::string_view baseUrl, HttpClientOptions options)
 
 HttpClient::~HttpClient() = default;
 
-const std::string& HttpClient::origin() const noexcept { return impl_->origin.text; }
+const std::string& HttpClient::origin() const noexcept {
+  return impl_->origin.text;
+}
 
 HttpResponse HttpClient::post(std::string_view path, std::string_view contentType,
                               std::string_view authorization, std::string body) {
@@ -233,7 +250,9 @@ HttpResponse HttpClient::post(std::string_view path, std::string_view contentTyp
   req.set(http::field::host, s.origin.hostHeader);
   req.set(http::field::user_agent, "livestream-orchestrator");
   req.set(http::field::content_type, contentType);
-  if (!authorization.empty()) req.set(http::field::authorization, authorization);
+  if (!authorization.empty()) {
+    req.set(http::field::authorization, authorization);
+  }
   req.keep_alive(true);
   req.body() = std::move(body);
   req.prepare_payload();
@@ -245,7 +264,9 @@ HttpResponse HttpClient::post(std::string_view path, std::string_view contentTyp
     const bool reused = conn != nullptr;
     if (!conn) {
       conn = std::make_unique<Connection>(s.tls ? &*s.tls : nullptr);
-      if (const error_code ec = conn->connect(s.origin, s.options.timeout)) s.fail("connect", ec);
+      if (const error_code ec = conn->connect(s.origin, s.options.timeout)) {
+        s.fail("connect", ec);
+      }
     }
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBody);
@@ -257,7 +278,9 @@ HttpResponse HttpClient::post(std::string_view path, std::string_view contentTyp
       s.fail("request", ec);
     }
     http::response<http::string_body> res = parser.release();
-    if (res.keep_alive()) s.give_back(std::move(conn));
+    if (res.keep_alive()) {
+      s.give_back(std::move(conn));
+    }
     return HttpResponse{res.result_int(), std::move(res.body())};
   }
 }

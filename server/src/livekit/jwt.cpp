@@ -29,9 +29,13 @@ class ThreadHmac {
  public:
   ThreadHmac() {
     EVP_MAC* mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
-    if (mac != nullptr) ctx_ = EVP_MAC_CTX_new(mac);
+    if (mac != nullptr) {
+      ctx_ = EVP_MAC_CTX_new(mac);
+    }
     EVP_MAC_free(mac);  // the context holds its own reference
-    if (ctx_ == nullptr) throw std::runtime_error("OpenSSL provides no HMAC");
+    if (ctx_ == nullptr) {
+      throw std::runtime_error("OpenSSL provides no HMAC");
+    }
   }
   ~ThreadHmac() { EVP_MAC_CTX_free(ctx_); }
   ThreadHmac(const ThreadHmac&) = delete;
@@ -89,7 +93,9 @@ std::string_view as_chars(const Mac& mac) {
 boost::json::object parse_object(std::string_view json, const char* what) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(json, ec);
-  if (ec || !v.is_object()) throw Error(std::string("JWT ") + what + " is not a JSON object");
+  if (ec || !v.is_object()) {
+    throw Error(std::string("JWT ") + what + " is not a JSON object");
+  }
   return std::move(v.get_object());
 }
 
@@ -112,22 +118,30 @@ std::string sign(const boost::json::object& claims, std::string_view secret) {
 boost::json::object verify(std::string_view token, std::string_view secret) {
   const auto first = token.find('.');
   const auto last = token.rfind('.');
-  if (first == std::string_view::npos || first == last) throw Error("JWT must have three parts");
+  if (first == std::string_view::npos || first == last) {
+    throw Error("JWT must have three parts");
+  }
   const std::string_view header = token.substr(0, first);
   const std::string_view payload = token.substr(first + 1, last - first - 1);
   const std::string_view signature = token.substr(last + 1);
-  if (payload.find('.') != std::string_view::npos) throw Error("JWT must have three parts");
+  if (payload.find('.') != std::string_view::npos) {
+    throw Error("JWT must have three parts");
+  }
 
   std::string buffer;
   if (header != kHeader && header != kHeaderNoTyp) {
-    if (!decode_base64url(header, buffer)) throw Error("JWT header is not base64url");
+    if (!decode_base64url(header, buffer)) {
+      throw Error("JWT header is not base64url");
+    }
     const boost::json::object h = parse_object(buffer, "header");
     const auto* alg = h.if_contains("alg");
     if (alg == nullptr || !alg->is_string() || alg->get_string() != "HS256") {
       throw Error("JWT algorithm must be HS256");
     }
     // Critical extensions we do not implement must make the token invalid (RFC 7515 §4.1.11).
-    if (h.contains("crit")) throw Error("JWT uses unsupported critical header parameters");
+    if (h.contains("crit")) {
+      throw Error("JWT uses unsupported critical header parameters");
+    }
   }
 
   if (!decode_base64url(signature, buffer) || buffer.size() != Mac{}.size()) {
@@ -139,7 +153,9 @@ boost::json::object verify(std::string_view token, std::string_view secret) {
   }
 
   // Only a token we know to be authentic gets its payload parsed.
-  if (!decode_base64url(payload, buffer)) throw Error("JWT payload is not base64url");
+  if (!decode_base64url(payload, buffer)) {
+    throw Error("JWT payload is not base64url");
+  }
   return parse_object(buffer, "payload");
 }
 

@@ -17,23 +17,33 @@ namespace {
 const boost::json::value* field(const boost::json::object& o, std::string_view camel,
                                 std::string_view snake) {
   const boost::json::value* v = o.if_contains(camel);
-  if ((v == nullptr || v->is_null()) && !snake.empty()) v = o.if_contains(snake);
+  if ((v == nullptr || v->is_null()) && !snake.empty()) {
+    v = o.if_contains(snake);
+  }
   return (v == nullptr || v->is_null()) ? nullptr : v;
 }
 
 std::string get_string(const boost::json::object& o, std::string_view camel,
                        std::string_view snake) {
   const auto* v = field(o, camel, snake);
-  if (v == nullptr) return {};
-  if (!v->is_string()) wrong_type(camel, "a string");
+  if (v == nullptr) {
+    return {};
+  }
+  if (!v->is_string()) {
+    wrong_type(camel, "a string");
+  }
   return std::string(v->get_string());
 }
 
 std::int64_t get_int64(const boost::json::object& o, std::string_view camel,
                        std::string_view snake) {
   const auto* v = field(o, camel, snake);
-  if (v == nullptr) return 0;
-  if (v->is_int64()) return v->get_int64();
+  if (v == nullptr) {
+    return 0;
+  }
+  if (v->is_int64()) {
+    return v->get_int64();
+  }
   if (v->is_uint64()) {
     if (v->get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       wrong_type(camel, "a 64-bit integer");
@@ -63,8 +73,12 @@ std::int64_t get_int64(const boost::json::object& o, std::string_view camel,
 const boost::json::object* get_object(const boost::json::object& o, std::string_view camel,
                                       std::string_view snake) {
   const auto* v = field(o, camel, snake);
-  if (v == nullptr) return nullptr;
-  if (!v->is_object()) wrong_type(camel, "an object");
+  if (v == nullptr) {
+    return nullptr;
+  }
+  if (!v->is_object()) {
+    wrong_type(camel, "an object");
+  }
   return &v->get_object();
 }
 
@@ -73,11 +87,17 @@ std::vector<const boost::json::object*> get_objects(const boost::json::object& o
                                                     std::string_view snake) {
   std::vector<const boost::json::object*> out;
   const auto* v = field(o, camel, snake);
-  if (v == nullptr) return out;
-  if (!v->is_array()) wrong_type(camel, "an array");
+  if (v == nullptr) {
+    return out;
+  }
+  if (!v->is_array()) {
+    wrong_type(camel, "an array");
+  }
   out.reserve(v->get_array().size());
   for (const boost::json::value& e : v->get_array()) {
-    if (!e.is_object()) wrong_type(camel, "an array of objects");
+    if (!e.is_object()) {
+      wrong_type(camel, "an array of objects");
+    }
     out.push_back(&e.get_object());
   }
   return out;
@@ -105,7 +125,9 @@ domain::RoomParticipant read_participant(const boost::json::object& o) {
   if (const auto* state = field(o, "state"); state != nullptr && state->is_int64()) {
     static constexpr const char* kStates[] = {"JOINING", "JOINED", "ACTIVE", "DISCONNECTED"};
     const auto i = state->get_int64();
-    if (i < 0 || i > 3) wrong_type("state", "a participant state");
+    if (i < 0 || i > 3) {
+      wrong_type("state", "a participant state");
+    }
     p.state = kStates[i];
   } else {
     p.state = get_string(o, "state");

@@ -30,15 +30,21 @@ constexpr std::array<std::string_view, kMethodCount> kMethodNames = {
 // the code follows from the HTTP status.
 std::string code_from_status(unsigned status) {
   switch (status) {
-    case 400: return "internal";
-    case 401: return "unauthenticated";
-    case 403: return "permission_denied";
-    case 404: return "bad_route";
+    case 400:
+      return "internal";
+    case 401:
+      return "unauthenticated";
+    case 403:
+      return "permission_denied";
+    case 404:
+      return "bad_route";
     case 429:
     case 502:
     case 503:
-    case 504: return "unavailable";
-    default: return "unknown";
+    case 504:
+      return "unavailable";
+    default:
+      return "unknown";
   }
 }
 
@@ -50,8 +56,10 @@ std::string http_url_from_livekit_url(std::string_view livekitUrl) {
                             "LIVEKIT_URL " + why + ": '" + std::string(livekitUrl) + "'");
   };
   const auto parsed = boost::urls::parse_absolute_uri(livekitUrl);
-  if (!parsed) throw bad("is not an absolute URL");
-  const boost::urls::url_view u = *parsed;
+  if (!parsed) {
+    throw bad("is not an absolute URL");
+  }
+  const boost::urls::url_view& u = *parsed;
   std::string scheme;  // scheme_id compares case-insensitively, as URL schemes are
   if (u.scheme_id() == boost::urls::scheme::ws || u.scheme_id() == boost::urls::scheme::http) {
     scheme = "http";
@@ -61,20 +69,26 @@ std::string http_url_from_livekit_url(std::string_view livekitUrl) {
   } else {
     throw bad("must use ws://, wss://, http:// or https://");
   }
-  if (u.encoded_host().empty()) throw bad("has no host");
+  if (u.encoded_host().empty()) {
+    throw bad("has no host");
+  }
   if (u.has_userinfo() || u.has_query() || u.has_fragment()) {
     throw bad("must not carry credentials, a query or a fragment");
   }
-  std::string out = scheme + "://" + std::string(u.encoded_host_and_port()) +
-                    std::string(u.encoded_path());
-  while (out.back() == '/') out.pop_back();
+  std::string out =
+      scheme + "://" + std::string(u.encoded_host_and_port()) + std::string(u.encoded_path());
+  while (out.back() == '/') {
+    out.pop_back();
+  }
   return out;
 }
 
 struct TwirpRoomService::Impl {
   Impl(std::string_view livekitUrl, const AccessTokenIssuer& issuer, HttpClientOptions options)
       : tokens(issuer), http(http_url_from_livekit_url(livekitUrl), std::move(options)) {
-    for (std::size_t i = 0; i < kMethodCount; ++i) stats[i].method = kMethodNames[i];
+    for (std::size_t i = 0; i < kMethodCount; ++i) {
+      stats[i].method = kMethodNames[i];
+    }
   }
 
   // POSTs `body` to the method and returns the response object; throws LiveKitError.
@@ -88,7 +102,9 @@ struct TwirpRoomService::Impl {
           std::chrono::steady_clock::now() - started);
       counters.totalMicros.fetch_add(static_cast<std::uint64_t>(micros.count()),
                                      std::memory_order_relaxed);
-      if (failed) counters.errors.fetch_add(1, std::memory_order_relaxed);
+      if (failed) {
+        counters.errors.fetch_add(1, std::memory_order_relaxed);
+      }
     };
     try {
       json::object result = exchange(name, body, grant);
@@ -124,8 +140,12 @@ struct TwirpRoomService::Impl {
           // Not a Twirp error body after all: fall back to the status below.
         }
       }
-      if (code.empty()) code = code_from_status(res.status);
-      if (msg.empty()) msg = "HTTP " + std::to_string(res.status) + " (" + code + ")";
+      if (code.empty()) {
+        code = code_from_status(res.status);
+      }
+      if (msg.empty()) {
+        msg = "HTTP " + std::to_string(res.status) + " (" + code + ")";
+      }
       throw domain::LiveKitError(std::move(code), static_cast<int>(res.status), failed + msg);
     }
     if (ec || !doc.is_object()) {
@@ -159,14 +179,18 @@ TwirpRoomService::TwirpRoomService(std::string_view livekitUrl, const AccessToke
 
 TwirpRoomService::~TwirpRoomService() = default;
 
-std::span<const TwirpCallStats> TwirpRoomService::stats() const noexcept { return impl_->stats; }
+std::span<const TwirpCallStats> TwirpRoomService::stats() const noexcept {
+  return impl_->stats;
+}
 
 domain::Room TwirpRoomService::create_room(const domain::RoomOptions& options) {
   json::object body;
   body.emplace("name", options.name);
   body.emplace("emptyTimeout", options.emptyTimeout);
   body.emplace("maxParticipants", options.maxParticipants);
-  if (!options.metadata.empty()) body.emplace("metadata", options.metadata);
+  if (!options.metadata.empty()) {
+    body.emplace("metadata", options.metadata);
+  }
   const json::object res = impl_->call(kCreateRoom, body, ServiceGrant::room_create());
   return impl_->read(kCreateRoom, [&] { return protojson::read_room(res); });
 }
@@ -180,7 +204,9 @@ std::vector<domain::Room> TwirpRoomService::list_rooms(const std::vector<std::st
   if (!names.empty()) {
     json::array list;
     list.reserve(names.size());
-    for (const auto& n : names) list.emplace_back(n);
+    for (const auto& n : names) {
+      list.emplace_back(n);
+    }
     body.emplace("names", std::move(list));
   }
   const json::object res = impl_->call(kListRooms, body, ServiceGrant::room_list());
@@ -194,8 +220,8 @@ std::vector<domain::Room> TwirpRoomService::list_rooms(const std::vector<std::st
 }
 
 std::vector<domain::RoomParticipant> TwirpRoomService::list_participants(const std::string& room) {
-  const json::object res = impl_->call(kListParticipants, json::object{{"room", room}},
-                                       ServiceGrant::room_admin(room));
+  const json::object res =
+      impl_->call(kListParticipants, json::object{{"room", room}}, ServiceGrant::room_admin(room));
   return impl_->read(kListParticipants, [&] {
     std::vector<domain::RoomParticipant> participants;
     for (const json::object* o : protojson::get_objects(res, "participants")) {

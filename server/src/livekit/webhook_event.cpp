@@ -18,8 +18,12 @@ namespace {
 WebhookEvent parse_webhook_event(std::string_view body) {
   boost::system::error_code ec;
   const boost::json::value doc = boost::json::parse(body, ec);
-  if (ec) invalid("malformed JSON (" + ec.message() + ")");
-  if (!doc.is_object()) invalid("body is not a JSON object");
+  if (ec) {
+    invalid("malformed JSON (" + ec.message() + ")");
+  }
+  if (!doc.is_object()) {
+    invalid("body is not a JSON object");
+  }
   const boost::json::object& o = doc.get_object();
 
   WebhookEvent out;
@@ -27,15 +31,21 @@ WebhookEvent parse_webhook_event(std::string_view body) {
     out.event = protojson::get_string(o, "event");
     out.id = protojson::get_string(o, "id");
     out.createdAt = protojson::get_int64(o, "createdAt", "created_at");
-    if (const auto* room = protojson::get_object(o, "room")) out.room = protojson::read_room(*room);
+    if (const auto* room = protojson::get_object(o, "room")) {
+      out.room = protojson::read_room(*room);
+    }
     if (const auto* p = protojson::get_object(o, "participant")) {
       out.participant = protojson::read_participant(*p);
     }
   } catch (const protojson::ShapeError& e) {
     invalid(e.what());
   }
-  if (out.event.empty()) invalid("missing \"event\"");
-  if (out.id.empty()) invalid("missing \"id\"");
+  if (out.event.empty()) {
+    invalid("missing \"event\"");
+  }
+  if (out.id.empty()) {
+    invalid("missing \"id\"");
+  }
   return out;
 }
 

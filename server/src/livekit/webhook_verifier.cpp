@@ -22,10 +22,18 @@ namespace {
 // A NumericDate claim (RFC 7519 §2): a JSON number of seconds, possibly fractional.
 std::optional<double> numeric_date(const boost::json::object& claims, std::string_view name) {
   const auto* v = claims.if_contains(name);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return static_cast<double>(v->get_int64());
-  if (v->is_uint64()) return static_cast<double>(v->get_uint64());
-  if (v->is_double()) return v->get_double();
+  if (v == nullptr) {
+    return std::nullopt;
+  }
+  if (v->is_int64()) {
+    return static_cast<double>(v->get_int64());
+  }
+  if (v->is_uint64()) {
+    return static_cast<double>(v->get_uint64());
+  }
+  if (v->is_double()) {
+    return v->get_double();
+  }
   reject(std::string(name) + " claim is not a number");
 }
 
@@ -40,9 +48,15 @@ void WebhookVerifier::verify(std::string_view authorizationHeader, std::string_v
   if (token.size() >= 7 && (token.substr(0, 7) == "Bearer " || token.substr(0, 7) == "bearer ")) {
     token.remove_prefix(7);
   }
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-  if (token.empty()) reject("missing Authorization header");
+  while (!token.empty() && token.front() == ' ') {
+    token.remove_prefix(1);
+  }
+  while (!token.empty() && token.back() == ' ') {
+    token.remove_suffix(1);
+  }
+  if (token.empty()) {
+    reject("missing Authorization header");
+  }
 
   boost::json::object claims;
   try {
@@ -56,22 +70,26 @@ void WebhookVerifier::verify(std::string_view authorizationHeader, std::string_v
     reject("issuer is not our API key");
   }
 
-  const double now =
-      std::chrono::duration<double>(time_.now().time_since_epoch()).count();
+  const double now = std::chrono::duration<double>(time_.now().time_since_epoch()).count();
   const auto leeway = static_cast<double>(leeway_.count());
   const std::optional<double> exp = numeric_date(claims, "exp");
-  if (!exp) reject("token has no exp claim");
-  if (now > *exp + leeway) reject("token expired");
+  if (!exp) {
+    reject("token has no exp claim");
+  }
+  if (now > *exp + leeway) {
+    reject("token expired");
+  }
   if (const std::optional<double> nbf = numeric_date(claims, "nbf"); nbf && now + leeway < *nbf) {
     reject("token not valid yet");
   }
 
   const auto* sha = claims.if_contains("sha256");
-  if (sha == nullptr || !sha->is_string()) reject("token has no sha256 claim");
+  if (sha == nullptr || !sha->is_string()) {
+    reject("token has no sha256 claim");
+  }
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(rawBody.data()), rawBody.size(), digest);
-  const std::string actual =
-      encode_base64({reinterpret_cast<const char*>(digest), sizeof digest});
+  const std::string actual = encode_base64({reinterpret_cast<const char*>(digest), sizeof digest});
   const boost::json::string& claimed = sha->get_string();
   if (claimed.size() != actual.size() ||
       CRYPTO_memcmp(claimed.data(), actual.data(), actual.size()) != 0) {

@@ -40,7 +40,8 @@ TEST_F(AccessTokenTest, HostTokenCarriesExactlyTheSpecClaims) {
     "nbf": 1800000000, "exp": 1800086400,
     "video": {"roomJoin": true, "room": "my-room", "canSubscribe": true,
               "canPublish": true, "canPublishData": true}
-  })").as_object();
+  })")
+                              .as_object();
   EXPECT_EQ(claims, expected);
 }
 
@@ -106,12 +107,13 @@ TEST(AccessTokenBytes, ViewerTokenIsTheOneTheOfficialSdkVerified) {
   g.name = "Alice";
   g.metadata = R"({"a":1})";
   g.canPublish = false;
-  EXPECT_EQ(issuer.issue_join_token(g),
-            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJBUElmaXh0dXJlS2V5Iiwic3ViIjoidXNlci0x"
-            "IiwibmFtZSI6IkFsaWNlIiwibWV0YWRhdGEiOiJ7XCJhXCI6MX0iLCJuYmYiOjE3OTU2NzcwMDAsImV4cCI6MTc5"
-            "NTc2MzQwMCwidmlkZW8iOnsicm9vbUpvaW4iOnRydWUsInJvb20iOiJteS1yb29tIiwiY2FuU3Vic2NyaWJlIjp0"
-            "cnVlLCJjYW5QdWJsaXNoIjpmYWxzZSwiY2FuUHVibGlzaERhdGEiOmZhbHNlfX0.Xsd2xWdPUec82hgn19qvVjtp8"
-            "kPZZqqhT_k1rKyHMBY");
+  EXPECT_EQ(
+      issuer.issue_join_token(g),
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJBUElmaXh0dXJlS2V5Iiwic3ViIjoidXNlci0x"
+      "IiwibmFtZSI6IkFsaWNlIiwibWV0YWRhdGEiOiJ7XCJhXCI6MX0iLCJuYmYiOjE3OTU2NzcwMDAsImV4cCI6MTc5"
+      "NTc2MzQwMCwidmlkZW8iOnsicm9vbUpvaW4iOnRydWUsInJvb20iOiJteS1yb29tIiwiY2FuU3Vic2NyaWJlIjp0"
+      "cnVlLCJjYW5QdWJsaXNoIjpmYWxzZSwiY2FuUHVibGlzaERhdGEiOmZhbHNlfX0.Xsd2xWdPUec82hgn19qvVjtp8"
+      "kPZZqqhT_k1rKyHMBY");
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 #include "livekit/jwt.hpp"
 
 #include <gtest/gtest.h>
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -118,7 +117,8 @@ TEST(Jwt, RejectsOtherAlgorithmsEvenWithValidMac) {
     EXPECT_THROW(jwt::verify(sign_raw(header, R"({"sub":"x"})"), kSecret), jwt::Error) << header;
   }
   // The same construction with an acceptable header passes, so the MAC above was valid.
-  EXPECT_NO_THROW(jwt::verify(sign_raw(R"({"typ":"JWT","alg":"HS256"})", R"({"sub":"x"})"), kSecret));
+  EXPECT_NO_THROW(
+      jwt::verify(sign_raw(R"({"typ":"JWT","alg":"HS256"})", R"({"sub":"x"})"), kSecret));
 }
 
 TEST(Jwt, RejectsMalformedTokens) {

@@ -21,7 +21,9 @@ struct PemPair {
 
 // A P-256 certificate valid for a day whose subjectAltName is `san` ("DNS:localhost,IP:127.0.0.1").
 inline PemPair make_self_signed(const std::string& san) {
-  auto fail = [](const char* what) { return std::runtime_error(std::string("test cert: ") + what); };
+  auto fail = [](const char* what) {
+    return std::runtime_error(std::string("test cert: ") + what);
+  };
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
   std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
   if (!key || !cert) throw fail("allocation");
@@ -37,8 +39,9 @@ inline PemPair make_self_signed(const std::string& san) {
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
-  for (const auto& [nid, value] : {std::pair{NID_subject_alt_name, san},
-                                   std::pair{NID_basic_constraints, std::string("critical,CA:TRUE")}}) {
+  for (const auto& [nid, value] :
+       {std::pair{NID_subject_alt_name, san},
+        std::pair{NID_basic_constraints, std::string("critical,CA:TRUE")}}) {
     X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
     if (ext == nullptr) throw fail("extension");
     X509_add_ext(cert.get(), ext, -1);

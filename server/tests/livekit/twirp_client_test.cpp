@@ -93,7 +93,9 @@ TEST_F(TwirpClientTest, UnreadableCaFileIsAConstructionError) {
 }
 
 TEST_F(TwirpClientTest, CreateRoomSendsTwirpJsonWithRoomCreateGrant) {
-  TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, std::string(kSnakeRoom)}; });
+  TestHttpServer server([](const RecordedRequest&) {
+    return CannedResponse{200, std::string(kSnakeRoom)};
+  });
   TwirpRoomService client(server.url(), tokens_, fast());
 
   domain::RoomOptions options;
@@ -214,7 +216,9 @@ TEST_F(TwirpClientTest, TwirpErrorsBecomeLiveKitErrors) {
 
 TEST_F(TwirpClientTest, NonTwirpErrorBodiesMapByStatus) {
   TestHttpServer server([](const RecordedRequest& r) {
-    if (r.target.ends_with("ListRooms")) return CannedResponse{503, "<html>bad gateway</html>"};
+    if (r.target.ends_with("ListRooms")) {
+      return CannedResponse{503, "<html>bad gateway</html>"};
+    }
     return CannedResponse{401, ""};
   });
   TwirpRoomService client(server.url(), tokens_, fast());
@@ -229,7 +233,9 @@ TEST_F(TwirpClientTest, NonTwirpErrorBodiesMapByStatus) {
 
 TEST_F(TwirpClientTest, MalformedSuccessBodyIsALiveKitError) {
   TestHttpServer server([](const RecordedRequest& r) {
-    if (r.target.ends_with("ListRooms")) return CannedResponse{200, R"({"rooms":"nope"})"};
+    if (r.target.ends_with("ListRooms")) {
+      return CannedResponse{200, R"({"rooms":"nope"})"};
+    }
     return CannedResponse{200, "not json"};
   });
   TwirpRoomService client(server.url(), tokens_, fast());
@@ -299,8 +305,11 @@ class TlsFixture {
 
 TEST_F(TwirpClientTest, TlsWorksWithATrustedCertificateForTheHost) {
   TlsFixture tls("DNS:localhost,IP:127.0.0.1");
-  TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, "{}"}; },
-                        &tls.context());
+  TestHttpServer server(
+      [](const RecordedRequest&) {
+        return CannedResponse{200, "{}"};
+      },
+      &tls.context());
   HttpClientOptions options = fast();
   options.caFile = tls.ca_file();
   TwirpRoomService byAddress(server.url("wss"), tokens_, options);
@@ -314,8 +323,11 @@ TEST_F(TwirpClientTest, TlsWorksWithATrustedCertificateForTheHost) {
 
 TEST_F(TwirpClientTest, TlsRejectsAnUntrustedCertificate) {
   TlsFixture tls("DNS:localhost,IP:127.0.0.1");
-  TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, "{}"}; },
-                        &tls.context());
+  TestHttpServer server(
+      [](const RecordedRequest&) {
+        return CannedResponse{200, "{}"};
+      },
+      &tls.context());
   TwirpRoomService client(server.url("wss"), tokens_, fast());  // system CAs only
   const auto e = catch_livekit_error([&] { client.delete_room("r"); });
   EXPECT_EQ(e.code(), "unavailable");
@@ -325,8 +337,11 @@ TEST_F(TwirpClientTest, TlsRejectsAnUntrustedCertificate) {
 
 TEST_F(TwirpClientTest, TlsRejectsACertificateForAnotherHost) {
   TlsFixture tls("DNS:other.example");
-  TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, "{}"}; },
-                        &tls.context());
+  TestHttpServer server(
+      [](const RecordedRequest&) {
+        return CannedResponse{200, "{}"};
+      },
+      &tls.context());
   HttpClientOptions options = fast();
   options.caFile = tls.ca_file();
   TwirpRoomService client(server.url("wss"), tokens_, options);
@@ -340,7 +355,9 @@ TEST_F(TwirpClientTest, TlsRejectsACertificateForAnotherHost) {
 TEST_F(TwirpClientTest, KeepAliveReusesOneConnection) {
   TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, "{}"}; });
   TwirpRoomService client(server.url(), tokens_, fast());
-  for (int i = 0; i < 5; ++i) client.delete_room("r");
+  for (int i = 0; i < 5; ++i) {
+    client.delete_room("r");
+  }
   EXPECT_EQ(server.requests().size(), 5U);
   EXPECT_EQ(server.connections(), 1);
   EXPECT_EQ(client.stats()[1].calls.load(), 5U);
@@ -369,14 +386,19 @@ TEST_F(TwirpClientTest, ConcurrentCallersShareThePool) {
   TwirpRoomService client(server.url(), tokens_, fast());
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 25; ++i) {
-        if (client.list_rooms({}).size() == 1) ++ok;
+        if (client.list_rooms({}).size() == 1) {
+          ++ok;
+        }
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
   EXPECT_EQ(ok.load(), 100);
   EXPECT_LE(server.connections(), 4);
   EXPECT_EQ(client.stats()[2].calls.load(), 100U);

@@ -57,8 +57,14 @@ TEST(WebhookEvent, IgnoresUnknownFieldsAndNulls) {
 
 TEST(WebhookEvent, RejectsMalformedInputAsValidationError) {
   for (const char* body : {
-           "", "{", "[]", "\"x\"", R"({"id":"EV_1"})", R"({"event":"room_started"})",
-           R"({"event":"room_started","id":""})", R"({"event":7,"id":"EV_1"})",
+           "",
+           "{",
+           "[]",
+           "\"x\"",
+           R"({"id":"EV_1"})",
+           R"({"event":"room_started"})",
+           R"({"event":"room_started","id":""})",
+           R"({"event":7,"id":"EV_1"})",
            R"({"event":"room_started","id":"EV_1","createdAt":"12x"})",
            R"({"event":"room_started","id":"EV_1","createdAt":1.5})",
            R"({"event":"room_started","id":"EV_1","room":"RM_1"})",
