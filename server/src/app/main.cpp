@@ -12,15 +12,24 @@
 #include <thread>
 
 #include "api/api.hpp"
+#include "app/backends.hpp"
 #include "app/logging.hpp"
+#include "app/scheduler.hpp"
 #include "config/settings.hpp"
 #include "domain/clock.hpp"
 #include "domain/events.hpp"
 #include "domain/livestream_service.hpp"
+#include "domain/reconciler.hpp"
+#include "domain/webhook_processor.hpp"
+#include "domain/webhook_workers.hpp"
+#include "events/livestream_broadcaster.hpp"
 #include "http/server.hpp"
+#include "http/sse_hub.hpp"
 #include "http/static_files.hpp"
 #include "livekit/access_token.hpp"
 #include "livekit/twirp_client.hpp"
+#include "livekit/webhook_event.hpp"
+#include "livekit/webhook_verifier.hpp"
 #include "store/store_factory.hpp"
 
 namespace {
@@ -71,22 +80,14 @@ int run(const lso::config::Settings& settings) {
   lkOptions.timeout = settings.livekitTimeout;
   lkOptions.maxIdleConnections = static_cast<std::size_t>(settings.dbPoolSize) * 2;
   livekit::TwirpRoomService rooms(settings.livekitUrl, tokens, lkOptions);
+  livekit::WebhookVerifier verifier(settings.livekitApiKey, settings.livekitApiSecret, time);
 
-  domain::NoLivestreamEvents events;
-  domain::LivestreamService service(*store, rooms, tokens, time, events);
+  auto backends = app::make_backends(settings);
 
   // The blocking pool: one thread per database connection, so no call waits for a connection
-  // while holding a thread.
+  // while holding a thread. Webhook enqueues get their own pool: they wait for a group commit.
   boost::asio::thread_pool pool(static_cast<std::size_t>(settings.dbPoolSize));
-
-  api::HealthMonitor health({settings.embedded() ? "embedded" : "production", settings.livekitUrl,
-                             settings.livekitSimulated, kVersion},
-                            *store, rooms);
-  health.probe(true);
-
-  http::Router router;
-  api::add_health_routes(router, health);
-  api::add_livestream_routes(router, service, pool);
+  boost::asio::thread_pool enqueuePool(32);
 
   http::ServerOptions options;
   options.host = settings.host;
@@ -101,7 +102,54 @@ int run(const lso::config::Settings& settings) {
   options.writeLimit = {settings.rateLimitWrite.max, settings.rateLimitWrite.window};
   options.createLimit = {settings.rateLimitCreate.max, settings.rateLimitCreate.window};
   options.accessLog = settings.accessLog;
-  http::Server server(options, std::move(router), std::make_shared<http::LocalRateLimiter>());
+  http::Server server(options, http::Router{}, backends.limiter);
+
+  http::SseHub::Options hubOptions;
+  hubOptions.heartbeat = settings.sseHeartbeat;
+  http::SseHub hub(server.io_contexts(), hubOptions);
+  api::connect_bus_to_hub(*backends.bus, hub);
+
+  events::LivestreamBroadcaster broadcaster(*store, *backends.bus, *backends.ledger, {});
+  domain::LivestreamService service(*store, rooms, tokens, time, broadcaster);
+  domain::WebhookProcessor processor(*store, time, broadcaster);
+  domain::WebhookWorkers workers(
+      *backends.queue, processor,
+      [](std::string_view body) {
+        auto e = livekit::parse_webhook_event(body);
+        return domain::WebhookEvent{std::move(e.id), std::move(e.event), e.createdAt, std::move(e.room),
+                                    std::move(e.participant)};
+      },
+      {settings.webhookQueueConcurrency, settings.webhookMaxAttempts, std::chrono::milliseconds(1000),
+       std::chrono::milliseconds(30000)});
+
+  api::HealthMonitor health({backends.mode, settings.livekitUrl, settings.livekitSimulated, kVersion}, *store, rooms);
+  auto* queue = backends.queue.get();
+  health.add_section("queue", [queue] {
+    boost::json::object o;
+    try {
+      const auto c = queue->counts();
+      o = {{"status", "up"},       {"backend", queue->backend()}, {"waiting", c.waiting}, {"active", c.active},
+           {"completed", c.completed}, {"failed", c.failed},           {"dead", c.dead}};
+    } catch (const std::exception& e) {
+      o = {{"status", "down"}, {"backend", queue->backend()}, {"error", e.what()}};
+    }
+    return boost::json::value(std::move(o));
+  }, true);
+  health.add_section("state", [&hub] {
+    return boost::json::value(boost::json::object{{"status", "up"},
+                                                  {"activeConnections", hub.connections()},
+                                                  {"subscribedStreams", hub.topics_with_prefix("livestream:")}});
+  });
+  if (!settings.embedded() && settings.redisUrl) health.add_section("redis", backends.redisHealth, false);
+  health.probe(true);
+
+  auto& router = server.router();
+  api::add_health_routes(router, health);
+  api::add_livestream_routes(router, service, pool);
+  api::add_event_routes(router, service, hub, pool);
+  api::add_webhook_routes(
+      router, [&verifier](std::string_view auth, std::string_view body) { verifier.verify(auth, body); },
+      *backends.queue, enqueuePool);
 
   std::string staticDir = settings.staticDir;
   if (staticDir.empty() && std::filesystem::is_regular_file("client/dist/index.html")) staticDir = "client/dist";
@@ -110,11 +158,26 @@ int run(const lso::config::Settings& settings) {
     spdlog::info("serving the web client from {}", staticDir);
   }
 
+  domain::Reconciler reconciler(*store, rooms, service, *backends.lock, time, broadcaster,
+                                {settings.reconciliationAbsences, settings.reconciliationGrace});
+  app::Scheduler scheduler;
+  scheduler.every("reconciliation", settings.reconciliationInterval, [&reconciler] {
+    const auto r = reconciler.run_once();
+    if (r.ran && (r.ended || r.participantsLeft))
+      spdlog::info("reconciliation: {} checked, {} ended, {} participants left", r.checked, r.ended,
+                   r.participantsLeft);
+  });
+  scheduler.every("webhook-record-cleanup", std::chrono::hours(1), [&store, &time] {
+    const auto n = store->write([&](domain::Queries& q) { return q.delete_expired_webhooks(time.now()); });
+    if (n > 0) spdlog::info("deleted {} processed-webhook records older than 24 h", n);
+  });
+
   server.start();
   Prober prober(health);
-  spdlog::info("Livestream Orchestrator {} listening on http://{}:{} ({} mode, {} database, {} I/O threads)",
-               kVersion, settings.host, server.port(), settings.embedded() ? "embedded" : "production",
-               store->backend(), options.ioThreads);
+  scheduler.start();
+  spdlog::info("Livestream Orchestrator {} listening on http://{}:{} ({} mode, {} database, {} queue, {} I/O threads)",
+               kVersion, settings.host, server.port(), backends.mode, store->backend(), backends.queue->backend(),
+               options.ioThreads);
   if (settings.livekitSimulated)
     spdlog::warn("LiveKit at {} is the LiveKit double: simulated media server — video will not play",
                  settings.livekitUrl);
@@ -126,8 +189,16 @@ int run(const lso::config::Settings& settings) {
   });
   signals_ctx.run();
 
+  // Stop taking work, finish what is in flight, leave unclaimed jobs queued for another instance.
+  scheduler.stop();
+  hub.shutdown();
   server.stop(settings.shutdownTimeout);
+  workers.stop();
+  backends.queue->close();
+  broadcaster.stop();
+  backends.shutdown();
   pool.join();
+  enqueuePool.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -177,10 +177,14 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     Reply reply = co_await handle(req, peer);
     --inFlight_;
     const bool keep = req.keep_alive() && !stopping_.load();
+    const bool head = req.method() == bhttp::verb::head;
     auto& res = reply.response;
     res.version(req.version());
 
     if (reply.stream) {
+      // A stream may stay open for hours: keep nothing of the request (SSE memory per connection).
+      req = {};
+      buffer = beast::flat_buffer{};
       // A long-lived body (SSE): headers now, then the handler owns the connection until it ends.
       res.keep_alive(false);
       res.body().clear();
@@ -195,7 +199,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     }
 
     res.keep_alive(keep);
-    if (req.method() == bhttp::verb::head) {
+    if (head) {
       const auto length = res.body().size();
       res.body().clear();
       res.content_length(length);

@@ -53,6 +53,14 @@ class Server {
   Server(ServerOptions options, Router router, std::shared_ptr<RateLimiter> limiter);
   ~Server();
 
+  // Routes can be added until start().
+  Router& router() { return router_; }
+  std::vector<asio::io_context*> io_contexts() const {
+    std::vector<asio::io_context*> out;
+    for (const auto& c : contexts_) out.push_back(c.get());
+    return out;
+  }
+
   // Serves unmatched GET/HEAD requests (static files with SPA fallback); optional.
   void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
   void set_observer(std::function<void(const RequestRecord&)> observer) { observer_ = std::move(observer); }

@@ -1,0 +1,31 @@
+// Chooses the implementations of the shared ports for the configured mode (SPEC §2): embedded
+// (SQLite, in-process coordination, SQL queue) or production (PostgreSQL + Redis); PostgreSQL
+// without Redis runs as a single instance with the SQL queue on PostgreSQL.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <functional>
+#include <memory>
+
+#include "config/settings.hpp"
+#include "domain/coordination.hpp"
+#include "domain/webhook_queue.hpp"
+#include "http/rate_limiter.hpp"
+
+namespace lso::app {
+
+struct Backends {
+  std::unique_ptr<domain::EventBus> bus;
+  std::unique_ptr<domain::PushLedger> ledger;
+  std::unique_ptr<domain::JobLock> lock;
+  std::shared_ptr<http::RateLimiter> limiter;
+  std::unique_ptr<domain::WebhookQueue> queue;
+  // The "redis" section of /health (null in embedded mode).
+  std::function<boost::json::value()> redisHealth;
+  std::function<void()> shutdown;  // stops background threads (bus subscriber)
+  std::string mode;                // "embedded" | "production" | "single-instance"
+};
+
+Backends make_backends(const config::Settings& settings);
+
+}  // namespace lso::app

@@ -1,0 +1,82 @@
+// Router matching (params, 404 vs 405), percent-decoding, query parameters, rate limiter windows.
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include "http/rate_limiter.hpp"
+
+using namespace lso::http;
+
+namespace {
+Handler noop() {
+  return [](Request&) -> asio::awaitable<Reply> { co_return Reply{}; };
+}
+}  // namespace
+
+TEST(Router, MatchesParamsAndMethods) {
+  Router r;
+  r.add(bhttp::verb::get, "/api/v1/livestreams", noop());
+  r.add(bhttp::verb::post, "/api/v1/livestreams", noop());
+  r.add(bhttp::verb::get, "/api/v1/livestreams/:id", noop());
+  r.add(bhttp::verb::post, "/api/v1/livestreams/:id/join", noop());
+  std::vector<std::pair<std::string_view, std::string>> params;
+
+  auto m = r.match(bhttp::verb::get, "/api/v1/livestreams/abc%20d", params);
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->pattern, "/api/v1/livestreams/:id");
+  ASSERT_EQ(params.size(), 1u);
+  EXPECT_EQ(params[0].first, "id");
+  EXPECT_EQ(params[0].second, "abc d");
+
+  m = r.match(bhttp::verb::delete_, "/api/v1/livestreams", params);
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_TRUE(m.pathExists);
+  EXPECT_EQ(m.allow, "GET, POST");
+
+  m = r.match(bhttp::verb::get, "/api/v1/nothing", params);
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_FALSE(m.pathExists);
+
+  m = r.match(bhttp::verb::head, "/api/v1/livestreams", params);
+  EXPECT_NE(m.route, nullptr);  // HEAD is served by GET routes
+
+  m = r.match(bhttp::verb::post, "/api/v1/livestreams/x/join/", params);
+  EXPECT_NE(m.route, nullptr);  // a trailing slash does not matter
+}
+
+TEST(PercentDecode, DecodesAndRejectsMalformed) {
+  EXPECT_EQ(*percent_decode("a%2Fb+c", true), "a/b c");
+  EXPECT_EQ(*percent_decode("a+b", false), "a+b");
+  EXPECT_FALSE(percent_decode("%zz", false));
+  EXPECT_FALSE(percent_decode("%4", false));
+  EXPECT_FALSE(percent_decode("%", false));
+}
+
+TEST(Request, QueryParams) {
+  RawRequest raw;
+  Request req{raw, "/x", "limit=20&status=LIVE&createdBy=o%27brien&flag&empty=", "", "", {}};
+  EXPECT_EQ(*req.query_param("limit"), "20");
+  EXPECT_EQ(*req.query_param("createdBy"), "o'brien");
+  EXPECT_EQ(*req.query_param("flag"), "");
+  EXPECT_EQ(*req.query_param("empty"), "");
+  EXPECT_FALSE(req.query_param("missing"));
+}
+
+TEST(RateLimiter, FixedWindowPerRuleAndKey) {
+  LocalRateLimiter l;
+  const auto t0 = LocalRateLimiter::Clock::now();
+  const auto w = std::chrono::seconds(60);
+  for (int i = 1; i <= 3; ++i) {
+    auto d = l.hit_at(t0, "create", "1.2.3.4", 3, w);
+    EXPECT_TRUE(d.allowed);
+    EXPECT_EQ(d.remaining, 3 - i);
+    EXPECT_EQ(d.limit, 3);
+  }
+  auto denied = l.hit_at(t0 + std::chrono::seconds(10), "create", "1.2.3.4", 3, w);
+  EXPECT_FALSE(denied.allowed);
+  EXPECT_EQ(denied.remaining, 0);
+  EXPECT_EQ(denied.reset, std::chrono::seconds(50));
+  EXPECT_TRUE(l.hit_at(t0, "create", "5.6.7.8", 3, w).allowed);  // another client
+  EXPECT_TRUE(l.hit_at(t0, "api", "1.2.3.4", 3, w).allowed);     // another rule
+  EXPECT_TRUE(l.hit_at(t0 + w, "create", "1.2.3.4", 3, w).allowed);  // next window
+}
