@@ -1,0 +1,429 @@
+// Redis client: URL parsing, hiredis connections with socket timeouts and interruptible reads,
+// the connection pool, scripts, and the small helpers the adapters share.
+#include "redis/client.hpp"
+
+#include <hiredis/hiredis.h>
+#include <openssl/evp.h>
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/url/parse.hpp>
+#include <cerrno>
+#include <charconv>
+#include <random>
+
+#include "domain/errors.hpp"
+
+namespace lso::redis {
+
+using domain::AppError;
+using domain::ErrorKind;
+
+namespace {
+
+[[noreturn]] void unavailable(const std::string& message) {
+  throw AppError(ErrorKind::Unavailable, message);
+}
+
+timeval to_timeval(std::chrono::milliseconds d) {
+  if (d.count() < 1) d = std::chrono::milliseconds(1);
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(d.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((d.count() % 1000) * 1000);
+  return tv;
+}
+
+Reply convert(const redisReply* r) {
+  Reply out;
+  switch (r->type) {
+    case REDIS_REPLY_INTEGER:
+      out.type = Reply::Type::Integer;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+    case REDIS_REPLY_ERROR:
+      out.type = r->type == REDIS_REPLY_STRING   ? Reply::Type::String
+                 : r->type == REDIS_REPLY_STATUS ? Reply::Type::Status
+                                                 : Reply::Type::Error;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = Reply::Type::Array;
+      out.elements.reserve(r->elements);
+      for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
+      break;
+    default:
+      out.type = Reply::Type::Nil;
+  }
+  return out;
+}
+
+Reply take(void* raw) {
+  auto* r = static_cast<redisReply*>(raw);
+  Reply out = convert(r);
+  freeReplyObject(r);
+  return out;
+}
+
+// hiredis wants parallel arrays of pointers and lengths; small commands stay on the stack.
+struct Argv {
+  std::vector<const char*> ptrs;
+  std::vector<std::size_t> lens;
+  explicit Argv(std::span<const std::string_view> args) {
+    ptrs.reserve(args.size());
+    lens.reserve(args.size());
+    for (auto a : args) {
+      ptrs.push_back(a.data());
+      lens.push_back(a.size());
+    }
+  }
+};
+
+std::string hex(const unsigned char* p, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    s.push_back(digits[p[i] >> 4]);
+    s.push_back(digits[p[i] & 0xf]);
+  }
+  return s;
+}
+
+}  // namespace
+
+// ---- Reply ----------------------------------------------------------------------------------
+
+std::int64_t Reply::as_integer() const {
+  if (type == Type::Integer) return integer;
+  // Lua numbers and some commands come back as strings of digits.
+  if (type == Type::String) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(str.data(), str.data() + str.size(), v);
+    if (ec == std::errc() && p == str.data() + str.size()) return v;
+  }
+  if (type == Type::Error) unavailable("Redis error: " + str);
+  unavailable("Redis sent an unexpected reply (wanted an integer)");
+}
+
+const std::string& Reply::as_string() const {
+  if (type == Type::String || type == Type::Status) return str;
+  if (type == Type::Error) unavailable("Redis error: " + str);
+  unavailable("Redis sent an unexpected reply (wanted a string)");
+}
+
+const std::vector<Reply>& Reply::as_array() const {
+  if (type == Type::Array) return elements;
+  if (type == Type::Error) unavailable("Redis error: " + str);
+  unavailable("Redis sent an unexpected reply (wanted an array)");
+}
+
+bool Reply::error_starts_with(std::string_view prefix) const {
+  return type == Type::Error && std::string_view(str).substr(0, prefix.size()) == prefix;
+}
+
+// ---- URL ------------------------------------------------------------------------------------
+
+Endpoint parse_redis_url(std::string_view url) {
+  // The URL may hold a password: messages name the variable, never echo the value.
+  const auto bad = [](const std::string& why) {
+    return AppError(ErrorKind::Validation,
+                    "REDIS_URL " + why + " (expected redis://[:password@]host[:port][/db])");
+  };
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) throw bad("is not a URL");
+  const auto& u = *parsed;
+  std::string scheme(u.scheme());
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme == "rediss")
+    throw bad("asks for TLS (rediss://), which this build does not speak; run a local TLS proxy "
+              "(stunnel, Envoy) and point redis:// at it");
+  if (scheme != "redis") throw bad("must use the redis:// scheme");
+  Endpoint e;
+  e.host = u.host_address();
+  if (e.host.empty()) throw bad("has no host");
+  if (u.has_port()) {
+    const auto p = u.port();
+    int port = 0;
+    auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+    if (ec != std::errc() || end != p.data() + p.size() || port < 1 || port > 65535)
+      throw bad("has an invalid port");
+    e.port = port;
+  }
+  if (u.has_userinfo()) {
+    e.username = u.user();
+    e.password = u.password();
+    // redis://password@host (no colon) is a common slip: treat the lone part as the password.
+    if (!u.has_password()) std::swap(e.username, e.password);
+  }
+  std::string path = u.path();
+  if (!path.empty() && path != "/") {
+    std::string_view db(path);
+    db.remove_prefix(1);
+    auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), e.db);
+    if (ec != std::errc() || end != db.data() + db.size() || e.db < 0)
+      throw bad("has an invalid database number");
+  }
+  return e;
+}
+
+// ---- Script ---------------------------------------------------------------------------------
+
+Script::Script(std::string source) : source_(std::move(source)) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(source_.data(), source_.size(), md, &len, EVP_sha1(), nullptr) != 1)
+    throw AppError(ErrorKind::Internal, "SHA-1 of a Redis script failed");
+  sha1_ = hex(md, len);
+}
+
+Reply eval_on(Connection& connection, const Script& script, std::span<const std::string_view> keys,
+              std::span<const std::string_view> args) {
+  const std::string numkeys = std::to_string(keys.size());
+  std::vector<std::string_view> argv;
+  argv.reserve(3 + keys.size() + args.size());
+  argv.push_back("EVALSHA");
+  argv.push_back(script.sha1());
+  argv.push_back(numkeys);
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  Reply r = connection.command(argv);
+  if (!r.error_starts_with("NOSCRIPT")) return r;
+  // The server's script cache is empty (restart, SCRIPT FLUSH): EVAL runs and caches it.
+  argv[0] = "EVAL";
+  argv[1] = script.source();
+  return connection.command(argv);
+}
+
+// ---- Connection -----------------------------------------------------------------------------
+
+Connection::Connection(const Endpoint& endpoint, std::chrono::milliseconds connectTimeout,
+                       std::chrono::milliseconds commandTimeout)
+    : where_(endpoint.host + ":" + std::to_string(endpoint.port)) {
+  context_ = redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port, to_timeval(connectTimeout));
+  if (context_ == nullptr) unavailable("Redis at " + where_ + ": out of memory connecting");
+  if (context_->err != 0) {
+    std::string message = context_->errstr;
+    redisFree(context_);
+    context_ = nullptr;
+    unavailable("Redis at " + where_ + " is unreachable: " + message);
+  }
+  if (redisSetTimeout(context_, to_timeval(commandTimeout)) != REDIS_OK ||
+      redisEnableKeepAlive(context_) != REDIS_OK) {
+    fail("setting socket options");
+  }
+  if (!endpoint.password.empty()) {
+    Reply r = endpoint.username.empty() ? command({"AUTH", endpoint.password})
+                                        : command({"AUTH", endpoint.username, endpoint.password});
+    if (r.is_error()) {
+      broken_ = true;
+      unavailable("Redis at " + where_ + " refused AUTH: " + r.str);
+    }
+  }
+  if (endpoint.db != 0) {
+    Reply r = command({"SELECT", std::to_string(endpoint.db)});
+    if (r.is_error()) {
+      broken_ = true;
+      unavailable("Redis at " + where_ + " refused SELECT " + std::to_string(endpoint.db) + ": " + r.str);
+    }
+  }
+}
+
+Connection::~Connection() {
+  if (context_ != nullptr) redisFree(context_);
+}
+
+void Connection::fail(const std::string& what) {
+  broken_ = true;
+  std::string detail = context_ != nullptr && context_->err != 0 ? context_->errstr : "connection broken";
+  if (context_ != nullptr && context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK))
+    detail = "timed out";
+  unavailable("Redis at " + where_ + ": " + what + " failed: " + detail);
+}
+
+Reply Connection::command(std::span<const std::string_view> args) {
+  if (broken_) unavailable("Redis at " + where_ + ": connection broken");
+  Argv argv(args);
+  void* raw = redisCommandArgv(context_, static_cast<int>(argv.ptrs.size()), argv.ptrs.data(),
+                               argv.lens.data());
+  if (raw == nullptr) fail("command");
+  return take(raw);
+}
+
+void Connection::send(std::span<const std::string_view> args) {
+  if (broken_) unavailable("Redis at " + where_ + ": connection broken");
+  Argv argv(args);
+  if (redisAppendCommandArgv(context_, static_cast<int>(argv.ptrs.size()), argv.ptrs.data(),
+                             argv.lens.data()) != REDIS_OK) {
+    fail("send");
+  }
+  int done = 0;
+  while (done == 0) {
+    if (redisBufferWrite(context_, &done) != REDIS_OK) fail("send");
+  }
+}
+
+std::optional<Reply> Connection::receive(std::chrono::milliseconds wait, int wakeFd) {
+  if (broken_) unavailable("Redis at " + where_ + ": connection broken");
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    void* raw = nullptr;
+    if (redisGetReplyFromReader(context_, &raw) != REDIS_OK) fail("reading a reply");
+    if (raw != nullptr) return take(raw);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    // poll() rather than the socket timeout: a timed-out hiredis read leaves the context
+    // unusable, while here a quiet subscription or an empty BLOCK just means "nothing yet".
+    std::array<pollfd, 2> fds{pollfd{context_->fd, POLLIN, 0}, pollfd{wakeFd, POLLIN, 0}};
+    const int n = poll(fds.data(), wakeFd >= 0 ? 2 : 1, static_cast<int>(left.count()));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("poll");
+    }
+    if (wakeFd >= 0 && (fds[1].revents & POLLIN) != 0) return std::nullopt;
+    if (fds[0].revents != 0) {
+      // Readable (or hung up): read() returns what is there without blocking, or 0 at EOF.
+      if (redisBufferRead(context_) != REDIS_OK) fail("read");
+    }
+  }
+}
+
+bool Connection::idle_and_healthy() const {
+  if (broken_ || context_ == nullptr) return false;
+  // An idle connection has nothing to read; readable means EOF (or stray data): unusable.
+  pollfd p{context_->fd, POLLIN, 0};
+  return poll(&p, 1, 0) == 0;
+}
+
+// ---- Client (pool) --------------------------------------------------------------------------
+
+Client::Client(ClientOptions options) : options_(std::move(options)), endpoint_(parse_redis_url(options_.url)) {
+  if (options_.poolSize < 1) options_.poolSize = 1;
+}
+
+Client::~Client() = default;
+
+Client::Lease::~Lease() {
+  if (connection) client->release(std::move(connection));
+}
+
+Client::Lease Client::acquire() {
+  std::unique_ptr<Connection> connection;
+  {
+    std::unique_lock lock(mutex_);
+    if (!available_.wait_for(lock, options_.acquireTimeout,
+                             [&] { return !idle_.empty() || open_ < options_.poolSize; })) {
+      unavailable("Redis: all " + std::to_string(options_.poolSize) + " connections stayed busy for " +
+                  std::to_string(options_.acquireTimeout.count()) + " ms");
+    }
+    // Idle connections the server dropped meanwhile are discarded here, so the first command
+    // after Redis comes back already runs on a fresh connection.
+    while (!idle_.empty()) {
+      auto candidate = std::move(idle_.back());
+      idle_.pop_back();
+      if (candidate->idle_and_healthy()) {
+        connection = std::move(candidate);
+        break;
+      }
+      --open_;
+    }
+    if (!connection) ++open_;
+  }
+  if (!connection) {
+    try {
+      connection = std::make_unique<Connection>(endpoint_, options_.connectTimeout, options_.commandTimeout);
+    } catch (...) {
+      {
+        const std::lock_guard lock(mutex_);
+        --open_;
+      }
+      available_.notify_one();
+      throw;
+    }
+  }
+  return Lease(this, std::move(connection));
+}
+
+void Client::release(std::unique_ptr<Connection> connection) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (connection->broken()) {
+      --open_;  // dropped: the next acquire opens a fresh one
+    } else {
+      idle_.push_back(std::move(connection));
+    }
+  }
+  available_.notify_one();
+}
+
+Reply Client::command(std::span<const std::string_view> args) {
+  return with_connection([&](Connection& c) { return c.command(args); });
+}
+
+Reply Client::call(std::span<const std::string_view> args) {
+  Reply r = command(args);
+  if (r.is_error()) unavailable("Redis error: " + r.str);
+  return r;
+}
+
+Reply Client::eval(const Script& script, std::span<const std::string_view> keys,
+                   std::span<const std::string_view> args) {
+  return with_connection([&](Connection& c) { return eval_on(c, script, keys, args); });
+}
+
+bool Client::ping() noexcept {
+  try {
+    Reply r = command({"PING"});
+    return r.type == Reply::Type::Status && r.str == "PONG";
+  } catch (...) {
+    return false;
+  }
+}
+
+std::unique_ptr<Connection> Client::connect_dedicated(std::chrono::milliseconds commandTimeout) const {
+  return std::make_unique<Connection>(endpoint_, options_.connectTimeout, commandTimeout);
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+WakeSignal::WakeSignal() : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  if (fd_ < 0) throw AppError(ErrorKind::Internal, "eventfd failed");
+}
+
+WakeSignal::~WakeSignal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void WakeSignal::notify() noexcept {
+  const std::uint64_t one = 1;
+  // Never read back: the descriptor stays readable, so every later wait wakes at once too.
+  [[maybe_unused]] auto n = ::write(fd_, &one, sizeof one);
+}
+
+std::string unique_instance_name() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::random_device rd;
+  std::uniform_int_distribution<std::uint32_t> dist;
+  char suffix[9];
+  auto [end, ec] = std::to_chars(suffix, suffix + 8, dist(rd), 16);
+  (void)ec;
+  std::string name = host[0] != '\0' ? host.data() : "host";
+  name += ":" + std::to_string(getpid()) + ":" + std::string(suffix, end);
+  return name;
+}
+
+void OutageLog::failed(const std::exception& e) noexcept {
+  if (!down_.exchange(true)) spdlog::warn("{} failed (logged once until it recovers): {}", what_, e.what());
+}
+
+void OutageLog::succeeded() noexcept {
+  if (down_.load(std::memory_order_relaxed) && down_.exchange(false)) spdlog::info("{} recovered", what_);
+}
+
+}  // namespace lso::redis

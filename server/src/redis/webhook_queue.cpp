@@ -1,0 +1,335 @@
+// RedisWebhookQueue: each operation is one Lua script, so a job is never half moved (acked but
+// not rescheduled, moved from the delayed set but not added to the stream).
+#include "redis/webhook_queue.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "domain/errors.hpp"
+
+namespace lso::redis {
+
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+// Retries moved back to the stream per claim() script run; bounds one script's running time.
+constexpr const char* kMoveLimit = "100";
+
+// Each function returns its script; statics so the SHA-1 is computed once, on first use.
+
+// KEYS: dedup marker, stream. ARGV: id, body, dedup TTL (s). → 1 stored, 0 duplicate.
+const Script& enqueue_script() {
+  static const Script s(R"lua(
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then return 0 end
+redis.call('XADD', KEYS[2], '*', 'id', ARGV[1], 'body', ARGV[2], 'a', '1')
+return 1
+)lua");
+  return s;
+}
+
+// KEYS: stream, delayed zset, delayed jobs hash. ARGV: group, consumer, lease ms, move limit.
+// → {1, entry id, job id, body, attempt} or {0, ms until the next retry is due, or -1}.
+// Order: expired leases first (the oldest work), then due retries, then new entries.
+const Script& claim_script() {
+  static const Script s(R"lua(
+if redis.replicate_commands then redis.replicate_commands() end
+local function field(fields, name)
+  for i = 1, #fields, 2 do
+    if fields[i] == name then return fields[i + 1] end
+  end
+  return nil
+end
+local function job(entry, deliveries)
+  local f = entry[2]
+  local attempt = tonumber(field(f, 'a') or '1') + deliveries - 1
+  return {1, entry[1], field(f, 'id') or '', field(f, 'body') or '', attempt}
+end
+
+-- 1. A job whose consumer held it longer than the lease: its instance crashed or stalled.
+-- XAUTOCLAIM inspects about 10 x COUNT pending entries per call; walk the cursor so a stale entry
+-- behind many live ones is still found (bounded: ~500 pending entries per run).
+local cursor = '0-0'
+for _ = 1, 50 do
+  local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', 1)
+  local e = r[2][1]
+  if e and e[2] then
+    local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)
+    local deliveries = 1
+    if p[1] then deliveries = tonumber(p[1][4]) end
+    return job(e, deliveries)
+  end
+  cursor = r[1]
+  if cursor == '0-0' then break end
+end
+
+-- 2. Retries that are due go back into the stream as new entries.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+for _, member in ipairs(due) do
+  local packed = redis.call('HGET', KEYS[3], member)
+  if packed then
+    local id, body, attempt = cmsgpack.unpack(packed)
+    redis.call('XADD', KEYS[1], '*', 'id', id, 'body', body, 'a', attempt)
+  end
+  redis.call('HDEL', KEYS[3], member)
+  redis.call('ZREM', KEYS[2], member)
+end
+
+-- 3. A new entry, without blocking (scripts cannot block; the client blocks afterwards).
+local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+if r and r[1] and r[1][2][1] then return job(r[1][2][1], 1) end
+
+local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if nxt[2] then return {0, math.max(0, tonumber(nxt[2]) - now)} end
+return {0, -1}
+)lua");
+  return s;
+}
+
+// KEYS: stream. ARGV: group, entry id. → 1 when this call settled the job.
+const Script& complete_script() {
+  static const Script s(R"lua(
+local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return n
+)lua");
+  return s;
+}
+
+// KEYS: stream, delayed zset, delayed jobs hash. ARGV: group, entry id, delay ms, id, body,
+// next attempt. A job someone else already settled (after taking it over) is left alone.
+const Script& retry_script() {
+  static const Script s(R"lua(
+if redis.replicate_commands then redis.replicate_commands() end
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('XDEL', KEYS[1], ARGV[2])
+local t = redis.call('TIME')
+local due = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[2], cmsgpack.pack(ARGV[4], ARGV[5], tonumber(ARGV[6])))
+redis.call('ZADD', KEYS[2], due, ARGV[2])
+return 1
+)lua");
+  return s;
+}
+
+// KEYS: stream, dead stream. ARGV: group, entry id, id, body, attempts, error.
+const Script& bury_script() {
+  static const Script s(R"lua(
+if redis.replicate_commands then redis.replicate_commands() end
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('XDEL', KEYS[1], ARGV[2])
+local t = redis.call('TIME')
+local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('XADD', KEYS[2], '*', 'id', ARGV[3], 'body', ARGV[4], 'attempts', ARGV[5],
+           'error', ARGV[6], 'at', string.format('%d', at))
+return 1
+)lua");
+  return s;
+}
+
+// KEYS: stream, delayed zset, dead stream. ARGV: group. → {stream length, pending, delayed, dead}.
+// One script so the numbers are one consistent snapshot.
+const Script& counts_script() {
+  static const Script s(R"lua(
+local len = redis.call('XLEN', KEYS[1])
+local p = redis.pcall('XPENDING', KEYS[1], ARGV[1])
+local pending = 0
+if type(p) == 'table' and not p.err then pending = p[1] end
+return {len, pending, redis.call('ZCARD', KEYS[2]), redis.call('XLEN', KEYS[3])}
+)lua");
+  return s;
+}
+
+// KEYS: stream. ARGV: group, idle ms. Forgets consumers of instances long gone that hold nothing
+// (each instance start adds a consumer name; without this the group's list only grows).
+const Script& prune_consumers_script() {
+  static const Script s(R"lua(
+local removed = 0
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local info = {}
+  for i = 1, #c, 2 do info[c[i]] = c[i + 1] end
+  if tonumber(info['pending']) == 0 and tonumber(info['idle']) > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+    removed = removed + 1
+  end
+end
+return removed
+)lua");
+  return s;
+}
+
+domain::WebhookJob job_from_script(const std::vector<Reply>& a) {
+  if (a.size() != 5) throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed claim reply");
+  domain::WebhookJob job;
+  job.receipt = a[1].as_string();
+  job.id = a[2].as_string();
+  job.body = a[3].as_string();
+  job.attempt = static_cast<int>(a[4].as_integer());
+  return job;
+}
+
+}  // namespace
+
+RedisWebhookQueue::RedisWebhookQueue(Client& client, WebhookQueueOptions options)
+    : client_(client),
+      options_(std::move(options)),
+      consumer_(options_.consumer.empty() ? unique_instance_name() : options_.consumer),
+      stream_(options_.keyPrefix + "webhooks"),
+      delayed_(options_.keyPrefix + "webhooks:delayed"),
+      delayedJobs_(options_.keyPrefix + "webhooks:delayed:jobs"),
+      dead_(options_.keyPrefix + "webhooks:dead"),
+      dedupPrefix_(options_.keyPrefix + "webhook:queued:"),
+      leaseMs_(std::to_string(std::max<std::int64_t>(1, options_.lease.count()))) {
+  try {
+    ensure_group();
+    client_.eval(prune_consumers_script(), {stream_}, {kGroup, std::to_string(24 * 3600 * 1000)});
+  } catch (const std::exception& e) {
+    spdlog::warn("Redis webhook queue: cannot prepare the consumer group yet: {}", e.what());
+  }
+}
+
+RedisWebhookQueue::~RedisWebhookQueue() { close(); }
+
+void RedisWebhookQueue::ensure_group() {
+  Reply r = client_.command({"XGROUP", "CREATE", stream_, kGroup, "0", "MKSTREAM"});
+  if (r.is_error() && !r.error_starts_with("BUSYGROUP"))
+    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis error creating the consumer group: " + r.str);
+}
+
+Reply RedisWebhookQueue::run(const Script& script, std::initializer_list<std::string_view> keys,
+                             std::initializer_list<std::string_view> args) {
+  Reply r = client_.eval(script, keys, args);
+  if (r.is_error() && r.str.find("NOGROUP") != std::string::npos) {
+    ensure_group();
+    r = client_.eval(script, keys, args);
+  }
+  if (r.is_error()) throw domain::AppError(domain::ErrorKind::Unavailable, "Redis error: " + r.str);
+  return r;
+}
+
+bool RedisWebhookQueue::enqueue(std::string_view id, std::string_view body) {
+  const std::string ttl = std::to_string(options_.dedupTtl.count());
+  const std::string dedupKey = dedupPrefix_ + std::string(id);
+  return run(enqueue_script(), {dedupKey, stream_}, {id, body, ttl}).as_integer() == 1;
+}
+
+std::optional<domain::WebhookJob> RedisWebhookQueue::claim(milliseconds wait) {
+  const auto deadline = Clock::now() + wait;
+  for (;;) {
+    if (closed_) return std::nullopt;
+    Reply r = run(claim_script(), {stream_, delayed_, delayedJobs_}, {kGroup, consumer_, leaseMs_, kMoveLimit});
+    const auto& a = r.as_array();
+    if (a.size() >= 2 && a[0].as_integer() == 1) return job_from_script(a);
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0 || closed_) return std::nullopt;
+    // Block no longer than the next retry's due time or one slice, then look again: a retry
+    // becoming due or a lease expiring adds nothing to the stream that would end the BLOCK.
+    milliseconds block = std::min(left, options_.pollSlice);
+    if (a.size() >= 2 && a[1].as_integer() >= 0) block = std::min(block, milliseconds(a[1].as_integer()));
+    block = std::max(block, milliseconds(1));  // BLOCK 0 would mean forever
+    if (auto job = blocking_read(block)) return job;
+  }
+}
+
+std::optional<domain::WebhookJob> RedisWebhookQueue::blocking_read(milliseconds block) {
+  auto reader = take_reader();
+  const std::string blockMs = std::to_string(block.count());
+  reader->send(std::initializer_list<std::string_view>{"XREADGROUP", "GROUP", kGroup, consumer_, "COUNT", "1", "BLOCK",
+                                                      blockMs, "STREAMS", stream_, ">"});
+  auto reply = reader->receive(block + client_.options().commandTimeout, closeSignal_.fd());
+  // No reply: close() woke us, or Redis did not answer in time. The reply is still owed, so the
+  // connection is dropped, not reused. Should Redis hand this consumer an entry in that instant,
+  // it stays pending for this consumer until its lease expires and a claim() takes it over.
+  if (!reply) {
+    if (closed_) return std::nullopt;
+    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis did not answer a blocking XREADGROUP");
+  }
+  if (reply->is_error()) {
+    const bool noGroup = reply->str.find("NOGROUP") != std::string::npos;
+    return_reader(std::move(reader));
+    if (!noGroup) throw domain::AppError(domain::ErrorKind::Unavailable, "Redis error: " + reply->str);
+    ensure_group();
+    return std::nullopt;
+  }
+  return_reader(std::move(reader));
+  if (reply->is_nil()) return std::nullopt;  // BLOCK timed out
+  // [[stream, [[entry id, [field, value, …]]]]]
+  const auto& streams = reply->as_array();
+  if (streams.empty()) return std::nullopt;
+  const auto& entries = streams[0].as_array().at(1).as_array();
+  if (entries.empty()) return std::nullopt;
+  const auto& entry = entries[0].as_array();
+  domain::WebhookJob job;
+  job.receipt = entry.at(0).as_string();
+  const auto& fields = entry.at(1).as_array();
+  for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+    const auto& name = fields[i].as_string();
+    if (name == "id") job.id = fields[i + 1].as_string();
+    else if (name == "body") job.body = fields[i + 1].as_string();
+    else if (name == "a") job.attempt = static_cast<int>(fields[i + 1].as_integer());
+  }
+  return job;
+}
+
+std::unique_ptr<Connection> RedisWebhookQueue::take_reader() {
+  {
+    const std::lock_guard lock(readersMutex_);
+    while (!readers_.empty()) {
+      auto reader = std::move(readers_.back());
+      readers_.pop_back();
+      if (reader->idle_and_healthy()) return reader;
+    }
+  }
+  return client_.connect_dedicated(client_.options().commandTimeout);
+}
+
+void RedisWebhookQueue::return_reader(std::unique_ptr<Connection> reader) {
+  if (reader->broken() || closed_) return;
+  const std::lock_guard lock(readersMutex_);
+  readers_.push_back(std::move(reader));
+}
+
+void RedisWebhookQueue::complete(const domain::WebhookJob& job) {
+  if (run(complete_script(), {stream_}, {kGroup, job.receipt}).as_integer() == 1) ++completed_;
+}
+
+void RedisWebhookQueue::retry(const domain::WebhookJob& job, milliseconds delay, std::string_view error) {
+  const std::string delayMs = std::to_string(std::max<std::int64_t>(0, delay.count()));
+  const std::string next = std::to_string(job.attempt + 1);
+  run(retry_script(), {stream_, delayed_, delayedJobs_}, {kGroup, job.receipt, delayMs, job.id, job.body, next});
+  ++failed_;
+  spdlog::debug("webhook {} attempt {} failed, retrying in {} ms: {}", job.id, job.attempt, delay.count(), error);
+}
+
+void RedisWebhookQueue::bury(const domain::WebhookJob& job, std::string_view error) {
+  const std::string attempts = std::to_string(job.attempt);
+  run(bury_script(), {stream_, dead_}, {kGroup, job.receipt, job.id, job.body, attempts, error});
+  ++failed_;
+}
+
+domain::QueueCounts RedisWebhookQueue::counts() {
+  Reply r = run(counts_script(), {stream_, delayed_, dead_}, {kGroup});
+  const auto& a = r.as_array();
+  if (a.size() != 4) throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed counts reply");
+  domain::QueueCounts c;
+  const std::int64_t length = a[0].as_integer(), pending = a[1].as_integer();
+  c.waiting = std::max<std::int64_t>(0, length - pending) + a[2].as_integer();
+  c.active = pending;
+  c.dead = a[3].as_integer();
+  c.completed = completed_.load();
+  c.failed = failed_.load();
+  return c;
+}
+
+void RedisWebhookQueue::close() {
+  if (closed_.exchange(true)) return;
+  closeSignal_.notify();
+  const std::lock_guard lock(readersMutex_);
+  readers_.clear();
+}
+
+}  // namespace lso::redis

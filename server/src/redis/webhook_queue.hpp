@@ -1,0 +1,84 @@
+// The production webhook queue (SPEC §6) on Redis Streams: one stream shared by every instance,
+// read through one consumer group, so each job goes to one worker and a crashed instance's jobs
+// are taken over by the others once their lease expires.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/webhook_queue.hpp"
+#include "redis/client.hpp"
+
+namespace lso::redis {
+
+struct WebhookQueueOptions {
+  std::string keyPrefix = "lso:";  // every key this queue touches starts with it (tests isolate)
+  std::chrono::milliseconds lease{30000};  // a claimed job not settled within it may be taken over
+  std::string consumer;  // this instance's consumer name; empty → hostname:pid:random
+  std::chrono::seconds dedupTtl{86400};  // how long an enqueued id refuses duplicates
+  // The longest single blocking read: due retries and expired leases are looked for at least
+  // this often by each waiting claim().
+  std::chrono::milliseconds pollSlice{1000};
+};
+
+// Keys (with the default prefix):
+//   lso:webhooks                 stream of jobs {id, body, a=attempt}; group "lso-workers"
+//   lso:webhooks:delayed         ZSET of retries (member = old entry id, score = due ms, Redis TIME)
+//   lso:webhooks:delayed:jobs    HASH member → msgpack(id, body, attempt)
+//   lso:webhooks:dead            stream of buried jobs {id, body, attempts, error, at}
+//   lso:webhook:queued:<id>      dedup marker, kept for dedupTtl (also after completion)
+//
+// Durability: enqueue() returns once Redis executed the write, so the job survives a crash of
+// this instance; surviving a crash of Redis itself needs Redis persistence (appendonly yes;
+// appendfsync everysec may lose the last second, `always` loses nothing) — an operator setting.
+class RedisWebhookQueue final : public domain::WebhookQueue {
+ public:
+  static constexpr const char* kGroup = "lso-workers";
+
+  // Creates the consumer group if missing; a Redis that is down now only makes the first
+  // calls fail (the group is created again whenever Redis reports it missing).
+  RedisWebhookQueue(Client& client, WebhookQueueOptions options = {});
+  ~RedisWebhookQueue() override;
+
+  std::string_view backend() const override { return "redis"; }
+  bool enqueue(std::string_view id, std::string_view body) override;
+  std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) override;
+  void complete(const domain::WebhookJob& job) override;
+  void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay, std::string_view error) override;
+  void bury(const domain::WebhookJob& job, std::string_view error) override;
+  domain::QueueCounts counts() override;
+  void close() override;
+
+  const std::string& consumer() const { return consumer_; }
+
+ private:
+  // Runs a script; when Redis reports the group missing (a Redis restart without persistence,
+  // FLUSHALL) creates it and runs the script once more.
+  Reply run(const Script& script, std::initializer_list<std::string_view> keys,
+            std::initializer_list<std::string_view> args);
+  void ensure_group();
+  // One XREADGROUP … BLOCK on a dedicated connection; nullopt when nothing came or closed.
+  std::optional<domain::WebhookJob> blocking_read(std::chrono::milliseconds block);
+  std::unique_ptr<Connection> take_reader();
+  void return_reader(std::unique_ptr<Connection> reader);
+
+  Client& client_;
+  const WebhookQueueOptions options_;
+  const std::string consumer_;
+  const std::string stream_, delayed_, delayedJobs_, dead_, dedupPrefix_;
+  const std::string leaseMs_;
+  std::atomic<bool> closed_{false};
+  WakeSignal closeSignal_;
+  std::atomic<std::int64_t> completed_{0}, failed_{0};
+  // Connections for blocking reads, one per concurrently waiting claim(): a BLOCK would hold a
+  // pooled connection for its whole wait and starve ordinary commands.
+  std::mutex readersMutex_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+};
+
+}  // namespace lso::redis
