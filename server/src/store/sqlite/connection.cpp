@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "domain/errors.hpp"
@@ -111,11 +112,24 @@ Connection::Connection(const std::string& path, Mode mode, std::chrono::millisec
   try {
     // WAL lets readers run beside the writer; with WAL, synchronous=NORMAL is still durable
     // against application crashes and only loses the last commits on power loss.
-    if (mode == Mode::ReadWrite) execute("PRAGMA journal_mode = WAL");
+    if (mode == Mode::ReadWrite) switch_to_wal(busyTimeout);
     execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
   } catch (...) {
     sqlite3_close(db_);
     throw;
+  }
+}
+
+// Switching a new database to WAL upgrades a shared lock to an exclusive one, and SQLite does not
+// call the busy handler for such upgrades (it could deadlock), so several processes opening a
+// fresh file at once get SQLITE_BUSY at once: retry here until the busy timeout runs out.
+void Connection::switch_to_wal(std::chrono::milliseconds busyTimeout) {
+  const auto deadline = std::chrono::steady_clock::now() + busyTimeout;
+  for (;;) {
+    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) raise(db_, rc);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 

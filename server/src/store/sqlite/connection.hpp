@@ -40,6 +40,7 @@ class Connection final : public sql::Session {
   std::int64_t run(sqlite3_stmt* stmt, std::initializer_list<sql::Param> params,
                    const RowFn& on_row);
   sqlite3_stmt* prepare(std::string_view sqlText, bool persistent);
+  void switch_to_wal(std::chrono::milliseconds busyTimeout);
 
   sqlite3* db_ = nullptr;
   std::array<sqlite3_stmt*, sql::kQueryCount> statements_{};  // prepared on first use

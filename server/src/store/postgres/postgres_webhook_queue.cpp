@@ -1,0 +1,265 @@
+// PostgresWebhookQueue: the tables, the statements, and the group-committed enqueue and claim.
+#include "store/postgres/postgres_webhook_queue.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+#include <utility>
+
+#include "domain/errors.hpp"
+
+namespace lso::store::postgres {
+namespace {
+
+using domain::AppError;
+using domain::ErrorKind;
+
+// Times come from the server's clock (clock_timestamp()), so instances whose clocks disagree
+// still agree on when a lease ran out. seq orders the queue; id is the dedup key while a job is
+// queued; a row is claimable when due (available_at) and not leased (locked_until NULL or past).
+// The advisory lock serialises instances starting at once: concurrent CREATE TABLE IF NOT
+// EXISTS can otherwise fail on the catalog's unique index.
+constexpr std::string_view kSchema = R"sql(
+BEGIN;
+SELECT pg_advisory_xact_lock(hashtext('lso.webhook_queue.schema'));
+CREATE TABLE IF NOT EXISTS webhook_jobs (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  available_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+  locked_until TIMESTAMPTZ,
+  last_error TEXT,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+CREATE TABLE IF NOT EXISTS webhook_dead_letters (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  died_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+COMMIT;
+)sql";
+
+// One statement for a whole batch: the arrays keep the parameter count fixed, ORDINALITY keeps
+// the batch's order in seq, and DO NOTHING skips ids already queued (or repeated in the batch).
+constexpr std::string_view kInsert =
+    "INSERT INTO webhook_jobs (id, body) "
+    "SELECT j.id, j.body FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS j(id, body, n) "
+    "ORDER BY j.n ON CONFLICT (id) DO NOTHING RETURNING id";
+
+// SKIP LOCKED: concurrent claimers (other workers, other instances) pass over rows another
+// transaction is claiming instead of waiting for it, so no two claims return the same row.
+constexpr std::string_view kClaim =
+    "UPDATE webhook_jobs "
+    "SET locked_until = clock_timestamp() + $1::bigint * interval '1 millisecond', "
+    "attempt = attempt + 1 "
+    "WHERE seq = ANY (ARRAY (SELECT seq FROM webhook_jobs WHERE available_at <= clock_timestamp() "
+    "AND (locked_until IS NULL OR locked_until <= clock_timestamp()) "
+    "ORDER BY seq LIMIT $2::int FOR UPDATE SKIP LOCKED)) "
+    "RETURNING seq, id, body, attempt";
+
+// Complete, retry and bury act only while the row is still leased by the claim that made `job`
+// (same attempt): after a takeover, the stale worker's late call must not touch the new claim.
+constexpr std::string_view kComplete =
+    "DELETE FROM webhook_jobs WHERE seq = $1::bigint AND attempt = $2::int "
+    "AND locked_until IS NOT NULL";
+constexpr std::string_view kRetry =
+    "UPDATE webhook_jobs SET locked_until = NULL, "
+    "available_at = clock_timestamp() + $3::bigint * interval '1 millisecond', last_error = $4 "
+    "WHERE seq = $1::bigint AND attempt = $2::int AND locked_until IS NOT NULL";
+constexpr std::string_view kBury =
+    "WITH moved AS (DELETE FROM webhook_jobs WHERE seq = $1::bigint AND attempt = $2::int "
+    "AND locked_until IS NOT NULL RETURNING id, body, attempt) "
+    "INSERT INTO webhook_dead_letters (id, body, attempts, last_error) "
+    "SELECT id, body, attempt, $3 FROM moved";
+constexpr std::string_view kCounts =
+    "SELECT count(*) FILTER (WHERE locked_until IS NULL OR locked_until <= clock_timestamp()), "
+    "count(*) FILTER (WHERE locked_until > clock_timestamp()), "
+    "(SELECT count(*) FROM webhook_dead_letters) FROM webhook_jobs";
+
+// A PostgreSQL array literal of text elements: each quoted, with " and \ escaped.
+std::string text_array(const std::vector<std::string_view>& values) {
+  std::size_t size = 2;
+  for (auto v : values) size += v.size() + 3;
+  std::string out;
+  out.reserve(size);
+  out.push_back('{');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('"');
+    for (const char c : values[i]) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::int64_t parse_receipt(const domain::WebhookJob& job) {
+  try {
+    return std::stoll(job.receipt);
+  } catch (const std::exception&) {
+    throw AppError(ErrorKind::Internal, "webhook job receipt is not a PostgreSQL row id");
+  }
+}
+
+}  // namespace
+
+struct PostgresWebhookQueue::EnqueueRequest {
+  std::string_view id;
+  std::string_view body;
+  bool stored = false;
+};
+
+struct PostgresWebhookQueue::ClaimRequest {
+  std::optional<domain::WebhookJob> job;
+};
+
+PostgresWebhookQueue::PostgresWebhookQueue(PostgresQueueOptions options)
+    : options_(std::move(options)),
+      pool_(ConnectSettings{options_.url, options_.connectTimeout, options_.statementTimeout},
+            options_.poolSize, options_.statementTimeout),
+      enqueues_(1024) {
+  auto connection = pool_.acquire();
+  try {
+    connection->execute(kSchema);
+  } catch (...) {
+    if (connection->ok() && connection->in_transaction()) connection->execute("ROLLBACK");
+    throw;
+  }
+}
+
+PostgresWebhookQueue::~PostgresWebhookQueue() = default;
+
+bool PostgresWebhookQueue::enqueue(std::string_view id, std::string_view body) {
+  EnqueueRequest request{id, body};
+  enqueues_.submit(request, [this](std::vector<EnqueueRequest*>& batch) { enqueue_batch(batch); });
+  if (request.stored) signal_.notify();
+  return request.stored;
+}
+
+void PostgresWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
+  auto connection = pool_.acquire();
+  try {
+    insert_batch(*connection, batch);
+  } catch (const AppError& e) {
+    // One caller's value the database refuses (a NUL character, invalid UTF-8) must not fail
+    // the others of its batch: store them one by one, so only that caller gets the error.
+    if (e.kind() != ErrorKind::Validation || batch.size() == 1) throw;
+    for (auto* request : batch) {
+      std::vector<EnqueueRequest*> one{request};
+      try {
+        insert_batch(*connection, one);
+      } catch (const AppError& single) {
+        if (single.kind() != ErrorKind::Validation) throw;
+        request->stored = false;
+      }
+    }
+  }
+}
+
+void PostgresWebhookQueue::insert_batch(Connection& connection,
+                                        std::vector<EnqueueRequest*>& batch) {
+  std::vector<std::string_view> ids;
+  std::vector<std::string_view> bodies;
+  ids.reserve(batch.size());
+  bodies.reserve(batch.size());
+  for (const auto* request : batch) {
+    ids.push_back(request->id);
+    bodies.push_back(request->body);
+  }
+  const std::string idArray = text_array(ids);
+  const std::string bodyArray = text_array(bodies);
+  std::unordered_set<std::string> inserted;
+  connection.exec_text(kInsert, {std::string_view(idArray), std::string_view(bodyArray)},
+                       [&](const sql::Row& row) { inserted.emplace(row.text(0)); });
+  // Of an id repeated in the batch only the first occurrence was stored.
+  for (auto* request : batch) {
+    const auto it = inserted.find(std::string(request->id));
+    request->stored = it != inserted.end();
+    if (request->stored) inserted.erase(it);
+  }
+}
+
+std::optional<domain::WebhookJob> PostgresWebhookQueue::claim(std::chrono::milliseconds wait) {
+  return sql::claim_with_wait<domain::WebhookJob>(
+      signal_, wait, options_.pollInterval, [this]() -> std::optional<domain::WebhookJob> {
+        ClaimRequest request;
+        claims_.submit(request, [this](std::vector<ClaimRequest*>& batch) { claim_batch(batch); });
+        return std::move(request.job);
+      });
+}
+
+// Claims as many due jobs as there are workers of this instance asking at this moment, in one
+// statement, and hands them out oldest first. No job is leased without a worker to take it.
+void PostgresWebhookQueue::claim_batch(std::vector<ClaimRequest*>& batch) {
+  std::vector<std::pair<std::int64_t, domain::WebhookJob>> jobs;
+  {
+    auto connection = pool_.acquire();
+    connection->exec_text(
+        kClaim,
+        {std::int64_t{options_.lease.count()}, static_cast<std::int64_t>(batch.size())},
+        [&](const sql::Row& row) {
+          domain::WebhookJob job;
+          job.receipt = std::string(row.text(0));
+          job.id = std::string(row.text(1));
+          job.body = std::string(row.text(2));
+          job.attempt = static_cast<int>(row.int64(3));
+          jobs.emplace_back(row.int64(0), std::move(job));
+        });
+  }
+  std::sort(jobs.begin(), jobs.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < jobs.size(); ++i) batch[i]->job = std::move(jobs[i].second);
+}
+
+void PostgresWebhookQueue::complete(const domain::WebhookJob& job) {
+  const auto seq = parse_receipt(job);
+  auto connection = pool_.acquire();
+  if (connection->exec_text(kComplete, {seq, std::int64_t{job.attempt}}) > 0) ++completed_;
+}
+
+void PostgresWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
+                                 std::string_view error) {
+  const auto seq = parse_receipt(job);
+  {
+    auto connection = pool_.acquire();
+    connection->exec_text(kRetry, {seq, std::int64_t{job.attempt},
+                                   std::int64_t{std::max<std::int64_t>(0, delay.count())}, error});
+  }
+  ++failed_;
+  // A retry without delay is claimable now; a delayed one is found by the waiters' polling.
+  if (delay.count() <= 0) signal_.notify();
+}
+
+void PostgresWebhookQueue::bury(const domain::WebhookJob& job, std::string_view error) {
+  const auto seq = parse_receipt(job);
+  {
+    auto connection = pool_.acquire();
+    connection->exec_text(kBury, {seq, std::int64_t{job.attempt}, error});
+  }
+  ++failed_;
+}
+
+domain::QueueCounts PostgresWebhookQueue::counts() {
+  domain::QueueCounts counts;
+  {
+    auto connection = pool_.acquire();
+    connection->exec_text(kCounts, {}, [&](const sql::Row& row) {
+      counts.waiting = row.int64(0);
+      counts.active = row.int64(1);
+      counts.dead = row.int64(2);
+    });
+  }
+  counts.completed = completed_.load();
+  counts.failed = failed_.load();
+  return counts;
+}
+
+void PostgresWebhookQueue::close() { signal_.close(); }
+
+}  // namespace lso::store::postgres

@@ -1,0 +1,41 @@
+// open_sql_webhook_queue: DATABASE_URL scheme → SqliteWebhookQueue or PostgresWebhookQueue.
+#include "store/queue_factory.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "domain/errors.hpp"
+#include "store/postgres/postgres_webhook_queue.hpp"
+#include "store/sqlite/sqlite_webhook_queue.hpp"
+
+namespace lso::store {
+
+std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions& options,
+                                                             std::chrono::milliseconds lease) {
+  const std::string_view url = options.databaseUrl;
+  const auto starts_with = [&](std::string_view prefix) {
+    return url.substr(0, prefix.size()) == prefix;
+  };
+  if (starts_with("sqlite:")) {
+    sqlite::SqliteQueueOptions sqlite;
+    sqlite.path = sqlite_path(url);
+    sqlite.lease = lease;
+    sqlite.busyTimeout = options.statementTimeout;
+    return std::make_unique<sqlite::SqliteWebhookQueue>(std::move(sqlite));
+  }
+  if (starts_with("postgres://") || starts_with("postgresql://")) {
+    postgres::PostgresQueueOptions pg;
+    pg.url = options.databaseUrl;
+    pg.lease = lease;
+    // Group commit and batched claims keep the queue's own need small.
+    pg.poolSize = std::clamp(options.poolSize / 2, 2, 4);
+    pg.connectTimeout = options.connectTimeout;
+    pg.statementTimeout = options.statementTimeout;
+    return std::make_unique<postgres::PostgresWebhookQueue>(std::move(pg));
+  }
+  // The URL itself is not echoed: it may carry a password.
+  throw domain::AppError(domain::ErrorKind::Validation,
+                         "DATABASE_URL must start with sqlite:, postgres:// or postgresql://");
+}
+
+}  // namespace lso::store

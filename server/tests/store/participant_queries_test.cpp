@@ -1,0 +1,262 @@
+// Conformance: the participant queries of domain::Queries on every store backend.
+#include <algorithm>
+#include <boost/json/parse.hpp>
+
+#include "store_fixture.hpp"
+#include "util/uuid.hpp"
+
+namespace lso::store::test {
+namespace {
+
+using domain::ErrorKind;
+using domain::Participant;
+using domain::ParticipantFilter;
+using domain::ParticipantRole;
+using domain::ParticipantStatus;
+using domain::Queries;
+
+std::vector<std::string> ids(const std::vector<Participant>& list) {
+  std::vector<std::string> out;
+  for (const auto& p : list) out.push_back(p.id);
+  return out;
+}
+
+// The order participant lists promise: joinedAt DESC, then id DESC.
+std::vector<std::string> newest_first(std::vector<Participant> list) {
+  std::sort(list.begin(), list.end(), [](const Participant& a, const Participant& b) {
+    return a.joinedAt != b.joinedAt ? a.joinedAt > b.joinedAt : a.id > b.id;
+  });
+  return ids(list);
+}
+
+// A LIVE livestream to join; returns its id.
+std::string add_livestream(domain::Store& store, const std::string& room = "room") {
+  const auto l = make_livestream(room, seconds(0), domain::LivestreamStatus::Live);
+  store.write([&](Queries& q) { q.insert_livestream(l); });
+  return l.id;
+}
+
+TEST_P(StoreTest, InsertedParticipantReadsBackFieldForField) {
+  const std::string livestreamId = add_livestream(store());
+  Participant full = make_participant(livestreamId, "user-1", at(1'700'000'000'000'001),
+                                      ParticipantRole::Host);
+  full.metadata = boost::json::parse(R"({"avatar":"https://example.com/a.png","level":3})");
+  full.livekitParticipantSid = "PA_abc";
+  full.livekitRoomSid = "RM_xyz";
+  Participant left = make_participant(livestreamId, "user-2", seconds(3));
+  left.status = ParticipantStatus::Left;
+  left.leftAt = seconds(4);
+  store().write([&](Queries& q) {
+    q.insert_participant(full);
+    q.insert_participant(left);
+  });
+  store().read([&](Queries& q) {
+    const auto active = q.find_active_participant(livestreamId, "user-1");
+    ASSERT_TRUE(active);
+    expect_same(*active, full);
+    const auto bySid = q.find_participant_by_sid("PA_abc");
+    ASSERT_TRUE(bySid);
+    expect_same(*bySid, full);
+    EXPECT_FALSE(q.find_active_participant(livestreamId, "user-2"));
+    const auto listed = q.list_participants(participants_where(livestreamId, ParticipantStatus::Left, {}));
+    ASSERT_EQ(listed.size(), 1u);
+    expect_same(listed[0], left);
+    EXPECT_FALSE(q.find_participant_by_sid("PA_unknown"));
+    EXPECT_FALSE(q.find_active_participant(util::new_uuid(), "user-1"));
+    EXPECT_FALSE(q.find_active_participant("not-a-uuid", "user-1"));
+  });
+}
+
+TEST_P(StoreTest, OneActiveSessionPerUserAndLivestream) {
+  const std::string a = add_livestream(store(), "a");
+  const std::string b = add_livestream(store(), "b");
+  const auto join = [&](const std::string& livestreamId, const std::string& user) {
+    return violated_rule([&] {
+      store().write([&](Queries& q) { q.insert_participant(make_participant(livestreamId, user, seconds(5))); });
+    });
+  };
+  EXPECT_EQ(join(a, "u"), "");
+  EXPECT_EQ(join(a, "u"), "participants_active_session");
+  EXPECT_EQ(join(b, "u"), "");  // another livestream
+  EXPECT_EQ(join(a, "v"), "");  // another user
+  store().write([&](Queries& q) { ASSERT_TRUE(q.mark_participant_left(a, "u", seconds(6))); });
+  EXPECT_EQ(join(a, "u"), "");  // a new session after leaving
+  EXPECT_EQ(join(a, "u"), "participants_active_session");
+}
+
+TEST_P(StoreTest, LivekitParticipantSidIsUnique) {
+  const std::string l = add_livestream(store());
+  Participant first = make_participant(l, "u1", seconds(1));
+  first.livekitParticipantSid = "PA_same";
+  Participant second = make_participant(l, "u2", seconds(2));
+  second.livekitParticipantSid = "PA_same";
+  store().write([&](Queries& q) {
+    q.insert_participant(first);
+    q.insert_participant(make_participant(l, "u3", seconds(3)));  // no sid: never conflicts
+    q.insert_participant(make_participant(l, "u4", seconds(3)));
+  });
+  EXPECT_EQ(violated_rule([&] { store().write([&](Queries& q) { q.insert_participant(second); }); }),
+            "participants_livekit_sid");
+  EXPECT_EQ(violated_rule([&] {
+              store().write([&](Queries& q) { q.attach_livekit_session(l, "u3", "PA_same", "RM_1"); });
+            }),
+            "participants_livekit_sid");
+}
+
+TEST_P(StoreTest, ParticipantOfUnknownLivestreamIsNotFound) {
+  for (const std::string& livestreamId : {util::new_uuid(), std::string("not-a-uuid")}) {
+    try {
+      store().write([&](Queries& q) { q.insert_participant(make_participant(livestreamId, "u", seconds(1))); });
+      ADD_FAILURE() << "no error for livestream " << livestreamId;
+    } catch (const domain::AppError& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::NotFound) << e.what();
+    }
+  }
+}
+
+TEST_P(StoreTest, ListParticipantsNewestFirstWithFilters) {
+  const std::string l = add_livestream(store(), "l");
+  const std::string other = add_livestream(store(), "other");
+  std::vector<Participant> all;
+  for (int i = 0; i < 12; ++i) {
+    Participant p = make_participant(l, "u" + std::to_string(i), seconds(i % 5),
+                                     i % 4 == 0 ? ParticipantRole::Host : ParticipantRole::Viewer);
+    if (i % 3 == 0) {
+      p.status = ParticipantStatus::Left;
+      p.leftAt = seconds(10);
+    }
+    all.push_back(p);
+  }
+  store().write([&](Queries& q) {
+    for (const auto& p : all) q.insert_participant(p);
+    q.insert_participant(make_participant(other, "u0", seconds(1)));
+  });
+  const auto matching = [&](std::optional<ParticipantStatus> status, std::optional<ParticipantRole> role) {
+    std::vector<Participant> out;
+    for (const auto& p : all) {
+      if ((!status || p.status == *status) && (!role || p.role == *role)) out.push_back(p);
+    }
+    return newest_first(out);
+  };
+  store().read([&](Queries& q) {
+    EXPECT_EQ(ids(q.list_participants(participants_where(l, {}, {}))), matching({}, {}));
+    for (auto status : {ParticipantStatus::Joined, ParticipantStatus::Left}) {
+      EXPECT_EQ(ids(q.list_participants(participants_where(l, status, {}))),
+                matching(status, {}));
+      for (auto role : {ParticipantRole::Host, ParticipantRole::Viewer}) {
+        EXPECT_EQ(ids(q.list_participants(participants_where(l, status, role))),
+                  matching(status, role));
+      }
+    }
+    EXPECT_EQ(ids(q.list_participants(participants_where(l, {}, ParticipantRole::Viewer))),
+              matching({}, ParticipantRole::Viewer));
+    const auto everyone = matching({}, {});
+    EXPECT_EQ(ids(q.list_participants(participants_where(l, {}, {}, {5, 5}))),
+              std::vector(everyone.begin() + 5, everyone.begin() + 10));
+    EXPECT_TRUE(q.list_participants(participants_where(l, {}, {}, {5, 12})).empty());
+    EXPECT_TRUE(q.list_participants(participants_where(util::new_uuid(), {}, {})).empty());
+    EXPECT_TRUE(q.list_participants(participants_where("bad", {}, {})).empty());
+  });
+}
+
+TEST_P(StoreTest, MarkParticipantLeftEndsOnlyTheActiveSession) {
+  const std::string l = add_livestream(store());
+  const Participant p = make_participant(l, "u", seconds(1));
+  store().write([&](Queries& q) { q.insert_participant(p); });
+  store().write([&](Queries& q) {
+    EXPECT_FALSE(q.mark_participant_left(l, "someone-else", seconds(2)));
+    const auto left = q.mark_participant_left(l, "u", seconds(2));
+    ASSERT_TRUE(left);
+    EXPECT_EQ(left->id, p.id);
+    EXPECT_EQ(left->status, ParticipantStatus::Left);
+    EXPECT_EQ(left->leftAt, seconds(2));
+    EXPECT_FALSE(q.mark_participant_left(l, "u", seconds(3)));  // already left
+    EXPECT_FALSE(q.find_active_participant(l, "u"));
+  });
+}
+
+TEST_P(StoreTest, AttachLivekitSessionThenLeaveBySid) {
+  const std::string l = add_livestream(store());
+  store().write([&](Queries& q) {
+    EXPECT_FALSE(q.attach_livekit_session(l, "u", "PA_1", "RM_1"));  // no active session yet
+    q.insert_participant(make_participant(l, "u", seconds(1)));
+    EXPECT_FALSE(q.mark_participant_left_by_sid("PA_1", seconds(2)));
+    const auto attached = q.attach_livekit_session(l, "u", "PA_1", "RM_1");
+    ASSERT_TRUE(attached);
+    EXPECT_EQ(attached->livekitParticipantSid, "PA_1");
+    EXPECT_EQ(attached->livekitRoomSid, "RM_1");
+  });
+  store().write([&](Queries& q) {
+    const auto left = q.mark_participant_left_by_sid("PA_1", seconds(3));
+    ASSERT_TRUE(left);
+    EXPECT_EQ(left->userId, "u");
+    EXPECT_EQ(left->status, ParticipantStatus::Left);
+    EXPECT_EQ(left->leftAt, seconds(3));
+    EXPECT_FALSE(q.mark_participant_left_by_sid("PA_1", seconds(4)));
+    // The sid keeps pointing at the (now LEFT) record.
+    const auto bySid = q.find_participant_by_sid("PA_1");
+    ASSERT_TRUE(bySid);
+    EXPECT_EQ(bySid->status, ParticipantStatus::Left);
+  });
+}
+
+TEST_P(StoreTest, MarkAllParticipantsLeftCountsOnlyActiveOnes) {
+  const std::string l = add_livestream(store(), "l");
+  const std::string other = add_livestream(store(), "other");
+  Participant earlier = make_participant(l, "gone", seconds(1));
+  earlier.status = ParticipantStatus::Left;
+  earlier.leftAt = seconds(2);
+  store().write([&](Queries& q) {
+    q.insert_participant(earlier);
+    for (const char* u : {"a", "b", "c"}) q.insert_participant(make_participant(l, u, seconds(3)));
+    q.insert_participant(make_participant(other, "a", seconds(3)));
+  });
+  EXPECT_EQ(store().write([&](Queries& q) { return q.mark_all_participants_left(l, seconds(9)); }), 3);
+  EXPECT_EQ(store().write([&](Queries& q) { return q.mark_all_participants_left(l, seconds(10)); }), 0);
+  store().read([&](Queries& q) {
+    for (const auto& p : q.list_participants(participants_where(l, {}, {}))) {
+      EXPECT_EQ(p.status, ParticipantStatus::Left);
+      EXPECT_EQ(p.leftAt, p.userId == "gone" ? seconds(2) : seconds(9)) << p.userId;
+    }
+    EXPECT_TRUE(q.find_active_participant(other, "a"));
+  });
+}
+
+TEST_P(StoreTest, ActiveParticipantsOldestFirst) {
+  const std::string l = add_livestream(store());
+  store().write([&](Queries& q) {
+    q.insert_participant(make_participant(l, "late", seconds(3)));
+    q.insert_participant(make_participant(l, "host", seconds(1), ParticipantRole::Host));
+    q.insert_participant(make_participant(l, "middle", seconds(2)));
+    q.insert_participant(make_participant(l, "leaver", seconds(0)));
+    q.mark_participant_left(l, "leaver", seconds(4));
+  });
+  const auto active = store().read([&](Queries& q) { return q.active_participants(l); });
+  ASSERT_EQ(active.size(), 3u);
+  EXPECT_EQ(active[0].userId, "host");
+  EXPECT_EQ(active[0].displayName, "Name of host");
+  EXPECT_EQ(active[0].role, ParticipantRole::Host);
+  EXPECT_EQ(active[1].userId, "middle");
+  EXPECT_EQ(active[1].role, ParticipantRole::Viewer);
+  EXPECT_EQ(active[2].userId, "late");
+  EXPECT_TRUE(store().read([&](Queries& q) { return q.active_participants(util::new_uuid()); }).empty());
+}
+
+TEST_P(StoreTest, DistinctViewersCountsEachViewerOnce) {
+  const std::string l = add_livestream(store(), "l");
+  const std::string other = add_livestream(store(), "other");
+  store().write([&](Queries& q) {
+    EXPECT_EQ(q.distinct_viewers(l), 0);
+    q.insert_participant(make_participant(l, "v1", seconds(1)));
+    q.mark_participant_left(l, "v1", seconds(2));
+    q.insert_participant(make_participant(l, "v1", seconds(3)));  // rejoin: same viewer
+    q.insert_participant(make_participant(l, "v2", seconds(4)));
+    q.insert_participant(make_participant(l, "host", seconds(0), ParticipantRole::Host));
+    q.insert_participant(make_participant(other, "v3", seconds(1)));
+  });
+  EXPECT_EQ(store().read([&](Queries& q) { return q.distinct_viewers(l); }), 2);
+  EXPECT_EQ(store().read([&](Queries& q) { return q.distinct_viewers(other); }), 1);
+}
+
+}  // namespace
+}  // namespace lso::store::test

@@ -1,0 +1,233 @@
+// Conformance: Store::run semantics on every backend: commit/rollback, isolation of failed
+// statements, concurrency of writers, pool exhaustion, migrations.
+#include <atomic>
+#include <latch>
+#include <random>
+#include <thread>
+
+#include "store_fixture.hpp"
+#include "util/uuid.hpp"
+
+namespace lso::store::test {
+namespace {
+
+using domain::AppError;
+using domain::ErrorKind;
+using domain::LivestreamStatus;
+using domain::Queries;
+
+TEST_P(StoreTest, NamesItsBackendAndAnswersPing) {
+  EXPECT_EQ(store().backend(), GetParam());
+  EXPECT_NO_THROW(store().ping());
+}
+
+TEST_P(StoreTest, MigrateTwiceAndFromAnotherInstanceIsHarmless) {
+  const auto l = make_livestream("room", seconds(1));
+  store().write([&](Queries& q) { q.insert_livestream(l); });
+  EXPECT_NO_THROW(store().migrate());
+  auto second = open_again();
+  EXPECT_NO_THROW(second->migrate());
+  EXPECT_TRUE(second->read([&](Queries& q) { return q.find_livestream(l.id); }));
+}
+
+TEST_P(StoreTest, ConcurrentMigratorsApplyTheSchemaOnce) {
+  const StoreOptions fresh = scratch_.create(GetParam());
+  constexpr int kInstances = 4;
+  std::latch start(kInstances);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kInstances; ++i) {
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      try {
+        auto instance = open_store(fresh);
+        instance->migrate();
+      } catch (const std::exception& e) {
+        ++failures;
+        ADD_FAILURE() << e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  auto store = open_store(fresh);
+  store->write([&](Queries& q) { q.insert_livestream(make_livestream("room", seconds(1))); });
+}
+
+TEST_P(StoreTest, WriteRollsBackEverythingWhenFnThrows) {
+  const auto l = make_livestream("room", seconds(1));
+  try {
+    store().write([&](Queries& q) {
+      q.insert_livestream(l);
+      q.insert_participant(make_participant(l.id, "u", seconds(2)));
+      q.record_webhook("EV_1", "participant_joined", seconds(2), seconds(3));
+      throw std::runtime_error("boom");
+    });
+    ADD_FAILURE() << "the exception did not propagate";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "boom");  // fn's own exception, unchanged
+  }
+  store().read([&](Queries& q) {
+    EXPECT_FALSE(q.find_livestream(l.id));
+    EXPECT_FALSE(q.find_active_participant(l.id, "u"));
+  });
+  EXPECT_TRUE(store().write(
+      [&](Queries& q) { return q.record_webhook("EV_1", "participant_joined", seconds(4), seconds(5)); }));
+  // The store is still usable afterwards.
+  store().write([&](Queries& q) { q.insert_livestream(l); });
+  EXPECT_TRUE(store().read([&](Queries& q) { return q.find_livestream(l.id); }));
+}
+
+// A caller may catch a UniqueViolation and carry on in the same transaction on every backend.
+TEST_P(StoreTest, UniqueViolationLeavesTheTransactionUsable) {
+  const auto first = make_livestream("room", seconds(1));
+  const auto duplicate = make_livestream("room", seconds(2));
+  const auto other = make_livestream("other", seconds(3));
+  store().write([&](Queries& q) {
+    q.insert_livestream(first);
+    EXPECT_EQ(violated_rule([&] { q.insert_livestream(duplicate); }), "livestreams_active_room");
+    q.insert_livestream(other);
+  });
+  store().read([&](Queries& q) {
+    EXPECT_TRUE(q.find_livestream(first.id));
+    EXPECT_FALSE(q.find_livestream(duplicate.id));
+    EXPECT_TRUE(q.find_livestream(other.id));
+  });
+}
+
+TEST_P(StoreTest, ReadAndWriteReturnFnResults) {
+  EXPECT_EQ(store().write([](Queries&) { return 42; }), 42);
+  EXPECT_EQ(store().read([](Queries&) { return std::string("answer"); }), "answer");
+  const auto l = make_livestream("room", seconds(1));
+  const auto inserted = store().write([&](Queries& q) {
+    q.insert_livestream(l);
+    return q.find_livestream(l.id);  // a write sees its own uncommitted changes
+  });
+  ASSERT_TRUE(inserted);
+  EXPECT_EQ(inserted->id, l.id);
+}
+
+// Runs fn on 8 threads released together; returns how many succeeded and the rules violated.
+template <class Fn>
+std::pair<int, std::vector<std::string>> race(Fn fn) {
+  constexpr int kThreads = 8;
+  std::latch start(kThreads);
+  std::mutex mutex;
+  int wins = 0;
+  std::vector<std::string> rules;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      try {
+        fn(i);
+        const std::lock_guard lock(mutex);
+        ++wins;
+      } catch (const domain::UniqueViolation& e) {
+        const std::lock_guard lock(mutex);
+        rules.push_back(e.constraint());
+      } catch (const std::exception& e) {
+        const std::lock_guard lock(mutex);
+        rules.push_back(std::string("unexpected: ") + e.what());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return {wins, rules};
+}
+
+TEST_P(StoreTest, ConcurrentJoinsOfOneUserExactlyOneWins) {
+  const auto l = make_livestream("room", seconds(0), LivestreamStatus::Live);
+  store().write([&](Queries& q) { q.insert_livestream(l); });
+  const auto [wins, rules] = race([&](int i) {
+    store().write([&](Queries& q) { q.insert_participant(make_participant(l.id, "same-user", seconds(i))); });
+  });
+  EXPECT_EQ(wins, 1);
+  EXPECT_EQ(rules, std::vector<std::string>(7, "participants_active_session"));
+  const auto joined = store().read([&](Queries& q) {
+    return q.list_participants(participants_where(l.id, domain::ParticipantStatus::Joined, {}));
+  });
+  EXPECT_EQ(joined.size(), 1u);
+}
+
+TEST_P(StoreTest, ConcurrentCreatesOfOneRoomExactlyOneWins) {
+  const auto [wins, rules] = race([&](int i) {
+    store().write([&](Queries& q) { q.insert_livestream(make_livestream("contested", seconds(i))); });
+  });
+  EXPECT_EQ(wins, 1);
+  EXPECT_EQ(rules, std::vector<std::string>(7, "livestreams_active_room"));
+}
+
+TEST_P(StoreTest, ConcurrentPeakRaisesKeepTheMaximum) {
+  const auto l = make_livestream("room", seconds(0), LivestreamStatus::Live);
+  store().write([&](Queries& q) { q.insert_livestream(l); });
+  std::atomic<std::int64_t> highest{0};
+  race([&](int i) {
+    std::mt19937 random(static_cast<unsigned>(i));
+    for (int n = 0; n < 25; ++n) {
+      const std::int64_t viewers = random() % 100'000;
+      std::int64_t seen = highest.load();
+      while (viewers > seen && !highest.compare_exchange_weak(seen, viewers)) {
+      }
+      const auto peak = store().write([&](Queries& q) { return q.raise_peak_viewers(l.id, viewers); });
+      EXPECT_GE(peak, viewers);
+    }
+  });
+  EXPECT_EQ(store().read([&](Queries& q) { return q.peak_viewers(l.id); }), highest.load());
+}
+
+// Two writers locking the same rows in opposite orders: PostgreSQL aborts one as a deadlock
+// (40P01) and the store runs it again; SQLite serialises them. Both must complete.
+TEST_P(StoreTest, OpposingWritersBothComplete) {
+  const auto a = make_livestream("a", seconds(0), LivestreamStatus::Live);
+  const auto b = make_livestream("b", seconds(0), LivestreamStatus::Live);
+  store().write([&](Queries& q) {
+    q.insert_livestream(a);
+    q.insert_livestream(b);
+  });
+  const auto writer = [&](const std::string& first, const std::string& second, std::int64_t value) {
+    store().write([&](Queries& q) {
+      q.raise_peak_viewers(first, value);
+      // Long enough for the other writer to lock its first row.
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      q.raise_peak_viewers(second, value);
+    });
+  };
+  std::thread t1([&] { EXPECT_NO_THROW(writer(a.id, b.id, 10)); });
+  std::thread t2([&] { EXPECT_NO_THROW(writer(b.id, a.id, 20)); });
+  t1.join();
+  t2.join();
+  store().read([&](Queries& q) {
+    EXPECT_EQ(q.peak_viewers(a.id), 20);
+    EXPECT_EQ(q.peak_viewers(b.id), 20);
+  });
+}
+
+TEST_P(StoreTest, ExhaustedPoolIsUnavailable) {
+  StoreOptions tiny = options_;
+  tiny.poolSize = 1;
+  tiny.connectTimeout = std::chrono::milliseconds(300);
+  tiny.statementTimeout = std::chrono::milliseconds(300);
+  auto small = open_store(tiny);
+  std::latch holding(1);
+  std::latch release(1);
+  std::thread holder([&] {
+    small->run(domain::Store::Access::Read, [&](Queries&) {
+      holding.count_down();
+      release.wait();
+    });
+  });
+  holding.wait();
+  try {
+    small->run(domain::Store::Access::Read, [](Queries&) {});
+    ADD_FAILURE() << "a second reader got a connection from a pool of one";
+  } catch (const AppError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Unavailable) << e.what();
+  }
+  release.count_down();
+  holder.join();
+  EXPECT_NO_THROW(small->run(domain::Store::Access::Read, [](Queries&) {}));
+}
+
+}  // namespace
+}  // namespace lso::store::test
