@@ -4,6 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include "events/local_coordination.hpp"
+#include "redis/client.hpp"
+#include "redis/event_bus.hpp"
+#include "redis/job_lock.hpp"
+#include "redis/push_ledger.hpp"
+#include "redis/rate_limiter.hpp"
+#include "redis/webhook_queue.hpp"
 #include "store/queue_factory.hpp"
 
 namespace lso::app {
@@ -12,6 +18,27 @@ Backends make_backends(const config::Settings& settings) {
   Backends b;
   store::StoreOptions storeOptions{settings.databaseUrl, settings.dbPoolSize, std::chrono::milliseconds(5000),
                                    std::chrono::milliseconds(5000)};
+  if (!settings.embedded() && settings.redisUrl) {
+    // Production: everything instances share goes through Redis; the client outlives its users
+    // (it is owned by the shutdown hook, which runs last).
+    redis::ClientOptions co;
+    co.url = *settings.redisUrl;
+    co.poolSize = static_cast<std::size_t>(std::max(8, settings.dbPoolSize + settings.webhookQueueConcurrency));
+    auto client = std::make_shared<redis::Client>(co);
+    b.owner = client;
+    b.bus = std::make_unique<redis::RedisEventBus>(*client);
+    b.ledger = std::make_unique<redis::RedisPushLedger>(*client);
+    b.lock = std::make_unique<redis::RedisJobLock>(*client);
+    b.limiter = std::make_shared<redis::RedisRateLimiter>(*client);
+    b.queue = std::make_unique<redis::RedisWebhookQueue>(*client);
+    b.redisHealth = [c = client.get()] {
+      const bool up = c->ping();
+      return boost::json::value(boost::json::object{{"status", up ? "up" : "down"}});
+    };
+    b.shutdown = [] {};
+    b.mode = "production";
+    return b;
+  }
   b.bus = std::make_unique<events::LocalEventBus>();
   b.ledger = std::make_unique<events::LocalPushLedger>();
   b.lock = std::make_unique<events::LocalJobLock>();

@@ -15,6 +15,8 @@
 namespace lso::app {
 
 struct Backends {
+  // Declared first, destroyed last: what the adapters below hold references to (the Redis client).
+  std::shared_ptr<void> owner;
   std::unique_ptr<domain::EventBus> bus;
   std::unique_ptr<domain::PushLedger> ledger;
   std::unique_ptr<domain::JobLock> lock;
