@@ -304,6 +304,23 @@ TEST_P(StoreTest, TextAndMetadataAreStoredVerbatim) {
   });
 }
 
+// U+0000 cannot be stored by PostgreSQL, so no backend accepts it: a client error, not a crash.
+TEST_P(StoreTest, NulCharactersAreRefusedAsValidationErrors) {
+  Livestream inTitle = make_livestream("room", seconds(1));
+  inTitle.title = std::string("a\0b", 3);
+  Livestream inMetadata = make_livestream("room", seconds(1));
+  inMetadata.metadata = boost::json::object{{"note", std::string("x\0y", 3)}};
+  for (const auto& l : {inTitle, inMetadata}) {
+    try {
+      store().write([&](Queries& q) { q.insert_livestream(l); });
+      ADD_FAILURE() << "stored a NUL character";
+    } catch (const domain::AppError& e) {
+      EXPECT_EQ(e.kind(), domain::ErrorKind::Validation) << e.what();
+    }
+  }
+  EXPECT_FALSE(store().read([](Queries& q) { return q.find_active_livestream_by_room("room"); }));
+}
+
 // 10k rows: every list query stays an index walk that stops after the page (no timing asserted;
 // the benchmarks measure speed).
 TEST_P(StoreTest, ListsStayCorrectOverTenThousandRows) {

@@ -2,6 +2,7 @@
 // that only a real server (or its absence) shows: unreachable server, reconnect after a
 // server-side disconnect.
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -106,7 +107,8 @@ TEST(StoreFactory, UnreachablePostgresIsUnavailable) {
 TEST(PostgresStore, ReconnectsAfterTheServerDropsItsConnections) {
   LSO_REQUIRE_POSTGRES_OR_SKIP();
   ScratchDatabases scratch;
-  const StoreOptions options = scratch.create("postgresql");
+  const std::string name = "lso_reconnect_test_" + std::to_string(::getpid());
+  const StoreOptions options = scratch.create_postgres(name);
   auto store = open_store(options);
   store->migrate();
   const auto l = make_livestream("room", seconds(1));
@@ -114,11 +116,11 @@ TEST(PostgresStore, ReconnectsAfterTheServerDropsItsConnections) {
 
   PGconn* admin = PQconnectdb(postgres_url()->c_str());
   ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
-  PGresult* killed = PQexec(admin,
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            "WHERE application_name = 'livestream-orchestrator' "
-                            "AND pid <> pg_backend_pid()");
+  const std::string terminate =
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + name + "'";
+  PGresult* killed = PQexec(admin, terminate.c_str());
   EXPECT_EQ(PQresultStatus(killed), PGRES_TUPLES_OK) << PQresultErrorMessage(killed);
+  EXPECT_GE(PQntuples(killed), 1);
   PQclear(killed);
   PQfinish(admin);
 

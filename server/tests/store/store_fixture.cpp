@@ -154,6 +154,11 @@ StoreOptions ScratchDatabases::create(const std::string& backend) {
     options.databaseUrl = "sqlite:" + (dir / "data" / "orchestrator.db").string();
     return options;
   }
+  return create_postgres("");
+}
+
+StoreOptions ScratchDatabases::create_postgres(const std::string& applicationName) {
+  StoreOptions options;
   const auto url = postgres_url();
   if (!url) throw std::logic_error("PostgreSQL scratch database without LSO_TEST_POSTGRES_URL");
   const std::string schema = "lso_test_" + unique_suffix();
@@ -161,6 +166,7 @@ StoreOptions ScratchDatabases::create(const std::string& backend) {
   schemas_.push_back(schema);
   options.databaseUrl = *url + (url->find('?') == std::string::npos ? "?" : "&") +
                         "options=-csearch_path%3D" + schema;
+  if (!applicationName.empty()) options.databaseUrl += "&application_name=" + applicationName;
   return options;
 }
 

@@ -75,6 +75,9 @@ class ScratchDatabases {
  public:
   ~ScratchDatabases();
   StoreOptions create(const std::string& backend);
+  // A PostgreSQL scratch database whose connections carry this application_name, so a test can
+  // find exactly its own sessions in pg_stat_activity.
+  StoreOptions create_postgres(const std::string& applicationName);
 
  private:
   std::vector<std::string> directories_;

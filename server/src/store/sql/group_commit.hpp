@@ -26,18 +26,19 @@ class GroupCommit {
   // another caller's. An exception thrown by commit is rethrown to every caller of that batch.
   template <class CommitFn>
   void submit(Request& request, CommitFn&& commit) {
-    Slot slot{&request, false, nullptr};
+    Slot slot{&request};
     std::unique_lock lock(mutex_);
     pending_.push_back(&slot);
     while (!slot.done) {
       if (leading_) {
-        done_.wait(lock);
+        // Each caller sleeps on its own condition variable, so finishing a batch wakes exactly
+        // the callers it served plus the next leader, not every thread in the queue.
+        slot.wake.wait(lock);
         continue;
       }
       leading_ = true;
-      std::vector<Slot*> slots;
       const std::size_t n = std::min(pending_.size(), maxBatch_);
-      slots.assign(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
+      std::vector<Slot*> slots(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
       pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
       lock.unlock();
       std::exception_ptr error;
@@ -53,24 +54,25 @@ class GroupCommit {
       for (Slot* s : slots) {
         s->error = error;
         s->done = true;
+        if (s != &slot) s->wake.notify_one();
       }
       leading_ = false;
-      // Wakes the callers of this batch, and one of the rest to lead the next batch.
-      done_.notify_all();
+      if (!pending_.empty()) pending_.front()->wake.notify_one();  // the next leader
     }
     if (slot.error) std::rethrow_exception(slot.error);
   }
 
  private:
   struct Slot {
+    explicit Slot(Request* r) : request(r) {}
     Request* request;
     bool done = false;
     std::exception_ptr error;
+    std::condition_variable wake;
   };
 
   const std::size_t maxBatch_;
   std::mutex mutex_;
-  std::condition_variable done_;
   std::vector<Slot*> pending_;
   bool leading_ = false;
 };

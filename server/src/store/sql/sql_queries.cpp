@@ -46,9 +46,30 @@ Param optional_text(const std::optional<std::string>& s) {
   return s ? Param{std::string_view(*s)} : Param{nullptr};
 }
 
+// PostgreSQL cannot hold U+0000 in text or jsonb; refusing it for every backend keeps them alike.
+bool contains_nul(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::string:
+      return v.get_string().find('\0') != boost::json::string::npos;
+    case boost::json::kind::array:
+      for (const auto& item : v.get_array())
+        if (contains_nul(item)) return true;
+      return false;
+    case boost::json::kind::object:
+      for (const auto& [key, item] : v.get_object())
+        if (key.find('\0') != std::string_view::npos || contains_nul(item)) return true;
+      return false;
+    default:
+      return false;
+  }
+}
+
 // Metadata is a JSON object or null; null is stored as SQL NULL.
 std::optional<std::string> metadata_text(const boost::json::value& metadata) {
   if (metadata.is_null()) return std::nullopt;
+  if (contains_nul(metadata)) {
+    throw AppError(ErrorKind::Validation, "metadata must not contain NUL characters");
+  }
   return boost::json::serialize(metadata);
 }
 

@@ -178,6 +178,10 @@ std::int64_t Connection::run(sqlite3_stmt* stmt, std::initializer_list<sql::Para
   for (const auto& param : params) {
     int rc = SQLITE_OK;
     if (const auto* text = std::get_if<std::string_view>(&param)) {
+      // Refused as PostgreSQL must, so that both backends accept the same text.
+      if (text->find('\0') != std::string_view::npos) {
+        throw AppError(ErrorKind::Validation, "text values must not contain NUL characters");
+      }
       // SQLITE_STATIC: the caller's text outlives this call, and ResetOnExit unbinds it.
       // A null data pointer would bind SQL NULL; an empty view still means "".
       const char* data = text->data() != nullptr ? text->data() : "";

@@ -265,6 +265,11 @@ struct SqliteWebhookQueue::EnqueueRequest {
   bool stored = false;
 };
 
+struct SqliteWebhookQueue::CompleteRequest {
+  std::int64_t seq;
+  std::int64_t attempt;
+};
+
 struct SqliteWebhookQueue::ClaimRequest {
   std::optional<domain::WebhookJob> job;
 };
@@ -277,22 +282,26 @@ SqliteWebhookQueue::~SqliteWebhookQueue() = default;
 bool SqliteWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   EnqueueRequest request{id, body};
   enqueues_.submit(request, [this](std::vector<EnqueueRequest*>& batch) { enqueue_batch(batch); });
-  if (request.stored) signal_.notify();
   return request.stored;
 }
 
 void SqliteWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
-  const std::lock_guard lock(dbMutex_);
-  const auto now = now_micros();
-  // A failed batch (the whole transaction rolled back) reports the error to every caller, so
-  // `stored` is only trusted when the commit succeeded.
-  db_->write(options_.fsyncEnqueue, [&] {
-    for (auto* request : batch) {
-      Database::Call insert(*db_, Insert);
-      insert.bind_text(1, request->id).bind_blob(2, request->body).bind(3, now);
-      request->stored = insert.run() == 1;
-    }
-  });
+  bool any = false;
+  {
+    const std::lock_guard lock(dbMutex_);
+    const auto now = now_micros();
+    // A failed batch (the whole transaction rolled back) reports the error to every caller, so
+    // `stored` is only trusted when the commit succeeded.
+    db_->write(options_.fsyncEnqueue, [&] {
+      for (auto* request : batch) {
+        Database::Call insert(*db_, Insert);
+        insert.bind_text(1, request->id).bind_blob(2, request->body).bind(3, now);
+        request->stored = insert.run() == 1;
+        any = any || request->stored;
+      }
+    });
+  }
+  if (any) signal_.notify();  // once per batch: waking the workers is not free
 }
 
 std::optional<domain::WebhookJob> SqliteWebhookQueue::claim(std::chrono::milliseconds wait) {
@@ -335,14 +344,25 @@ void SqliteWebhookQueue::claim_batch(std::vector<ClaimRequest*>& batch) {
 }
 
 void SqliteWebhookQueue::complete(const domain::WebhookJob& job) {
-  const auto seq = parse_receipt(job);
-  const std::lock_guard lock(dbMutex_);
+  CompleteRequest request{parse_receipt(job), job.attempt};
+  completions_.submit(request,
+                      [this](std::vector<CompleteRequest*>& batch) { complete_batch(batch); });
+}
+
+// Many workers finishing at once share one transaction, as enqueues do.
+void SqliteWebhookQueue::complete_batch(std::vector<CompleteRequest*>& batch) {
   std::int64_t changed = 0;
-  db_->write(false, [&] {
-    Database::Call del(*db_, Complete);
-    changed = del.bind(1, seq).bind(2, job.attempt).run();
-  });
-  if (changed > 0) ++completed_;
+  {
+    const std::lock_guard lock(dbMutex_);
+    db_->write(false, [&] {
+      changed = 0;  // a retried transaction starts over
+      for (const auto* request : batch) {
+        Database::Call del(*db_, Complete);
+        changed += del.bind(1, request->seq).bind(2, request->attempt).run();
+      }
+    });
+  }
+  completed_ += changed;
 }
 
 void SqliteWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,

@@ -46,9 +46,11 @@ class SqliteWebhookQueue final : public domain::WebhookQueue {
   class Database;
   struct EnqueueRequest;
   struct ClaimRequest;
+  struct CompleteRequest;
 
   void enqueue_batch(std::vector<EnqueueRequest*>& batch);
   void claim_batch(std::vector<ClaimRequest*>& batch);
+  void complete_batch(std::vector<CompleteRequest*>& batch);
 
   const SqliteQueueOptions options_;
   // One connection, one writer at a time: SQLite serialises writers anyway, and one in-process
@@ -57,6 +59,7 @@ class SqliteWebhookQueue final : public domain::WebhookQueue {
   std::unique_ptr<Database> db_;
   sql::GroupCommit<EnqueueRequest> enqueues_;
   sql::GroupCommit<ClaimRequest> claims_;
+  sql::GroupCommit<CompleteRequest> completions_;
   sql::ClaimSignal signal_;
   std::atomic<std::int64_t> completed_{0};
   std::atomic<std::int64_t> failed_{0};
