@@ -202,7 +202,7 @@ Reply eval_on(Connection& connection, const Script& script, std::span<const std:
 // ---- Connection -----------------------------------------------------------------------------
 
 Connection::Connection(const Endpoint& endpoint, std::chrono::milliseconds connectTimeout,
-                       std::chrono::milliseconds commandTimeout)
+                       std::chrono::milliseconds commandTimeout, const std::string& clientName)
     : where_(endpoint.host + ":" + std::to_string(endpoint.port)) {
   context_ = redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port, to_timeval(connectTimeout));
   if (context_ == nullptr) unavailable("Redis at " + where_ + ": out of memory connecting");
@@ -229,6 +229,13 @@ Connection::Connection(const Endpoint& endpoint, std::chrono::milliseconds conne
     if (r.is_error()) {
       broken_ = true;
       unavailable("Redis at " + where_ + " refused SELECT " + std::to_string(endpoint.db) + ": " + r.str);
+    }
+  }
+  if (!clientName.empty()) {
+    Reply r = command({"CLIENT", "SETNAME", clientName});
+    if (r.is_error()) {
+      broken_ = true;
+      unavailable("Redis at " + where_ + " refused CLIENT SETNAME: " + r.str);
     }
   }
 }
@@ -336,7 +343,8 @@ Client::Lease Client::acquire() {
   }
   if (!connection) {
     try {
-      connection = std::make_unique<Connection>(endpoint_, options_.connectTimeout, options_.commandTimeout);
+      connection = std::make_unique<Connection>(endpoint_, options_.connectTimeout, options_.commandTimeout,
+                                                options_.clientName);
     } catch (...) {
       {
         const std::lock_guard lock(mutex_);
@@ -386,7 +394,7 @@ bool Client::ping() noexcept {
 }
 
 std::unique_ptr<Connection> Client::connect_dedicated(std::chrono::milliseconds commandTimeout) const {
-  return std::make_unique<Connection>(endpoint_, options_.connectTimeout, commandTimeout);
+  return std::make_unique<Connection>(endpoint_, options_.connectTimeout, commandTimeout, options_.clientName);
 }
 
 // ---- helpers --------------------------------------------------------------------------------

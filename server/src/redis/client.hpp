@@ -71,8 +71,9 @@ class Connection {
  public:
   // Throws AppError(Unavailable) when Redis cannot be reached or refuses AUTH/SELECT.
   // commandTimeout bounds each command() (socket timeouts); receive() takes its own bound.
+  // A non-empty clientName is set with CLIENT SETNAME (shows in CLIENT LIST for operators).
   Connection(const Endpoint& endpoint, std::chrono::milliseconds connectTimeout,
-             std::chrono::milliseconds commandTimeout);
+             std::chrono::milliseconds commandTimeout, const std::string& clientName = "");
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -108,6 +109,7 @@ struct ClientOptions {
   std::chrono::milliseconds connectTimeout{2000};
   std::chrono::milliseconds commandTimeout{2000};
   std::chrono::milliseconds acquireTimeout{2000};  // waiting for a free pooled connection
+  std::string clientName = "livestream-orchestrator";  // CLIENT SETNAME; no spaces
 };
 
 // Thread-safe: each call checks a connection out of the pool, so calls from many worker threads
