@@ -27,7 +27,8 @@ std::string sqlite_path(std::string_view url) {
   std::string_view rest = url.substr(scheme.size());
   if (starts_with(rest, "//")) rest.remove_prefix(2);  // sqlite:///abs → /abs, sqlite://rel → rel
   if (rest.empty()) {
-    throw AppError(ErrorKind::Validation, "DATABASE_URL names no SQLite file (e.g. sqlite:./data/orchestrator.db)");
+    throw AppError(ErrorKind::Validation,
+                   "DATABASE_URL names no SQLite file (e.g. sqlite:./data/orchestrator.db)");
   }
   return std::string(rest);
 }

@@ -76,7 +76,9 @@ TEST_P(StoreTest, OneScheduledOrLiveLivestreamPerRoomName) {
 
   const auto insert = [&](LivestreamStatus status) {
     return violated_rule([&] {
-      store().write([&](Queries& q) { q.insert_livestream(make_livestream("shared-room", seconds(2), status)); });
+      store().write([&](Queries& q) {
+        q.insert_livestream(make_livestream("shared-room", seconds(2), status));
+      });
     });
   };
   EXPECT_EQ(insert(LivestreamStatus::Scheduled), "livestreams_active_room");
@@ -90,7 +92,8 @@ TEST_P(StoreTest, OneScheduledOrLiveLivestreamPerRoomName) {
   store().write([&](Queries& q) { ASSERT_TRUE(q.mark_livestream_ended(first.id, seconds(4))); });
   EXPECT_EQ(insert(LivestreamStatus::Scheduled), "");
   // Other room names are independent.
-  store().write([&](Queries& q) { q.insert_livestream(make_livestream("other-room", seconds(5))); });
+  store().write(
+      [&](Queries& q) { q.insert_livestream(make_livestream("other-room", seconds(5))); });
 }
 
 TEST_P(StoreTest, FindActiveLivestreamByRoomSeesOnlyScheduledOrLive) {
@@ -119,17 +122,20 @@ TEST_P(StoreTest, FindActiveLivestreamByRoomSeesOnlyScheduledOrLive) {
 TEST_P(StoreTest, ListLivestreamsNewestFirstWithIdTieBreak) {
   std::vector<Livestream> all;
   for (int i = 0; i < 5; ++i) all.push_back(make_livestream("r" + std::to_string(i), seconds(i)));
-  for (int i = 0; i < 4; ++i) all.push_back(make_livestream("same" + std::to_string(i), seconds(2)));
+  for (int i = 0; i < 4; ++i)
+    all.push_back(make_livestream("same" + std::to_string(i), seconds(2)));
   store().write([&](Queries& q) {
     for (const auto& l : all) q.insert_livestream(l);
   });
-  const auto listed = store().read([](Queries& q) { return q.list_livestreams(livestreams_where({}, {})); });
+  const auto listed =
+      store().read([](Queries& q) { return q.list_livestreams(livestreams_where({}, {})); });
   EXPECT_EQ(ids(listed), newest_first(all));
 }
 
 TEST_P(StoreTest, ListLivestreamsPaginates) {
   std::vector<Livestream> all;
-  for (int i = 0; i < 25; ++i) all.push_back(make_livestream("r" + std::to_string(i), seconds(i % 7)));
+  for (int i = 0; i < 25; ++i)
+    all.push_back(make_livestream("r" + std::to_string(i), seconds(i % 7)));
   store().write([&](Queries& q) {
     for (const auto& l : all) q.insert_livestream(l);
   });
@@ -163,7 +169,8 @@ TEST_P(StoreTest, ListLivestreamsFiltersByStatusAndCreator) {
                             std::optional<std::string> creator) {
     std::vector<Livestream> out;
     for (const auto& l : all) {
-      if ((!status || l.status == *status) && (!creator || l.createdBy == *creator)) out.push_back(l);
+      if ((!status || l.status == *status) && (!creator || l.createdBy == *creator))
+        out.push_back(l);
     }
     return newest_first(out);
   };
@@ -186,13 +193,15 @@ TEST_P(StoreTest, ListLivestreamsWithStatusHasNoPageLimit) {
   std::vector<Livestream> live;
   store().write([&](Queries& q) {
     for (int i = 0; i < 30; ++i) {
-      live.push_back(make_livestream("live" + std::to_string(i), seconds(i), LivestreamStatus::Live));
+      live.push_back(
+          make_livestream("live" + std::to_string(i), seconds(i), LivestreamStatus::Live));
       q.insert_livestream(live.back());
-      q.insert_livestream(make_livestream("ended" + std::to_string(i), seconds(i), LivestreamStatus::Ended));
+      q.insert_livestream(
+          make_livestream("ended" + std::to_string(i), seconds(i), LivestreamStatus::Ended));
     }
   });
-  const auto listed =
-      store().read([](Queries& q) { return q.list_livestreams_with_status(LivestreamStatus::Live); });
+  const auto listed = store().read(
+      [](Queries& q) { return q.list_livestreams_with_status(LivestreamStatus::Live); });
   EXPECT_EQ(ids(listed), newest_first(live));
 }
 
@@ -229,11 +238,10 @@ TEST_P(StoreTest, MarkLiveAndMarkErrorOnlyFromScheduled) {
 }
 
 TEST_P(StoreTest, MarkEndedFromEveryStatusButEnded) {
-  std::vector<Livestream> all = {
-      make_livestream("s", seconds(1), LivestreamStatus::Scheduled),
-      make_livestream("l", seconds(1), LivestreamStatus::Live),
-      make_livestream("e", seconds(1), LivestreamStatus::Error),
-      make_livestream("x", seconds(1), LivestreamStatus::Ended)};
+  std::vector<Livestream> all = {make_livestream("s", seconds(1), LivestreamStatus::Scheduled),
+                                 make_livestream("l", seconds(1), LivestreamStatus::Live),
+                                 make_livestream("e", seconds(1), LivestreamStatus::Error),
+                                 make_livestream("x", seconds(1), LivestreamStatus::Ended)};
   store().write([&](Queries& q) {
     for (const auto& l : all) q.insert_livestream(l);
   });
@@ -269,7 +277,8 @@ TEST_P(StoreTest, PeakViewersOnlyRises) {
 // Nothing a client sends is interpreted: quotes, SQL, placeholders and any Unicode come back
 // byte for byte.
 TEST_P(StoreTest, TextAndMetadataAreStoredVerbatim) {
-  const std::string sqlish[] = {"'; DROP TABLE livestreams; --", "Robert'); DROP TABLE participants;--",
+  const std::string sqlish[] = {"'; DROP TABLE livestreams; --",
+                                "Robert'); DROP TABLE participants;--",
                                 "$1 ?1 :name @x %s \\ \" ` /* */", "ünïcödé ✓ 🎥 日本語 \u2028 𝄞"};
   Livestream l = make_livestream(sqlish[0], seconds(1));
   l.title = sqlish[1];
@@ -285,7 +294,8 @@ TEST_P(StoreTest, TextAndMetadataAreStoredVerbatim) {
   })");
   domain::Participant p = make_participant(l.id, sqlish[3], seconds(2));
   p.displayName = sqlish[0];
-  p.metadata = boost::json::parse(R"({"note": "Robert'); DROP TABLE participants;--", "emoji": "🙂"})");
+  p.metadata =
+      boost::json::parse(R"({"note": "Robert'); DROP TABLE participants;--", "emoji": "🙂"})");
   p.livekitParticipantSid = sqlish[2];
   store().write([&](Queries& q) {
     q.insert_livestream(l);

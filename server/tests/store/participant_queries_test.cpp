@@ -38,8 +38,8 @@ std::string add_livestream(domain::Store& store, const std::string& room = "room
 
 TEST_P(StoreTest, InsertedParticipantReadsBackFieldForField) {
   const std::string livestreamId = add_livestream(store());
-  Participant full = make_participant(livestreamId, "user-1", at(1'700'000'000'000'001),
-                                      ParticipantRole::Host);
+  Participant full =
+      make_participant(livestreamId, "user-1", at(1'700'000'000'000'001), ParticipantRole::Host);
   full.metadata = boost::json::parse(R"({"avatar":"https://example.com/a.png","level":3})");
   full.livekitParticipantSid = "PA_abc";
   full.livekitRoomSid = "RM_xyz";
@@ -58,7 +58,8 @@ TEST_P(StoreTest, InsertedParticipantReadsBackFieldForField) {
     ASSERT_TRUE(bySid);
     expect_same(*bySid, full);
     EXPECT_FALSE(q.find_active_participant(livestreamId, "user-2"));
-    const auto listed = q.list_participants(participants_where(livestreamId, ParticipantStatus::Left, {}));
+    const auto listed =
+        q.list_participants(participants_where(livestreamId, ParticipantStatus::Left, {}));
     ASSERT_EQ(listed.size(), 1u);
     expect_same(listed[0], left);
     EXPECT_FALSE(q.find_participant_by_sid("PA_unknown"));
@@ -72,7 +73,9 @@ TEST_P(StoreTest, OneActiveSessionPerUserAndLivestream) {
   const std::string b = add_livestream(store(), "b");
   const auto join = [&](const std::string& livestreamId, const std::string& user) {
     return violated_rule([&] {
-      store().write([&](Queries& q) { q.insert_participant(make_participant(livestreamId, user, seconds(5))); });
+      store().write([&](Queries& q) {
+        q.insert_participant(make_participant(livestreamId, user, seconds(5)));
+      });
     });
   };
   EXPECT_EQ(join(a, "u"), "");
@@ -95,18 +98,22 @@ TEST_P(StoreTest, LivekitParticipantSidIsUnique) {
     q.insert_participant(make_participant(l, "u3", seconds(3)));  // no sid: never conflicts
     q.insert_participant(make_participant(l, "u4", seconds(3)));
   });
-  EXPECT_EQ(violated_rule([&] { store().write([&](Queries& q) { q.insert_participant(second); }); }),
-            "participants_livekit_sid");
-  EXPECT_EQ(violated_rule([&] {
-              store().write([&](Queries& q) { q.attach_livekit_session(l, "u3", "PA_same", "RM_1"); });
-            }),
-            "participants_livekit_sid");
+  EXPECT_EQ(
+      violated_rule([&] { store().write([&](Queries& q) { q.insert_participant(second); }); }),
+      "participants_livekit_sid");
+  EXPECT_EQ(
+      violated_rule([&] {
+        store().write([&](Queries& q) { q.attach_livekit_session(l, "u3", "PA_same", "RM_1"); });
+      }),
+      "participants_livekit_sid");
 }
 
 TEST_P(StoreTest, ParticipantOfUnknownLivestreamIsNotFound) {
   for (const std::string& livestreamId : {util::new_uuid(), std::string("not-a-uuid")}) {
     try {
-      store().write([&](Queries& q) { q.insert_participant(make_participant(livestreamId, "u", seconds(1))); });
+      store().write([&](Queries& q) {
+        q.insert_participant(make_participant(livestreamId, "u", seconds(1)));
+      });
       ADD_FAILURE() << "no error for livestream " << livestreamId;
     } catch (const domain::AppError& e) {
       EXPECT_EQ(e.kind(), ErrorKind::NotFound) << e.what();
@@ -131,7 +138,8 @@ TEST_P(StoreTest, ListParticipantsNewestFirstWithFilters) {
     for (const auto& p : all) q.insert_participant(p);
     q.insert_participant(make_participant(other, "u0", seconds(1)));
   });
-  const auto matching = [&](std::optional<ParticipantStatus> status, std::optional<ParticipantRole> role) {
+  const auto matching = [&](std::optional<ParticipantStatus> status,
+                            std::optional<ParticipantRole> role) {
     std::vector<Participant> out;
     for (const auto& p : all) {
       if ((!status || p.status == *status) && (!role || p.role == *role)) out.push_back(p);
@@ -141,8 +149,7 @@ TEST_P(StoreTest, ListParticipantsNewestFirstWithFilters) {
   store().read([&](Queries& q) {
     EXPECT_EQ(ids(q.list_participants(participants_where(l, {}, {}))), matching({}, {}));
     for (auto status : {ParticipantStatus::Joined, ParticipantStatus::Left}) {
-      EXPECT_EQ(ids(q.list_participants(participants_where(l, status, {}))),
-                matching(status, {}));
+      EXPECT_EQ(ids(q.list_participants(participants_where(l, status, {}))), matching(status, {}));
       for (auto role : {ParticipantRole::Host, ParticipantRole::Viewer}) {
         EXPECT_EQ(ids(q.list_participants(participants_where(l, status, role))),
                   matching(status, role));
@@ -211,8 +218,10 @@ TEST_P(StoreTest, MarkAllParticipantsLeftCountsOnlyActiveOnes) {
     for (const char* u : {"a", "b", "c"}) q.insert_participant(make_participant(l, u, seconds(3)));
     q.insert_participant(make_participant(other, "a", seconds(3)));
   });
-  EXPECT_EQ(store().write([&](Queries& q) { return q.mark_all_participants_left(l, seconds(9)); }), 3);
-  EXPECT_EQ(store().write([&](Queries& q) { return q.mark_all_participants_left(l, seconds(10)); }), 0);
+  EXPECT_EQ(store().write([&](Queries& q) { return q.mark_all_participants_left(l, seconds(9)); }),
+            3);
+  EXPECT_EQ(store().write([&](Queries& q) { return q.mark_all_participants_left(l, seconds(10)); }),
+            0);
   store().read([&](Queries& q) {
     for (const auto& p : q.list_participants(participants_where(l, {}, {}))) {
       EXPECT_EQ(p.status, ParticipantStatus::Left);
@@ -239,7 +248,8 @@ TEST_P(StoreTest, ActiveParticipantsOldestFirst) {
   EXPECT_EQ(active[1].userId, "middle");
   EXPECT_EQ(active[1].role, ParticipantRole::Viewer);
   EXPECT_EQ(active[2].userId, "late");
-  EXPECT_TRUE(store().read([&](Queries& q) { return q.active_participants(util::new_uuid()); }).empty());
+  EXPECT_TRUE(
+      store().read([&](Queries& q) { return q.active_participants(util::new_uuid()); }).empty());
 }
 
 TEST_P(StoreTest, DistinctViewersCountsEachViewerOnce) {

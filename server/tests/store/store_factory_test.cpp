@@ -46,15 +46,16 @@ TEST(StoreFactory, SqliteUrlForms) {
 }
 
 TEST(StoreFactory, UnknownSchemeIsAValidationErrorNamingDatabaseUrl) {
-  for (const char* url : {"", "mysql://u:secret@host/db", "postgres:/x", "file:./x.db", "SQLITE:x"}) {
+  for (const char* url :
+       {"", "mysql://u:secret@host/db", "postgres:/x", "file:./x.db", "SQLITE:x"}) {
     std::string message;
     EXPECT_EQ(error_kind([&] { open_store(with_url(url)); }, &message), ErrorKind::Validation)
         << url;
     EXPECT_NE(message.find("DATABASE_URL"), std::string::npos) << message;
-    EXPECT_EQ(message.find("secret"), std::string::npos) << "the URL's password leaked: " << message;
+    EXPECT_EQ(message.find("secret"), std::string::npos)
+        << "the URL's password leaked: " << message;
   }
-  EXPECT_EQ(error_kind([] { open_store(with_url("sqlite::memory:", 0)); }),
-            ErrorKind::Validation);
+  EXPECT_EQ(error_kind([] { open_store(with_url("sqlite::memory:", 0)); }), ErrorKind::Validation);
 }
 
 TEST(StoreFactory, InMemorySqliteServesReadsAndWrites) {
@@ -73,9 +74,10 @@ TEST(StoreFactory, InMemorySqliteServesReadsAndWrites) {
 }
 
 TEST(StoreFactory, SqliteCreatesMissingDirectoriesAndKeepsDataAcrossReopen) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("lso-factory-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                    "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("lso-factory-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+       "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
   const auto file = dir / "a" / "b" / "orchestrator.db";
   const auto l = make_livestream("room", seconds(1));
   {
@@ -117,7 +119,8 @@ TEST(PostgresStore, ReconnectsAfterTheServerDropsItsConnections) {
   PGconn* admin = PQconnectdb(postgres_url()->c_str());
   ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
   const std::string terminate =
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + name + "'";
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + name +
+      "'";
   PGresult* killed = PQexec(admin, terminate.c_str());
   EXPECT_EQ(PQresultStatus(killed), PGRES_TUPLES_OK) << PQresultErrorMessage(killed);
   EXPECT_GE(PQntuples(killed), 1);

@@ -17,8 +17,12 @@ using domain::Livestream;
 using domain::Participant;
 using domain::TimePoint;
 
-TimePoint at(std::int64_t micros) { return TimePoint{std::chrono::microseconds{micros}}; }
-TimePoint seconds(std::int64_t s) { return at(1'700'000'000'000'000 + s * 1'000'000 + 123'457); }
+TimePoint at(std::int64_t micros) {
+  return TimePoint{std::chrono::microseconds{micros}};
+}
+TimePoint seconds(std::int64_t s) {
+  return at(1'700'000'000'000'000 + s * 1'000'000 + 123'457);
+}
 
 Livestream make_livestream(const std::string& roomName, TimePoint createdAt,
                            domain::LivestreamStatus status, const std::string& createdBy) {
@@ -178,7 +182,9 @@ void StoreTest::SetUp() {
 }
 
 // The store closes its connections before its scratch database is dropped.
-void StoreTest::TearDown() { store_.reset(); }
+void StoreTest::TearDown() {
+  store_.reset();
+}
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });

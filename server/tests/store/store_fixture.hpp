@@ -20,12 +20,13 @@ namespace lso::store::test {
 domain::TimePoint at(std::int64_t micros);
 domain::TimePoint seconds(std::int64_t s);
 
-domain::Livestream make_livestream(const std::string& roomName, domain::TimePoint createdAt,
-                                   domain::LivestreamStatus status = domain::LivestreamStatus::Scheduled,
-                                   const std::string& createdBy = "creator-1");
-domain::Participant make_participant(const std::string& livestreamId, const std::string& userId,
-                                     domain::TimePoint joinedAt,
-                                     domain::ParticipantRole role = domain::ParticipantRole::Viewer);
+domain::Livestream make_livestream(
+    const std::string& roomName, domain::TimePoint createdAt,
+    domain::LivestreamStatus status = domain::LivestreamStatus::Scheduled,
+    const std::string& createdBy = "creator-1");
+domain::Participant make_participant(
+    const std::string& livestreamId, const std::string& userId, domain::TimePoint joinedAt,
+    domain::ParticipantRole role = domain::ParticipantRole::Viewer);
 
 // List filters; a page of 100 unless given.
 struct Page {
@@ -58,15 +59,15 @@ std::optional<std::string> postgres_url();
 bool postgres_required();
 // What a PostgreSQL test does without a server: skip with a message, or fail when
 // LSO_REQUIRE_POSTGRES=1 (CI, where a missing server must not pass silently).
-#define LSO_REQUIRE_POSTGRES_OR_SKIP()                                                    \
-  do {                                                                                    \
-    if (!::lso::store::test::postgres_url()) {                                            \
-      if (::lso::store::test::postgres_required()) {                                      \
-        FAIL() << "LSO_REQUIRE_POSTGRES=1 but LSO_TEST_POSTGRES_URL is not set";          \
-      }                                                                                   \
-      GTEST_SKIP() << "PostgreSQL tests skipped: set LSO_TEST_POSTGRES_URL (see "         \
-                      "scripts/lib/services.sh, lso_start_postgres) to run them";         \
-    }                                                                                     \
+#define LSO_REQUIRE_POSTGRES_OR_SKIP()                                            \
+  do {                                                                            \
+    if (!::lso::store::test::postgres_url()) {                                    \
+      if (::lso::store::test::postgres_required()) {                              \
+        FAIL() << "LSO_REQUIRE_POSTGRES=1 but LSO_TEST_POSTGRES_URL is not set";  \
+      }                                                                           \
+      GTEST_SKIP() << "PostgreSQL tests skipped: set LSO_TEST_POSTGRES_URL (see " \
+                      "scripts/lib/services.sh, lso_start_postgres) to run them"; \
+    }                                                                             \
   } while (false)
 
 // Empty databases for one test, dropped when it ends: a temporary SQLite file, or a PostgreSQL

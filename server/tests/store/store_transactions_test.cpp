@@ -71,8 +71,9 @@ TEST_P(StoreTest, WriteRollsBackEverythingWhenFnThrows) {
     EXPECT_FALSE(q.find_livestream(l.id));
     EXPECT_FALSE(q.find_active_participant(l.id, "u"));
   });
-  EXPECT_TRUE(store().write(
-      [&](Queries& q) { return q.record_webhook("EV_1", "participant_joined", seconds(4), seconds(5)); }));
+  EXPECT_TRUE(store().write([&](Queries& q) {
+    return q.record_webhook("EV_1", "participant_joined", seconds(4), seconds(5));
+  }));
   // The store is still usable afterwards.
   store().write([&](Queries& q) { q.insert_livestream(l); });
   EXPECT_TRUE(store().read([&](Queries& q) { return q.find_livestream(l.id); }));
@@ -140,7 +141,8 @@ TEST_P(StoreTest, ConcurrentJoinsOfOneUserExactlyOneWins) {
   const auto l = make_livestream("room", seconds(0), LivestreamStatus::Live);
   store().write([&](Queries& q) { q.insert_livestream(l); });
   const auto [wins, rules] = race([&](int i) {
-    store().write([&](Queries& q) { q.insert_participant(make_participant(l.id, "same-user", seconds(i))); });
+    store().write(
+        [&](Queries& q) { q.insert_participant(make_participant(l.id, "same-user", seconds(i))); });
   });
   EXPECT_EQ(wins, 1);
   EXPECT_EQ(rules, std::vector<std::string>(7, "participants_active_session"));
@@ -152,7 +154,8 @@ TEST_P(StoreTest, ConcurrentJoinsOfOneUserExactlyOneWins) {
 
 TEST_P(StoreTest, ConcurrentCreatesOfOneRoomExactlyOneWins) {
   const auto [wins, rules] = race([&](int i) {
-    store().write([&](Queries& q) { q.insert_livestream(make_livestream("contested", seconds(i))); });
+    store().write(
+        [&](Queries& q) { q.insert_livestream(make_livestream("contested", seconds(i))); });
   });
   EXPECT_EQ(wins, 1);
   EXPECT_EQ(rules, std::vector<std::string>(7, "livestreams_active_room"));
@@ -169,7 +172,8 @@ TEST_P(StoreTest, ConcurrentPeakRaisesKeepTheMaximum) {
       std::int64_t seen = highest.load();
       while (viewers > seen && !highest.compare_exchange_weak(seen, viewers)) {
       }
-      const auto peak = store().write([&](Queries& q) { return q.raise_peak_viewers(l.id, viewers); });
+      const auto peak =
+          store().write([&](Queries& q) { return q.raise_peak_viewers(l.id, viewers); });
       EXPECT_GE(peak, viewers);
     }
   });

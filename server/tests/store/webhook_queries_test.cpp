@@ -13,8 +13,9 @@ TEST_P(StoreTest, RecordWebhookDetectsDuplicates) {
     EXPECT_TRUE(q.record_webhook("EV_2", "room_finished", seconds(1), seconds(101)));
   });
   // Committed records keep deduplicating in later transactions.
-  EXPECT_FALSE(store().write(
-      [&](Queries& q) { return q.record_webhook("EV_2", "room_finished", seconds(2), seconds(102)); }));
+  EXPECT_FALSE(store().write([&](Queries& q) {
+    return q.record_webhook("EV_2", "room_finished", seconds(2), seconds(102));
+  }));
 }
 
 TEST_P(StoreTest, RecordWebhookRolledBackWithItsTransaction) {
@@ -24,8 +25,9 @@ TEST_P(StoreTest, RecordWebhookRolledBackWithItsTransaction) {
   }),
                std::runtime_error);
   // The failed attempt left no record, so the retry is processed.
-  EXPECT_TRUE(store().write(
-      [&](Queries& q) { return q.record_webhook("EV_1", "room_started", seconds(1), seconds(101)); }));
+  EXPECT_TRUE(store().write([&](Queries& q) {
+    return q.record_webhook("EV_1", "room_started", seconds(1), seconds(101));
+  }));
 }
 
 TEST_P(StoreTest, ExpiredWebhookRecordNoLongerCounts) {
@@ -46,7 +48,8 @@ TEST_P(StoreTest, DeleteExpiredWebhooksRemovesOnlyExpiredRecords) {
   EXPECT_EQ(store().write([&](Queries& q) { return q.delete_expired_webhooks(seconds(20)); }), 1);
   EXPECT_EQ(store().write([&](Queries& q) { return q.delete_expired_webhooks(seconds(20)); }), 0);
   store().write([&](Queries& q) {
-    EXPECT_TRUE(q.record_webhook("EV_old", "room_started", seconds(5), seconds(15)));  // was deleted
+    EXPECT_TRUE(
+        q.record_webhook("EV_old", "room_started", seconds(5), seconds(15)));  // was deleted
     EXPECT_FALSE(q.record_webhook("EV_edge", "room_started", seconds(5), seconds(15)));
     EXPECT_FALSE(q.record_webhook("EV_new", "room_started", seconds(5), seconds(15)));
   });

@@ -48,7 +48,8 @@ class ResultRow final : public sql::Row {
     std::int64_t value = 0;
     const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
     if (ec != std::errc{} || end != t.data() + t.size()) {
-      throw AppError(ErrorKind::Internal, "PostgreSQL returned a non-integer where one was expected");
+      throw AppError(ErrorKind::Internal,
+                     "PostgreSQL returned a non-integer where one was expected");
     }
     return value;
   }
@@ -95,8 +96,7 @@ std::string statement_name(sql::Query q) {
 
 Connection::Connection(const ConnectSettings& settings) : settings_(settings) {
   // libpq's connect_timeout is whole seconds (and at least 2 in practice).
-  const auto seconds = std::max<std::int64_t>(
-      1, (settings_.connectTimeout.count() + 999) / 1000);
+  const auto seconds = std::max<std::int64_t>(1, (settings_.connectTimeout.count() + 999) / 1000);
   const std::string timeout = std::to_string(seconds);
   // Later keywords override earlier ones, so the URL (expanded from dbname) wins over these
   // defaults when it sets them itself.
@@ -104,7 +104,8 @@ Connection::Connection(const ConnectSettings& settings) : settings_(settings) {
   const char* values[] = {timeout.c_str(), "livestream-orchestrator", settings_.url.c_str(),
                           nullptr};
   conn_ = PQconnectdbParams(keys, values, 1);
-  if (conn_ == nullptr) throw AppError(ErrorKind::Unavailable, "out of memory connecting to PostgreSQL");
+  if (conn_ == nullptr)
+    throw AppError(ErrorKind::Unavailable, "out of memory connecting to PostgreSQL");
   if (PQstatus(conn_) != CONNECTION_OK) {
     const std::string message = trimmed(PQerrorMessage(conn_));
     PQfinish(conn_);
@@ -119,11 +120,17 @@ Connection::Connection(const ConnectSettings& settings) : settings_(settings) {
   }
 }
 
-Connection::~Connection() { PQfinish(conn_); }
+Connection::~Connection() {
+  PQfinish(conn_);
+}
 
-bool Connection::ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+bool Connection::ok() const {
+  return PQstatus(conn_) == CONNECTION_OK;
+}
 
-bool Connection::in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+bool Connection::in_transaction() const {
+  return PQtransactionStatus(conn_) != PQTRANS_IDLE;
+}
 
 void Connection::reset() {
   prepared_.reset();
@@ -182,9 +189,9 @@ std::int64_t Connection::exec_prepared(sql::Query query, std::initializer_list<s
     prepared_.set(index);
   }
   const TextParams text(params);
-  return consume(PQexecPrepared(conn_, name.c_str(), text.count(), text.values.data(), nullptr,
-                                nullptr, 0),
-                 on_row);
+  return consume(
+      PQexecPrepared(conn_, name.c_str(), text.count(), text.values.data(), nullptr, nullptr, 0),
+      on_row);
 }
 
 std::int64_t Connection::exec_text(std::string_view sqlText,

@@ -1,4 +1,5 @@
-// The PostgreSQL text of every named query (sql::Query), with $N placeholders in the documented order.
+// The PostgreSQL text of every named query (sql::Query), with $N placeholders in the documented
+// order.
 #pragma once
 
 #include <string_view>

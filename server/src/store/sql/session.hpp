@@ -13,7 +13,7 @@ namespace lso::store::sql {
 
 // Every statement the store runs. Each backend supplies the SQL text of each one (its own
 // dialect), with the parameters in the order given here ($1/?1 first) and result columns in the
-// order of kLivestreamColumns / kParticipantColumns below. Times travel as int64 microseconds
+// order of livestream_col / participant_col below. Times travel as int64 microseconds
 // since the epoch in both directions, whatever the column type.
 enum class Query : std::size_t {
   // livestreams
@@ -31,22 +31,22 @@ enum class Query : std::size_t {
   RaisePeakViewers,                   // id, viewers     → one row: peak_viewers
   PeakViewers,                        // id              → one row: peak_viewers
   // participants
-  InsertParticipant,                  // the 11 participant columns in column order
-  FindActiveParticipant,              // livestream_id, user_id
-  FindParticipantBySid,               // livekit_participant_sid
-  ListParticipants,                   // livestream_id, limit, offset
-  ListParticipantsByStatus,           // livestream_id, status, limit, offset
-  ListParticipantsByRole,             // livestream_id, role, limit, offset
-  ListParticipantsByStatusAndRole,    // livestream_id, status, role, limit, offset
-  MarkParticipantLeft,                // livestream_id, user_id, left_at
-  MarkParticipantLeftBySid,           // livekit_participant_sid, left_at
-  MarkAllParticipantsLeft,            // livestream_id, left_at → rows changed
-  AttachLivekitSession,               // livestream_id, user_id, participant_sid, room_sid
-  ActiveParticipants,                 // livestream_id → user_id, display_name, role
-  DistinctViewers,                    // livestream_id → one row: count
+  InsertParticipant,                // the 11 participant columns in column order
+  FindActiveParticipant,            // livestream_id, user_id
+  FindParticipantBySid,             // livekit_participant_sid
+  ListParticipants,                 // livestream_id, limit, offset
+  ListParticipantsByStatus,         // livestream_id, status, limit, offset
+  ListParticipantsByRole,           // livestream_id, role, limit, offset
+  ListParticipantsByStatusAndRole,  // livestream_id, status, role, limit, offset
+  MarkParticipantLeft,              // livestream_id, user_id, left_at
+  MarkParticipantLeftBySid,         // livekit_participant_sid, left_at
+  MarkAllParticipantsLeft,          // livestream_id, left_at → rows changed
+  AttachLivekitSession,             // livestream_id, user_id, participant_sid, room_sid
+  ActiveParticipants,               // livestream_id → user_id, display_name, role
+  DistinctViewers,                  // livestream_id → one row: count
   // processed webhooks
-  RecordWebhook,                      // id, event, processed_at, expires_at → rows changed (0/1)
-  DeleteExpiredWebhooks,              // now → rows changed
+  RecordWebhook,          // id, event, processed_at, expires_at → rows changed (0/1)
+  DeleteExpiredWebhooks,  // now → rows changed
   Count_
 };
 inline constexpr std::size_t kQueryCount = static_cast<std::size_t>(Query::Count_);
@@ -54,14 +54,36 @@ inline constexpr std::size_t kQueryCount = static_cast<std::size_t>(Query::Count
 // Result column order of every statement returning livestream / participant rows.
 namespace livestream_col {
 enum : int {
-  Id, RoomName, Title, Description, Status, CreatedBy, MaxParticipants, EmptyTimeout, Metadata,
-  CreatedAt, UpdatedAt, StartedAt, EndedAt, Count_
+  Id,
+  RoomName,
+  Title,
+  Description,
+  Status,
+  CreatedBy,
+  MaxParticipants,
+  EmptyTimeout,
+  Metadata,
+  CreatedAt,
+  UpdatedAt,
+  StartedAt,
+  EndedAt,
+  Count_
 };
 }
 namespace participant_col {
 enum : int {
-  Id, LivestreamId, UserId, DisplayName, Role, Status, Metadata, LivekitParticipantSid,
-  LivekitRoomSid, JoinedAt, LeftAt, Count_
+  Id,
+  LivestreamId,
+  UserId,
+  DisplayName,
+  Role,
+  Status,
+  Metadata,
+  LivekitParticipantSid,
+  LivekitRoomSid,
+  JoinedAt,
+  LeftAt,
+  Count_
 };
 }
 

@@ -36,8 +36,12 @@ std::string require_id(std::string_view id, std::string_view what) {
   return *std::move(canonical);
 }
 
-std::int64_t micros(TimePoint t) { return util::to_epoch_micros(t); }
-TimePoint time_at(const Row& row, int col) { return util::from_epoch_micros(row.int64(col)); }
+std::int64_t micros(TimePoint t) {
+  return util::to_epoch_micros(t);
+}
+TimePoint time_at(const Row& row, int col) {
+  return util::from_epoch_micros(row.int64(col));
+}
 
 Param optional_time(const std::optional<TimePoint>& t) {
   return t ? Param{micros(*t)} : Param{nullptr};
@@ -134,7 +138,9 @@ Participant participant_from(const Row& row) {
 }
 
 // Negative paging values would mean "no limit" to SQLite and an error to PostgreSQL.
-std::int64_t non_negative(std::int32_t v) { return std::max<std::int64_t>(v, 0); }
+std::int64_t non_negative(std::int32_t v) {
+  return std::max<std::int64_t>(v, 0);
+}
 
 }  // namespace
 
@@ -152,7 +158,8 @@ std::vector<Livestream> SqlQueries::livestreams(Query q, std::initializer_list<P
   return out;
 }
 
-std::optional<Participant> SqlQueries::one_participant(Query q, std::initializer_list<Param> params) {
+std::optional<Participant> SqlQueries::one_participant(Query q,
+                                                       std::initializer_list<Param> params) {
   std::optional<Participant> out;
   session_.exec(q, params, [&](const Row& row) { out = participant_from(row); });
   return out;
@@ -200,8 +207,10 @@ std::vector<Livestream> SqlQueries::list_livestreams(const domain::LivestreamFil
     return livestreams(Query::ListLivestreamsByStatusAndCreator,
                        {to_string(*f.status), *f.createdBy, limit, offset});
   }
-  if (f.status) return livestreams(Query::ListLivestreamsByStatus, {to_string(*f.status), limit, offset});
-  if (f.createdBy) return livestreams(Query::ListLivestreamsByCreator, {*f.createdBy, limit, offset});
+  if (f.status)
+    return livestreams(Query::ListLivestreamsByStatus, {to_string(*f.status), limit, offset});
+  if (f.createdBy)
+    return livestreams(Query::ListLivestreamsByCreator, {*f.createdBy, limit, offset});
   return livestreams(Query::ListLivestreams, {limit, offset});
 }
 
@@ -209,7 +218,8 @@ std::vector<Livestream> SqlQueries::list_livestreams_with_status(domain::Livestr
   return livestreams(Query::ListAllLivestreamsWithStatus, {to_string(status)});
 }
 
-std::optional<Livestream> SqlQueries::mark_livestream_live(std::string_view id, TimePoint startedAt) {
+std::optional<Livestream> SqlQueries::mark_livestream_live(std::string_view id,
+                                                           TimePoint startedAt) {
   const auto key = canonical_id(id);
   if (!key) return std::nullopt;
   return one_livestream(Query::MarkLivestreamLive, {*key, micros(startedAt)});
@@ -221,7 +231,8 @@ std::optional<Livestream> SqlQueries::mark_livestream_error(std::string_view id,
   return one_livestream(Query::MarkLivestreamError, {*key, micros(now)});
 }
 
-std::optional<Livestream> SqlQueries::mark_livestream_ended(std::string_view id, TimePoint endedAt) {
+std::optional<Livestream> SqlQueries::mark_livestream_ended(std::string_view id,
+                                                            TimePoint endedAt) {
   const auto key = canonical_id(id);
   if (!key) return std::nullopt;
   return one_livestream(Query::MarkLivestreamEnded, {*key, micros(endedAt)});
@@ -274,7 +285,8 @@ std::vector<Participant> SqlQueries::list_participants(const domain::Participant
                         {*key, to_string(*f.status), to_string(*f.role), limit, offset});
   }
   if (f.status) {
-    return participants(Query::ListParticipantsByStatus, {*key, to_string(*f.status), limit, offset});
+    return participants(Query::ListParticipantsByStatus,
+                        {*key, to_string(*f.status), limit, offset});
   }
   if (f.role) {
     return participants(Query::ListParticipantsByRole, {*key, to_string(*f.role), limit, offset});
@@ -295,7 +307,8 @@ std::optional<Participant> SqlQueries::mark_participant_left_by_sid(std::string_
   return one_participant(Query::MarkParticipantLeftBySid, {sid, micros(leftAt)});
 }
 
-std::int64_t SqlQueries::mark_all_participants_left(std::string_view livestreamId, TimePoint leftAt) {
+std::int64_t SqlQueries::mark_all_participants_left(std::string_view livestreamId,
+                                                    TimePoint leftAt) {
   const auto key = canonical_id(livestreamId);
   if (!key) return 0;
   return session_.exec(Query::MarkAllParticipantsLeft, {*key, micros(leftAt)});
@@ -310,7 +323,8 @@ std::optional<Participant> SqlQueries::attach_livekit_session(std::string_view l
   return one_participant(Query::AttachLivekitSession, {*key, userId, participantSid, roomSid});
 }
 
-std::vector<domain::ActiveParticipant> SqlQueries::active_participants(std::string_view livestreamId) {
+std::vector<domain::ActiveParticipant> SqlQueries::active_participants(
+    std::string_view livestreamId) {
   const auto key = canonical_id(livestreamId);
   if (!key) return {};
   std::vector<domain::ActiveParticipant> out;

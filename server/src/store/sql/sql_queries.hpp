@@ -13,9 +13,11 @@ class SqlQueries final : public domain::Queries {
 
   void insert_livestream(const domain::Livestream& livestream) override;
   std::optional<domain::Livestream> find_livestream(std::string_view id) override;
-  std::optional<domain::Livestream> find_active_livestream_by_room(std::string_view roomName) override;
+  std::optional<domain::Livestream> find_active_livestream_by_room(
+      std::string_view roomName) override;
   std::vector<domain::Livestream> list_livestreams(const domain::LivestreamFilter& filter) override;
-  std::vector<domain::Livestream> list_livestreams_with_status(domain::LivestreamStatus status) override;
+  std::vector<domain::Livestream> list_livestreams_with_status(
+      domain::LivestreamStatus status) override;
   std::optional<domain::Livestream> mark_livestream_live(std::string_view id,
                                                          domain::TimePoint startedAt) override;
   std::optional<domain::Livestream> mark_livestream_error(std::string_view id,
@@ -30,7 +32,8 @@ class SqlQueries final : public domain::Queries {
                                                              std::string_view userId) override;
   std::optional<domain::Participant> find_participant_by_sid(
       std::string_view livekitParticipantSid) override;
-  std::vector<domain::Participant> list_participants(const domain::ParticipantFilter& filter) override;
+  std::vector<domain::Participant> list_participants(
+      const domain::ParticipantFilter& filter) override;
   std::optional<domain::Participant> mark_participant_left(std::string_view livestreamId,
                                                            std::string_view userId,
                                                            domain::TimePoint leftAt) override;
@@ -38,11 +41,11 @@ class SqlQueries final : public domain::Queries {
       std::string_view livekitParticipantSid, domain::TimePoint leftAt) override;
   std::int64_t mark_all_participants_left(std::string_view livestreamId,
                                           domain::TimePoint leftAt) override;
-  std::optional<domain::Participant> attach_livekit_session(std::string_view livestreamId,
-                                                            std::string_view userId,
-                                                            std::string_view livekitParticipantSid,
-                                                            std::string_view livekitRoomSid) override;
-  std::vector<domain::ActiveParticipant> active_participants(std::string_view livestreamId) override;
+  std::optional<domain::Participant> attach_livekit_session(
+      std::string_view livestreamId, std::string_view userId,
+      std::string_view livekitParticipantSid, std::string_view livekitRoomSid) override;
+  std::vector<domain::ActiveParticipant> active_participants(
+      std::string_view livestreamId) override;
   std::int64_t distinct_viewers(std::string_view livestreamId) override;
 
   bool record_webhook(std::string_view webhookId, std::string_view event,

@@ -98,7 +98,8 @@ struct ResetOnExit {
 Connection::Connection(const std::string& path, Mode mode, std::chrono::milliseconds busyTimeout) {
   // NOMUTEX: a connection is only ever used by the thread that checked it out.
   int flags = SQLITE_OPEN_NOMUTEX;
-  flags |= mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  flags |=
+      mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -144,7 +145,9 @@ void Connection::execute(std::string_view sqlText) {
   if (rc != SQLITE_OK) raise(db_, sqlite3_extended_errcode(db_));
 }
 
-bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+bool Connection::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
 
 sqlite3_stmt* Connection::prepare(std::string_view sqlText, bool persistent) {
   sqlite3_stmt* stmt = nullptr;

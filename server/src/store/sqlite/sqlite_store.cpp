@@ -84,8 +84,8 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
                                          options_.busyTimeout);
   if (!memory) {
     for (int i = 0; i < std::max(1, options_.readers); ++i) {
-      idleReaders_.push_back(std::make_unique<Connection>(
-          options_.path, Connection::Mode::ReadOnly, options_.busyTimeout));
+      idleReaders_.push_back(std::make_unique<Connection>(options_.path, Connection::Mode::ReadOnly,
+                                                          options_.busyTimeout));
     }
     hasReaders_ = true;
   }

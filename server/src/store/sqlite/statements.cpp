@@ -10,10 +10,10 @@ namespace {
 using sql::Query;
 
 // Column lists in the order of sql::livestream_col / sql::participant_col.
-#define LSO_LIVESTREAM_COLUMNS                                                                  \
+#define LSO_LIVESTREAM_COLUMNS                                                               \
   "id, room_name, title, description, status, created_by, max_participants, empty_timeout, " \
   "metadata, created_at, updated_at, started_at, ended_at"
-#define LSO_PARTICIPANT_COLUMNS                                                              \
+#define LSO_PARTICIPANT_COLUMNS                                                                 \
   "id, livestream_id, user_id, display_name, role, status, metadata, livekit_participant_sid, " \
   "livekit_room_sid, joined_at, left_at"
 #define LSO_SELECT_LIVESTREAMS "SELECT " LSO_LIVESTREAM_COLUMNS " FROM livestreams "
@@ -27,9 +27,8 @@ struct Entry {
 };
 
 constexpr Entry kStatements[] = {
-    {Query::InsertLivestream,
-     "INSERT INTO livestreams (" LSO_LIVESTREAM_COLUMNS
-     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+    {Query::InsertLivestream, "INSERT INTO livestreams (" LSO_LIVESTREAM_COLUMNS
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
     {Query::FindLivestream, LSO_SELECT_LIVESTREAMS "WHERE id = ?1"},
     // The WHERE repeats the partial index's predicate verbatim so SQLite can use that index.
     {Query::FindActiveLivestreamByRoom,
@@ -39,9 +38,8 @@ constexpr Entry kStatements[] = {
      LSO_SELECT_LIVESTREAMS "WHERE status = ?1" LSO_NEWEST_LIVESTREAMS " LIMIT ?2 OFFSET ?3"},
     {Query::ListLivestreamsByCreator,
      LSO_SELECT_LIVESTREAMS "WHERE created_by = ?1" LSO_NEWEST_LIVESTREAMS " LIMIT ?2 OFFSET ?3"},
-    {Query::ListLivestreamsByStatusAndCreator,
-     LSO_SELECT_LIVESTREAMS "WHERE created_by = ?2 AND status = ?1" LSO_NEWEST_LIVESTREAMS
-                            " LIMIT ?3 OFFSET ?4"},
+    {Query::ListLivestreamsByStatusAndCreator, LSO_SELECT_LIVESTREAMS
+     "WHERE created_by = ?2 AND status = ?1" LSO_NEWEST_LIVESTREAMS " LIMIT ?3 OFFSET ?4"},
     {Query::ListAllLivestreamsWithStatus,
      LSO_SELECT_LIVESTREAMS "WHERE status = ?1" LSO_NEWEST_LIVESTREAMS},
     {Query::MarkLivestreamLive,
@@ -58,23 +56,18 @@ constexpr Entry kStatements[] = {
      "RETURNING peak_viewers"},
     {Query::PeakViewers, "SELECT peak_viewers FROM livestreams WHERE id = ?1"},
 
-    {Query::InsertParticipant,
-     "INSERT INTO participants (" LSO_PARTICIPANT_COLUMNS
-     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+    {Query::InsertParticipant, "INSERT INTO participants (" LSO_PARTICIPANT_COLUMNS
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
     {Query::FindActiveParticipant,
      LSO_SELECT_PARTICIPANTS "WHERE livestream_id = ?1 AND user_id = ?2 AND status = 'JOINED'"},
     {Query::FindParticipantBySid, LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = ?1"},
-    {Query::ListParticipants,
-     LSO_SELECT_PARTICIPANTS "WHERE livestream_id = ?1" LSO_NEWEST_PARTICIPANTS
-                             " LIMIT ?2 OFFSET ?3"},
-    {Query::ListParticipantsByStatus,
-     LSO_SELECT_PARTICIPANTS "WHERE livestream_id = ?1 AND status = ?2" LSO_NEWEST_PARTICIPANTS
-                             " LIMIT ?3 OFFSET ?4"},
-    {Query::ListParticipantsByRole,
-     LSO_SELECT_PARTICIPANTS "WHERE livestream_id = ?1 AND role = ?2" LSO_NEWEST_PARTICIPANTS
-                             " LIMIT ?3 OFFSET ?4"},
-    {Query::ListParticipantsByStatusAndRole,
-     LSO_SELECT_PARTICIPANTS
+    {Query::ListParticipants, LSO_SELECT_PARTICIPANTS
+     "WHERE livestream_id = ?1" LSO_NEWEST_PARTICIPANTS " LIMIT ?2 OFFSET ?3"},
+    {Query::ListParticipantsByStatus, LSO_SELECT_PARTICIPANTS
+     "WHERE livestream_id = ?1 AND status = ?2" LSO_NEWEST_PARTICIPANTS " LIMIT ?3 OFFSET ?4"},
+    {Query::ListParticipantsByRole, LSO_SELECT_PARTICIPANTS
+     "WHERE livestream_id = ?1 AND role = ?2" LSO_NEWEST_PARTICIPANTS " LIMIT ?3 OFFSET ?4"},
+    {Query::ListParticipantsByStatusAndRole, LSO_SELECT_PARTICIPANTS
      "WHERE livestream_id = ?1 AND status = ?2 AND role = ?3" LSO_NEWEST_PARTICIPANTS
      " LIMIT ?4 OFFSET ?5"},
     {Query::MarkParticipantLeft,
@@ -122,14 +115,18 @@ constexpr std::array<std::string_view, sql::kQueryCount> make_table() {
 }
 constexpr auto kTable = make_table();
 static_assert(std::size(kStatements) == sql::kQueryCount, "every query needs SQLite text");
-static_assert([] {
-  for (auto s : kTable)
-    if (s.empty()) return false;
-  return true;
-}(), "a query has no SQLite text");
+static_assert(
+    [] {
+      for (auto s : kTable)
+        if (s.empty()) return false;
+      return true;
+    }(),
+    "a query has no SQLite text");
 
 }  // namespace
 
-std::string_view statement_sql(sql::Query query) { return kTable[static_cast<std::size_t>(query)]; }
+std::string_view statement_sql(sql::Query query) {
+  return kTable[static_cast<std::size_t>(query)];
+}
 
 }  // namespace lso::store::sqlite
