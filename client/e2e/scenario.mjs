@@ -83,16 +83,27 @@ export async function runScenario({ baseUrl, doubleUrl, chromiumPath, profilesDi
       window.__e2eNoReload = true;
     });
 
-    await list.getByRole('button', { name: 'Create livestream' }).first().click();
+    // Keyboard: the dialog opens from the keyboard, focuses its first field, closes on Escape
+    // and gives focus back to the button that opened it.
+    const createButton = list.getByRole('button', { name: 'Create livestream' }).first();
     const dialog = list.getByRole('dialog', { name: 'Create a livestream' });
+    await createButton.focus();
+    await list.keyboard.press('Enter');
     await dialog.waitFor();
     const focused = await list.evaluate(() => document.activeElement?.getAttribute('name'));
     check(focused === 'roomName', `the create dialog should focus the room name, focused: ${focused}`);
-    const suffix = Date.now().toString(36);
-    await dialog.getByLabel('Room name').fill(`E2E Launch ${suffix}!`);
+    await list.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    const refocused = await list.evaluate(() => document.activeElement?.textContent?.trim());
+    check(refocused === 'Create livestream', `Escape should give focus back to "Create livestream", focused: ${refocused}`);
+
+    await createButton.click();
+    await dialog.waitFor();
+    // The database is fresh for every run, so a fixed room name never collides.
+    await dialog.getByLabel('Room name').fill('Launch Party!');
     await dialog.getByLabel('Title').fill('Launch party');
     await dialog.getByLabel(/Description/).fill('Demo of the orchestrator: create, watch, live counts, end.');
-    const roomName = `e2e-launch-${suffix}`;
+    const roomName = 'launch-party';
     const preview = await dialog.getByTestId('room-name-preview').textContent();
     check(preview === roomName, `room name preview should be ${roomName}, got ${preview}`);
     await list.screenshot({ path: shot('create-dialog') });
