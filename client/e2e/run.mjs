@@ -88,6 +88,8 @@ async function main() {
         LIVEKIT_API_SECRET: 'secret',
         STATIC_DIR: path.join(clientDir, 'dist'),
         RATE_LIMIT_ENABLED: 'false',
+        // The double moves no media; the server says so in /health and the header shows it.
+        LIVEKIT_SIMULATED: 'true',
       },
       logFile: path.join(artifactsDir, 'orchestrator.log'),
     });

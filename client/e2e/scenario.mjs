@@ -77,6 +77,7 @@ export async function runScenario({ baseUrl, doubleUrl, chromiumPath, profilesDi
     const listRequests = countListRequests(list);
     await list.goto(baseUrl, { waitUntil: 'domcontentloaded' });
     await list.getByRole('heading', { name: 'Livestreams' }).waitFor();
+    await list.getByTestId('simulated-banner').waitFor();
     await becomeUser(list, 'e2e-alice', 'Alice');
     // A marker that survives only as long as the page is not reloaded.
     await list.evaluate(() => {
