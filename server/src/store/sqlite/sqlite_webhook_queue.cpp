@@ -65,6 +65,7 @@ enum Stmt : std::size_t {
   Delete,
   CountJobs,
   CountDead,
+  Release,
   StmtCount_
 };
 
@@ -93,6 +94,8 @@ constexpr std::array<const char*, StmtCount_> kSql = {
     "SELECT count(*) FILTER (WHERE locked_until IS NULL OR locked_until <= ?1), "
     "count(*) FILTER (WHERE locked_until > ?1) FROM webhook_jobs",
     "SELECT count(*) FROM webhook_dead_letters",
+    "UPDATE webhook_jobs SET locked_until = NULL, attempt = attempt - 1 "
+    "WHERE seq = ?1 AND attempt = ?2 AND locked_until IS NOT NULL",
 };
 
 std::int64_t parse_receipt(const domain::WebhookJob& job) {
@@ -275,9 +278,17 @@ struct SqliteWebhookQueue::ClaimRequest {
 };
 
 SqliteWebhookQueue::SqliteWebhookQueue(SqliteQueueOptions options)
-    : options_(std::move(options)), db_(std::make_unique<Database>(options_)) {}
+    : options_(std::move(options)),
+      db_(std::make_unique<Database>(options_)),
+      ahead_(options_.lease / 4) {}
 
-SqliteWebhookQueue::~SqliteWebhookQueue() = default;
+SqliteWebhookQueue::~SqliteWebhookQueue() {
+  try {
+    release(ahead_.drain());
+  } catch (const std::exception&) {
+    // Unreleased jobs come back when their lease runs out.
+  }
+}
 
 bool SqliteWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   EnqueueRequest request{id, body};
@@ -307,24 +318,29 @@ void SqliteWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
 std::optional<domain::WebhookJob> SqliteWebhookQueue::claim(std::chrono::milliseconds wait) {
   return sql::claim_with_wait<domain::WebhookJob>(
       signal_, wait, options_.pollInterval, [this]() -> std::optional<domain::WebhookJob> {
+        std::vector<domain::WebhookJob> stale;
+        auto buffered = ahead_.take(stale);
+        if (!stale.empty()) release(stale);
+        if (buffered) return buffered;
         ClaimRequest request;
         claims_.submit(request, [this](std::vector<ClaimRequest*>& batch) { claim_batch(batch); });
         return std::move(request.job);
       });
 }
 
-// Claims as many due jobs as there are workers asking at this moment, in one transaction, and
-// hands them out oldest first. No job is leased without a worker to take it.
+// Claims the due jobs for every worker asking at this moment, and up to claimAhead more for the
+// next ones, in one transaction; hands them out oldest first.
 void SqliteWebhookQueue::claim_batch(std::vector<ClaimRequest*>& batch) {
   std::vector<domain::WebhookJob> jobs;
   std::vector<std::int64_t> seqs;
+  const auto claimedAt = sql::ClaimBuffer::Clock::now();
   {
     const std::lock_guard lock(dbMutex_);
     const auto now = now_micros();
     db_->write(false, [&] {
       Database::Call claim(*db_, Claim);
       claim.bind(1, now).bind(2, now + micros(options_.lease))
-          .bind(3, static_cast<std::int64_t>(batch.size()));
+          .bind(3, static_cast<std::int64_t>(batch.size() + ahead_room()));
       while (claim.step()) {
         domain::WebhookJob job;
         seqs.push_back(claim.int64(0));
@@ -340,7 +356,34 @@ void SqliteWebhookQueue::claim_batch(std::vector<ClaimRequest*>& batch) {
   std::vector<std::size_t> order(jobs.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](auto a, auto b) { return seqs[a] < seqs[b]; });
-  for (std::size_t i = 0; i < order.size(); ++i) batch[i]->job = std::move(jobs[order[i]]);
+  std::vector<domain::WebhookJob> extra;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (i < batch.size()) {
+      batch[i]->job = std::move(jobs[order[i]]);
+    } else {
+      extra.push_back(std::move(jobs[order[i]]));
+    }
+  }
+  if (!extra.empty()) ahead_.put(std::move(extra), claimedAt);
+}
+
+std::size_t SqliteWebhookQueue::ahead_room() {
+  const auto limit = static_cast<std::size_t>(std::max(0, options_.claimAhead));
+  return limit - std::min(limit, ahead_.size());
+}
+
+void SqliteWebhookQueue::release(const std::vector<domain::WebhookJob>& jobs) {
+  if (jobs.empty()) return;
+  {
+    const std::lock_guard lock(dbMutex_);
+    db_->write(false, [&] {
+      for (const auto& job : jobs) {
+        Database::Call update(*db_, Release);
+        update.bind(1, parse_receipt(job)).bind(2, job.attempt).run();
+      }
+    });
+  }
+  signal_.notify();
 }
 
 void SqliteWebhookQueue::complete(const domain::WebhookJob& job) {
@@ -411,11 +454,18 @@ domain::QueueCounts SqliteWebhookQueue::counts() {
     Database::Call dead(*db_, CountDead);
     if (dead.step()) counts.dead = dead.int64(0);
   }
+  // Jobs leased ahead are waiting for a worker of this instance, not being worked on.
+  const auto buffered = static_cast<std::int64_t>(ahead_.size());
+  counts.active -= std::min(counts.active, buffered);
+  counts.waiting += buffered;
   counts.completed = completed_.load();
   counts.failed = failed_.load();
   return counts;
 }
 
-void SqliteWebhookQueue::close() { signal_.close(); }
+void SqliteWebhookQueue::close() {
+  signal_.close();
+  release(ahead_.drain());
+}
 
 }  // namespace lso::store::sqlite
