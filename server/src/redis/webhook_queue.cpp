@@ -31,7 +31,7 @@ return 1
 }
 
 // KEYS: stream, delayed zset, delayed jobs hash. ARGV: group, consumer, lease ms, move limit.
-// → {1, entry id, job id, body, attempt} or {0, ms until the next retry is due, or -1}.
+// → {1, receipt, job id, body, attempt} or {0, ms until the next retry is due, or -1}.
 // Order: expired leases first (the oldest work), then due retries, then new entries.
 const Script& claim_script() {
   static const Script s(R"lua(
@@ -45,7 +45,7 @@ end
 local function job(entry, deliveries)
   local f = entry[2]
   local attempt = tonumber(field(f, 'a') or '1') + deliveries - 1
-  return {1, entry[1], field(f, 'id') or '', field(f, 'body') or '', attempt}
+  return {1, entry[1] .. '/' .. deliveries, field(f, 'id') or '', field(f, 'body') or '', attempt}
 end
 
 -- 1. A job whose consumer held it longer than the lease: its instance crashed or stalled.
@@ -90,42 +90,55 @@ return {0, -1}
   return s;
 }
 
-// KEYS: stream. ARGV: group, entry id. → 1 when this call settled the job.
+// Settling a job (complete, retry, bury) is fenced by its receipt "<entry id>/<deliveries>": the
+// call only acts while the entry is still pending for this consumer with that delivery count.
+// A worker whose lease ran out and whose job was taken over (by another instance, or by this one
+// again) thus changes nothing when it finishes late. Each settle script starts with this check.
+constexpr const char* kOwnedCheck = R"lua(
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)[1]
+if not p or p[2] ~= ARGV[3] or tonumber(p[4]) ~= tonumber(ARGV[4]) then return 0 end
+)lua";
+
+// KEYS: stream. ARGV: group, entry id, consumer, deliveries. → 1 when this call settled the job.
+// The dedup marker stays until its TTL: a late duplicate of a processed event is refused here.
 const Script& complete_script() {
-  static const Script s(R"lua(
-local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+  static const Script s(std::string(kOwnedCheck) + R"lua(
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
-return n
+return 1
 )lua");
   return s;
 }
 
-// KEYS: stream, delayed zset, delayed jobs hash. ARGV: group, entry id, delay ms, id, body,
-// next attempt. A job someone else already settled (after taking it over) is left alone.
+// KEYS: stream, delayed zset, delayed jobs hash. ARGV: group, entry id, consumer, deliveries,
+// delay ms, id, body, next attempt. The job stays "queued" (its dedup marker is kept).
 const Script& retry_script() {
-  static const Script s(R"lua(
+  static const Script s(std::string(kOwnedCheck) + R"lua(
 if redis.replicate_commands then redis.replicate_commands() end
-if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 local t = redis.call('TIME')
-local due = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3])
-redis.call('HSET', KEYS[3], ARGV[2], cmsgpack.pack(ARGV[4], ARGV[5], tonumber(ARGV[6])))
+local due = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[5])
+redis.call('HSET', KEYS[3], ARGV[2], cmsgpack.pack(ARGV[6], ARGV[7], tonumber(ARGV[8])))
 redis.call('ZADD', KEYS[2], due, ARGV[2])
 return 1
 )lua");
   return s;
 }
 
-// KEYS: stream, dead stream. ARGV: group, entry id, id, body, attempts, error.
+// KEYS: stream, dead stream, dedup marker. ARGV: group, entry id, consumer, deliveries, id,
+// body, attempts, error. A buried id is no longer queued: the marker goes, so a later delivery
+// of the same event (LiveKit retrying, an operator replaying) is accepted again.
 const Script& bury_script() {
-  static const Script s(R"lua(
+  static const Script s(std::string(kOwnedCheck) + R"lua(
 if redis.replicate_commands then redis.replicate_commands() end
-if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
+redis.call('DEL', KEYS[3])
 local t = redis.call('TIME')
 local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('XADD', KEYS[2], '*', 'id', ARGV[3], 'body', ARGV[4], 'attempts', ARGV[5],
-           'error', ARGV[6], 'at', string.format('%d', at))
+redis.call('XADD', KEYS[2], '*', 'id', ARGV[5], 'body', ARGV[6], 'attempts', ARGV[7],
+           'error', ARGV[8], 'at', string.format('%d', at))
 return 1
 )lua");
   return s;
@@ -160,6 +173,13 @@ end
 return removed
 )lua");
   return s;
+}
+
+// "<entry id>/<deliveries>" → its parts; nullopt for a receipt this queue did not issue.
+std::optional<std::pair<std::string, std::string>> split_receipt(const std::string& receipt) {
+  const auto slash = receipt.rfind('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == receipt.size()) return std::nullopt;
+  return std::make_pair(receipt.substr(0, slash), receipt.substr(slash + 1));
 }
 
 domain::WebhookJob job_from_script(const std::vector<Reply>& a) {
@@ -200,8 +220,8 @@ void RedisWebhookQueue::ensure_group() {
     throw domain::AppError(domain::ErrorKind::Unavailable, "Redis error creating the consumer group: " + r.str);
 }
 
-Reply RedisWebhookQueue::run(const Script& script, std::initializer_list<std::string_view> keys,
-                             std::initializer_list<std::string_view> args) {
+Reply RedisWebhookQueue::run(const Script& script, std::span<const std::string_view> keys,
+                             std::span<const std::string_view> args) {
   Reply r = client_.eval(script, keys, args);
   if (r.is_error() && r.str.find("NOGROUP") != std::string::npos) {
     ensure_group();
@@ -264,7 +284,7 @@ std::optional<domain::WebhookJob> RedisWebhookQueue::blocking_read(milliseconds 
   if (entries.empty()) return std::nullopt;
   const auto& entry = entries[0].as_array();
   domain::WebhookJob job;
-  job.receipt = entry.at(0).as_string();
+  job.receipt = entry.at(0).as_string() + "/1";  // first delivery of this entry
   const auto& fields = entry.at(1).as_array();
   for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
     const auto& name = fields[i].as_string();
@@ -293,22 +313,35 @@ void RedisWebhookQueue::return_reader(std::unique_ptr<Connection> reader) {
   readers_.push_back(std::move(reader));
 }
 
+bool RedisWebhookQueue::settle(const Script& script, const domain::WebhookJob& job,
+                               std::initializer_list<std::string_view> keys,
+                               std::initializer_list<std::string_view> extra) {
+  const auto parts = split_receipt(job.receipt);
+  if (!parts) {
+    spdlog::warn("Redis webhook queue: ignoring a job with a foreign receipt '{}'", job.receipt);
+    return false;
+  }
+  std::vector<std::string_view> args{kGroup, parts->first, consumer_, parts->second};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run(script, std::span<const std::string_view>(keys.begin(), keys.size()), args).as_integer() == 1;
+}
+
 void RedisWebhookQueue::complete(const domain::WebhookJob& job) {
-  if (run(complete_script(), {stream_}, {kGroup, job.receipt}).as_integer() == 1) ++completed_;
+  if (settle(complete_script(), job, {stream_}, {})) ++completed_;
 }
 
 void RedisWebhookQueue::retry(const domain::WebhookJob& job, milliseconds delay, std::string_view error) {
   const std::string delayMs = std::to_string(std::max<std::int64_t>(0, delay.count()));
   const std::string next = std::to_string(job.attempt + 1);
-  run(retry_script(), {stream_, delayed_, delayedJobs_}, {kGroup, job.receipt, delayMs, job.id, job.body, next});
+  if (!settle(retry_script(), job, {stream_, delayed_, delayedJobs_}, {delayMs, job.id, job.body, next})) return;
   ++failed_;
   spdlog::debug("webhook {} attempt {} failed, retrying in {} ms: {}", job.id, job.attempt, delay.count(), error);
 }
 
 void RedisWebhookQueue::bury(const domain::WebhookJob& job, std::string_view error) {
   const std::string attempts = std::to_string(job.attempt);
-  run(bury_script(), {stream_, dead_}, {kGroup, job.receipt, job.id, job.body, attempts, error});
-  ++failed_;
+  const std::string dedupKey = dedupPrefix_ + job.id;
+  if (settle(bury_script(), job, {stream_, dead_, dedupKey}, {job.id, job.body, attempts, error})) ++failed_;
 }
 
 domain::QueueCounts RedisWebhookQueue::counts() {

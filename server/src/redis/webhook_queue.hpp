@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,10 @@ struct WebhookQueueOptions {
 //   lso:webhooks:delayed         ZSET of retries (member = old entry id, score = due ms, Redis TIME)
 //   lso:webhooks:delayed:jobs    HASH member → msgpack(id, body, attempt)
 //   lso:webhooks:dead            stream of buried jobs {id, body, attempts, error, at}
-//   lso:webhook:queued:<id>      dedup marker, kept for dedupTtl (also after completion)
+//   lso:webhook:queued:<id>      dedup marker, kept for dedupTtl after completion, removed on bury
+//
+// A job's receipt is "<entry id>/<delivery count>"; complete/retry/bury act only while that
+// delivery is still this consumer's, so a worker that lost its lease cannot settle the job twice.
 //
 // Durability: enqueue() returns once Redis executed the write, so the job survives a crash of
 // this instance; surviving a crash of Redis itself needs Redis persistence (appendonly yes;
@@ -59,8 +63,16 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
  private:
   // Runs a script; when Redis reports the group missing (a Redis restart without persistence,
   // FLUSHALL) creates it and runs the script once more.
+  Reply run(const Script& script, std::span<const std::string_view> keys, std::span<const std::string_view> args);
   Reply run(const Script& script, std::initializer_list<std::string_view> keys,
-            std::initializer_list<std::string_view> args);
+            std::initializer_list<std::string_view> args) {
+    return run(script, std::span<const std::string_view>(keys.begin(), keys.size()),
+               std::span<const std::string_view>(args.begin(), args.size()));
+  }
+  // Runs a settle script (complete, retry, bury) for the job; false when the job was no longer
+  // this worker's to settle (its lease ran out and it was taken over).
+  bool settle(const Script& script, const domain::WebhookJob& job, std::initializer_list<std::string_view> keys,
+              std::initializer_list<std::string_view> extra);
   void ensure_group();
   // One XREADGROUP … BLOCK on a dedicated connection; nullopt when nothing came or closed.
   std::optional<domain::WebhookJob> blocking_read(std::chrono::milliseconds block);

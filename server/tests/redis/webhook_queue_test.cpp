@@ -165,18 +165,50 @@ TEST_F(RedisWebhookQueueTest, AnotherInstanceTakesOverAJobWhoseLeaseExpired) {
   EXPECT_EQ(taken->id, "orphan");
   EXPECT_EQ(taken->body, "body");
   EXPECT_EQ(taken->attempt, 2);  // the lost delivery counts as an attempt
-  EXPECT_EQ(survivor->counts().active, 1);
-  survivor->complete(*taken);
-  EXPECT_EQ(survivor->counts().completed, 1);
+  EXPECT_EQ(taken->receipt.substr(0, taken->receipt.find('/')), held->receipt.substr(0, held->receipt.find('/')));
+  EXPECT_NE(taken->receipt, held->receipt);  // same entry, another delivery
 
-  // The stale worker finishing late changes nothing: the job is settled already.
+  // The stale worker finishing late must not touch the new claim.
   crashed->complete(*held);
-  EXPECT_EQ(crashed->counts().completed, 0);
   crashed->retry(*held, 0ms, "late");
-  EXPECT_FALSE(survivor->claim(200ms));
+  crashed->bury(*held, "late");
   auto c = survivor->counts();
+  EXPECT_EQ(c.active, 1);
+  EXPECT_EQ(c.dead, 0);
   EXPECT_EQ(c.waiting, 0);
+  EXPECT_EQ(crashed->counts().completed, 0);
+  EXPECT_EQ(crashed->counts().failed, 0);
+  EXPECT_FALSE(survivor->enqueue("orphan", "body"));  // the stale bury kept it queued
+  survivor->complete(*taken);
+  c = survivor->counts();
+  EXPECT_EQ(c.completed, 1);
   EXPECT_EQ(c.active, 0);
+  EXPECT_EQ(c.waiting, 0);
+}
+
+TEST_F(RedisWebhookQueueTest, TheSameInstanceRetakingItsOwnStaleJobFencesTheOldDelivery) {
+  auto q = open(200ms);
+  ASSERT_TRUE(q->enqueue("slow", "body"));
+  auto first = q->claim(1s);
+  ASSERT_TRUE(first);
+  auto second = q->claim(3s);  // the lease ran out: the same consumer takes it again
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->attempt, 2);
+  q->complete(*first);  // the first delivery's worker is too late
+  EXPECT_EQ(q->counts().active, 1);
+  q->complete(*second);
+  EXPECT_EQ(q->counts().active, 0);
+  EXPECT_EQ(q->counts().completed, 1);
+}
+
+TEST_F(RedisWebhookQueueTest, ABuriedIdMayBeQueuedAgain) {
+  auto q = open();
+  ASSERT_TRUE(q->enqueue("again", "body"));
+  auto job = q->claim(1s);
+  ASSERT_TRUE(job);
+  q->bury(*job, "permanent");
+  EXPECT_TRUE(q->enqueue("again", "body"));
+  EXPECT_EQ(q->counts().waiting, 1);
 }
 
 TEST_F(RedisWebhookQueueTest, EightThreadsClaimEightThousandJobsExactlyOnce) {
