@@ -233,5 +233,35 @@ TEST_P(StoreTest, ExhaustedPoolIsUnavailable) {
   EXPECT_NO_THROW(small->run(domain::Store::Access::Read, [](Queries&) {}));
 }
 
+// A write stuck behind another transaction's lock for longer than the statement timeout fails
+// as Unavailable (PostgreSQL: statement_timeout on the row lock; SQLite: the writer wait).
+TEST_P(StoreTest, WriteBlockedPastTheStatementTimeoutIsUnavailable) {
+  const auto l = make_livestream("room", seconds(0), LivestreamStatus::Live);
+  store().write([&](Queries& q) { q.insert_livestream(l); });
+  StoreOptions impatient = options_;
+  impatient.poolSize = 2;
+  impatient.statementTimeout = std::chrono::milliseconds(200);
+  auto small = open_store(impatient);
+  std::latch holding(1);
+  std::latch release(1);
+  std::thread holder([&] {
+    small->write([&](Queries& q) {
+      q.raise_peak_viewers(l.id, 1);  // locks the row (PostgreSQL) / holds the writer (SQLite)
+      holding.count_down();
+      release.wait();
+    });
+  });
+  holding.wait();
+  try {
+    small->write([&](Queries& q) { q.raise_peak_viewers(l.id, 2); });
+    ADD_FAILURE() << "the blocked write succeeded";
+  } catch (const AppError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Unavailable) << e.what();
+  }
+  release.count_down();
+  holder.join();
+  EXPECT_EQ(small->read([&](Queries& q) { return q.peak_viewers(l.id); }), 1);
+}
+
 }  // namespace
 }  // namespace lso::store::test

@@ -93,6 +93,18 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
 
 SqliteStore::~SqliteStore() = default;
 
+// Bounded like every other wait for the database: a writer stuck behind a long transaction
+// gets Unavailable (retry later) instead of holding its worker thread indefinitely.
+std::unique_lock<std::timed_mutex> SqliteStore::lock_writer() {
+  std::unique_lock lock(writerMutex_, std::defer_lock);
+  if (!lock.try_lock_for(options_.busyTimeout)) {
+    throw AppError(ErrorKind::Unavailable, "the SQLite writer stayed busy for " +
+                                               std::to_string(options_.busyTimeout.count()) +
+                                               " ms");
+  }
+  return lock;
+}
+
 void SqliteStore::run_on(Connection& connection, const char* begin,
                          const std::function<void(domain::Queries&)>& fn) {
   transaction(connection, begin, [&] {
@@ -107,7 +119,7 @@ void SqliteStore::run(Access access, const std::function<void(domain::Queries&)>
     run_on(*reader, "BEGIN", fn);
     return;
   }
-  const std::lock_guard lock(writerMutex_);
+  const auto lock = lock_writer();
   // IMMEDIATE takes the write lock up front, so a transaction never fails half-way because
   // another process started writing (busy_timeout covers the wait).
   run_on(*writer_, access == Access::Write ? "BEGIN IMMEDIATE" : "BEGIN", fn);
@@ -118,7 +130,7 @@ void SqliteStore::ping() {
 }
 
 void SqliteStore::migrate() {
-  const std::lock_guard lock(writerMutex_);
+  const auto lock = lock_writer();
   Connection& db = *writer_;
   // One IMMEDIATE transaction for the whole run: concurrent migrators (other processes) wait on
   // the write lock and then find the versions already applied.

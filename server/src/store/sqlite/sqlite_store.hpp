@@ -18,8 +18,8 @@ class Connection;
 struct SqliteOptions {
   std::string path;  // a file name (parent directory created when missing) or ":memory:"
   int readers = 4;   // read-only connections; an in-memory database has none (see below)
-  // How long a statement waits for a lock held by another process, and a reader for a free
-  // connection, before AppError(Unavailable).
+  // How long a statement waits for a lock held by another process, a writer for the writer
+  // connection and a reader for a free connection, before AppError(Unavailable).
   std::chrono::milliseconds busyTimeout{5000};
 };
 
@@ -40,11 +40,13 @@ class SqliteStore final : public domain::Store {
   void run_on(Connection& connection, const char* begin,
               const std::function<void(domain::Queries&)>& fn);
 
+  std::unique_lock<std::timed_mutex> lock_writer();
+
   SqliteOptions options_;
-  std::mutex writerMutex_;
+  std::timed_mutex writerMutex_;
   std::unique_ptr<Connection> writer_;
   // An in-memory database exists once per connection, so it is served by the writer alone:
-  // then readers_ stays empty and reads take the writer mutex too.
+  // then hasReaders_ is false and reads take the writer mutex too.
   std::mutex readersMutex_;
   std::condition_variable readerFree_;
   std::vector<std::unique_ptr<Connection>> idleReaders_;
