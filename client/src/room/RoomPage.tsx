@@ -15,7 +15,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Spinner } from '../ui/Spinner';
 import { StatusBadge } from '../ui/StatusBadge';
 import { MediaStage } from './MediaStage';
-import { StreamEnded } from './StreamEnded';
+import { LivestreamEnded } from './LivestreamEnded';
 import { useRoomSession, type RoomRole } from './useRoomSession';
 
 export default function RoomPage({ livestreamId, role }: { livestreamId: string; role: RoomRole }) {
@@ -41,7 +41,7 @@ export default function RoomPage({ livestreamId, role }: { livestreamId: string;
   };
 
   if (session.phase === 'ended') {
-    return <StreamEnded livestream={livestream} state={events.state} />;
+    return <LivestreamEnded livestream={livestream} state={events.state} />;
   }
 
   return (

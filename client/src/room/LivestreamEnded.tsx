@@ -3,7 +3,7 @@ import type { Livestream, StreamState } from '../api/types';
 import { formatDateTime } from '../format';
 import { ButtonLink } from '../ui/Button';
 
-export function StreamEnded({ livestream, state }: { livestream: Livestream | null; state: StreamState | null }) {
+export function LivestreamEnded({ livestream, state }: { livestream: Livestream | null; state: StreamState | null }) {
   return (
     <section
       role="status"
