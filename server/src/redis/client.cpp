@@ -339,16 +339,21 @@ Client::Lease Client::acquire() {
       }
       --open_;
     }
-    if (!connection) ++open_;
+    if (!connection) {
+      if (std::chrono::steady_clock::now() < connectRetryAt_) unavailable(lastConnectError_);
+      ++open_;
+    }
   }
   if (!connection) {
     try {
       connection = std::make_unique<Connection>(endpoint_, options_.connectTimeout, options_.commandTimeout,
                                                 options_.clientName);
-    } catch (...) {
+    } catch (const std::exception& e) {
       {
         const std::lock_guard lock(mutex_);
         --open_;
+        connectRetryAt_ = std::chrono::steady_clock::now() + options_.reconnectDelay;
+        lastConnectError_ = e.what();
       }
       available_.notify_one();
       throw;

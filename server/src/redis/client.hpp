@@ -110,6 +110,10 @@ struct ClientOptions {
   std::chrono::milliseconds commandTimeout{2000};
   std::chrono::milliseconds acquireTimeout{2000};  // waiting for a free pooled connection
   std::string clientName = "livestream-orchestrator";  // CLIENT SETNAME; no spaces
+  // After a failed connect, calls fail at once for this long instead of each waiting for its own
+  // connect attempt: with Redis unreachable, a fail-open rate limiter must not add a connect
+  // timeout to every request.
+  std::chrono::milliseconds reconnectDelay{500};
 };
 
 // Thread-safe: each call checks a connection out of the pool, so calls from many worker threads
@@ -177,6 +181,8 @@ class Client {
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
   std::size_t open_ = 0;  // connections idle, leased or being opened; ≤ poolSize
+  std::chrono::steady_clock::time_point connectRetryAt_{};  // no connect attempts before this
+  std::string lastConnectError_;
 };
 
 // Runs a script on a given connection (EVALSHA, then EVAL on NOSCRIPT).

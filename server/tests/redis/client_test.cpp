@@ -81,6 +81,18 @@ TEST(RedisClientOffline, UnreachableServerIsUnavailable) {
   }
 }
 
+TEST(RedisClientOffline, AfterAFailedConnectCallsFailFastForAWhile) {
+  ClientOptions o;
+  o.url = "redis://10.255.255.1:6379";  // unroutable: a connect waits for its timeout
+  o.connectTimeout = 300ms;
+  o.reconnectDelay = 2s;
+  Client client(o);
+  EXPECT_THROW(client.command({"PING"}), AppError);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10; ++i) EXPECT_THROW(client.command({"PING"}), AppError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);
+}
+
 class RedisClientTest : public RedisTest {};
 
 TEST_F(RedisClientTest, PingsAndRoundTripsBinarySafeValues) {
