@@ -15,6 +15,7 @@
 #include "domain/webhook_queue.hpp"
 #include "domain/livestream_service.hpp"
 #include "domain/store.hpp"
+#include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/sse_hub.hpp"
 
@@ -68,6 +69,14 @@ class HealthMonitor {
 };
 
 void add_health_routes(http::Router& router, const HealthMonitor& health);
+
+// GET /metrics: request metrics plus whatever `gauges` append (Prometheus text format).
+void add_metrics_routes(http::Router& router, const http::HttpMetrics& metrics,
+                        std::vector<std::function<void(std::string&)>> gauges);
+// GET /api/v1/openapi.json (the document compiled in) and /api/docs (the web client's viewer).
+void add_docs_routes(http::Router& router);
+// The compiled-in OpenAPI document.
+std::string_view openapi_document();
 
 // SSE: GET /api/v1/livestreams/:id/events and GET /api/v1/events, served by `hub`.
 void add_event_routes(http::Router& router, domain::LivestreamService& service, http::SseHub& hub,

@@ -1,6 +1,7 @@
 // Entry point: reads the settings, wires the components together and runs until SIGTERM/SIGINT.
 // Wiring only; every decision lives in the components.
 #include <spdlog/sinks/stdout_sinks.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
@@ -23,6 +24,8 @@
 #include "domain/webhook_processor.hpp"
 #include "domain/webhook_workers.hpp"
 #include "events/livestream_broadcaster.hpp"
+#include "http/metrics.hpp"
+#include "http/offload.hpp"
 #include "http/server.hpp"
 #include "http/sse_hub.hpp"
 #include "http/static_files.hpp"
@@ -143,13 +146,68 @@ int run(const lso::config::Settings& settings) {
   if (!settings.embedded() && settings.redisUrl) health.add_section("redis", backends.redisHealth, false);
   health.probe(true);
 
+  http::HttpMetrics metrics;
+  server.set_observer([&metrics](const http::RequestRecord& r) { metrics.observe(r); });
+  std::vector<std::function<void(std::string&)>> gauges;
+  gauges.push_back([&hub](std::string& out) {
+    http::prometheus_metric(out, "lso_sse_connections", "gauge", "open Server-Sent Events streams");
+    out += fmt::format("lso_sse_connections {}\n", hub.connections());
+    http::prometheus_metric(out, "lso_sse_dropped_total", "counter", "SSE clients dropped for falling behind");
+    out += fmt::format("lso_sse_dropped_total {}\n", hub.dropped());
+  });
+  gauges.push_back([queue, &processor](std::string& out) {
+    http::prometheus_metric(out, "lso_webhook_queue_jobs", "gauge", "webhook jobs by state");
+    try {
+      const auto c = queue->counts();
+      out += fmt::format("lso_webhook_queue_jobs{{state=\"waiting\"}} {}\nlso_webhook_queue_jobs{{state=\"active\"}} {}\n"
+                         "lso_webhook_queue_jobs{{state=\"dead\"}} {}\n",
+                         c.waiting, c.active, c.dead);
+      http::prometheus_metric(out, "lso_webhook_jobs_total", "counter", "webhook job outcomes on this instance");
+      out += fmt::format("lso_webhook_jobs_total{{outcome=\"completed\"}} {}\nlso_webhook_jobs_total{{outcome=\"failed\"}} {}\n",
+                         c.completed, c.failed);
+    } catch (const std::exception&) {
+    }
+    const auto& w = processor.counters();
+    http::prometheus_metric(out, "lso_webhooks_applied_total", "counter", "webhook effects by outcome");
+    out += fmt::format(
+        "lso_webhooks_applied_total{{outcome=\"applied\"}} {}\nlso_webhooks_applied_total{{outcome=\"no_effect\"}} {}\n"
+        "lso_webhooks_applied_total{{outcome=\"duplicate\"}} {}\nlso_webhooks_applied_total{{outcome=\"unknown\"}} {}\n",
+        w.applied.load(), w.noEffect.load(), w.duplicate.load(), w.unknown.load());
+  });
+  gauges.push_back([&rooms](std::string& out) {
+    http::prometheus_metric(out, "lso_livekit_requests_total", "counter", "LiveKit RoomService calls by method");
+    for (const auto& st : rooms.stats())
+      out += fmt::format("lso_livekit_requests_total{{method=\"{}\"}} {}\n", st.method, st.calls.load());
+    http::prometheus_metric(out, "lso_livekit_errors_total", "counter", "failed LiveKit RoomService calls by method");
+    for (const auto& st : rooms.stats())
+      out += fmt::format("lso_livekit_errors_total{{method=\"{}\"}} {}\n", st.method, st.errors.load());
+    http::prometheus_metric(out, "lso_livekit_request_seconds_total", "counter", "time spent in LiveKit calls by method");
+    for (const auto& st : rooms.stats())
+      out += fmt::format("lso_livekit_request_seconds_total{{method=\"{}\"}} {}\n", st.method,
+                         static_cast<double>(st.totalMicros.load()) / 1e6);
+  });
+  gauges.push_back([&settings](std::string& out) {
+    http::prometheus_metric(out, "lso_db_pool_connections", "gauge", "database pool size");
+    out += fmt::format("lso_db_pool_connections {}\n", settings.dbPoolSize);
+    http::prometheus_metric(out, "lso_db_pool_in_use", "gauge", "blocking database/LiveKit tasks running now");
+    out += fmt::format("lso_db_pool_in_use {}\n", http::g_blocking_in_flight.load());
+  });
+
   auto& router = server.router();
+  api::add_metrics_routes(router, metrics, std::move(gauges));
+  api::add_docs_routes(router);
   api::add_health_routes(router, health);
   api::add_livestream_routes(router, service, pool);
   api::add_event_routes(router, service, hub, pool);
   api::add_webhook_routes(
       router, [&verifier](std::string_view auth, std::string_view body) { verifier.verify(auth, body); },
       *backends.queue, enqueuePool);
+
+  if (settings.command == config::Settings::Command::Routes) {
+    // For the API documentation check: every registered route, one per line.
+    for (const auto& r : router.routes()) std::printf("%s %s\n", std::string(http::bhttp::to_string(r.method)).c_str(), r.pattern.c_str());
+    return 0;
+  }
 
   std::string staticDir = settings.staticDir;
   if (staticDir.empty() && std::filesystem::is_regular_file("client/dist/index.html")) staticDir = "client/dist";

@@ -265,6 +265,7 @@ std::optional<Settings> load_settings(int argc, char** argv) {
     app.add_option(flag_name(v.name), flags[v.name], help);
   }
   auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
+  auto* routes = app.add_subcommand("routes", "print the HTTP routes the server registers and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -280,6 +281,7 @@ std::optional<Settings> load_settings(int argc, char** argv) {
     if (!value.empty()) values[name] = value;
   auto s = parse_settings(values);
   if (migrate->parsed()) s.command = Settings::Command::Migrate;
+  if (routes->parsed()) s.command = Settings::Command::Routes;
   return s;
 }
 

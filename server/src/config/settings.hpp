@@ -18,7 +18,7 @@ struct RateLimitRule {
 };
 
 struct Settings {
-  enum class Command { Serve, Migrate };
+  enum class Command { Serve, Migrate, Routes };
   Command command = Command::Serve;
 
   std::uint16_t port = 3001;

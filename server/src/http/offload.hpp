@@ -7,6 +7,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <type_traits>
@@ -15,6 +17,9 @@
 #include "http/types.hpp"
 
 namespace lso::http {
+
+// Blocking tasks running right now (all pools): what /metrics reports as database pool use.
+inline std::atomic<std::int64_t> g_blocking_in_flight{0};
 
 // `f` stays in this coroutine's frame, which is suspended until the work completes, so the pool
 // thread calls it by reference: nothing the caller captured is moved or copied across threads.
@@ -28,11 +33,13 @@ auto offload(asio::thread_pool& pool, F f) -> asio::awaitable<std::invoke_result
         [&pool, &f, ex](auto handler) {
           asio::post(pool, [&f, ex, handler = std::move(handler)]() mutable {
             std::exception_ptr error;
+            ++g_blocking_in_flight;
             try {
               f();
             } catch (...) {
               error = std::current_exception();
             }
+            --g_blocking_in_flight;
             asio::post(ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
           });
         },
@@ -43,11 +50,13 @@ auto offload(asio::thread_pool& pool, F f) -> asio::awaitable<std::invoke_result
         [&pool, &f, &result, ex](auto handler) {
           asio::post(pool, [&f, &result, ex, handler = std::move(handler)]() mutable {
             std::exception_ptr error;
+            ++g_blocking_in_flight;
             try {
               result.emplace(f());
             } catch (...) {
               error = std::current_exception();
             }
+            --g_blocking_in_flight;
             asio::post(ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
           });
         },

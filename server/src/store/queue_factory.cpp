@@ -19,15 +19,15 @@ std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions&
   if (starts_with("sqlite:")) {
     sqlite::SqliteQueueOptions sqlite;
     sqlite.path = sqlite_path(url);
-    sqlite.lease = lease;
+    sqlite.leasing.lease = lease;
     sqlite.busyTimeout = options.statementTimeout;
     return std::make_unique<sqlite::SqliteWebhookQueue>(std::move(sqlite));
   }
   if (starts_with("postgres://") || starts_with("postgresql://")) {
     postgres::PostgresQueueOptions pg;
     pg.url = options.databaseUrl;
-    pg.lease = lease;
-    // Group commit and batched claims keep the queue's own need small.
+    pg.leasing.lease = lease;
+    // Group commit and batched claims and completions keep the queue's own need small.
     pg.poolSize = std::clamp(options.poolSize / 2, 2, 4);
     pg.connectTimeout = options.connectTimeout;
     pg.statementTimeout = options.statementTimeout;

@@ -63,8 +63,12 @@ constexpr std::string_view kClaim =
 // Complete, retry and bury act only while the row is still leased by the claim that made `job`
 // (same attempt): after a takeover, the stale worker's late call must not touch the new claim.
 constexpr std::string_view kComplete =
-    "DELETE FROM webhook_jobs WHERE seq = $1::bigint AND attempt = $2::int "
-    "AND locked_until IS NOT NULL";
+    "DELETE FROM webhook_jobs j USING unnest($1::bigint[], $2::int[]) AS d(seq, attempt) "
+    "WHERE j.seq = d.seq AND j.attempt = d.attempt AND j.locked_until IS NOT NULL";
+constexpr std::string_view kUnlease =
+    "UPDATE webhook_jobs j SET locked_until = NULL, attempt = j.attempt - 1 "
+    "FROM unnest($1::bigint[], $2::int[]) AS d(seq, attempt) "
+    "WHERE j.seq = d.seq AND j.attempt = d.attempt AND j.locked_until IS NOT NULL";
 constexpr std::string_view kRetry =
     "UPDATE webhook_jobs SET locked_until = NULL, "
     "available_at = clock_timestamp() + $3::bigint * interval '1 millisecond', last_error = $4 "
@@ -99,12 +103,39 @@ std::string text_array(const std::vector<std::string_view>& values) {
   return out;
 }
 
-std::int64_t parse_receipt(const domain::WebhookJob& job) {
-  try {
-    return std::stoll(job.receipt);
-  } catch (const std::exception&) {
-    throw AppError(ErrorKind::Internal, "webhook job receipt is not a PostgreSQL row id");
+std::string int_array(const std::vector<std::int64_t>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += std::to_string(values[i]);
   }
+  out.push_back('}');
+  return out;
+}
+
+// Adds "-c setting" to the libpq `options` parameter of a postgres:// URI, keeping any options
+// the URI already carries (e.g. a search_path).
+std::string with_session_setting(const std::string& url, std::string_view setting) {
+  std::string encoded = "-c";
+  for (const char c : setting) {
+    if (c == '=') {
+      encoded += "%3D";
+    } else {
+      encoded.push_back(c);
+    }
+  }
+  const auto query = url.find('?');
+  if (query != std::string::npos) {
+    for (const std::string_view key : {"?options=", "&options="}) {
+      const auto at = url.find(key, query);
+      if (at != std::string::npos) {
+        std::string out = url;
+        out.insert(at + key.size(), encoded + "%20");
+        return out;
+      }
+    }
+  }
+  return url + (query == std::string::npos ? '?' : '&') + "options=" + encoded;
 }
 
 }  // namespace
@@ -115,16 +146,21 @@ struct PostgresWebhookQueue::EnqueueRequest {
   bool stored = false;
 };
 
-struct PostgresWebhookQueue::ClaimRequest {
-  std::optional<domain::WebhookJob> job;
+struct PostgresWebhookQueue::CompleteRequest {
+  std::int64_t seq;
+  std::int64_t attempt;
 };
 
 PostgresWebhookQueue::PostgresWebhookQueue(PostgresQueueOptions options)
-    : options_(std::move(options)),
-      pool_(ConnectSettings{options_.url, options_.connectTimeout, options_.statementTimeout},
-            options_.poolSize, options_.statementTimeout),
+    : LeasedQueue(options.leasing),
+      options_(std::move(options)),
+      enqueuePool_(ConnectSettings{options_.url, options_.connectTimeout, options_.statementTimeout},
+                   1, options_.statementTimeout),
+      workPool_(ConnectSettings{with_session_setting(options_.url, "synchronous_commit=off"),
+                                options_.connectTimeout, options_.statementTimeout},
+                options_.poolSize, options_.statementTimeout),
       enqueues_(1024) {
-  auto connection = pool_.acquire();
+  auto connection = enqueuePool_.acquire();
   try {
     connection->execute(kSchema);
   } catch (...) {
@@ -133,17 +169,16 @@ PostgresWebhookQueue::PostgresWebhookQueue(PostgresQueueOptions options)
   }
 }
 
-PostgresWebhookQueue::~PostgresWebhookQueue() = default;
+PostgresWebhookQueue::~PostgresWebhookQueue() { release_ahead(); }
 
 bool PostgresWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   EnqueueRequest request{id, body};
   enqueues_.submit(request, [this](std::vector<EnqueueRequest*>& batch) { enqueue_batch(batch); });
-  if (request.stored) signal_.notify();
   return request.stored;
 }
 
 void PostgresWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
-  auto connection = pool_.acquire();
+  auto connection = enqueuePool_.acquire();
   try {
     insert_batch(*connection, batch);
   } catch (const AppError& e) {
@@ -159,6 +194,9 @@ void PostgresWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
         request->stored = false;
       }
     }
+  }
+  if (std::any_of(batch.begin(), batch.end(), [](auto* r) { return r->stored; })) {
+    work_arrived();  // once per batch: waking the workers is not free
   }
 }
 
@@ -185,81 +223,90 @@ void PostgresWebhookQueue::insert_batch(Connection& connection,
   }
 }
 
-std::optional<domain::WebhookJob> PostgresWebhookQueue::claim(std::chrono::milliseconds wait) {
-  return sql::claim_with_wait<domain::WebhookJob>(
-      signal_, wait, options_.pollInterval, [this]() -> std::optional<domain::WebhookJob> {
-        ClaimRequest request;
-        claims_.submit(request, [this](std::vector<ClaimRequest*>& batch) { claim_batch(batch); });
-        return std::move(request.job);
+std::vector<sql::LeasedQueue::Claimed> PostgresWebhookQueue::lease_jobs(std::size_t limit) {
+  std::vector<Claimed> jobs;
+  auto connection = workPool_.acquire();
+  connection->exec_text(
+      kClaim, {std::int64_t{settings().lease.count()}, static_cast<std::int64_t>(limit)},
+      [&](const sql::Row& row) {
+        Claimed c;
+        c.seq = row.int64(0);
+        c.job.receipt = std::string(row.text(0));
+        c.job.id = std::string(row.text(1));
+        c.job.body = std::string(row.text(2));
+        c.job.attempt = static_cast<int>(row.int64(3));
+        jobs.push_back(std::move(c));
       });
+  return jobs;
 }
 
-// Claims as many due jobs as there are workers of this instance asking at this moment, in one
-// statement, and hands them out oldest first. No job is leased without a worker to take it.
-void PostgresWebhookQueue::claim_batch(std::vector<ClaimRequest*>& batch) {
-  std::vector<std::pair<std::int64_t, domain::WebhookJob>> jobs;
-  {
-    auto connection = pool_.acquire();
-    connection->exec_text(
-        kClaim,
-        {std::int64_t{options_.lease.count()}, static_cast<std::int64_t>(batch.size())},
-        [&](const sql::Row& row) {
-          domain::WebhookJob job;
-          job.receipt = std::string(row.text(0));
-          job.id = std::string(row.text(1));
-          job.body = std::string(row.text(2));
-          job.attempt = static_cast<int>(row.int64(3));
-          jobs.emplace_back(row.int64(0), std::move(job));
-        });
+void PostgresWebhookQueue::unlease_jobs(const std::vector<domain::WebhookJob>& jobs) {
+  std::vector<std::int64_t> seqs;
+  std::vector<std::int64_t> attempts;
+  for (const auto& job : jobs) {
+    seqs.push_back(sql::receipt_seq(job));
+    attempts.push_back(job.attempt);
   }
-  std::sort(jobs.begin(), jobs.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (std::size_t i = 0; i < jobs.size(); ++i) batch[i]->job = std::move(jobs[i].second);
+  const std::string seqArray = int_array(seqs);
+  const std::string attemptArray = int_array(attempts);
+  auto connection = workPool_.acquire();
+  connection->exec_text(kUnlease, {std::string_view(seqArray), std::string_view(attemptArray)});
 }
 
 void PostgresWebhookQueue::complete(const domain::WebhookJob& job) {
-  const auto seq = parse_receipt(job);
-  auto connection = pool_.acquire();
-  if (connection->exec_text(kComplete, {seq, std::int64_t{job.attempt}}) > 0) ++completed_;
+  CompleteRequest request{sql::receipt_seq(job), job.attempt};
+  completions_.submit(request,
+                      [this](std::vector<CompleteRequest*>& batch) { complete_batch(batch); });
+}
+
+// Many workers finishing at once share one statement, as enqueues do.
+void PostgresWebhookQueue::complete_batch(std::vector<CompleteRequest*>& batch) {
+  std::vector<std::int64_t> seqs;
+  std::vector<std::int64_t> attempts;
+  for (const auto* request : batch) {
+    seqs.push_back(request->seq);
+    attempts.push_back(request->attempt);
+  }
+  const std::string seqArray = int_array(seqs);
+  const std::string attemptArray = int_array(attempts);
+  auto connection = workPool_.acquire();
+  count_completed(
+      connection->exec_text(kComplete, {std::string_view(seqArray), std::string_view(attemptArray)}));
 }
 
 void PostgresWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
                                  std::string_view error) {
-  const auto seq = parse_receipt(job);
+  const auto seq = sql::receipt_seq(job);
   {
-    auto connection = pool_.acquire();
+    auto connection = workPool_.acquire();
     connection->exec_text(kRetry, {seq, std::int64_t{job.attempt},
                                    std::int64_t{std::max<std::int64_t>(0, delay.count())}, error});
   }
-  ++failed_;
+  count_failed();
   // A retry without delay is claimable now; a delayed one is found by the waiters' polling.
-  if (delay.count() <= 0) signal_.notify();
+  if (delay.count() <= 0) work_arrived();
 }
 
 void PostgresWebhookQueue::bury(const domain::WebhookJob& job, std::string_view error) {
-  const auto seq = parse_receipt(job);
+  const auto seq = sql::receipt_seq(job);
   {
-    auto connection = pool_.acquire();
+    auto connection = workPool_.acquire();
     connection->exec_text(kBury, {seq, std::int64_t{job.attempt}, error});
   }
-  ++failed_;
+  count_failed();
 }
 
 domain::QueueCounts PostgresWebhookQueue::counts() {
   domain::QueueCounts counts;
   {
-    auto connection = pool_.acquire();
+    auto connection = workPool_.acquire();
     connection->exec_text(kCounts, {}, [&](const sql::Row& row) {
       counts.waiting = row.int64(0);
       counts.active = row.int64(1);
       counts.dead = row.int64(2);
     });
   }
-  counts.completed = completed_.load();
-  counts.failed = failed_.load();
-  return counts;
+  return with_local_counts(counts);
 }
-
-void PostgresWebhookQueue::close() { signal_.close(); }
 
 }  // namespace lso::store::postgres

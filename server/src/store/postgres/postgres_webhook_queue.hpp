@@ -2,29 +2,25 @@
 // claims with FOR UPDATE SKIP LOCKED so any number of instances and workers share one queue.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "domain/webhook_queue.hpp"
 #include "store/postgres/connection_pool.hpp"
-#include "store/sql/claim_signal.hpp"
 #include "store/sql/group_commit.hpp"
+#include "store/sql/leased_queue.hpp"
 
 namespace lso::store::postgres {
 
 struct PostgresQueueOptions {
-  std::string url;                               // postgres:// or postgresql:// URI
-  std::chrono::milliseconds lease{30000};        // a claim not settled by then is claimable again
-  std::chrono::milliseconds pollInterval{100};   // how often a waiting claim looks for due work
-  int poolSize = 4;                              // the queue's own connections
+  std::string url;             // postgres:// or postgresql:// URI
+  sql::LeaseSettings leasing;  // lease, poll interval, jobs leased ahead
+  int poolSize = 3;            // connections for claims, completions, retries and counts
   std::chrono::milliseconds connectTimeout{5000};
   std::chrono::milliseconds statementTimeout{5000};
 };
 
-class PostgresWebhookQueue final : public domain::WebhookQueue {
+class PostgresWebhookQueue final : public sql::LeasedQueue {
  public:
   // Connects and creates the tables when missing. Throws AppError(Unavailable) when the server
   // cannot be reached.
@@ -33,29 +29,31 @@ class PostgresWebhookQueue final : public domain::WebhookQueue {
 
   std::string_view backend() const override { return "postgresql"; }
   bool enqueue(std::string_view id, std::string_view body) override;
-  std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) override;
   void complete(const domain::WebhookJob& job) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
   domain::QueueCounts counts() override;
-  void close() override;
 
  private:
   struct EnqueueRequest;
-  struct ClaimRequest;
+  struct CompleteRequest;
 
+  std::vector<Claimed> lease_jobs(std::size_t limit) override;
+  void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) override;
   void enqueue_batch(std::vector<EnqueueRequest*>& batch);
   void insert_batch(Connection& connection, std::vector<EnqueueRequest*>& batch);
-  void claim_batch(std::vector<ClaimRequest*>& batch);
+  void complete_batch(std::vector<CompleteRequest*>& batch);
 
   const PostgresQueueOptions options_;
-  ConnectionPool pool_;
+  // Enqueues commit durably (synchronous_commit as the server says, normally on): the receiver
+  // answers 200 on the strength of it. One connection: group commit has one writer at a time.
+  ConnectionPool enqueuePool_;
+  // Everything else runs with synchronous_commit = off: a claim, completion or retry that a
+  // server crash loses only makes a job come back once more, which the worker's dedup absorbs.
+  ConnectionPool workPool_;
   sql::GroupCommit<EnqueueRequest> enqueues_;
-  sql::GroupCommit<ClaimRequest> claims_;
-  sql::ClaimSignal signal_;
-  std::atomic<std::int64_t> completed_{0};
-  std::atomic<std::int64_t> failed_{0};
+  sql::GroupCommit<CompleteRequest> completions_;
 };
 
 }  // namespace lso::store::postgres

@@ -3,7 +3,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <array>
 #include <utility>
 #include <vector>
@@ -97,14 +96,6 @@ constexpr std::array<const char*, StmtCount_> kSql = {
     "UPDATE webhook_jobs SET locked_until = NULL, attempt = attempt - 1 "
     "WHERE seq = ?1 AND attempt = ?2 AND locked_until IS NOT NULL",
 };
-
-std::int64_t parse_receipt(const domain::WebhookJob& job) {
-  try {
-    return std::stoll(job.receipt);
-  } catch (const std::exception&) {
-    throw AppError(ErrorKind::Internal, "webhook job receipt is not an SQLite row id");
-  }
-}
 
 }  // namespace
 
@@ -273,22 +264,12 @@ struct SqliteWebhookQueue::CompleteRequest {
   std::int64_t attempt;
 };
 
-struct SqliteWebhookQueue::ClaimRequest {
-  std::optional<domain::WebhookJob> job;
-};
-
 SqliteWebhookQueue::SqliteWebhookQueue(SqliteQueueOptions options)
-    : options_(std::move(options)),
-      db_(std::make_unique<Database>(options_)),
-      ahead_(options_.lease / 4) {}
+    : LeasedQueue(options.leasing),
+      options_(std::move(options)),
+      db_(std::make_unique<Database>(options_)) {}
 
-SqliteWebhookQueue::~SqliteWebhookQueue() {
-  try {
-    release(ahead_.drain());
-  } catch (const std::exception&) {
-    // Unreleased jobs come back when their lease runs out.
-  }
-}
+SqliteWebhookQueue::~SqliteWebhookQueue() { release_ahead(); }
 
 bool SqliteWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   EnqueueRequest request{id, body};
@@ -312,82 +293,43 @@ void SqliteWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
       }
     });
   }
-  if (any) signal_.notify();  // once per batch: waking the workers is not free
+  if (any) work_arrived();  // once per batch: waking the workers is not free
 }
 
-std::optional<domain::WebhookJob> SqliteWebhookQueue::claim(std::chrono::milliseconds wait) {
-  return sql::claim_with_wait<domain::WebhookJob>(
-      signal_, wait, options_.pollInterval, [this]() -> std::optional<domain::WebhookJob> {
-        std::vector<domain::WebhookJob> stale;
-        auto buffered = ahead_.take(stale);
-        if (!stale.empty()) release(stale);
-        if (buffered) return buffered;
-        ClaimRequest request;
-        claims_.submit(request, [this](std::vector<ClaimRequest*>& batch) { claim_batch(batch); });
-        return std::move(request.job);
-      });
-}
-
-// Claims the due jobs for every worker asking at this moment, and up to claimAhead more for the
-// next ones, in one transaction; hands them out oldest first.
-void SqliteWebhookQueue::claim_batch(std::vector<ClaimRequest*>& batch) {
-  std::vector<domain::WebhookJob> jobs;
-  std::vector<std::int64_t> seqs;
-  const auto claimedAt = sql::ClaimBuffer::Clock::now();
-  {
-    const std::lock_guard lock(dbMutex_);
-    const auto now = now_micros();
-    db_->write(false, [&] {
-      Database::Call claim(*db_, Claim);
-      claim.bind(1, now).bind(2, now + micros(options_.lease))
-          .bind(3, static_cast<std::int64_t>(batch.size() + ahead_room()));
-      while (claim.step()) {
-        domain::WebhookJob job;
-        seqs.push_back(claim.int64(0));
-        job.receipt = std::to_string(seqs.back());
-        job.id = claim.bytes(1);
-        job.body = claim.bytes(2);
-        job.attempt = static_cast<int>(claim.int64(3));
-        jobs.push_back(std::move(job));
-      }
-    });
-  }
-  // RETURNING gives no order guarantee; FIFO hands the lowest seq to the first caller.
-  std::vector<std::size_t> order(jobs.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return seqs[a] < seqs[b]; });
-  std::vector<domain::WebhookJob> extra;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (i < batch.size()) {
-      batch[i]->job = std::move(jobs[order[i]]);
-    } else {
-      extra.push_back(std::move(jobs[order[i]]));
+std::vector<sql::LeasedQueue::Claimed> SqliteWebhookQueue::lease_jobs(std::size_t limit) {
+  std::vector<Claimed> jobs;
+  const std::lock_guard lock(dbMutex_);
+  const auto now = now_micros();
+  db_->write(false, [&] {
+    jobs.clear();
+    Database::Call claim(*db_, Claim);
+    claim.bind(1, now).bind(2, now + micros(settings().lease))
+        .bind(3, static_cast<std::int64_t>(limit));
+    while (claim.step()) {
+      Claimed c;
+      c.seq = claim.int64(0);
+      c.job.receipt = std::to_string(c.seq);
+      c.job.id = claim.bytes(1);
+      c.job.body = claim.bytes(2);
+      c.job.attempt = static_cast<int>(claim.int64(3));
+      jobs.push_back(std::move(c));
     }
-  }
-  if (!extra.empty()) ahead_.put(std::move(extra), claimedAt);
+  });
+  return jobs;
 }
 
-std::size_t SqliteWebhookQueue::ahead_room() {
-  const auto limit = static_cast<std::size_t>(std::max(0, options_.claimAhead));
-  return limit - std::min(limit, ahead_.size());
-}
-
-void SqliteWebhookQueue::release(const std::vector<domain::WebhookJob>& jobs) {
-  if (jobs.empty()) return;
-  {
-    const std::lock_guard lock(dbMutex_);
-    db_->write(false, [&] {
-      for (const auto& job : jobs) {
-        Database::Call update(*db_, Release);
-        update.bind(1, parse_receipt(job)).bind(2, job.attempt).run();
-      }
-    });
-  }
-  signal_.notify();
+void SqliteWebhookQueue::unlease_jobs(const std::vector<domain::WebhookJob>& jobs) {
+  const std::lock_guard lock(dbMutex_);
+  db_->write(false, [&] {
+    for (const auto& job : jobs) {
+      Database::Call update(*db_, Release);
+      update.bind(1, sql::receipt_seq(job)).bind(2, job.attempt).run();
+    }
+  });
 }
 
 void SqliteWebhookQueue::complete(const domain::WebhookJob& job) {
-  CompleteRequest request{parse_receipt(job), job.attempt};
+  CompleteRequest request{sql::receipt_seq(job), job.attempt};
   completions_.submit(request,
                       [this](std::vector<CompleteRequest*>& batch) { complete_batch(batch); });
 }
@@ -398,19 +340,19 @@ void SqliteWebhookQueue::complete_batch(std::vector<CompleteRequest*>& batch) {
   {
     const std::lock_guard lock(dbMutex_);
     db_->write(false, [&] {
-      changed = 0;  // a retried transaction starts over
+      changed = 0;
       for (const auto* request : batch) {
         Database::Call del(*db_, Complete);
         changed += del.bind(1, request->seq).bind(2, request->attempt).run();
       }
     });
   }
-  completed_ += changed;
+  count_completed(changed);
 }
 
 void SqliteWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
                                std::string_view error) {
-  const auto seq = parse_receipt(job);
+  const auto seq = sql::receipt_seq(job);
   {
     const std::lock_guard lock(dbMutex_);
     db_->write(false, [&] {
@@ -419,13 +361,13 @@ void SqliteWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::milli
           .bind_text(4, error).run();
     });
   }
-  ++failed_;
+  count_failed();
   // A retry without delay is claimable now; a delayed one is found by the waiters' polling.
-  if (delay.count() <= 0) signal_.notify();
+  if (delay.count() <= 0) work_arrived();
 }
 
 void SqliteWebhookQueue::bury(const domain::WebhookJob& job, std::string_view error) {
-  const auto seq = parse_receipt(job);
+  const auto seq = sql::receipt_seq(job);
   {
     const std::lock_guard lock(dbMutex_);
     db_->write(false, [&] {
@@ -438,7 +380,7 @@ void SqliteWebhookQueue::bury(const domain::WebhookJob& job, std::string_view er
       del.bind(1, seq).bind(2, job.attempt).run();
     });
   }
-  ++failed_;
+  count_failed();
 }
 
 domain::QueueCounts SqliteWebhookQueue::counts() {
@@ -454,18 +396,7 @@ domain::QueueCounts SqliteWebhookQueue::counts() {
     Database::Call dead(*db_, CountDead);
     if (dead.step()) counts.dead = dead.int64(0);
   }
-  // Jobs leased ahead are waiting for a worker of this instance, not being worked on.
-  const auto buffered = static_cast<std::int64_t>(ahead_.size());
-  counts.active -= std::min(counts.active, buffered);
-  counts.waiting += buffered;
-  counts.completed = completed_.load();
-  counts.failed = failed_.load();
-  return counts;
-}
-
-void SqliteWebhookQueue::close() {
-  signal_.close();
-  release(ahead_.drain());
+  return with_local_counts(counts);
 }
 
 }  // namespace lso::store::sqlite

@@ -1,0 +1,48 @@
+// Request metrics for /metrics (Prometheus text format): counts by route, method and status, and
+// a latency histogram per route. Recorded per I/O thread without locks on the hot path; merged
+// when scraped.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "http/server.hpp"
+
+namespace lso::http {
+
+class HttpMetrics {
+ public:
+  static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                   0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  void observe(const RequestRecord& r);
+  // Appends the request metrics in Prometheus text format.
+  void render(std::string& out) const;
+
+ private:
+  struct Shard {
+    std::mutex mutex;  // uncontended: one writer thread; taken by the scraper too
+    std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> counts;
+    struct Histogram {
+      std::array<std::uint64_t, kBuckets.size()> buckets{};
+      std::uint64_t count = 0;
+      double sum = 0;
+    };
+    std::map<std::string, Histogram> latency;
+  };
+  Shard& local();
+  mutable std::mutex shardsMutex_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+// Prometheus text helpers.
+std::string prometheus_escape(std::string_view label);
+void prometheus_metric(std::string& out, std::string_view name, std::string_view type, std::string_view help);
+
+}  // namespace lso::http

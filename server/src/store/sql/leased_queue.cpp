@@ -1,0 +1,85 @@
+// LeasedQueue: the claim path shared by the SQL webhook queues.
+#include "store/sql/leased_queue.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "domain/errors.hpp"
+
+namespace lso::store::sql {
+
+LeasedQueue::LeasedQueue(LeaseSettings settings)
+    : settings_(settings), ahead_(settings.lease / 4) {}
+
+std::optional<domain::WebhookJob> LeasedQueue::claim(std::chrono::milliseconds wait) {
+  return claim_with_wait<domain::WebhookJob>(signal_, wait, settings_.pollInterval,
+                                             [this] { return try_claim(); });
+}
+
+std::optional<domain::WebhookJob> LeasedQueue::try_claim() {
+  std::vector<domain::WebhookJob> stale;
+  auto buffered = ahead_.take(stale);
+  if (!stale.empty()) unlease_jobs(stale);
+  if (buffered) return buffered;
+  ClaimRequest request;
+  claims_.submit(request, [this](std::vector<ClaimRequest*>& batch) { claim_batch(batch); });
+  return std::move(request.job);
+}
+
+// Leases the due jobs for every worker asking at this moment, and up to claimAhead more for the
+// next ones, in one transaction; hands them out oldest first (FIFO).
+void LeasedQueue::claim_batch(std::vector<ClaimRequest*>& batch) {
+  const auto limit = static_cast<std::size_t>(std::max(0, settings_.claimAhead));
+  const std::size_t room = limit - std::min(limit, ahead_.size());
+  const auto claimedAt = ClaimBuffer::Clock::now();
+  auto jobs = lease_jobs(batch.size() + room);
+  std::sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  std::vector<domain::WebhookJob> extra;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (i < batch.size()) {
+      batch[i]->job = std::move(jobs[i].job);
+    } else {
+      extra.push_back(std::move(jobs[i].job));
+    }
+  }
+  if (!extra.empty()) ahead_.put(std::move(extra), claimedAt);
+}
+
+void LeasedQueue::close() {
+  signal_.close();
+  release_ahead();
+}
+
+void LeasedQueue::release_ahead() noexcept {
+  try {
+    const auto jobs = ahead_.drain();
+    if (!jobs.empty()) {
+      unlease_jobs(jobs);
+      signal_.notify();
+    }
+  } catch (const std::exception&) {
+    // Jobs not given back come back anyway when their lease runs out.
+  }
+}
+
+domain::QueueCounts LeasedQueue::with_local_counts(domain::QueueCounts counts) {
+  // Jobs leased ahead are waiting for a worker of this instance, not being worked on.
+  const auto buffered = static_cast<std::int64_t>(ahead_.size());
+  counts.active -= std::min(counts.active, buffered);
+  counts.waiting += buffered;
+  counts.completed = completed_.load();
+  counts.failed = failed_.load();
+  return counts;
+}
+
+std::int64_t receipt_seq(const domain::WebhookJob& job) {
+  try {
+    std::size_t used = 0;
+    const auto seq = std::stoll(job.receipt, &used);
+    if (used == job.receipt.size()) return seq;
+  } catch (const std::exception&) {
+  }
+  throw domain::AppError(domain::ErrorKind::Internal, "webhook job receipt is not a queue row id");
+}
+
+}  // namespace lso::store::sql

@@ -1,0 +1,74 @@
+// What the SQL webhook queues (SQLite, PostgreSQL) share above their SQL: blocking claims with
+// wake-ups and polling, claims of concurrent workers grouped into one transaction, jobs leased
+// ahead of demand, shutdown, and this instance's completed / failed counters.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "domain/webhook_queue.hpp"
+#include "store/sql/claim_buffer.hpp"
+#include "store/sql/claim_signal.hpp"
+#include "store/sql/group_commit.hpp"
+
+namespace lso::store::sql {
+
+struct LeaseSettings {
+  std::chrono::milliseconds lease{30000};       // a claim not settled by then is claimable again
+  std::chrono::milliseconds pollInterval{100};  // how often a waiting claim looks for due work
+  // Jobs leased beyond the workers asking, served to the next claims from memory: fewer write
+  // transactions per job. Given back on close() and when older than lease / 4.
+  int claimAhead = 16;
+};
+
+class LeasedQueue : public domain::WebhookQueue {
+ public:
+  std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) final;
+  // Wakes the waiting claims and gives the jobs leased ahead back to the queue.
+  void close() final;
+
+ protected:
+  struct Claimed {
+    std::int64_t seq = 0;  // the queue order; also the receipt
+    domain::WebhookJob job;
+  };
+
+  explicit LeasedQueue(LeaseSettings settings);
+
+  // One transaction leasing up to `limit` due jobs (lowest seq first) for settings().lease,
+  // attempt + 1 each; returned in any order.
+  virtual std::vector<Claimed> lease_jobs(std::size_t limit) = 0;
+  // Undoes lease_jobs for jobs no worker received: unleased, attempt - 1, if still ours.
+  virtual void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) = 0;
+
+  // For the derived class's destructor (this one cannot call unlease_jobs any more).
+  void release_ahead() noexcept;
+  // After new work was stored by this instance: wakes its waiting claims.
+  void work_arrived() { signal_.notify(); }
+  // Adds this instance's counters to the database's counts, leased-ahead jobs as waiting.
+  domain::QueueCounts with_local_counts(domain::QueueCounts counts);
+  void count_completed(std::int64_t n) { completed_ += n; }
+  void count_failed() { ++failed_; }
+  const LeaseSettings& settings() const { return settings_; }
+
+ private:
+  struct ClaimRequest {
+    std::optional<domain::WebhookJob> job;
+  };
+  std::optional<domain::WebhookJob> try_claim();
+  void claim_batch(std::vector<ClaimRequest*>& batch);
+
+  const LeaseSettings settings_;
+  ClaimSignal signal_;
+  ClaimBuffer ahead_;
+  GroupCommit<ClaimRequest> claims_;
+  std::atomic<std::int64_t> completed_{0};
+  std::atomic<std::int64_t> failed_{0};
+};
+
+// The receipt of a job leased by a LeasedQueue: its seq. Throws AppError(Internal) otherwise.
+std::int64_t receipt_seq(const domain::WebhookJob& job);
+
+}  // namespace lso::store::sql
