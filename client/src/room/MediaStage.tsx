@@ -10,7 +10,7 @@ import {
   useTracks,
   VideoTrack,
 } from '@livekit/components-react';
-import { Track, type RoomConnectOptions, type RoomOptions } from 'livekit-client';
+import { ConnectionError, ConnectionErrorReason, Track, type RoomConnectOptions, type RoomOptions } from 'livekit-client';
 import type { JoinResponse } from '../api/types';
 import { Button } from '../ui/Button';
 import { Spinner } from '../ui/Spinner';
@@ -41,7 +41,12 @@ export function MediaStage({ join, role, onNames }: MediaStageProps) {
 
   // Stable callbacks: LiveKitRoom reconnects when its onError prop changes.
   const onConnected = useCallback(() => setStatus({ kind: 'connected' }), []);
-  const onError = useCallback((error: Error) => setStatus({ kind: 'failed', message: error.message }), []);
+  const onError = useCallback((error: Error) => {
+    // A connect cancelled by our own disconnect (unmount, React's development double mount,
+    // a retry) is not a failure of the media server.
+    if (error instanceof ConnectionError && error.reason === ConnectionErrorReason.Cancelled) return;
+    setStatus({ kind: 'failed', message: error.message });
+  }, []);
   const onDisconnected = useCallback(
     () => setStatus((current) => (current.kind === 'connected' ? { kind: 'lost' } : current)),
     [],
