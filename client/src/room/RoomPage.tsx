@@ -94,6 +94,18 @@ export default function RoomPage({ livestreamId, role }: { livestreamId: string;
         </Alert>
       )}
 
+      {session.phase === 'moved' && (
+        <Alert tone="info" title="You continued in another tab">
+          <p data-testid="seat-moved">This livestream is open in another tab with the same user; that tab holds your seat now.</p>
+          <div className="mt-3 flex flex-wrap gap-2">
+            <Button onClick={() => retry(true)}>Continue here</Button>
+            <ButtonLink to="/" variant="secondary">
+              Back to livestreams
+            </ButtonLink>
+          </div>
+        </Alert>
+      )}
+
       {session.phase === 'joined' && (
         <JoinedRoom
           key={session.join.token}

@@ -17,6 +17,8 @@ export type RoomSession =
   | { phase: 'conflict'; livestream: Livestream; message: string }
   | { phase: 'joined'; livestream: Livestream; join: JoinResponse }
   | { phase: 'ended'; livestream: Livestream | null }
+  /** The same user joined this livestream from another tab of this browser, which now holds the seat. */
+  | { phase: 'moved'; livestream: Livestream | null }
   | { phase: 'left'; livestream: Livestream | null };
 
 export interface RoomSessionControls {
@@ -29,6 +31,15 @@ export interface RoomSessionControls {
   markEnded: (livestream?: Livestream) => void;
 }
 
+/** Tabs of one browser tell each other who holds a seat, so a tab left behind never releases it. */
+const SEAT_CHANNEL = 'livestream-orchestrator.seats';
+
+interface SeatMessage {
+  livestreamId: string;
+  userId: string;
+  tabId: string;
+}
+
 export function useRoomSession(livestreamId: string, role: RoomRole, identity: Identity): RoomSessionControls {
   const [session, setSession] = useState<RoomSession>({ phase: 'loading', livestream: null });
   // True while the server holds a JOINED seat for us that we have not released.
@@ -37,6 +48,27 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: I
   const disposed = useRef(false);
   const started = useRef(false);
   const pendingRelease = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const tabId = useRef(Math.random().toString(36).slice(2));
+  const seatChannel = useRef<BroadcastChannel | null>(null);
+
+  // Another tab took the seat (a 409 resolved by "join here"): this one must not leave on
+  // close, which would free the other tab's seat.
+  useEffect(() => {
+    if (typeof BroadcastChannel === 'undefined') return undefined;
+    const channel = new BroadcastChannel(SEAT_CHANNEL);
+    seatChannel.current = channel;
+    channel.onmessage = (event: MessageEvent<SeatMessage>) => {
+      const message = event.data;
+      if (message.livestreamId !== livestreamId || message.userId !== identity.userId) return;
+      if (message.tabId === tabId.current || !seated.current) return;
+      seated.current = false;
+      setSession((current) => ({ phase: 'moved', livestream: current.livestream }));
+    };
+    return () => {
+      channel.close();
+      if (seatChannel.current === channel) seatChannel.current = null;
+    };
+  }, [livestreamId, identity.userId]);
 
   const release = useCallback(
     (keepalive: boolean) => {
@@ -101,6 +133,7 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: I
           role: role === 'host' ? 'HOST' : 'VIEWER',
         });
         seated.current = true;
+        seatChannel.current?.postMessage({ livestreamId, userId: identity.userId, tabId: tabId.current } satisfies SeatMessage);
         if (disposed.current) {
           void release(true);
           return;

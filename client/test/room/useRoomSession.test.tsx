@@ -145,4 +145,23 @@ describe('useRoomSession', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(requests()).not.toContain('POST /api/v1/livestreams/ls1/leave');
   });
+
+  it('gives up the seat without leaving when another tab of the same user joins', async () => {
+    serve([
+      { method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1' })) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/join', answer: ok(joinAnswer, 201) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/leave', answer: ok(null) },
+    ]);
+    const first = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(first.result.current.session.phase).toBe('joined'));
+    const second = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(second.result.current.session.phase).toBe('joined'));
+
+    await waitFor(() => expect(first.result.current.session.phase).toBe('moved'));
+    expect(second.result.current.session.phase).toBe('joined');
+    fetchMock.mockClear();
+    first.unmount();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(requests()).not.toContain('POST /api/v1/livestreams/ls1/leave');
+  });
 });
