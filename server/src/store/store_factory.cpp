@@ -25,7 +25,9 @@ std::string sqlite_path(std::string_view url) {
     throw AppError(ErrorKind::Validation, "DATABASE_URL is not an sqlite: URL");
   }
   std::string_view rest = url.substr(scheme.size());
-  if (starts_with(rest, "//")) rest.remove_prefix(2);  // sqlite:///abs → /abs, sqlite://rel → rel
+  if (starts_with(rest, "//")) {
+    rest.remove_prefix(2);  // sqlite:///abs → /abs, sqlite://rel → rel
+  }
   if (rest.empty()) {
     throw AppError(ErrorKind::Validation,
                    "DATABASE_URL names no SQLite file (e.g. sqlite:./data/orchestrator.db)");

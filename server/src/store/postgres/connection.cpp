@@ -23,7 +23,9 @@ using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
 std::string trimmed(const char* message) {
   std::string out = message != nullptr ? message : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) {
+    out.pop_back();
+  }
   return out;
 }
 
@@ -104,8 +106,9 @@ Connection::Connection(const ConnectSettings& settings) : settings_(settings) {
   const char* values[] = {timeout.c_str(), "livestream-orchestrator", settings_.url.c_str(),
                           nullptr};
   conn_ = PQconnectdbParams(keys, values, 1);
-  if (conn_ == nullptr)
+  if (conn_ == nullptr) {
     throw AppError(ErrorKind::Unavailable, "out of memory connecting to PostgreSQL");
+  }
   if (PQstatus(conn_) != CONNECTION_OK) {
     const std::string message = trimmed(PQerrorMessage(conn_));
     PQfinish(conn_);
@@ -151,7 +154,9 @@ void Connection::configure() {
 void Connection::execute(std::string_view sqlText) {
   const Result result(PQexec(conn_, std::string(sqlText).c_str()));
   const auto status = PQresultStatus(result.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise(result.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    raise(result.get());
+  }
 }
 
 std::int64_t Connection::exec(sql::Query query, std::initializer_list<sql::Param> params,
@@ -170,7 +175,9 @@ std::int64_t Connection::exec(sql::Query query, std::initializer_list<sql::Param
     // A failure here leaves the transaction aborted, which its COMMIT will report; the
     // statement's own error is the one the caller needs to see.
     try {
-      if (ok()) execute("ROLLBACK TO SAVEPOINT lso_statement; RELEASE SAVEPOINT lso_statement");
+      if (ok()) {
+        execute("ROLLBACK TO SAVEPOINT lso_statement; RELEASE SAVEPOINT lso_statement");
+      }
     } catch (const AppError&) {
     }
     throw;
@@ -185,7 +192,9 @@ std::int64_t Connection::exec_prepared(sql::Query query, std::initializer_list<s
     // Parameter types are inferred by the server from the casts written in the SQL.
     const Result prepared(
         PQprepare(conn_, name.c_str(), std::string(statement_sql(query)).c_str(), 0, nullptr));
-    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) raise(prepared.get());
+    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+      raise(prepared.get());
+    }
     prepared_.set(index);
   }
   const TextParams text(params);
@@ -208,7 +217,9 @@ std::int64_t Connection::consume(PGresult* raw, const RowFn& on_row) {
     case PGRES_TUPLES_OK: {
       const int rows = PQntuples(result.get());
       if (on_row) {
-        for (int i = 0; i < rows; ++i) on_row(ResultRow{result.get(), i});
+        for (int i = 0; i < rows; ++i) {
+          on_row(ResultRow{result.get(), i});
+        }
       }
       return rows;
     }
@@ -226,7 +237,9 @@ std::int64_t Connection::consume(PGresult* raw, const RowFn& on_row) {
 void Connection::raise(const PGresult* result) const {
   const std::string message =
       trimmed(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
-  if (!ok()) throw ConnectionLost("PostgreSQL connection lost: " + message);
+  if (!ok()) {
+    throw ConnectionLost("PostgreSQL connection lost: " + message);
+  }
   const char* field = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string_view state = field != nullptr ? field : "";
   if (state == "23505") {
@@ -234,8 +247,12 @@ void Connection::raise(const PGresult* result) const {
     const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
     throw domain::UniqueViolation(constraint != nullptr ? constraint : "unknown");
   }
-  if (state == "23503") throw AppError(ErrorKind::NotFound, "livestream not found");
-  if (state == "40001" || state == "40P01") throw SerializationFailure(message);
+  if (state == "23503") {
+    throw AppError(ErrorKind::NotFound, "livestream not found");
+  }
+  if (state == "40001" || state == "40P01") {
+    throw SerializationFailure(message);
+  }
   // Text the database cannot hold (a \u0000 escape in JSON, invalid UTF-8): the client's data.
   if (state == "22P05" || state == "22021") {
     throw AppError(ErrorKind::Validation, "value cannot be stored: " + message);

@@ -6,7 +6,9 @@
 namespace lso::store::postgres {
 
 ConnectionPool::Lease::~Lease() {
-  if (connection_) pool_->release(std::move(connection_));
+  if (connection_) {
+    pool_->release(std::move(connection_));
+  }
 }
 
 ConnectionPool::ConnectionPool(ConnectSettings settings, int size,

@@ -16,7 +16,9 @@ using domain::AppError;
 // Ends whatever transaction fn left open; a failure here must not hide fn's own error, and a
 // connection it breaks is re-established at its next checkout.
 void rollback_quietly(Connection& connection) {
-  if (!connection.ok() || !connection.in_transaction()) return;
+  if (!connection.ok() || !connection.in_transaction()) {
+    return;
+  }
   try {
     connection.execute("ROLLBACK");
   } catch (const AppError&) {
@@ -48,13 +50,17 @@ void PostgresStore::run(Access access, const std::function<void(domain::Queries&
       return;
     } catch (const SerializationFailure&) {
       rollback_quietly(*connection);
-      if (++serializationRetries > kMaxSerializationRetries) throw;
+      if (++serializationRetries > kMaxSerializationRetries) {
+        throw;
+      }
       // Short growing pause so the transactions that collided do not collide again at once.
       std::this_thread::sleep_for(std::chrono::milliseconds(2 << serializationRetries));
     } catch (const ConnectionLost&) {
       // A lost COMMIT may or may not have been applied: only a run with nothing committed
       // is repeated, and only once (the next acquire() reconnects).
-      if (reconnected || commitSent) throw;
+      if (reconnected || commitSent) {
+        throw;
+      }
       reconnected = true;
     } catch (...) {
       rollback_quietly(*connection);
@@ -85,7 +91,9 @@ void PostgresStore::migrate() {
     db.exec_text("SELECT version FROM schema_migrations", {},
                  [&](const sql::Row& row) { applied.insert(row.int64(0)); });
     for (const auto& m : kMigrations) {
-      if (applied.count(m.version) != 0) continue;
+      if (applied.count(m.version) != 0) {
+        continue;
+      }
       // Each migration commits together with its schema_migrations row (DDL is transactional).
       try {
         db.execute("BEGIN");

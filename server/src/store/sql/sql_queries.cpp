@@ -23,7 +23,9 @@ using domain::TimePoint;
 // Ids are stored in canonical lowercase form. An id that is not a UUID cannot name a record, so
 // lookups answer "not found" without asking the database (PostgreSQL would reject it as a uuid).
 std::optional<std::string> canonical_id(std::string_view id) {
-  if (!util::is_uuid(id)) return std::nullopt;
+  if (!util::is_uuid(id)) {
+    return std::nullopt;
+  }
   std::string out(id);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -32,7 +34,9 @@ std::optional<std::string> canonical_id(std::string_view id) {
 
 std::string require_id(std::string_view id, std::string_view what) {
   auto canonical = canonical_id(id);
-  if (!canonical) throw AppError(ErrorKind::Internal, std::string(what) + " is not a UUID");
+  if (!canonical) {
+    throw AppError(ErrorKind::Internal, std::string(what) + " is not a UUID");
+  }
   return *std::move(canonical);
 }
 
@@ -56,12 +60,18 @@ bool contains_nul(const boost::json::value& v) {
     case boost::json::kind::string:
       return v.get_string().find('\0') != boost::json::string::npos;
     case boost::json::kind::array:
-      for (const auto& item : v.get_array())
-        if (contains_nul(item)) return true;
+      for (const auto& item : v.get_array()) {
+        if (contains_nul(item)) {
+          return true;
+        }
+      }
       return false;
     case boost::json::kind::object:
-      for (const auto& [key, item] : v.get_object())
-        if (key.find('\0') != std::string_view::npos || contains_nul(item)) return true;
+      for (const auto& [key, item] : v.get_object()) {
+        if (key.find('\0') != std::string_view::npos || contains_nul(item)) {
+          return true;
+        }
+      }
       return false;
     default:
       return false;
@@ -70,7 +80,9 @@ bool contains_nul(const boost::json::value& v) {
 
 // Metadata is a JSON object or null; null is stored as SQL NULL.
 std::optional<std::string> metadata_text(const boost::json::value& metadata) {
-  if (metadata.is_null()) return std::nullopt;
+  if (metadata.is_null()) {
+    return std::nullopt;
+  }
   if (contains_nul(metadata)) {
     throw AppError(ErrorKind::Validation, "metadata must not contain NUL characters");
   }
@@ -78,26 +90,36 @@ std::optional<std::string> metadata_text(const boost::json::value& metadata) {
 }
 
 boost::json::value metadata_at(const Row& row, int col) {
-  if (row.is_null(col)) return nullptr;
+  if (row.is_null(col)) {
+    return nullptr;
+  }
   boost::system::error_code ec;
   auto value = boost::json::parse(row.text(col), ec);
-  if (ec) throw AppError(ErrorKind::Internal, "stored metadata is not valid JSON");
+  if (ec) {
+    throw AppError(ErrorKind::Internal, "stored metadata is not valid JSON");
+  }
   return value;
 }
 
 std::optional<std::string> optional_text_at(const Row& row, int col) {
-  if (row.is_null(col)) return std::nullopt;
+  if (row.is_null(col)) {
+    return std::nullopt;
+  }
   return std::string(row.text(col));
 }
 
 std::optional<TimePoint> optional_time_at(const Row& row, int col) {
-  if (row.is_null(col)) return std::nullopt;
+  if (row.is_null(col)) {
+    return std::nullopt;
+  }
   return time_at(row, col);
 }
 
 template <class T>
 T parsed(std::optional<T> value, std::string_view column) {
-  if (!value) throw AppError(ErrorKind::Internal, "unknown value in column " + std::string(column));
+  if (!value) {
+    throw AppError(ErrorKind::Internal, "unknown value in column " + std::string(column));
+  }
   return *value;
 }
 
@@ -191,7 +213,9 @@ void SqlQueries::insert_livestream(const Livestream& l) {
 
 std::optional<Livestream> SqlQueries::find_livestream(std::string_view id) {
   const auto key = canonical_id(id);
-  if (!key) return std::nullopt;
+  if (!key) {
+    return std::nullopt;
+  }
   return one_livestream(Query::FindLivestream, {*key});
 }
 
@@ -207,10 +231,12 @@ std::vector<Livestream> SqlQueries::list_livestreams(const domain::LivestreamFil
     return livestreams(Query::ListLivestreamsByStatusAndCreator,
                        {to_string(*f.status), *f.createdBy, limit, offset});
   }
-  if (f.status)
+  if (f.status) {
     return livestreams(Query::ListLivestreamsByStatus, {to_string(*f.status), limit, offset});
-  if (f.createdBy)
+  }
+  if (f.createdBy) {
     return livestreams(Query::ListLivestreamsByCreator, {*f.createdBy, limit, offset});
+  }
   return livestreams(Query::ListLivestreams, {limit, offset});
 }
 
@@ -221,33 +247,43 @@ std::vector<Livestream> SqlQueries::list_livestreams_with_status(domain::Livestr
 std::optional<Livestream> SqlQueries::mark_livestream_live(std::string_view id,
                                                            TimePoint startedAt) {
   const auto key = canonical_id(id);
-  if (!key) return std::nullopt;
+  if (!key) {
+    return std::nullopt;
+  }
   return one_livestream(Query::MarkLivestreamLive, {*key, micros(startedAt)});
 }
 
 std::optional<Livestream> SqlQueries::mark_livestream_error(std::string_view id, TimePoint now) {
   const auto key = canonical_id(id);
-  if (!key) return std::nullopt;
+  if (!key) {
+    return std::nullopt;
+  }
   return one_livestream(Query::MarkLivestreamError, {*key, micros(now)});
 }
 
 std::optional<Livestream> SqlQueries::mark_livestream_ended(std::string_view id,
                                                             TimePoint endedAt) {
   const auto key = canonical_id(id);
-  if (!key) return std::nullopt;
+  if (!key) {
+    return std::nullopt;
+  }
   return one_livestream(Query::MarkLivestreamEnded, {*key, micros(endedAt)});
 }
 
 // An unknown livestream has no peak to raise: 0, nothing stored.
 std::int64_t SqlQueries::raise_peak_viewers(std::string_view livestreamId, std::int64_t viewers) {
   const auto key = canonical_id(livestreamId);
-  if (!key) return 0;
+  if (!key) {
+    return 0;
+  }
   return scalar(Query::RaisePeakViewers, {*key, viewers});
 }
 
 std::int64_t SqlQueries::peak_viewers(std::string_view livestreamId) {
   const auto key = canonical_id(livestreamId);
-  if (!key) return 0;
+  if (!key) {
+    return 0;
+  }
   return scalar(Query::PeakViewers, {*key});
 }
 
@@ -256,7 +292,9 @@ std::int64_t SqlQueries::peak_viewers(std::string_view livestreamId) {
 void SqlQueries::insert_participant(const Participant& p) {
   const std::string id = require_id(p.id, "participant id");
   const auto livestreamId = canonical_id(p.livestreamId);
-  if (!livestreamId) throw AppError(ErrorKind::NotFound, "livestream not found");
+  if (!livestreamId) {
+    throw AppError(ErrorKind::NotFound, "livestream not found");
+  }
   const auto metadata = metadata_text(p.metadata);
   session_.exec(Query::InsertParticipant,
                 {id, *livestreamId, p.userId, p.displayName, to_string(p.role), to_string(p.status),
@@ -267,7 +305,9 @@ void SqlQueries::insert_participant(const Participant& p) {
 std::optional<Participant> SqlQueries::find_active_participant(std::string_view livestreamId,
                                                                std::string_view userId) {
   const auto key = canonical_id(livestreamId);
-  if (!key) return std::nullopt;
+  if (!key) {
+    return std::nullopt;
+  }
   return one_participant(Query::FindActiveParticipant, {*key, userId});
 }
 
@@ -277,7 +317,9 @@ std::optional<Participant> SqlQueries::find_participant_by_sid(std::string_view 
 
 std::vector<Participant> SqlQueries::list_participants(const domain::ParticipantFilter& f) {
   const auto key = canonical_id(f.livestreamId);
-  if (!key) return {};
+  if (!key) {
+    return {};
+  }
   const std::int64_t limit = non_negative(f.limit);
   const std::int64_t offset = non_negative(f.offset);
   if (f.status && f.role) {
@@ -298,7 +340,9 @@ std::optional<Participant> SqlQueries::mark_participant_left(std::string_view li
                                                              std::string_view userId,
                                                              TimePoint leftAt) {
   const auto key = canonical_id(livestreamId);
-  if (!key) return std::nullopt;
+  if (!key) {
+    return std::nullopt;
+  }
   return one_participant(Query::MarkParticipantLeft, {*key, userId, micros(leftAt)});
 }
 
@@ -310,7 +354,9 @@ std::optional<Participant> SqlQueries::mark_participant_left_by_sid(std::string_
 std::int64_t SqlQueries::mark_all_participants_left(std::string_view livestreamId,
                                                     TimePoint leftAt) {
   const auto key = canonical_id(livestreamId);
-  if (!key) return 0;
+  if (!key) {
+    return 0;
+  }
   return session_.exec(Query::MarkAllParticipantsLeft, {*key, micros(leftAt)});
 }
 
@@ -319,14 +365,18 @@ std::optional<Participant> SqlQueries::attach_livekit_session(std::string_view l
                                                               std::string_view participantSid,
                                                               std::string_view roomSid) {
   const auto key = canonical_id(livestreamId);
-  if (!key) return std::nullopt;
+  if (!key) {
+    return std::nullopt;
+  }
   return one_participant(Query::AttachLivekitSession, {*key, userId, participantSid, roomSid});
 }
 
 std::vector<domain::ActiveParticipant> SqlQueries::active_participants(
     std::string_view livestreamId) {
   const auto key = canonical_id(livestreamId);
-  if (!key) return {};
+  if (!key) {
+    return {};
+  }
   std::vector<domain::ActiveParticipant> out;
   session_.exec(Query::ActiveParticipants, {*key}, [&](const Row& row) {
     out.push_back({std::string(row.text(0)), std::string(row.text(1)),
@@ -337,7 +387,9 @@ std::vector<domain::ActiveParticipant> SqlQueries::active_participants(
 
 std::int64_t SqlQueries::distinct_viewers(std::string_view livestreamId) {
   const auto key = canonical_id(livestreamId);
-  if (!key) return 0;
+  if (!key) {
+    return 0;
+  }
   return scalar(Query::DistinctViewers, {*key});
 }
 

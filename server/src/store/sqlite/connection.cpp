@@ -33,9 +33,14 @@ constexpr UniqueRule kUniqueRules[] = {
 
 std::string unique_rule(std::string_view message) {
   constexpr std::string_view prefix = "UNIQUE constraint failed: ";
-  if (message.substr(0, prefix.size()) == prefix) message.remove_prefix(prefix.size());
-  for (const auto& r : kUniqueRules)
-    if (message == r.columns) return std::string(r.rule);
+  if (message.substr(0, prefix.size()) == prefix) {
+    message.remove_prefix(prefix.size());
+  }
+  for (const auto& r : kUniqueRules) {
+    if (message == r.columns) {
+      return std::string(r.rule);
+    }
+  }
   return std::string(message);
 }
 
@@ -75,7 +80,9 @@ class StatementRow final : public sql::Row {
   }
   std::string_view text(int column) const override {
     const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    if (data == nullptr) return {};
+    if (data == nullptr) {
+      return {};
+    }
     return {data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
   }
   std::int64_t int64(int column) const override { return sqlite3_column_int64(stmt_, column); }
@@ -113,7 +120,9 @@ Connection::Connection(const std::string& path, Mode mode, std::chrono::millisec
   try {
     // WAL lets readers run beside the writer; with WAL, synchronous=NORMAL is still durable
     // against application crashes and only loses the last commits on power loss.
-    if (mode == Mode::ReadWrite) switch_to_wal(busyTimeout);
+    if (mode == Mode::ReadWrite) {
+      switch_to_wal(busyTimeout);
+    }
     execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
   } catch (...) {
     sqlite3_close(db_);
@@ -128,21 +137,29 @@ void Connection::switch_to_wal(std::chrono::milliseconds busyTimeout) {
   const auto deadline = std::chrono::steady_clock::now() + busyTimeout;
   for (;;) {
     const int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
-    if (rc == SQLITE_OK) return;
-    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) raise(db_, rc);
+    if (rc == SQLITE_OK) {
+      return;
+    }
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      raise(db_, rc);
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 
 Connection::~Connection() {
-  for (auto* stmt : statements_) sqlite3_finalize(stmt);
+  for (auto* stmt : statements_) {
+    sqlite3_finalize(stmt);
+  }
   sqlite3_close(db_);
 }
 
 void Connection::execute(std::string_view sqlText) {
   const std::string text(sqlText);  // sqlite3_exec wants a terminated string
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) raise(db_, sqlite3_extended_errcode(db_));
+  if (rc != SQLITE_OK) {
+    raise(db_, sqlite3_extended_errcode(db_));
+  }
 }
 
 bool Connection::in_transaction() const {
@@ -153,14 +170,18 @@ sqlite3_stmt* Connection::prepare(std::string_view sqlText, bool persistent) {
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sqlText.data(), static_cast<int>(sqlText.size()),
                                     persistent ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
-  if (rc != SQLITE_OK) raise(db_, rc);
+  if (rc != SQLITE_OK) {
+    raise(db_, rc);
+  }
   return stmt;
 }
 
 std::int64_t Connection::exec(sql::Query query, std::initializer_list<sql::Param> params,
                               const RowFn& on_row) {
   auto& stmt = statements_[static_cast<std::size_t>(query)];
-  if (stmt == nullptr) stmt = prepare(statement_sql(query), true);
+  if (stmt == nullptr) {
+    stmt = prepare(statement_sql(query), true);
+  }
   return run(stmt, params, on_row);
 }
 
@@ -194,16 +215,22 @@ std::int64_t Connection::run(sqlite3_stmt* stmt, std::initializer_list<sql::Para
     } else {
       rc = sqlite3_bind_null(stmt, index);
     }
-    if (rc != SQLITE_OK) raise(db_, rc);
+    if (rc != SQLITE_OK) {
+      raise(db_, rc);
+    }
     ++index;
   }
   std::int64_t rows = 0;
   int rc = SQLITE_OK;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     ++rows;
-    if (on_row) on_row(StatementRow{stmt});
+    if (on_row) {
+      on_row(StatementRow{stmt});
+    }
   }
-  if (rc != SQLITE_DONE) raise(db_, rc);
+  if (rc != SQLITE_DONE) {
+    raise(db_, rc);
+  }
   return sqlite3_column_count(stmt) > 0 ? rows : sqlite3_changes64(db_);
 }
 

@@ -73,7 +73,9 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
   if (!memory) {
     const auto parent = std::filesystem::path(options_.path).parent_path();
     std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (!parent.empty()) {
+      std::filesystem::create_directories(parent, ec);
+    }
     if (ec) {
       throw AppError(ErrorKind::Unavailable,
                      "cannot create directory '" + parent.string() + "': " + ec.message());
@@ -140,7 +142,9 @@ void SqliteStore::migrate() {
     db.exec_text("SELECT version FROM schema_migrations", {},
                  [&](const sql::Row& row) { applied.insert(row.int64(0)); });
     for (const auto& m : kMigrations) {
-      if (applied.count(m.version) != 0) continue;
+      if (applied.count(m.version) != 0) {
+        continue;
+      }
       db.execute(m.sql);
       const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::system_clock::now().time_since_epoch());

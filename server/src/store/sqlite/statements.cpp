@@ -110,15 +110,20 @@ constexpr Entry kStatements[] = {
 // Indexed by Query; the static_assert and the constexpr check keep the table complete and ordered.
 constexpr std::array<std::string_view, sql::kQueryCount> make_table() {
   std::array<std::string_view, sql::kQueryCount> table{};
-  for (const auto& e : kStatements) table[static_cast<std::size_t>(e.query)] = e.sql;
+  for (const auto& e : kStatements) {
+    table[static_cast<std::size_t>(e.query)] = e.sql;
+  }
   return table;
 }
 constexpr auto kTable = make_table();
 static_assert(std::size(kStatements) == sql::kQueryCount, "every query needs SQLite text");
 static_assert(
     [] {
-      for (auto s : kTable)
-        if (s.empty()) return false;
+      for (auto s : kTable) {
+        if (s.empty()) {
+          return false;
+        }
+      }
       return true;
     }(),
     "a query has no SQLite text");
