@@ -17,7 +17,7 @@ _lso_as_pg() {
 # lso_start_postgres DIR PORT: initdb into DIR (first time only), start the server, create the
 # database `lso`, export LSO_TEST_POSTGRES_URL. DIR is the data directory and holds the log.
 lso_start_postgres() {
-  local dir=$1 port=$2
+  local dir=${1:-} port=${2:-}
   if [ -z "$dir" ] || [ -z "$port" ]; then
     echo "usage: lso_start_postgres DIR PORT" >&2
     return 2
@@ -33,10 +33,13 @@ lso_start_postgres() {
     out=$(_lso_as_pg "$LSO_PG_BIN/initdb" -D "$dir" -U postgres -A trust -E UTF8 \
       --locale=C.UTF-8 2>&1) || { echo "$out" >&2; return 1; }
   fi
-  # Settings on the command line so a reused DIR always runs with these values.
-  _lso_as_pg "$LSO_PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" \
-    >/dev/null || { tail -n 20 "$dir/server.log" >&2; return 1; }
+  # Settings on the command line so a reused DIR always runs with these values. A server already
+  # running from DIR is reused as it is.
+  if ! _lso_as_pg "$LSO_PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    _lso_as_pg "$LSO_PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" \
+      >/dev/null || { tail -n 20 "$dir/server.log" >&2; return 1; }
+  fi
   if ! _lso_as_pg "$LSO_PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAq \
       -c "SELECT 1 FROM pg_database WHERE datname = 'lso'" | grep -q 1; then
     _lso_as_pg "$LSO_PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres lso || return 1
@@ -47,7 +50,7 @@ lso_start_postgres() {
 # lso_stop_postgres DIR: fast shutdown of the server whose data directory is DIR (pg_ctl signals
 # the pid in DIR/postmaster.pid, i.e. only the server started there).
 lso_stop_postgres() {
-  local dir=$1
+  local dir=${1:?usage: lso_stop_postgres DIR}
   [ -f "$dir/postmaster.pid" ] || return 0
   _lso_as_pg "$LSO_PG_BIN/pg_ctl" -D "$dir" -m fast -w -t 60 stop >/dev/null
 }
@@ -55,7 +58,7 @@ lso_stop_postgres() {
 # lso_start_redis DIR PORT: a daemonised redis-server without persistence, its pid, log and any
 # files in DIR; waits until it answers, exports LSO_TEST_REDIS_URL.
 lso_start_redis() {
-  local dir=$1 port=$2
+  local dir=${1:-} port=${2:-}
   if [ -z "$dir" ] || [ -z "$port" ]; then
     echo "usage: lso_start_redis DIR PORT" >&2
     return 2
@@ -78,7 +81,7 @@ lso_start_redis() {
 
 # lso_stop_redis DIR: stops the redis-server whose pid file is in DIR and waits for it to exit.
 lso_stop_redis() {
-  local dir=$1 pid i
+  local dir=${1:?usage: lso_stop_redis DIR} pid i
   [ -f "$dir/redis.pid" ] || return 0
   pid=$(cat "$dir/redis.pid")
   if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
