@@ -81,12 +81,12 @@ lso_start_redis() {
 
 # lso_stop_redis DIR: stops the redis-server whose pid file is in DIR and waits for it to exit.
 lso_stop_redis() {
-  local dir=${1:?usage: lso_stop_redis DIR} pid i
+  local dir=${1:?usage: lso_stop_redis DIR} pid tries=0
   [ -f "$dir/redis.pid" ] || return 0
   pid=$(cat "$dir/redis.pid")
   if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
-    for i in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
+    while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 100 ]; do
+      tries=$((tries + 1))
       sleep 0.1
     done
   fi
