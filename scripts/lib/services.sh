@@ -67,12 +67,13 @@ lso_start_redis() {
   dir=$(cd "$dir" && pwd) || return 1
   redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save '' --appendonly no || return 1
-  local i
-  for i in $(seq 1 100); do
+  local tries=0
+  while [ "$tries" -lt 100 ]; do
     if [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = "PONG" ]; then
       export LSO_TEST_REDIS_URL="redis://127.0.0.1:$port"
       return 0
     fi
+    tries=$((tries + 1))
     sleep 0.1
   done
   echo "redis-server on port $port did not answer; see $dir/redis.log" >&2
