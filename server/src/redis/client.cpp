@@ -140,8 +140,9 @@ Endpoint parse_redis_url(std::string_view url) {
   std::string scheme(u.scheme());
   for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (scheme == "rediss")
-    throw bad("asks for TLS (rediss://), which this build does not speak; run a local TLS proxy "
-              "(stunnel, Envoy) and point redis:// at it");
+    throw bad(
+        "asks for TLS (rediss://), which this build does not speak; run a local TLS proxy "
+        "(stunnel, Envoy) and point redis:// at it");
   if (scheme != "redis") throw bad("must use the redis:// scheme");
   Endpoint e;
   e.host = u.host_address();
@@ -204,7 +205,8 @@ Reply eval_on(Connection& connection, const Script& script, std::span<const std:
 Connection::Connection(const Endpoint& endpoint, std::chrono::milliseconds connectTimeout,
                        std::chrono::milliseconds commandTimeout, const std::string& clientName)
     : where_(endpoint.host + ":" + std::to_string(endpoint.port)) {
-  context_ = redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port, to_timeval(connectTimeout));
+  context_ =
+      redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port, to_timeval(connectTimeout));
   if (context_ == nullptr) unavailable("Redis at " + where_ + ": out of memory connecting");
   if (context_->err != 0) {
     std::string message = context_->errstr;
@@ -228,7 +230,8 @@ Connection::Connection(const Endpoint& endpoint, std::chrono::milliseconds conne
     Reply r = command({"SELECT", std::to_string(endpoint.db)});
     if (r.is_error()) {
       broken_ = true;
-      unavailable("Redis at " + where_ + " refused SELECT " + std::to_string(endpoint.db) + ": " + r.str);
+      unavailable("Redis at " + where_ + " refused SELECT " + std::to_string(endpoint.db) + ": " +
+                  r.str);
     }
   }
   if (!clientName.empty()) {
@@ -246,8 +249,10 @@ Connection::~Connection() {
 
 void Connection::fail(const std::string& what) {
   broken_ = true;
-  std::string detail = context_ != nullptr && context_->err != 0 ? context_->errstr : "connection broken";
-  if (context_ != nullptr && context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK))
+  std::string detail =
+      context_ != nullptr && context_->err != 0 ? context_->errstr : "connection broken";
+  if (context_ != nullptr && context_->err == REDIS_ERR_IO &&
+      (errno == EAGAIN || errno == EWOULDBLOCK))
     detail = "timed out";
   unavailable("Redis at " + where_ + ": " + what + " failed: " + detail);
 }
@@ -309,7 +314,8 @@ bool Connection::idle_and_healthy() const {
 
 // ---- Client (pool) --------------------------------------------------------------------------
 
-Client::Client(ClientOptions options) : options_(std::move(options)), endpoint_(parse_redis_url(options_.url)) {
+Client::Client(ClientOptions options)
+    : options_(std::move(options)), endpoint_(parse_redis_url(options_.url)) {
   if (options_.poolSize < 1) options_.poolSize = 1;
 }
 
@@ -325,7 +331,8 @@ Client::Lease Client::acquire() {
     std::unique_lock lock(mutex_);
     if (!available_.wait_for(lock, options_.acquireTimeout,
                              [&] { return !idle_.empty() || open_ < options_.poolSize; })) {
-      unavailable("Redis: all " + std::to_string(options_.poolSize) + " connections stayed busy for " +
+      unavailable("Redis: all " + std::to_string(options_.poolSize) +
+                  " connections stayed busy for " +
                   std::to_string(options_.acquireTimeout.count()) + " ms");
     }
     // Idle connections the server dropped meanwhile are discarded here, so the first command
@@ -346,8 +353,8 @@ Client::Lease Client::acquire() {
   }
   if (!connection) {
     try {
-      connection = std::make_unique<Connection>(endpoint_, options_.connectTimeout, options_.commandTimeout,
-                                                options_.clientName);
+      connection = std::make_unique<Connection>(endpoint_, options_.connectTimeout,
+                                                options_.commandTimeout, options_.clientName);
     } catch (const std::exception& e) {
       {
         const std::lock_guard lock(mutex_);
@@ -398,8 +405,10 @@ bool Client::ping() noexcept {
   }
 }
 
-std::unique_ptr<Connection> Client::connect_dedicated(std::chrono::milliseconds commandTimeout) const {
-  return std::make_unique<Connection>(endpoint_, options_.connectTimeout, commandTimeout, options_.clientName);
+std::unique_ptr<Connection> Client::connect_dedicated(
+    std::chrono::milliseconds commandTimeout) const {
+  return std::make_unique<Connection>(endpoint_, options_.connectTimeout, commandTimeout,
+                                      options_.clientName);
 }
 
 // ---- helpers --------------------------------------------------------------------------------
@@ -432,11 +441,13 @@ std::string unique_instance_name() {
 }
 
 void OutageLog::failed(const std::exception& e) noexcept {
-  if (!down_.exchange(true)) spdlog::warn("{} failed (logged once until it recovers): {}", what_, e.what());
+  if (!down_.exchange(true))
+    spdlog::warn("{} failed (logged once until it recovers): {}", what_, e.what());
 }
 
 void OutageLog::succeeded() noexcept {
-  if (down_.load(std::memory_order_relaxed) && down_.exchange(false)) spdlog::info("{} recovered", what_);
+  if (down_.load(std::memory_order_relaxed) && down_.exchange(false))
+    spdlog::info("{} recovered", what_);
 }
 
 }  // namespace lso::redis

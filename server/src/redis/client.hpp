@@ -108,7 +108,7 @@ struct ClientOptions {
   std::size_t poolSize = 8;  // ordinary commands; blocking readers have their own connections
   std::chrono::milliseconds connectTimeout{2000};
   std::chrono::milliseconds commandTimeout{2000};
-  std::chrono::milliseconds acquireTimeout{2000};  // waiting for a free pooled connection
+  std::chrono::milliseconds acquireTimeout{2000};      // waiting for a free pooled connection
   std::string clientName = "livestream-orchestrator";  // CLIENT SETNAME; no spaces
   // After a failed connect, calls fail at once for this long instead of each waiting for its own
   // connect attempt: with Redis unreachable, a fail-open rate limiter must not add a connect

@@ -84,7 +84,8 @@ void RedisEventBus::listen() {
   auto confirm = connection->receive(timeout, stop_.fd());
   if (stopping_) return;
   if (!confirm) lost("was not confirmed in time");
-  if (!confirm->is_array() || confirm->elements.size() != 3 || confirm->elements[0].str != "subscribe")
+  if (!confirm->is_array() || confirm->elements.size() != 3 ||
+      confirm->elements[0].str != "subscribe")
     lost("was refused: " + (confirm->is_error() ? confirm->str : std::string("unexpected reply")));
   subscribed_ = true;
   subscribeLog_.succeeded();

@@ -24,7 +24,8 @@ class RedisPushLedger final : public domain::PushLedger {
  public:
   explicit RedisPushLedger(Client& client, PushLedgerOptions options = {});
 
-  bool try_push(std::string_view livestreamId, std::int64_t count, std::chrono::milliseconds interval) override;
+  bool try_push(std::string_view livestreamId, std::int64_t count,
+                std::chrono::milliseconds interval) override;
   void forget(std::string_view livestreamId) override;
 
  private:

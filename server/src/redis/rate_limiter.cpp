@@ -30,8 +30,8 @@ return {count, ttl}
 RedisRateLimiter::RedisRateLimiter(Client& client, RateLimiterOptions options)
     : client_(client), options_(std::move(options)) {}
 
-http::RateDecision RedisRateLimiter::hit(std::string_view rule, std::string_view key, std::int64_t max,
-                                         std::chrono::seconds window) {
+http::RateDecision RedisRateLimiter::hit(std::string_view rule, std::string_view key,
+                                         std::int64_t max, std::chrono::seconds window) {
   http::RateDecision d;
   d.limit = max;
   std::string k;
@@ -41,7 +41,8 @@ http::RateDecision RedisRateLimiter::hit(std::string_view rule, std::string_view
   try {
     Reply r = client_.eval(hit_script(), {k}, {windowMs});
     const auto& a = r.as_array();  // an error reply throws here
-    if (a.size() != 2) throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed rate limit reply");
+    if (a.size() != 2)
+      throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed rate limit reply");
     const std::int64_t count = a[0].as_integer();
     const std::int64_t ttlMs = a[1].as_integer();
     outage_.succeeded();

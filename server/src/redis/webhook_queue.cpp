@@ -183,7 +183,8 @@ std::optional<std::pair<std::string, std::string>> split_receipt(const std::stri
 }
 
 domain::WebhookJob job_from_script(const std::vector<Reply>& a) {
-  if (a.size() != 5) throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed claim reply");
+  if (a.size() != 5)
+    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed claim reply");
   domain::WebhookJob job;
   job.receipt = a[1].as_string();
   job.id = a[2].as_string();
@@ -212,12 +213,15 @@ RedisWebhookQueue::RedisWebhookQueue(Client& client, WebhookQueueOptions options
   }
 }
 
-RedisWebhookQueue::~RedisWebhookQueue() { close(); }
+RedisWebhookQueue::~RedisWebhookQueue() {
+  close();
+}
 
 void RedisWebhookQueue::ensure_group() {
   Reply r = client_.command({"XGROUP", "CREATE", stream_, kGroup, "0", "MKSTREAM"});
   if (r.is_error() && !r.error_starts_with("BUSYGROUP"))
-    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis error creating the consumer group: " + r.str);
+    throw domain::AppError(domain::ErrorKind::Unavailable,
+                           "Redis error creating the consumer group: " + r.str);
 }
 
 Reply RedisWebhookQueue::run(const Script& script, std::span<const std::string_view> keys,
@@ -241,7 +245,8 @@ std::optional<domain::WebhookJob> RedisWebhookQueue::claim(milliseconds wait) {
   const auto deadline = Clock::now() + wait;
   for (;;) {
     if (closed_) return std::nullopt;
-    Reply r = run(claim_script(), {stream_, delayed_, delayedJobs_}, {kGroup, consumer_, leaseMs_, kMoveLimit});
+    Reply r = run(claim_script(), {stream_, delayed_, delayedJobs_},
+                  {kGroup, consumer_, leaseMs_, kMoveLimit});
     const auto& a = r.as_array();
     if (a.size() >= 2 && a[0].as_integer() == 1) return job_from_script(a);
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
@@ -249,7 +254,8 @@ std::optional<domain::WebhookJob> RedisWebhookQueue::claim(milliseconds wait) {
     // Block no longer than the next retry's due time or one slice, then look again: a retry
     // becoming due or a lease expiring adds nothing to the stream that would end the BLOCK.
     milliseconds block = std::min(left, options_.pollSlice);
-    if (a.size() >= 2 && a[1].as_integer() >= 0) block = std::min(block, milliseconds(a[1].as_integer()));
+    if (a.size() >= 2 && a[1].as_integer() >= 0)
+      block = std::min(block, milliseconds(a[1].as_integer()));
     block = std::max(block, milliseconds(1));  // BLOCK 0 would mean forever
     if (auto job = blocking_read(block)) return job;
   }
@@ -258,20 +264,23 @@ std::optional<domain::WebhookJob> RedisWebhookQueue::claim(milliseconds wait) {
 std::optional<domain::WebhookJob> RedisWebhookQueue::blocking_read(milliseconds block) {
   auto reader = take_reader();
   const std::string blockMs = std::to_string(block.count());
-  reader->send(std::initializer_list<std::string_view>{"XREADGROUP", "GROUP", kGroup, consumer_, "COUNT", "1", "BLOCK",
-                                                      blockMs, "STREAMS", stream_, ">"});
+  reader->send(std::initializer_list<std::string_view>{"XREADGROUP", "GROUP", kGroup, consumer_,
+                                                       "COUNT", "1", "BLOCK", blockMs, "STREAMS",
+                                                       stream_, ">"});
   auto reply = reader->receive(block + client_.options().commandTimeout, closeSignal_.fd());
   // No reply: close() woke us, or Redis did not answer in time. The reply is still owed, so the
   // connection is dropped, not reused. Should Redis hand this consumer an entry in that instant,
   // it stays pending for this consumer until its lease expires and a claim() takes it over.
   if (!reply) {
     if (closed_) return std::nullopt;
-    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis did not answer a blocking XREADGROUP");
+    throw domain::AppError(domain::ErrorKind::Unavailable,
+                           "Redis did not answer a blocking XREADGROUP");
   }
   if (reply->is_error()) {
     const bool noGroup = reply->str.find("NOGROUP") != std::string::npos;
     return_reader(std::move(reader));
-    if (!noGroup) throw domain::AppError(domain::ErrorKind::Unavailable, "Redis error: " + reply->str);
+    if (!noGroup)
+      throw domain::AppError(domain::ErrorKind::Unavailable, "Redis error: " + reply->str);
     ensure_group();
     return std::nullopt;
   }
@@ -288,9 +297,12 @@ std::optional<domain::WebhookJob> RedisWebhookQueue::blocking_read(milliseconds 
   const auto& fields = entry.at(1).as_array();
   for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
     const auto& name = fields[i].as_string();
-    if (name == "id") job.id = fields[i + 1].as_string();
-    else if (name == "body") job.body = fields[i + 1].as_string();
-    else if (name == "a") job.attempt = static_cast<int>(fields[i + 1].as_integer());
+    if (name == "id")
+      job.id = fields[i + 1].as_string();
+    else if (name == "body")
+      job.body = fields[i + 1].as_string();
+    else if (name == "a")
+      job.attempt = static_cast<int>(fields[i + 1].as_integer());
   }
   return job;
 }
@@ -323,31 +335,38 @@ bool RedisWebhookQueue::settle(const Script& script, const domain::WebhookJob& j
   }
   std::vector<std::string_view> args{kGroup, parts->first, consumer_, parts->second};
   args.insert(args.end(), extra.begin(), extra.end());
-  return run(script, std::span<const std::string_view>(keys.begin(), keys.size()), args).as_integer() == 1;
+  return run(script, std::span<const std::string_view>(keys.begin(), keys.size()), args)
+             .as_integer() == 1;
 }
 
 void RedisWebhookQueue::complete(const domain::WebhookJob& job) {
   if (settle(complete_script(), job, {stream_}, {})) ++completed_;
 }
 
-void RedisWebhookQueue::retry(const domain::WebhookJob& job, milliseconds delay, std::string_view error) {
+void RedisWebhookQueue::retry(const domain::WebhookJob& job, milliseconds delay,
+                              std::string_view error) {
   const std::string delayMs = std::to_string(std::max<std::int64_t>(0, delay.count()));
   const std::string next = std::to_string(job.attempt + 1);
-  if (!settle(retry_script(), job, {stream_, delayed_, delayedJobs_}, {delayMs, job.id, job.body, next})) return;
+  if (!settle(retry_script(), job, {stream_, delayed_, delayedJobs_},
+              {delayMs, job.id, job.body, next}))
+    return;
   ++failed_;
-  spdlog::debug("webhook {} attempt {} failed, retrying in {} ms: {}", job.id, job.attempt, delay.count(), error);
+  spdlog::debug("webhook {} attempt {} failed, retrying in {} ms: {}", job.id, job.attempt,
+                delay.count(), error);
 }
 
 void RedisWebhookQueue::bury(const domain::WebhookJob& job, std::string_view error) {
   const std::string attempts = std::to_string(job.attempt);
   const std::string dedupKey = dedupPrefix_ + job.id;
-  if (settle(bury_script(), job, {stream_, dead_, dedupKey}, {job.id, job.body, attempts, error})) ++failed_;
+  if (settle(bury_script(), job, {stream_, dead_, dedupKey}, {job.id, job.body, attempts, error}))
+    ++failed_;
 }
 
 domain::QueueCounts RedisWebhookQueue::counts() {
   Reply r = run(counts_script(), {stream_, delayed_, dead_}, {kGroup});
   const auto& a = r.as_array();
-  if (a.size() != 4) throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed counts reply");
+  if (a.size() != 4)
+    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed counts reply");
   domain::QueueCounts c;
   const std::int64_t length = a[0].as_integer(), pending = a[1].as_integer();
   c.waiting = std::max<std::int64_t>(0, length - pending) + a[2].as_integer();

@@ -29,10 +29,10 @@ struct WebhookQueueOptions {
 
 // Keys (with the default prefix):
 //   lso:webhooks                 stream of jobs {id, body, a=attempt}; group "lso-workers"
-//   lso:webhooks:delayed         ZSET of retries (member = old entry id, score = due ms, Redis TIME)
-//   lso:webhooks:delayed:jobs    HASH member → msgpack(id, body, attempt)
-//   lso:webhooks:dead            stream of buried jobs {id, body, attempts, error, at}
-//   lso:webhook:queued:<id>      dedup marker, kept for dedupTtl after completion, removed on bury
+//   lso:webhooks:delayed         ZSET of retries (member = old entry id, score = due ms, Redis
+//   TIME) lso:webhooks:delayed:jobs    HASH member → msgpack(id, body, attempt) lso:webhooks:dead
+//   stream of buried jobs {id, body, attempts, error, at} lso:webhook:queued:<id>      dedup
+//   marker, kept for dedupTtl after completion, removed on bury
 //
 // A job's receipt is "<entry id>/<delivery count>"; complete/retry/bury act only while that
 // delivery is still this consumer's, so a worker that lost its lease cannot settle the job twice.
@@ -53,7 +53,8 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   bool enqueue(std::string_view id, std::string_view body) override;
   std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) override;
   void complete(const domain::WebhookJob& job) override;
-  void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay, std::string_view error) override;
+  void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
+             std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
   domain::QueueCounts counts() override;
   void close() override;
@@ -63,7 +64,8 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
  private:
   // Runs a script; when Redis reports the group missing (a Redis restart without persistence,
   // FLUSHALL) creates it and runs the script once more.
-  Reply run(const Script& script, std::span<const std::string_view> keys, std::span<const std::string_view> args);
+  Reply run(const Script& script, std::span<const std::string_view> keys,
+            std::span<const std::string_view> args);
   Reply run(const Script& script, std::initializer_list<std::string_view> keys,
             std::initializer_list<std::string_view> args) {
     return run(script, std::span<const std::string_view>(keys.begin(), keys.size()),
@@ -71,7 +73,8 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   }
   // Runs a settle script (complete, retry, bury) for the job; false when the job was no longer
   // this worker's to settle (its lease ran out and it was taken over).
-  bool settle(const Script& script, const domain::WebhookJob& job, std::initializer_list<std::string_view> keys,
+  bool settle(const Script& script, const domain::WebhookJob& job,
+              std::initializer_list<std::string_view> keys,
               std::initializer_list<std::string_view> extra);
   void ensure_group();
   // One XREADGROUP … BLOCK on a dedicated connection; nullopt when nothing came or closed.

@@ -73,13 +73,20 @@ class OwningRedisQueue final : public domain::WebhookQueue {
   explicit OwningRedisQueue(std::chrono::milliseconds lease)
       : client_(client_options()), queue_(client_, options(lease)) {}
   std::string_view backend() const override { return queue_.backend(); }
-  bool enqueue(std::string_view id, std::string_view body) override { return queue_.enqueue(id, body); }
-  std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) override { return queue_.claim(wait); }
+  bool enqueue(std::string_view id, std::string_view body) override {
+    return queue_.enqueue(id, body);
+  }
+  std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) override {
+    return queue_.claim(wait);
+  }
   void complete(const domain::WebhookJob& job) override { queue_.complete(job); }
-  void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay, std::string_view error) override {
+  void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
+             std::string_view error) override {
     queue_.retry(job, delay, error);
   }
-  void bury(const domain::WebhookJob& job, std::string_view error) override { queue_.bury(job, error); }
+  void bury(const domain::WebhookJob& job, std::string_view error) override {
+    queue_.bury(job, error);
+  }
   domain::QueueCounts counts() override { return queue_.counts(); }
   void close() override { queue_.close(); }
 
@@ -98,8 +105,7 @@ class OwningRedisQueue final : public domain::WebhookQueue {
 const QueueBackendRegistrar registrar{QueueBackend{
     "redis",
     [] { return server_url().empty() ? std::string("LSO_TEST_REDIS_URL is not set") : ""; },
-    [] { return env_flag("LSO_REQUIRE_REDIS"); },
-    [] { scratch().next_case(); },
+    [] { return env_flag("LSO_REQUIRE_REDIS"); }, [] { scratch().next_case(); },
     [](std::chrono::milliseconds lease) -> std::unique_ptr<domain::WebhookQueue> {
       return std::make_unique<OwningRedisQueue>(lease);
     }}};

@@ -56,9 +56,9 @@ TEST(RedisUrl, ParsesHostPortPasswordAndDatabase) {
 }
 
 TEST(RedisUrl, RejectsBadUrlsNamingTheVariableButNotThePassword) {
-  for (const char* bad : {"", "localhost:6379", "http://localhost", "redis://", "redis://h:0",
-                          "redis://h:70000", "redis://h:12ab", "redis://h/x", "redis://h/-1",
-                          "redis://:hunter2@h:99999"}) {
+  for (const char* bad :
+       {"", "localhost:6379", "http://localhost", "redis://", "redis://h:0", "redis://h:70000",
+        "redis://h:12ab", "redis://h/x", "redis://h/-1", "redis://:hunter2@h:99999"}) {
     const std::string message = validation_message(bad);
     EXPECT_NE(message.find("REDIS_URL"), std::string::npos) << bad << ": " << message;
     EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;

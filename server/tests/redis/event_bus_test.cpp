@@ -55,7 +55,8 @@ TEST_F(RedisEventBusTest, DeliversToEveryInstanceIncludingThePublisher) {
 
   a.publish("from a");
   b.publish(std::string("from b\0\r\n\xff", 10));
-  EXPECT_TRUE(eventually([&] { return inboxA.count("from a") == 1 && inboxB.count("from a") == 1; }));
+  EXPECT_TRUE(
+      eventually([&] { return inboxA.count("from a") == 1 && inboxB.count("from a") == 1; }));
   const std::string binary("from b\0\r\n\xff", 10);
   EXPECT_TRUE(eventually([&] { return inboxA.count(binary) == 1 && inboxB.count(binary) == 1; }));
 }

@@ -29,10 +29,15 @@ struct Case {
 
 // Equal, both directions, around the 5-viewer and the 10% thresholds, from and to zero.
 constexpr Case kCases[] = {
-    {0, 0},    {0, 1},     {1, 0},     {10, 10},  {10, 11},  {10, 9},   {10, 14},  {10, 15},
-    {10, 5},   {20, 21},   {20, 22},   {20, 18},  {49, 53},  {50, 54},  {50, 55},  {100, 104},
-    {100, 105}, {100, 96}, {100, 95},  {200, 204}, {200, 196}, {1000, 1004}, {3, 4},  {3, 2},
-    {5, 0},    {4, 0},     {1000000, 1000001},
+    {0, 0},       {0, 1},     {1, 0},
+    {10, 10},     {10, 11},   {10, 9},
+    {10, 14},     {10, 15},   {10, 5},
+    {20, 21},     {20, 22},   {20, 18},
+    {49, 53},     {50, 54},   {50, 55},
+    {100, 104},   {100, 105}, {100, 96},
+    {100, 95},    {200, 204}, {200, 196},
+    {1000, 1004}, {3, 4},     {3, 2},
+    {5, 0},       {4, 0},     {1000000, 1000001},
 };
 
 TEST_F(RedisPushLedgerTest, FollowsPushDueForEveryCase) {
@@ -42,7 +47,8 @@ TEST_F(RedisPushLedgerTest, FollowsPushDueForEveryCase) {
     for (const auto& c : kCases) {
       const std::string id = "ls-" + std::to_string(c.last) + "-" + std::to_string(c.count);
       ledger.forget(id);
-      EXPECT_EQ(ledger.try_push(id, c.last, interval), domain::push_due(false, 0, c.last, 0, interval.count()))
+      EXPECT_EQ(ledger.try_push(id, c.last, interval),
+                domain::push_due(false, 0, c.last, 0, interval.count()))
           << "first push of " << c.last;
       const bool expected = domain::push_due(true, c.last, c.count, 0, interval.count());
       EXPECT_EQ(ledger.try_push(id, c.count, interval), expected)

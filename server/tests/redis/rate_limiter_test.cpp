@@ -73,6 +73,27 @@ TEST_F(RedisRateLimiterTest, RepairsACounterWithoutExpiry) {
   EXPECT_GT(client_->call({"PTTL", prefix_ + "rl:api:stuck"}).as_integer(), 0);
 }
 
+TEST(RedisRateLimiterOwnServer, FailsOpenWhileRedisIsDownAndCountsAgainAfterwards) {
+  LSO_REQUIRE_REDIS_OR_SKIP();
+  test::OwnRedisServer server;
+  LSO_START_OWN_REDIS_OR_SKIP(server);
+  ClientOptions o;
+  o.url = server.url();
+  o.connectTimeout = 300ms;
+  o.reconnectDelay = 50ms;
+  Client client(o);
+  RedisRateLimiter limiter(client);
+  EXPECT_TRUE(limiter.hit("api", "k", 1, 60s).allowed);
+  EXPECT_FALSE(limiter.hit("api", "k", 1, 60s).allowed);
+  server.stop();
+  EXPECT_TRUE(limiter.hit("api", "k", 1, 60s).allowed);
+  EXPECT_TRUE(limiter.hit("api", "k", 1, 60s).allowed);
+  ASSERT_TRUE(server.start());
+  ASSERT_TRUE(test::eventually([&] { return client.ping(); }));
+  EXPECT_TRUE(limiter.hit("api", "k", 1, 60s).allowed);  // a fresh Redis: a fresh window
+  EXPECT_FALSE(limiter.hit("api", "k", 1, 60s).allowed);
+}
+
 TEST(RedisRateLimiterOffline, FailsOpen) {
   ClientOptions o;
   o.url = test::unreachable_url();

@@ -60,7 +60,9 @@ int free_port() {
 
 }  // namespace
 
-std::string unreachable_url() { return "redis://127.0.0.1:" + std::to_string(free_port()); }
+std::string unreachable_url() {
+  return "redis://127.0.0.1:" + std::to_string(free_port());
+}
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -127,7 +129,8 @@ void RedisTest::TearDown() {
 
 // ---- OwnRedisServer -------------------------------------------------------------------------
 
-OwnRedisServer::OwnRedisServer(std::vector<std::string> extraArgs) : extraArgs_(std::move(extraArgs)) {
+OwnRedisServer::OwnRedisServer(std::vector<std::string> extraArgs)
+    : extraArgs_(std::move(extraArgs)) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "lso-redis-test-XXXXXX").string();
   if (mkdtemp(tmpl.data()) != nullptr) dir_ = tmpl;
   port_ = free_port();
@@ -142,15 +145,17 @@ OwnRedisServer::~OwnRedisServer() {
 }
 
 std::string OwnRedisServer::url(const std::string& userinfo) const {
-  return "redis://" + (userinfo.empty() ? "" : userinfo + "@") + "127.0.0.1:" + std::to_string(port_);
+  return "redis://" + (userinfo.empty() ? "" : userinfo + "@") +
+         "127.0.0.1:" + std::to_string(port_);
 }
 
 bool OwnRedisServer::start() {
   if (pid_ > 0) return true;
   if (dir_.empty() || port_ == 0) return false;
-  std::vector<std::string> args = {"redis-server", "--bind", "127.0.0.1", "--port", std::to_string(port_),
-                                   "--dir", dir_, "--save", "", "--appendonly", "no",
-                                   "--logfile", dir_ + "/redis.log"};
+  std::vector<std::string> args = {
+      "redis-server", "--bind",    "127.0.0.1",        "--port", std::to_string(port_),
+      "--dir",        dir_,        "--save",           "",       "--appendonly",
+      "no",           "--logfile", dir_ + "/redis.log"};
   args.insert(args.end(), extraArgs_.begin(), extraArgs_.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

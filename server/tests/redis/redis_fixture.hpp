@@ -20,15 +20,15 @@ namespace lso::redis::test {
 std::optional<std::string> redis_url();
 bool redis_required();
 
-#define LSO_REQUIRE_REDIS_OR_SKIP()                                                          \
-  do {                                                                                       \
-    if (!::lso::redis::test::redis_url()) {                                                  \
-      if (::lso::redis::test::redis_required()) {                                            \
-        FAIL() << "LSO_REQUIRE_REDIS=1 but LSO_TEST_REDIS_URL is not set";                   \
-      }                                                                                      \
-      GTEST_SKIP() << "Redis tests skipped: set LSO_TEST_REDIS_URL (see "                    \
-                      "scripts/lib/services.sh, lso_start_redis) to run them";               \
-    }                                                                                        \
+#define LSO_REQUIRE_REDIS_OR_SKIP()                                            \
+  do {                                                                         \
+    if (!::lso::redis::test::redis_url()) {                                    \
+      if (::lso::redis::test::redis_required()) {                              \
+        FAIL() << "LSO_REQUIRE_REDIS=1 but LSO_TEST_REDIS_URL is not set";     \
+      }                                                                        \
+      GTEST_SKIP() << "Redis tests skipped: set LSO_TEST_REDIS_URL (see "      \
+                      "scripts/lib/services.sh, lso_start_redis) to run them"; \
+    }                                                                          \
   } while (false)
 
 // "lso-test:<test name>:<random>:" — keys of concurrent runs and of other tests never meet.
@@ -82,12 +82,12 @@ class OwnRedisServer {
 };
 
 // Starts an OwnRedisServer or skips the test (fails under LSO_REQUIRE_REDIS=1).
-#define LSO_START_OWN_REDIS_OR_SKIP(server)                                                  \
-  do {                                                                                       \
-    if (!(server).start()) {                                                                 \
-      if (::lso::redis::test::redis_required()) FAIL() << "cannot start redis-server";       \
-      GTEST_SKIP() << "redis-server is not available to start";                             \
-    }                                                                                        \
+#define LSO_START_OWN_REDIS_OR_SKIP(server)                                            \
+  do {                                                                                 \
+    if (!(server).start()) {                                                           \
+      if (::lso::redis::test::redis_required()) FAIL() << "cannot start redis-server"; \
+      GTEST_SKIP() << "redis-server is not available to start";                        \
+    }                                                                                  \
   } while (false)
 
 }  // namespace lso::redis::test

@@ -23,7 +23,8 @@ using Clock = std::chrono::steady_clock;
 
 class RedisWebhookQueueTest : public RedisTest {
  protected:
-  std::unique_ptr<RedisWebhookQueue> open(std::chrono::milliseconds lease = 30s, Client* client = nullptr) {
+  std::unique_ptr<RedisWebhookQueue> open(std::chrono::milliseconds lease = 30s,
+                                          Client* client = nullptr) {
     WebhookQueueOptions o;
     o.keyPrefix = prefix_;
     o.lease = lease;
@@ -165,7 +166,8 @@ TEST_F(RedisWebhookQueueTest, AnotherInstanceTakesOverAJobWhoseLeaseExpired) {
   EXPECT_EQ(taken->id, "orphan");
   EXPECT_EQ(taken->body, "body");
   EXPECT_EQ(taken->attempt, 2);  // the lost delivery counts as an attempt
-  EXPECT_EQ(taken->receipt.substr(0, taken->receipt.find('/')), held->receipt.substr(0, held->receipt.find('/')));
+  EXPECT_EQ(taken->receipt.substr(0, taken->receipt.find('/')),
+            held->receipt.substr(0, held->receipt.find('/')));
   EXPECT_NE(taken->receipt, held->receipt);  // same entry, another delivery
 
   // The stale worker finishing late must not touch the new claim.
@@ -289,6 +291,46 @@ TEST_F(RedisWebhookQueueTest, RecreatesTheGroupWhenRedisLostIt) {
   client_->call({"DEL", prefix_ + "webhooks"});
   EXPECT_FALSE(q->claim(300ms));  // recreated again, nothing to claim
   EXPECT_EQ(q->counts().waiting, 0);
+}
+
+TEST(RedisWebhookQueueOwnServer, AWaitingClaimFailsWhenRedisGoesAwayAndTheQueueWorksOnceItIsBack) {
+  LSO_REQUIRE_REDIS_OR_SKIP();
+  test::OwnRedisServer server;
+  LSO_START_OWN_REDIS_OR_SKIP(server);
+  ClientOptions o;
+  o.url = server.url();
+  o.connectTimeout = 300ms;
+  o.commandTimeout = 500ms;
+  o.reconnectDelay = 50ms;
+  Client client(o);
+  WebhookQueueOptions qo;
+  qo.pollSlice = 2s;  // the claim below sits in one long blocking read
+  RedisWebhookQueue q(client, qo);
+  ASSERT_TRUE(q.enqueue("before", "body"));
+  ASSERT_TRUE(q.claim(1s));
+
+  std::atomic<bool> threw{false};
+  std::thread waiter([&] {
+    try {
+      q.claim(5s);
+    } catch (const domain::AppError& e) {
+      threw = e.kind() == domain::ErrorKind::Unavailable;
+    }
+  });
+  std::this_thread::sleep_for(200ms);
+  server.stop();
+  waiter.join();
+  EXPECT_TRUE(threw.load());  // the worker learns at once and backs off
+  EXPECT_THROW(q.enqueue("during", "body"), domain::AppError);
+
+  ASSERT_TRUE(server.start());  // an empty Redis: no stream, no group
+  ASSERT_TRUE(test::eventually([&] { return client.ping(); }));
+  ASSERT_TRUE(q.enqueue("after", "body"));
+  auto job = q.claim(2s);
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->id, "after");
+  q.complete(*job);
+  EXPECT_EQ(q.counts().waiting, 0);
 }
 
 TEST(RedisWebhookQueueOffline, FailuresAreUnavailable) {
