@@ -49,8 +49,8 @@ const QueueBackendRegistrar registrar{QueueBackend{
     [](std::chrono::milliseconds lease) -> std::unique_ptr<domain::WebhookQueue> {
       store::postgres::PostgresQueueOptions options;
       options.url = url_with_schema();
-      options.lease = lease;
-      options.pollInterval = std::chrono::milliseconds(20);
+      options.leasing.lease = lease;
+      options.leasing.pollInterval = std::chrono::milliseconds(20);
       return std::make_unique<store::postgres::PostgresWebhookQueue>(std::move(options));
     }}};
 

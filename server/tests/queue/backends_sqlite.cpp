@@ -33,8 +33,8 @@ const QueueBackendRegistrar registrar{QueueBackend{
     [](std::chrono::milliseconds lease) -> std::unique_ptr<domain::WebhookQueue> {
       store::sqlite::SqliteQueueOptions options;
       options.path = database_file().string();
-      options.lease = lease;
-      options.pollInterval = std::chrono::milliseconds(20);
+      options.leasing.lease = lease;
+      options.leasing.pollInterval = std::chrono::milliseconds(20);
       return std::make_unique<store::sqlite::SqliteWebhookQueue>(std::move(options));
     }}};
 

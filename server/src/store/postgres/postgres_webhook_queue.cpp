@@ -20,6 +20,7 @@ using domain::ErrorKind;
 // EXISTS can otherwise fail on the catalog's unique index.
 constexpr std::string_view kSchema = R"sql(
 BEGIN;
+SET LOCAL client_min_messages = warning;
 SELECT pg_advisory_xact_lock(hashtext('lso.webhook_queue.schema'));
 CREATE TABLE IF NOT EXISTS webhook_jobs (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
