@@ -98,12 +98,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (arg == "--url") s.url = value();
-    else if (arg == "--jobs") s.jobs = std::atoi(value().c_str());
-    else if (arg == "--producers") s.producers = std::atoi(value().c_str());
-    else if (arg == "--workers") s.workers = std::atoi(value().c_str());
-    else if (arg == "--body-bytes") s.bodyBytes = static_cast<std::size_t>(std::atoi(value().c_str()));
-    else if (arg == "--no-fsync") s.fsync = false;
+    if (arg == "--url")
+      s.url = value();
+    else if (arg == "--jobs")
+      s.jobs = std::atoi(value().c_str());
+    else if (arg == "--producers")
+      s.producers = std::atoi(value().c_str());
+    else if (arg == "--workers")
+      s.workers = std::atoi(value().c_str());
+    else if (arg == "--body-bytes")
+      s.bodyBytes = static_cast<std::size_t>(std::atoi(value().c_str()));
+    else if (arg == "--no-fsync")
+      s.fsync = false;
     else {
       std::fprintf(stderr, "unknown argument %s\n", argv[i]);
       return 2;

@@ -34,7 +34,9 @@ class QueueConformance : public testing::TestWithParam<QueueBackend> {
   }
 };
 
-std::string body_of(const std::string& id) { return R"({"event":"room_started","id":")" + id + "\"}"; }
+std::string body_of(const std::string& id) {
+  return R"({"event":"room_started","id":")" + id + "\"}";
+}
 
 TEST_P(QueueConformance, EnqueueClaimComplete) {
   auto queue = open();
@@ -267,6 +269,28 @@ TEST_P(QueueConformance, CloseWakesWaitersAndEndsLaterClaims) {
   const auto again = Clock::now();
   EXPECT_FALSE(queue->claim(5s).has_value());
   EXPECT_LT(Clock::now() - again, 1s);
+}
+
+TEST_P(QueueConformance, CloseGivesBackJobsNoWorkerReceived) {
+  auto closing = open();
+  auto other = open();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(closing->enqueue("EV_" + std::to_string(i), "b"));
+  const auto first = closing->claim(1s);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->id, "EV_0");
+  // An implementation may lease more than it handed out; closing must return those at once,
+  // not after their lease (30 s here), and as if they had never been claimed.
+  closing->close();
+  for (int i = 1; i < 5; ++i) {
+    const auto job = other->claim(2s);
+    ASSERT_TRUE(job.has_value()) << i;
+    EXPECT_EQ(job->id, "EV_" + std::to_string(i));
+    EXPECT_EQ(job->attempt, 1);
+    other->complete(*job);
+  }
+  closing->complete(*first);  // a worker may still finish its job after close()
+  EXPECT_EQ(other->counts().waiting, 0);
+  EXPECT_EQ(other->counts().active, 0);
 }
 
 TEST_P(QueueConformance, EnqueuedJobSurvivesReopen) {

@@ -155,8 +155,9 @@ struct PostgresWebhookQueue::CompleteRequest {
 PostgresWebhookQueue::PostgresWebhookQueue(PostgresQueueOptions options)
     : LeasedQueue(options.leasing),
       options_(std::move(options)),
-      enqueuePool_(ConnectSettings{options_.url, options_.connectTimeout, options_.statementTimeout},
-                   1, options_.statementTimeout),
+      enqueuePool_(
+          ConnectSettings{options_.url, options_.connectTimeout, options_.statementTimeout}, 1,
+          options_.statementTimeout),
       workPool_(ConnectSettings{with_session_setting(options_.url, "synchronous_commit=off"),
                                 options_.connectTimeout, options_.statementTimeout},
                 options_.poolSize, options_.statementTimeout),
@@ -170,7 +171,9 @@ PostgresWebhookQueue::PostgresWebhookQueue(PostgresQueueOptions options)
   }
 }
 
-PostgresWebhookQueue::~PostgresWebhookQueue() { release_ahead(); }
+PostgresWebhookQueue::~PostgresWebhookQueue() {
+  release_ahead();
+}
 
 bool PostgresWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   EnqueueRequest request{id, body};
@@ -227,17 +230,17 @@ void PostgresWebhookQueue::insert_batch(Connection& connection,
 std::vector<sql::LeasedQueue::Claimed> PostgresWebhookQueue::lease_jobs(std::size_t limit) {
   std::vector<Claimed> jobs;
   auto connection = workPool_.acquire();
-  connection->exec_text(
-      kClaim, {std::int64_t{settings().lease.count()}, static_cast<std::int64_t>(limit)},
-      [&](const sql::Row& row) {
-        Claimed c;
-        c.seq = row.int64(0);
-        c.job.receipt = std::string(row.text(0));
-        c.job.id = std::string(row.text(1));
-        c.job.body = std::string(row.text(2));
-        c.job.attempt = static_cast<int>(row.int64(3));
-        jobs.push_back(std::move(c));
-      });
+  connection->exec_text(kClaim,
+                        {std::int64_t{settings().lease.count()}, static_cast<std::int64_t>(limit)},
+                        [&](const sql::Row& row) {
+                          Claimed c;
+                          c.seq = row.int64(0);
+                          c.job.receipt = std::string(row.text(0));
+                          c.job.id = std::string(row.text(1));
+                          c.job.body = std::string(row.text(2));
+                          c.job.attempt = static_cast<int>(row.int64(3));
+                          jobs.push_back(std::move(c));
+                        });
   return jobs;
 }
 
@@ -271,8 +274,8 @@ void PostgresWebhookQueue::complete_batch(std::vector<CompleteRequest*>& batch) 
   const std::string seqArray = int_array(seqs);
   const std::string attemptArray = int_array(attempts);
   auto connection = workPool_.acquire();
-  count_completed(
-      connection->exec_text(kComplete, {std::string_view(seqArray), std::string_view(attemptArray)}));
+  count_completed(connection->exec_text(
+      kComplete, {std::string_view(seqArray), std::string_view(attemptArray)}));
 }
 
 void PostgresWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,

@@ -124,8 +124,8 @@ class SqliteWebhookQueue::Database {
         throw;
       }
       for (std::size_t i = 0; i < StmtCount_; ++i) {
-        if (sqlite3_prepare_v3(db_, kSql[i], -1, SQLITE_PREPARE_PERSISTENT, &stmts_[i],
-                               nullptr) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(db_, kSql[i], -1, SQLITE_PREPARE_PERSISTENT, &stmts_[i], nullptr) !=
+            SQLITE_OK) {
           raise();
         }
       }
@@ -269,7 +269,9 @@ SqliteWebhookQueue::SqliteWebhookQueue(SqliteQueueOptions options)
       options_(std::move(options)),
       db_(std::make_unique<Database>(options_)) {}
 
-SqliteWebhookQueue::~SqliteWebhookQueue() { release_ahead(); }
+SqliteWebhookQueue::~SqliteWebhookQueue() {
+  release_ahead();
+}
 
 bool SqliteWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   EnqueueRequest request{id, body};
@@ -303,7 +305,8 @@ std::vector<sql::LeasedQueue::Claimed> SqliteWebhookQueue::lease_jobs(std::size_
   db_->write(false, [&] {
     jobs.clear();
     Database::Call claim(*db_, Claim);
-    claim.bind(1, now).bind(2, now + micros(settings().lease))
+    claim.bind(1, now)
+        .bind(2, now + micros(settings().lease))
         .bind(3, static_cast<std::int64_t>(limit));
     while (claim.step()) {
       Claimed c;
@@ -357,8 +360,11 @@ void SqliteWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::milli
     const std::lock_guard lock(dbMutex_);
     db_->write(false, [&] {
       Database::Call update(*db_, Retry);
-      update.bind(1, seq).bind(2, job.attempt).bind(3, now_micros() + micros(delay))
-          .bind_text(4, error).run();
+      update.bind(1, seq)
+          .bind(2, job.attempt)
+          .bind(3, now_micros() + micros(delay))
+          .bind_text(4, error)
+          .run();
     });
   }
   count_failed();

@@ -1,0 +1,103 @@
+// What only the SQL queues promise beyond the conformance suite: an enqueue that returned
+// survives the process being killed, and instances starting at once create the tables once.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "store/postgres/connection.hpp"
+#include "store/postgres/postgres_webhook_queue.hpp"
+#include "store/queue_factory.hpp"
+#include "store/sqlite/sqlite_webhook_queue.hpp"
+
+namespace lso::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(SqliteWebhookQueue, EnqueuedJobsSurviveKillNine) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("lso-queue-kill-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "queue.db").string();
+  constexpr int kJobs = 200;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The child enqueues, then dies without any destructor or close running.
+    sqlite::SqliteQueueOptions options;
+    options.path = path;
+    sqlite::SqliteWebhookQueue queue(options);
+    for (int i = 0; i < kJobs; ++i) queue.enqueue("EV_" + std::to_string(i), "body");
+    ::kill(::getpid(), SIGKILL);
+    std::_Exit(1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  {
+    sqlite::SqliteQueueOptions options;
+    options.path = path;
+    sqlite::SqliteWebhookQueue queue(options);
+    EXPECT_EQ(queue.counts().waiting, kJobs);
+    const auto job = queue.claim(1s);
+    ASSERT_TRUE(job.has_value());
+    EXPECT_EQ(job->id, "EV_0");
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SqlWebhookQueueFactory, ChoosesTheBackendByScheme) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("lso-queue-factory-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  StoreOptions options;
+  options.databaseUrl = "sqlite:" + (dir / "x.db").string();
+  EXPECT_EQ(open_sql_webhook_queue(options)->backend(), "sqlite");
+  options.databaseUrl = "mysql://localhost/x";
+  EXPECT_THROW(open_sql_webhook_queue(options), domain::AppError);
+  std::filesystem::remove_all(dir);
+  const char* pg = std::getenv("LSO_TEST_POSTGRES_URL");
+  if (pg == nullptr) GTEST_SKIP() << "LSO_TEST_POSTGRES_URL is not set";
+  options.databaseUrl = std::string(pg) + "?options=-csearch_path%3Dlsoq_factory";
+  postgres::Connection(postgres::ConnectSettings{pg})
+      .execute("DROP SCHEMA IF EXISTS lsoq_factory CASCADE; CREATE SCHEMA lsoq_factory");
+  EXPECT_EQ(open_sql_webhook_queue(options)->backend(), "postgresql");
+}
+
+TEST(PostgresWebhookQueue, InstancesStartingTogetherCreateTheTablesOnce) {
+  const char* pg = std::getenv("LSO_TEST_POSTGRES_URL");
+  if (pg == nullptr) {
+    if (const char* required = std::getenv("LSO_REQUIRE_POSTGRES");
+        required != nullptr && std::string_view(required) == "1") {
+      FAIL() << "LSO_TEST_POSTGRES_URL is not set";
+    }
+    GTEST_SKIP() << "LSO_TEST_POSTGRES_URL is not set";
+  }
+  postgres::Connection(postgres::ConnectSettings{pg})
+      .execute("DROP SCHEMA IF EXISTS lsoq_together CASCADE; CREATE SCHEMA lsoq_together");
+  const std::string url = std::string(pg) + "?options=-csearch_path%3Dlsoq_together";
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&] {
+      try {
+        postgres::PostgresQueueOptions options;
+        options.url = url;
+        postgres::PostgresWebhookQueue queue(options);
+      } catch (const std::exception& e) {
+        ++failures;
+        ADD_FAILURE() << e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+}  // namespace
+}  // namespace lso::store
