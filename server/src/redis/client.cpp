@@ -5,6 +5,7 @@
 #include <hiredis/hiredis.h>
 #include <openssl/evp.h>
 #include <poll.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <boost/url/parse.hpp>
 #include <cerrno>
 #include <charconv>
+#include <mutex>
 #include <random>
 
 #include "domain/errors.hpp"
@@ -92,6 +94,18 @@ std::string hex(const unsigned char* p, std::size_t n) {
     s.push_back(digits[p[i] & 0xf]);
   }
   return s;
+}
+
+// hiredis writes with write(2), not send(MSG_NOSIGNAL): writing to a connection Redis has just
+// closed raises SIGPIPE, whose default action kills the whole process. Ignore it (EPIPE then
+// surfaces as an I/O error) unless the application installed a handler of its own.
+void ignore_sigpipe() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction current {};
+    if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
+      signal(SIGPIPE, SIG_IGN);
+  });
 }
 
 }  // namespace
@@ -317,6 +331,7 @@ bool Connection::idle_and_healthy() const {
 Client::Client(ClientOptions options)
     : options_(std::move(options)), endpoint_(parse_redis_url(options_.url)) {
   if (options_.poolSize < 1) options_.poolSize = 1;
+  ignore_sigpipe();
 }
 
 Client::~Client() = default;

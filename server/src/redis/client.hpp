@@ -122,6 +122,7 @@ struct ClientOptions {
 class Client {
  public:
   // Parses the URL (AppError(Validation) naming REDIS_URL when bad); connects on first use.
+  // Sets SIGPIPE to ignored if it still has its default action (hiredis writes with write(2)).
   explicit Client(ClientOptions options);
   ~Client();
   Client(const Client&) = delete;
