@@ -7,7 +7,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "store/postgres/connection.hpp"
 #include "store/postgres/postgres_webhook_queue.hpp"
@@ -69,18 +71,29 @@ TEST(SqlWebhookQueueFactory, ChoosesTheBackendByScheme) {
   EXPECT_EQ(open_sql_webhook_queue(options)->backend(), "postgresql");
 }
 
-TEST(PostgresWebhookQueue, InstancesStartingTogetherCreateTheTablesOnce) {
+// A fresh schema on the test server, or "" when there is none (the caller skips).
+std::string postgres_schema_url(const std::string& schema) {
   const char* pg = std::getenv("LSO_TEST_POSTGRES_URL");
-  if (pg == nullptr) {
-    if (const char* required = std::getenv("LSO_REQUIRE_POSTGRES");
-        required != nullptr && std::string_view(required) == "1") {
-      FAIL() << "LSO_TEST_POSTGRES_URL is not set";
-    }
-    GTEST_SKIP() << "LSO_TEST_POSTGRES_URL is not set";
-  }
+  if (pg == nullptr) return "";
   postgres::Connection(postgres::ConnectSettings{pg})
-      .execute("DROP SCHEMA IF EXISTS lsoq_together CASCADE; CREATE SCHEMA lsoq_together");
-  const std::string url = std::string(pg) + "?options=-csearch_path%3Dlsoq_together";
+      .execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  return std::string(pg) + "?options=-csearch_path%3D" + schema;
+}
+
+bool postgres_required() {
+  const char* required = std::getenv("LSO_REQUIRE_POSTGRES");
+  return required != nullptr && std::string_view(required) == "1";
+}
+
+#define LSO_POSTGRES_OR_SKIP(url)                                          \
+  if ((url).empty()) {                                                     \
+    if (postgres_required()) FAIL() << "LSO_TEST_POSTGRES_URL is not set"; \
+    GTEST_SKIP() << "LSO_TEST_POSTGRES_URL is not set";                    \
+  }
+
+TEST(PostgresWebhookQueue, InstancesStartingTogetherCreateTheTablesOnce) {
+  const std::string url = postgres_schema_url("lsoq_together");
+  LSO_POSTGRES_OR_SKIP(url);
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   for (int i = 0; i < 6; ++i) {
@@ -97,6 +110,36 @@ TEST(PostgresWebhookQueue, InstancesStartingTogetherCreateTheTablesOnce) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
+}
+
+// PostgreSQL text cannot hold NUL: that caller gets the error, the others of its group commit
+// are stored all the same.
+TEST(PostgresWebhookQueue, ARefusedBodyFailsOnlyItsOwnEnqueue) {
+  const std::string url = postgres_schema_url("lsoq_refused");
+  LSO_POSTGRES_OR_SKIP(url);
+  postgres::PostgresQueueOptions options;
+  options.url = url;
+  postgres::PostgresWebhookQueue queue(options);
+  std::atomic<int> stored{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string body = i == 7 ? std::string("bad\0body", 8) : std::string("good");
+      for (int n = 0; n < 20; ++n) {
+        try {
+          if (queue.enqueue("EV_" + std::to_string(i) + "_" + std::to_string(n), body)) ++stored;
+        } catch (const domain::AppError& e) {
+          EXPECT_EQ(e.kind(), domain::ErrorKind::Validation);
+          ++refused;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused.load(), 20);
+  EXPECT_EQ(stored.load(), 15 * 20);
+  EXPECT_EQ(queue.counts().waiting, 15 * 20);
 }
 
 }  // namespace

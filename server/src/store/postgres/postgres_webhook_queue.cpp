@@ -2,6 +2,7 @@
 #include "store/postgres/postgres_webhook_queue.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <unordered_set>
 #include <utility>
 
@@ -145,6 +146,8 @@ struct PostgresWebhookQueue::EnqueueRequest {
   std::string_view id;
   std::string_view body;
   bool stored = false;
+  std::exception_ptr refused =
+      nullptr;  // this caller's value alone was refused (see enqueue_batch)
 };
 
 struct PostgresWebhookQueue::CompleteRequest {
@@ -178,6 +181,7 @@ PostgresWebhookQueue::~PostgresWebhookQueue() {
 bool PostgresWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   EnqueueRequest request{id, body};
   enqueues_.submit(request, [this](std::vector<EnqueueRequest*>& batch) { enqueue_batch(batch); });
+  if (request.refused) std::rethrow_exception(request.refused);
   return request.stored;
 }
 
@@ -196,6 +200,7 @@ void PostgresWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
       } catch (const AppError& single) {
         if (single.kind() != ErrorKind::Validation) throw;
         request->stored = false;
+        request->refused = std::current_exception();
       }
     }
   }
