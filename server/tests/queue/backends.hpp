@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct QueueBackend {
   // storage: that is how a case checks durability and several instances sharing one queue.
   std::function<std::unique_ptr<domain::WebhookQueue>(std::chrono::milliseconds lease)> make;
 };
+
+// How GoogleTest names a case's parameter (in --gtest_list_tests and so in ctest).
+inline void PrintTo(const QueueBackend& backend, std::ostream* os) { *os << backend.name; }
 
 // Every backend registered so far (static registrars have run when the tests are listed).
 std::vector<QueueBackend>& queue_backends();
