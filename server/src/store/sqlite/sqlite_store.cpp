@@ -95,17 +95,34 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
 
 SqliteStore::~SqliteStore() = default;
 
-// Bounded like every other wait for the database: a writer stuck behind a long transaction
-// gets Unavailable (retry later) instead of holding its worker thread indefinitely.
-std::unique_lock<std::timed_mutex> SqliteStore::lock_writer() {
-  std::unique_lock lock(writerMutex_, std::defer_lock);
-  if (!lock.try_lock_for(options_.busyTimeout)) {
-    throw AppError(ErrorKind::Unavailable, "the SQLite writer stayed busy for " +
-                                               std::to_string(options_.busyTimeout.count()) +
-                                               " ms");
+// Exclusive use of the writer connection for one run() or migrate(). Bounded like every other
+// wait for the database: a writer stuck behind a long transaction gets Unavailable (retry later)
+// instead of holding its worker thread indefinitely.
+class SqliteStore::WriterLease {
+ public:
+  explicit WriterLease(SqliteStore& store) : store_(store) {
+    std::unique_lock lock(store_.writerMutex_);
+    if (!store_.writerFree_.wait_for(lock, store_.options_.busyTimeout,
+                                     [&] { return !store_.writerBusy_; })) {
+      throw AppError(ErrorKind::Unavailable,
+                     "the SQLite writer stayed busy for " +
+                         std::to_string(store_.options_.busyTimeout.count()) + " ms");
+    }
+    store_.writerBusy_ = true;
   }
-  return lock;
-}
+  ~WriterLease() {
+    {
+      const std::lock_guard lock(store_.writerMutex_);
+      store_.writerBusy_ = false;
+    }
+    store_.writerFree_.notify_one();
+  }
+  WriterLease(const WriterLease&) = delete;
+  WriterLease& operator=(const WriterLease&) = delete;
+
+ private:
+  SqliteStore& store_;
+};
 
 void SqliteStore::run_on(Connection& connection, const char* begin,
                          const std::function<void(domain::Queries&)>& fn) {
@@ -121,7 +138,7 @@ void SqliteStore::run(Access access, const std::function<void(domain::Queries&)>
     run_on(*reader, "BEGIN", fn);
     return;
   }
-  const auto lock = lock_writer();
+  const WriterLease writer(*this);
   // IMMEDIATE takes the write lock up front, so a transaction never fails half-way because
   // another process started writing (busy_timeout covers the wait).
   run_on(*writer_, access == Access::Write ? "BEGIN IMMEDIATE" : "BEGIN", fn);
@@ -132,7 +149,7 @@ void SqliteStore::ping() {
 }
 
 void SqliteStore::migrate() {
-  const auto lock = lock_writer();
+  const WriterLease writer(*this);
   Connection& db = *writer_;
   // One IMMEDIATE transaction for the whole run: concurrent migrators (other processes) wait on
   // the write lock and then find the versions already applied.

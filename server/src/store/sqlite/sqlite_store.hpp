@@ -40,10 +40,14 @@ class SqliteStore final : public domain::Store {
   void run_on(Connection& connection, const char* begin,
               const std::function<void(domain::Queries&)>& fn);
 
-  std::unique_lock<std::timed_mutex> lock_writer();
+  class WriterLease;
 
   SqliteOptions options_;
-  std::timed_mutex writerMutex_;
+  // The writer is taken through a flag under a mutex rather than a timed_mutex so that the wait
+  // is bounded with a condition variable, which thread sanitizers understand.
+  std::mutex writerMutex_;
+  std::condition_variable writerFree_;
+  bool writerBusy_ = false;
   std::unique_ptr<Connection> writer_;
   // An in-memory database exists once per connection, so it is served by the writer alone:
   // then hasReaders_ is false and reads take the writer mutex too.
