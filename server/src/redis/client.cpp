@@ -228,32 +228,39 @@ Connection::Connection(const Endpoint& endpoint, std::chrono::milliseconds conne
     context_ = nullptr;
     unavailable("Redis at " + where_ + " is unreachable: " + message);
   }
-  if (redisSetTimeout(context_, to_timeval(commandTimeout)) != REDIS_OK ||
-      redisEnableKeepAlive(context_) != REDIS_OK) {
-    fail("setting socket options");
-  }
-  if (!endpoint.password.empty()) {
-    Reply r = endpoint.username.empty() ? command({"AUTH", endpoint.password})
-                                        : command({"AUTH", endpoint.username, endpoint.password});
-    if (r.is_error()) {
-      broken_ = true;
-      unavailable("Redis at " + where_ + " refused AUTH: " + r.str);
+  // The destructor does not run when the constructor throws: free the context here.
+  try {
+    if (redisSetTimeout(context_, to_timeval(commandTimeout)) != REDIS_OK ||
+        redisEnableKeepAlive(context_) != REDIS_OK) {
+      fail("setting socket options");
     }
-  }
-  if (endpoint.db != 0) {
-    Reply r = command({"SELECT", std::to_string(endpoint.db)});
-    if (r.is_error()) {
-      broken_ = true;
-      unavailable("Redis at " + where_ + " refused SELECT " + std::to_string(endpoint.db) + ": " +
-                  r.str);
+    if (!endpoint.password.empty()) {
+      Reply r = endpoint.username.empty() ? command({"AUTH", endpoint.password})
+                                          : command({"AUTH", endpoint.username, endpoint.password});
+      if (r.is_error()) {
+        broken_ = true;
+        unavailable("Redis at " + where_ + " refused AUTH: " + r.str);
+      }
     }
-  }
-  if (!clientName.empty()) {
-    Reply r = command({"CLIENT", "SETNAME", clientName});
-    if (r.is_error()) {
-      broken_ = true;
-      unavailable("Redis at " + where_ + " refused CLIENT SETNAME: " + r.str);
+    if (endpoint.db != 0) {
+      Reply r = command({"SELECT", std::to_string(endpoint.db)});
+      if (r.is_error()) {
+        broken_ = true;
+        unavailable("Redis at " + where_ + " refused SELECT " + std::to_string(endpoint.db) + ": " +
+                    r.str);
+      }
     }
+    if (!clientName.empty()) {
+      Reply r = command({"CLIENT", "SETNAME", clientName});
+      if (r.is_error()) {
+        broken_ = true;
+        unavailable("Redis at " + where_ + " refused CLIENT SETNAME: " + r.str);
+      }
+    }
+  } catch (...) {
+    redisFree(context_);
+    context_ = nullptr;
+    throw;
   }
 }
 

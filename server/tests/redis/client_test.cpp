@@ -17,6 +17,7 @@ using domain::AppError;
 using domain::ErrorKind;
 using test::RedisTest;
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 
 std::string validation_message(const std::string& url) {
   try {
@@ -98,8 +99,8 @@ class RedisClientTest : public RedisTest {};
 TEST_F(RedisClientTest, PingsAndRoundTripsBinarySafeValues) {
   EXPECT_TRUE(client_->ping());
   // NUL bytes, CR LF and what would be a second command in an inline protocol stay one value.
-  const std::string value("a\0b\r\nFLUSHALL\r\n*1\r\n$4\r\nPING\r\n\xff", 34);
-  const std::string key = prefix_ + std::string("k\0ey\r\n", 6);
+  const std::string value = "a\0b\r\nFLUSHALL\r\n*1\r\n$4\r\nPING\r\n\xff"s;
+  const std::string key = prefix_ + "k\0ey\r\n"s;
   EXPECT_EQ(client_->call({"SET", key, value}).as_string(), "OK");
   Reply got = client_->call({"GET", key});
   EXPECT_EQ(got.type, Reply::Type::String);

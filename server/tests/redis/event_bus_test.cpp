@@ -17,6 +17,7 @@ namespace {
 using test::eventually;
 using test::RedisTest;
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 
 // What one instance's subscriber received.
 struct Inbox {
@@ -54,10 +55,10 @@ TEST_F(RedisEventBusTest, DeliversToEveryInstanceIncludingThePublisher) {
   ASSERT_TRUE(eventually([&] { return a.healthy() && b.healthy(); }));
 
   a.publish("from a");
-  b.publish(std::string("from b\0\r\n\xff", 10));
+  b.publish("from b\0\r\n\xff"s);
   EXPECT_TRUE(
       eventually([&] { return inboxA.count("from a") == 1 && inboxB.count("from a") == 1; }));
-  const std::string binary("from b\0\r\n\xff", 10);
+  const std::string binary = "from b\0\r\n\xff"s;
   EXPECT_TRUE(eventually([&] { return inboxA.count(binary) == 1 && inboxB.count(binary) == 1; }));
 }
 

@@ -19,6 +19,7 @@ namespace {
 using domain::WebhookJob;
 using test::RedisTest;
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 using Clock = std::chrono::steady_clock;
 
 class RedisWebhookQueueTest : public RedisTest {
@@ -64,7 +65,7 @@ TEST_F(RedisWebhookQueueTest, EnqueueClaimComplete) {
 
 TEST_F(RedisWebhookQueueTest, ClaimsInOrderAndKeepsBodiesBinarySafe) {
   auto q = open();
-  const std::string binary("{\"a\":\"\0\r\n\xff\"}", 12);
+  const std::string binary = "{\"a\":\"\0\r\n\xff\"}"s;
   ASSERT_TRUE(q->enqueue("first", "1"));
   ASSERT_TRUE(q->enqueue("second", binary));
   auto a = q->claim(1s);
