@@ -106,6 +106,7 @@ int run(const lso::config::Settings& settings) {
   options.createLimit = {settings.rateLimitCreate.max, settings.rateLimitCreate.window};
   options.accessLog = settings.accessLog;
   http::Server server(options, http::Router{}, backends.limiter);
+  if (!settings.embedded() && settings.redisUrl) server.set_limiter_pool(pool);
 
   http::SseHub::Options hubOptions;
   hubOptions.heartbeat = settings.sseHeartbeat;

@@ -17,6 +17,7 @@
 #include <random>
 
 #include "domain/errors.hpp"
+#include "http/offload.hpp"
 
 namespace lso::http {
 
@@ -313,7 +314,8 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
       if (m.route) {
         route = m.route;
         routeName = route->pattern;
-        early = check_rate_limits(*route, req.clientIp, limitHeaders);
+        if (!limiterPool_ || !options_.rateLimitEnabled || route->rateClasses == kNoLimit)
+          early = check_rate_limits(*route, req.clientIp, limitHeaders);
       } else if (m.pathExists) {
         early = error_reply(405, "MethodNotAllowedError",
                             fmt::format("Method {} not allowed on {}", std::string_view(raw.method_string()), req.path));
@@ -330,6 +332,9 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
     early = error_for(e, req.requestId);
   }
 
+  if (route && limiterPool_ && options_.rateLimitEnabled && route->rateClasses != kNoLimit) {
+    early = co_await offload(*limiterPool_, [&] { return check_rate_limits(*route, req.clientIp, limitHeaders); });
+  }
   if (early) {
     reply = std::move(*early);
   } else if (route || routeName == "static") {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -64,6 +65,8 @@ class Server {
   // Serves unmatched GET/HEAD requests (static files with SPA fallback); optional.
   void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
   void set_observer(std::function<void(const RequestRecord&)> observer) { observer_ = std::move(observer); }
+  // A limiter that blocks (Redis) is consulted from this pool, never on an I/O thread.
+  void set_limiter_pool(asio::thread_pool& pool) { limiterPool_ = &pool; }
 
   // Binds and starts the I/O threads; throws on bind failure (port in use, …).
   void start();
@@ -90,6 +93,7 @@ class Server {
   std::shared_ptr<RateLimiter> limiter_;
   Handler fallback_;
   std::function<void(const RequestRecord&)> observer_;
+  asio::thread_pool* limiterPool_ = nullptr;
   std::vector<std::unique_ptr<asio::io_context>> contexts_;
   std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
   std::vector<std::thread> threads_;
