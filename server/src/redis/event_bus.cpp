@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <optional>
 
 #include "domain/errors.hpp"
 
@@ -92,20 +91,22 @@ void RedisEventBus::listen() {
   spdlog::info("event bus subscribed to Redis channel {}", options_.channel);
 
   auto lastHeard = Clock::now();
-  std::optional<Clock::time_point> pongDue;
+  bool awaitingPong = false;
+  Clock::time_point pongDue{};
   while (!stopping_) {
     auto reply = connection->receive(milliseconds(500), stop_.fd());
     const auto now = Clock::now();
     if (!reply) {
-      if (pongDue && now > *pongDue) lost("stopped answering PING");
-      if (!pongDue && now - lastHeard >= kPingInterval) {
+      if (awaitingPong && now > pongDue) lost("stopped answering PING");
+      if (!awaitingPong && now - lastHeard >= kPingInterval) {
         connection->send(std::initializer_list<std::string_view>{"PING"});
+        awaitingPong = true;
         pongDue = now + timeout;
       }
       continue;
     }
     lastHeard = now;
-    pongDue.reset();
+    awaitingPong = false;
     // Pushes are ["message", channel, payload]; ["pong", ""] answers our probe.
     if (reply->is_array() && reply->elements.size() == 3 && reply->elements[0].str == "message")
       deliver(reply->elements[2].str);

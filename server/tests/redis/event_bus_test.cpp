@@ -47,9 +47,9 @@ class RedisEventBusTest : public RedisTest {};
 
 TEST_F(RedisEventBusTest, DeliversToEveryInstanceIncludingThePublisher) {
   Client otherClient(options());  // a second instance has its own pool
+  Inbox inboxA, inboxB;           // before the buses: outlives their threads
   RedisEventBus a(*client_, bus_options(prefix_));
   RedisEventBus b(otherClient, bus_options(prefix_));
-  Inbox inboxA, inboxB;
   inboxA.attach(a);
   inboxB.attach(b);
   ASSERT_TRUE(eventually([&] { return a.healthy() && b.healthy(); }));
@@ -63,9 +63,9 @@ TEST_F(RedisEventBusTest, DeliversToEveryInstanceIncludingThePublisher) {
 }
 
 TEST_F(RedisEventBusTest, OtherChannelsStaySeparate) {
+  Inbox inboxB;
   RedisEventBus a(*client_, bus_options(prefix_ + "one:"));
   RedisEventBus b(*client_, bus_options(prefix_ + "two:"));
-  Inbox inboxB;
   inboxB.attach(b);
   ASSERT_TRUE(eventually([&] { return a.healthy() && b.healthy(); }));
   a.publish("only one");
@@ -75,8 +75,8 @@ TEST_F(RedisEventBusTest, OtherChannelsStaySeparate) {
 }
 
 TEST_F(RedisEventBusTest, ResubscribesAfterTheServerDropsTheSubscriber) {
-  RedisEventBus bus(*client_, bus_options(prefix_));
   Inbox inbox;
+  RedisEventBus bus(*client_, bus_options(prefix_));
   inbox.attach(bus);
   ASSERT_TRUE(eventually([&] { return bus.healthy(); }));
 
@@ -101,8 +101,8 @@ TEST(RedisEventBusOwnServer, UnhealthyWhileRedisIsDownThenRecovers) {
   o.connectTimeout = 300ms;
   o.commandTimeout = 500ms;
   Client client(o);
-  RedisEventBus bus(client, bus_options("own:"));
   Inbox inbox;
+  RedisEventBus bus(client, bus_options("own:"));
   inbox.attach(bus);
   ASSERT_TRUE(eventually([&] { return bus.healthy(); }));
 
