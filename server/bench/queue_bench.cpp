@@ -65,10 +65,14 @@ Clock::duration produce(WebhookQueue& q, const Settings& s, const std::string& p
   std::vector<std::thread> threads;
   for (int p = 0; p < s.producers; ++p) {
     threads.emplace_back([&] {
-      for (int i = next++; i < n; i = next++) q.enqueue(prefix + std::to_string(i), body);
+      for (int i = next++; i < n; i = next++) {
+        q.enqueue(prefix + std::to_string(i), body);
+      }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
   return Clock::now() - start;
 }
 
@@ -87,7 +91,9 @@ Clock::duration consume(WebhookQueue& q, const Settings& s, int n) {
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
   return Clock::now() - start;
 }
 
@@ -98,26 +104,28 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (arg == "--url")
+    if (arg == "--url") {
       s.url = value();
-    else if (arg == "--jobs")
+    } else if (arg == "--jobs") {
       s.jobs = std::atoi(value().c_str());
-    else if (arg == "--producers")
+    } else if (arg == "--producers") {
       s.producers = std::atoi(value().c_str());
-    else if (arg == "--workers")
+    } else if (arg == "--workers") {
       s.workers = std::atoi(value().c_str());
-    else if (arg == "--body-bytes")
+    } else if (arg == "--body-bytes") {
       s.bodyBytes = static_cast<std::size_t>(std::atoi(value().c_str()));
-    else if (arg == "--no-fsync")
+    } else if (arg == "--no-fsync") {
       s.fsync = false;
-    else {
+    } else {
       std::fprintf(stderr, "unknown argument %s\n", argv[i]);
       return 2;
     }
   }
   if (s.url.rfind("sqlite:", 0) == 0) {
     const auto path = lso::store::sqlite_path(s.url);
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path + suffix);
+    }
   }
   auto queue = open(s);
   std::printf("backend %s, %d jobs of %zu bytes, %d producers, %d workers, fsync %s\n",

@@ -24,7 +24,9 @@ class QueueConformance : public testing::TestWithParam<QueueBackend> {
   void SetUp() override {
     const auto& backend = GetParam();
     if (const auto why = backend.unavailable(); !why.empty()) {
-      if (backend.required()) FAIL() << backend.name << " is required but unavailable: " << why;
+      if (backend.required()) {
+        FAIL() << backend.name << " is required but unavailable: " << why;
+      }
       GTEST_SKIP() << backend.name << " skipped: " << why;
     }
     backend.reset();
@@ -70,7 +72,9 @@ TEST_P(QueueConformance, DuplicateIdWhileQueuedIsNotStoredTwice) {
 
 TEST_P(QueueConformance, ClaimsInFifoOrder) {
   auto queue = open();
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(queue->enqueue("EV_" + std::to_string(i), "b"));
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(queue->enqueue("EV_" + std::to_string(i), "b"));
+  }
   for (int i = 0; i < 20; ++i) {
     const auto job = queue->claim(1s);
     ASSERT_TRUE(job.has_value());
@@ -210,7 +214,9 @@ TEST_P(QueueConformance, ConcurrentWorkersCompleteEachJobExactlyOnce) {
       const auto give_up = Clock::now() + 60s;
       while (done.load() < kJobs && Clock::now() < give_up) {
         const auto job = queue.claim(50ms);
-        if (!job) continue;
+        if (!job) {
+          continue;
+        }
         {
           const std::lock_guard lock(mutex);
           ++seen[job->id];
@@ -220,11 +226,15 @@ TEST_P(QueueConformance, ConcurrentWorkersCompleteEachJobExactlyOnce) {
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
   EXPECT_FALSE(failed.load()) << "an enqueue of a fresh id returned false";
   EXPECT_EQ(done.load(), kJobs);
   ASSERT_EQ(seen.size(), static_cast<std::size_t>(kJobs));
-  for (const auto& [id, times] : seen) EXPECT_EQ(times, 1) << id;
+  for (const auto& [id, times] : seen) {
+    EXPECT_EQ(times, 1) << id;
+  }
   const auto counts = queues[0]->counts();
   EXPECT_EQ(counts.waiting, 0);
   EXPECT_EQ(counts.active, 0);
@@ -234,7 +244,9 @@ TEST_P(QueueConformance, ConcurrentWorkersCompleteEachJobExactlyOnce) {
 TEST_P(QueueConformance, CountsFollowTheJobs) {
   auto queue = open();
   EXPECT_EQ(queue->counts().waiting, 0);
-  for (const char* id : {"EV_a", "EV_b", "EV_c"}) ASSERT_TRUE(queue->enqueue(id, "b"));
+  for (const char* id : {"EV_a", "EV_b", "EV_c"}) {
+    ASSERT_TRUE(queue->enqueue(id, "b"));
+  }
   const auto job = queue->claim(1s);
   ASSERT_TRUE(job.has_value());
   auto counts = queue->counts();
@@ -257,12 +269,16 @@ TEST_P(QueueConformance, CloseWakesWaitersAndEndsLaterClaims) {
   const auto start = Clock::now();
   for (int i = 0; i < 3; ++i) {
     waiters.emplace_back([&] {
-      if (!queue->claim(30s)) ++returnedEmpty;
+      if (!queue->claim(30s)) {
+        ++returnedEmpty;
+      }
     });
   }
   std::this_thread::sleep_for(150ms);
   queue->close();
-  for (auto& t : waiters) t.join();
+  for (auto& t : waiters) {
+    t.join();
+  }
   EXPECT_EQ(returnedEmpty.load(), 3);
   EXPECT_LT(Clock::now() - start, 5s);
   ASSERT_TRUE(queue->enqueue("EV_after_close", "b"));  // the receiver may still be draining
@@ -274,7 +290,9 @@ TEST_P(QueueConformance, CloseWakesWaitersAndEndsLaterClaims) {
 TEST_P(QueueConformance, CloseGivesBackJobsNoWorkerReceived) {
   auto closing = open();
   auto other = open();
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(closing->enqueue("EV_" + std::to_string(i), "b"));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(closing->enqueue("EV_" + std::to_string(i), "b"));
+  }
   const auto first = closing->claim(1s);
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->id, "EV_0");

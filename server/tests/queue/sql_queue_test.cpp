@@ -34,7 +34,9 @@ TEST(SqliteWebhookQueue, EnqueuedJobsSurviveKillNine) {
     sqlite::SqliteQueueOptions options;
     options.path = path;
     sqlite::SqliteWebhookQueue queue(options);
-    for (int i = 0; i < kJobs; ++i) queue.enqueue("EV_" + std::to_string(i), "body");
+    for (int i = 0; i < kJobs; ++i) {
+      queue.enqueue("EV_" + std::to_string(i), "body");
+    }
     ::kill(::getpid(), SIGKILL);
     std::_Exit(1);
   }
@@ -64,7 +66,9 @@ TEST(SqlWebhookQueueFactory, ChoosesTheBackendByScheme) {
   EXPECT_THROW(open_sql_webhook_queue(options), domain::AppError);
   std::filesystem::remove_all(dir);
   const char* pg = std::getenv("LSO_TEST_POSTGRES_URL");
-  if (pg == nullptr) GTEST_SKIP() << "LSO_TEST_POSTGRES_URL is not set";
+  if (pg == nullptr) {
+    GTEST_SKIP() << "LSO_TEST_POSTGRES_URL is not set";
+  }
   options.databaseUrl = std::string(pg) + "?options=-csearch_path%3Dlsoq_factory";
   postgres::Connection(postgres::ConnectSettings{pg})
       .execute("DROP SCHEMA IF EXISTS lsoq_factory CASCADE; CREATE SCHEMA lsoq_factory");
@@ -74,7 +78,9 @@ TEST(SqlWebhookQueueFactory, ChoosesTheBackendByScheme) {
 // A fresh schema on the test server, or "" when there is none (the caller skips).
 std::string postgres_schema_url(const std::string& schema) {
   const char* pg = std::getenv("LSO_TEST_POSTGRES_URL");
-  if (pg == nullptr) return "";
+  if (pg == nullptr) {
+    return "";
+  }
   postgres::Connection(postgres::ConnectSettings{pg})
       .execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
   return std::string(pg) + "?options=-csearch_path%3D" + schema;
@@ -108,7 +114,9 @@ TEST(PostgresWebhookQueue, InstancesStartingTogetherCreateTheTablesOnce) {
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
   EXPECT_EQ(failures.load(), 0);
 }
 
@@ -128,7 +136,9 @@ TEST(PostgresWebhookQueue, ARefusedBodyFailsOnlyItsOwnEnqueue) {
       const std::string body = i == 7 ? std::string("bad\0body", 8) : std::string("good");
       for (int n = 0; n < 20; ++n) {
         try {
-          if (queue.enqueue("EV_" + std::to_string(i) + "_" + std::to_string(n), body)) ++stored;
+          if (queue.enqueue("EV_" + std::to_string(i) + "_" + std::to_string(n), body)) {
+            ++stored;
+          }
         } catch (const domain::AppError& e) {
           EXPECT_EQ(e.kind(), domain::ErrorKind::Validation);
           ++refused;
@@ -136,7 +146,9 @@ TEST(PostgresWebhookQueue, ARefusedBodyFailsOnlyItsOwnEnqueue) {
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
   EXPECT_EQ(refused.load(), 20);
   EXPECT_EQ(stored.load(), 15 * 20);
   EXPECT_EQ(queue.counts().waiting, 15 * 20);

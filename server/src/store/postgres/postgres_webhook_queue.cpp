@@ -88,15 +88,21 @@ constexpr std::string_view kCounts =
 // A PostgreSQL array literal of text elements: each quoted, with " and \ escaped.
 std::string text_array(const std::vector<std::string_view>& values) {
   std::size_t size = 2;
-  for (auto v : values) size += v.size() + 3;
+  for (auto v : values) {
+    size += v.size() + 3;
+  }
   std::string out;
   out.reserve(size);
   out.push_back('{');
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.push_back(',');
+    if (i > 0) {
+      out.push_back(',');
+    }
     out.push_back('"');
     for (const char c : values[i]) {
-      if (c == '"' || c == '\\') out.push_back('\\');
+      if (c == '"' || c == '\\') {
+        out.push_back('\\');
+      }
       out.push_back(c);
     }
     out.push_back('"');
@@ -108,7 +114,9 @@ std::string text_array(const std::vector<std::string_view>& values) {
 std::string int_array(const std::vector<std::int64_t>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.push_back(',');
+    if (i > 0) {
+      out.push_back(',');
+    }
     out += std::to_string(values[i]);
   }
   out.push_back('}');
@@ -169,7 +177,9 @@ PostgresWebhookQueue::PostgresWebhookQueue(PostgresQueueOptions options)
   try {
     connection->execute(kSchema);
   } catch (...) {
-    if (connection->ok() && connection->in_transaction()) connection->execute("ROLLBACK");
+    if (connection->ok() && connection->in_transaction()) {
+      connection->execute("ROLLBACK");
+    }
     throw;
   }
 }
@@ -181,7 +191,9 @@ PostgresWebhookQueue::~PostgresWebhookQueue() {
 bool PostgresWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   EnqueueRequest request{id, body};
   enqueues_.submit(request, [this](std::vector<EnqueueRequest*>& batch) { enqueue_batch(batch); });
-  if (request.refused) std::rethrow_exception(request.refused);
+  if (request.refused) {
+    std::rethrow_exception(request.refused);
+  }
   return request.stored;
 }
 
@@ -192,13 +204,17 @@ void PostgresWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
   } catch (const AppError& e) {
     // One caller's value the database refuses (a NUL character, invalid UTF-8) must not fail
     // the others of its batch: store them one by one, so only that caller gets the error.
-    if (e.kind() != ErrorKind::Validation || batch.size() == 1) throw;
+    if (e.kind() != ErrorKind::Validation || batch.size() == 1) {
+      throw;
+    }
     for (auto* request : batch) {
       std::vector<EnqueueRequest*> one{request};
       try {
         insert_batch(*connection, one);
       } catch (const AppError& single) {
-        if (single.kind() != ErrorKind::Validation) throw;
+        if (single.kind() != ErrorKind::Validation) {
+          throw;
+        }
         request->stored = false;
         request->refused = std::current_exception();
       }
@@ -228,7 +244,9 @@ void PostgresWebhookQueue::insert_batch(Connection& connection,
   for (auto* request : batch) {
     const auto it = inserted.find(std::string(request->id));
     request->stored = it != inserted.end();
-    if (request->stored) inserted.erase(it);
+    if (request->stored) {
+      inserted.erase(it);
+    }
   }
 }
 
@@ -293,7 +311,9 @@ void PostgresWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::mil
   }
   count_failed();
   // A retry without delay is claimable now; a delayed one is found by the waiters' polling.
-  if (delay.count() <= 0) work_arrived();
+  if (delay.count() <= 0) {
+    work_arrived();
+  }
 }
 
 void PostgresWebhookQueue::bury(const domain::WebhookJob& job, std::string_view error) {

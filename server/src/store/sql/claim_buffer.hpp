@@ -29,7 +29,9 @@ class ClaimBuffer {
     while (!jobs_.empty()) {
       auto entry = std::move(jobs_.front());
       jobs_.pop_front();
-      if (now - entry.claimedAt <= maxAge_) return std::move(entry.job);
+      if (now - entry.claimedAt <= maxAge_) {
+        return std::move(entry.job);
+      }
       stale.push_back(std::move(entry.job));
     }
     return std::nullopt;
@@ -37,14 +39,18 @@ class ClaimBuffer {
 
   void put(std::vector<domain::WebhookJob> jobs, Clock::time_point claimedAt) {
     const std::lock_guard lock(mutex_);
-    for (auto& job : jobs) jobs_.push_back(Entry{std::move(job), claimedAt});
+    for (auto& job : jobs) {
+      jobs_.push_back(Entry{std::move(job), claimedAt});
+    }
   }
 
   // Everything buffered, for release on close().
   std::vector<domain::WebhookJob> drain() {
     const std::lock_guard lock(mutex_);
     std::vector<domain::WebhookJob> out;
-    for (auto& entry : jobs_) out.push_back(std::move(entry.job));
+    for (auto& entry : jobs_) {
+      out.push_back(std::move(entry.job));
+    }
     jobs_.clear();
     return out;
   }

@@ -59,11 +59,17 @@ std::optional<Job> claim_with_wait(ClaimSignal& signal, std::chrono::millisecond
                                    std::chrono::milliseconds poll, TryClaim&& try_claim) {
   const auto deadline = ClaimSignal::Clock::now() + wait;
   for (;;) {
-    if (signal.closed()) return std::nullopt;
+    if (signal.closed()) {
+      return std::nullopt;
+    }
     const auto ticket = signal.ticket();
-    if (auto job = try_claim()) return job;
+    if (auto job = try_claim()) {
+      return job;
+    }
     const auto now = ClaimSignal::Clock::now();
-    if (now >= deadline) return std::nullopt;
+    if (now >= deadline) {
+      return std::nullopt;
+    }
     signal.wait(ticket, std::min(deadline, now + poll));
   }
 }

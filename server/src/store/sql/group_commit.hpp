@@ -45,7 +45,9 @@ class GroupCommit {
       try {
         std::vector<Request*> batch;
         batch.reserve(slots.size());
-        for (Slot* s : slots) batch.push_back(s->request);
+        for (Slot* s : slots) {
+          batch.push_back(s->request);
+        }
         commit(batch);
       } catch (...) {
         error = std::current_exception();
@@ -54,12 +56,18 @@ class GroupCommit {
       for (Slot* s : slots) {
         s->error = error;
         s->done = true;
-        if (s != &slot) s->wake.notify_one();
+        if (s != &slot) {
+          s->wake.notify_one();
+        }
       }
       leading_ = false;
-      if (!pending_.empty()) pending_.front()->wake.notify_one();  // the next leader
+      if (!pending_.empty()) {
+        pending_.front()->wake.notify_one();  // the next leader
+      }
     }
-    if (slot.error) std::rethrow_exception(slot.error);
+    if (slot.error) {
+      std::rethrow_exception(slot.error);
+    }
   }
 
  private:

@@ -19,8 +19,12 @@ std::optional<domain::WebhookJob> LeasedQueue::claim(std::chrono::milliseconds w
 std::optional<domain::WebhookJob> LeasedQueue::try_claim() {
   std::vector<domain::WebhookJob> stale;
   auto buffered = ahead_.take(stale);
-  if (!stale.empty()) unlease_jobs(stale);
-  if (buffered) return buffered;
+  if (!stale.empty()) {
+    unlease_jobs(stale);
+  }
+  if (buffered) {
+    return buffered;
+  }
   ClaimRequest request;
   claims_.submit(request, [this](std::vector<ClaimRequest*>& batch) { claim_batch(batch); });
   return std::move(request.job);
@@ -42,7 +46,9 @@ void LeasedQueue::claim_batch(std::vector<ClaimRequest*>& batch) {
       extra.push_back(std::move(jobs[i].job));
     }
   }
-  if (!extra.empty()) ahead_.put(std::move(extra), claimedAt);
+  if (!extra.empty()) {
+    ahead_.put(std::move(extra), claimedAt);
+  }
 }
 
 void LeasedQueue::close() {
@@ -76,7 +82,9 @@ std::int64_t receipt_seq(const domain::WebhookJob& job) {
   try {
     std::size_t used = 0;
     const auto seq = std::stoll(job.receipt, &used);
-    if (used == job.receipt.size()) return seq;
+    if (used == job.receipt.size()) {
+      return seq;
+    }
   } catch (const std::exception&) {
   }
   throw domain::AppError(domain::ErrorKind::Internal, "webhook job receipt is not a queue row id");

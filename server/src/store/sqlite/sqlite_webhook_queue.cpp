@@ -130,13 +130,17 @@ class SqliteWebhookQueue::Database {
         }
       }
     } catch (...) {
-      for (auto* s : stmts_) sqlite3_finalize(s);
+      for (auto* s : stmts_) {
+        sqlite3_finalize(s);
+      }
       sqlite3_close(db_);
       throw;
     }
   }
   ~Database() {
-    for (auto* s : stmts_) sqlite3_finalize(s);
+    for (auto* s : stmts_) {
+      sqlite3_finalize(s);
+    }
     sqlite3_close(db_);
   }
   Database(const Database&) = delete;
@@ -171,8 +175,12 @@ class SqliteWebhookQueue::Database {
     // Steps once: true when a row is available.
     bool step() {
       const int rc = sqlite3_step(stmt_);
-      if (rc == SQLITE_ROW) return true;
-      if (rc == SQLITE_DONE) return false;
+      if (rc == SQLITE_ROW) {
+        return true;
+      }
+      if (rc == SQLITE_DONE) {
+        return false;
+      }
       db_.raise();
     }
     // Runs a statement returning no rows; the number of rows it changed.
@@ -190,7 +198,9 @@ class SqliteWebhookQueue::Database {
 
    private:
     void check(int rc) {
-      if (rc != SQLITE_OK) db_.raise();
+      if (rc != SQLITE_OK) {
+        db_.raise();
+      }
     }
     Database& db_;
     sqlite3_stmt* stmt_;
@@ -200,13 +210,17 @@ class SqliteWebhookQueue::Database {
   // writer in another process makes us wait (busy timeout) instead of failing at COMMIT.
   template <class Fn>
   void write(bool fsync, Fn&& fn) {
-    if (fsync) Call(*this, SyncFull).run();
+    if (fsync) {
+      Call(*this, SyncFull).run();
+    }
     // Back to NORMAL whatever happens: only enqueue batches pay for the fsync.
     struct RestoreSync {
       Database& db;
       bool active;
       ~RestoreSync() {
-        if (active) db.run_ignoring_errors(SyncNormal);
+        if (active) {
+          db.run_ignoring_errors(SyncNormal);
+        }
       }
     } restore{*this, fsync};
     Call(*this, Begin).run();
@@ -214,7 +228,9 @@ class SqliteWebhookQueue::Database {
       fn();
       Call(*this, Commit).run();
     } catch (...) {
-      if (sqlite3_get_autocommit(db_) == 0) run_ignoring_errors(Rollback);
+      if (sqlite3_get_autocommit(db_) == 0) {
+        run_ignoring_errors(Rollback);
+      }
       throw;
     }
   }
@@ -246,7 +262,9 @@ class SqliteWebhookQueue::Database {
     sqlite3_reset(stmts_[which]);
   }
   void exec_script(const char* sqlText) {
-    if (sqlite3_exec(db_, sqlText, nullptr, nullptr, nullptr) != SQLITE_OK) raise();
+    if (sqlite3_exec(db_, sqlText, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      raise();
+    }
   }
 
   sqlite3* db_ = nullptr;
@@ -295,7 +313,9 @@ void SqliteWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
       }
     });
   }
-  if (any) work_arrived();  // once per batch: waking the workers is not free
+  if (any) {
+    work_arrived();  // once per batch: waking the workers is not free
+  }
 }
 
 std::vector<sql::LeasedQueue::Claimed> SqliteWebhookQueue::lease_jobs(std::size_t limit) {
@@ -369,7 +389,9 @@ void SqliteWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::milli
   }
   count_failed();
   // A retry without delay is claimable now; a delayed one is found by the waiters' polling.
-  if (delay.count() <= 0) work_arrived();
+  if (delay.count() <= 0) {
+    work_arrived();
+  }
 }
 
 void SqliteWebhookQueue::bury(const domain::WebhookJob& job, std::string_view error) {
@@ -400,7 +422,9 @@ domain::QueueCounts SqliteWebhookQueue::counts() {
       counts.active = jobs.int64(1);
     }
     Database::Call dead(*db_, CountDead);
-    if (dead.step()) counts.dead = dead.int64(0);
+    if (dead.step()) {
+      counts.dead = dead.int64(0);
+    }
   }
   return with_local_counts(counts);
 }
