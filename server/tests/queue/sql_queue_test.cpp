@@ -2,6 +2,7 @@
 // survives the process being killed, and instances starting at once create the tables once.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +53,43 @@ TEST(SqliteWebhookQueue, EnqueuedJobsSurviveKillNine) {
     ASSERT_TRUE(job.has_value());
     EXPECT_EQ(job->id, "EV_0");
   }
+  std::filesystem::remove_all(dir);
+}
+
+// The store's writer shares the file: while it holds the write lock an enqueue waits (busy
+// timeout) and then succeeds; past the timeout it fails as Unavailable, which the receiver
+// answers with 503 so LiveKit retries.
+TEST(SqliteWebhookQueue, WaitsForAnotherWriterThenGivesUpAsUnavailable) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("lso-queue-busy-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "queue.db").string();
+  sqlite::SqliteQueueOptions options;
+  options.path = path;
+  options.busyTimeout = 2s;
+  sqlite::SqliteWebhookQueue patient(options);
+  options.busyTimeout = 100ms;
+  sqlite::SqliteWebhookQueue impatient(options);
+
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  const auto start = std::chrono::steady_clock::now();
+  std::thread holder([&] {
+    std::this_thread::sleep_for(400ms);
+    sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+  });
+  try {
+    impatient.enqueue("EV_impatient", "b");
+    ADD_FAILURE() << "enqueue succeeded while another connection held the write lock";
+  } catch (const domain::AppError& e) {
+    EXPECT_EQ(e.kind(), domain::ErrorKind::Unavailable);
+  }
+  EXPECT_TRUE(patient.enqueue("EV_patient", "b"));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 350ms);
+  holder.join();
+  sqlite3_close(other);
+  EXPECT_EQ(patient.counts().waiting, 1);
   std::filesystem::remove_all(dir);
 }
 
