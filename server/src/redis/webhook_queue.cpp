@@ -262,15 +262,15 @@ std::optional<domain::WebhookJob> RedisWebhookQueue::claim(milliseconds wait) {
 }
 
 std::optional<domain::WebhookJob> RedisWebhookQueue::blocking_read(milliseconds block) {
-  auto reader = take_reader();
+  Reader reader = take_reader();
   const std::string blockMs = std::to_string(block.count());
-  reader->send(std::initializer_list<std::string_view>{"XREADGROUP", "GROUP", kGroup, consumer_,
-                                                       "COUNT", "1", "BLOCK", blockMs, "STREAMS",
-                                                       stream_, ">"});
-  auto reply = reader->receive(block + client_.options().commandTimeout, closeSignal_.fd());
-  // No reply: close() woke us, or Redis did not answer in time. The reply is still owed, so the
-  // connection is dropped, not reused. Should Redis hand this consumer an entry in that instant,
-  // it stays pending for this consumer until its lease expires and a claim() takes it over.
+  reader.connection->send(
+      std::initializer_list<std::string_view>{"XREADGROUP", "GROUP", kGroup, consumer_, "COUNT",
+                                              "1", "BLOCK", blockMs, "STREAMS", stream_, ">"});
+  auto reply =
+      reader.connection->receive(block + client_.options().commandTimeout, closeSignal_.fd());
+  if (!reply && closed_) reply = unblock(reader);
+  // Still no reply: the connection owes one, so it is dropped rather than reused.
   if (!reply) {
     if (closed_) return std::nullopt;
     throw domain::AppError(domain::ErrorKind::Unavailable,
@@ -285,15 +285,20 @@ std::optional<domain::WebhookJob> RedisWebhookQueue::blocking_read(milliseconds 
     return std::nullopt;
   }
   return_reader(std::move(reader));
-  if (reply->is_nil()) return std::nullopt;  // BLOCK timed out
+  if (reply->is_nil()) return std::nullopt;  // BLOCK timed out (or was unblocked)
   // [[stream, [[entry id, [field, value, …]]]]]
   const auto& streams = reply->as_array();
   if (streams.empty()) return std::nullopt;
   const auto& entries = streams[0].as_array().at(1).as_array();
   if (entries.empty()) return std::nullopt;
   const auto& entry = entries[0].as_array();
+  const std::string& entryId = entry.at(0).as_string();
+  if (closed_) {
+    give_back(entryId);  // close() came first: no worker will receive this one
+    return std::nullopt;
+  }
   domain::WebhookJob job;
-  job.receipt = entry.at(0).as_string() + "/1";  // first delivery of this entry
+  job.receipt = entryId + "/1";  // first delivery of this entry
   const auto& fields = entry.at(1).as_array();
   for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
     const auto& name = fields[i].as_string();
@@ -307,20 +312,52 @@ std::optional<domain::WebhookJob> RedisWebhookQueue::blocking_read(milliseconds 
   return job;
 }
 
-std::unique_ptr<Connection> RedisWebhookQueue::take_reader() {
+std::optional<Reply> RedisWebhookQueue::unblock(Reader& reader) {
+  const auto deadline = Clock::now() + client_.options().commandTimeout;
+  try {
+    // Repeated until the reply arrives: an UNBLOCK that reaches Redis before the XREADGROUP it
+    // targets finds nothing blocked and does nothing.
+    while (Clock::now() < deadline) {
+      client_.command({"CLIENT", "UNBLOCK", reader.clientId});
+      if (auto reply = reader.connection->receive(milliseconds(20))) return reply;
+    }
+  } catch (const std::exception& e) {
+    spdlog::debug("Redis webhook queue: unblocking a reader on close failed: {}", e.what());
+  }
+  return std::nullopt;
+}
+
+void RedisWebhookQueue::give_back(const std::string& entryId) {
+  // Idle far beyond the lease: the next claim() of any instance takes it over (XAUTOCLAIM), and
+  // RETRYCOUNT 0 makes that the entry's first delivery again, so its attempt does not grow.
+  const std::string idle = std::to_string(options_.lease.count() + 3600 * 1000);
+  try {
+    client_.call({"XCLAIM", stream_, kGroup, consumer_, "0", entryId, "IDLE", idle, "RETRYCOUNT",
+                  "0", "JUSTID"});
+  } catch (const std::exception& e) {
+    spdlog::warn(
+        "Redis webhook queue: giving back {} on close failed (it returns after its lease): {}",
+        entryId, e.what());
+  }
+}
+
+RedisWebhookQueue::Reader RedisWebhookQueue::take_reader() {
   {
     const std::lock_guard lock(readersMutex_);
     while (!readers_.empty()) {
-      auto reader = std::move(readers_.back());
+      Reader reader = std::move(readers_.back());
       readers_.pop_back();
-      if (reader->idle_and_healthy()) return reader;
+      if (reader.connection->idle_and_healthy()) return reader;
     }
   }
-  return client_.connect_dedicated(client_.options().commandTimeout);
+  Reader reader;
+  reader.connection = client_.connect_dedicated(client_.options().commandTimeout);
+  reader.clientId = std::to_string(reader.connection->command({"CLIENT", "ID"}).as_integer());
+  return reader;
 }
 
-void RedisWebhookQueue::return_reader(std::unique_ptr<Connection> reader) {
-  if (reader->broken() || closed_) return;
+void RedisWebhookQueue::return_reader(Reader reader) {
+  if (reader.connection->broken() || closed_) return;
   const std::lock_guard lock(readersMutex_);
   readers_.push_back(std::move(reader));
 }

@@ -79,8 +79,19 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   void ensure_group();
   // One XREADGROUP … BLOCK on a dedicated connection; nullopt when nothing came or closed.
   std::optional<domain::WebhookJob> blocking_read(std::chrono::milliseconds block);
-  std::unique_ptr<Connection> take_reader();
-  void return_reader(std::unique_ptr<Connection> reader);
+  // A connection for blocking reads and its CLIENT ID (for CLIENT UNBLOCK).
+  struct Reader {
+    std::unique_ptr<Connection> connection;
+    std::string clientId;
+  };
+  Reader take_reader();
+  void return_reader(Reader reader);
+  // After close(): ends the reader's pending BLOCK with CLIENT UNBLOCK and collects its reply,
+  // so an entry Redis handed over in that instant is not stranded; nullopt if none came in time.
+  std::optional<Reply> unblock(Reader& reader);
+  // Makes a delivery this instance will not process claimable by any instance at once, with
+  // the attempt it had (XCLAIM … IDLE past the lease, RETRYCOUNT 0).
+  void give_back(const std::string& entryId);
 
   Client& client_;
   const WebhookQueueOptions options_;
@@ -93,7 +104,7 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   // Connections for blocking reads, one per concurrently waiting claim(): a BLOCK would hold a
   // pooled connection for its whole wait and starve ordinary commands.
   std::mutex readersMutex_;
-  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<Reader> readers_;
 };
 
 }  // namespace lso::redis

@@ -281,6 +281,39 @@ TEST_F(RedisWebhookQueueTest, CloseWakesAWaitingClaimAndLaterClaimsReturnAtOnce)
   EXPECT_LT(Clock::now() - start, 100ms);
 }
 
+TEST_F(RedisWebhookQueueTest, AJobArrivingAsCloseWakesAWaiterIsNeverStranded) {
+  // Enqueue and close race a waiting claim: either the claim got the job, or any other
+  // instance gets it at once with its attempt unchanged — never only after the 30 s lease.
+  Client otherClient(options());
+  auto other = open(30s, &otherClient);
+  for (int i = 0; i < 20; ++i) {
+    auto closing = open(30s);
+    std::optional<WebhookJob> got;
+    std::thread waiter([&] { got = closing->claim(10s); });
+    std::this_thread::sleep_for(30ms);
+    const std::string id = "race-" + std::to_string(i);
+    std::thread producer([&] { ASSERT_TRUE(other->enqueue(id, "body")); });
+    std::this_thread::sleep_for(std::chrono::microseconds(100 * (i % 10)));
+    closing->close();
+    producer.join();
+    waiter.join();
+    if (got) {
+      EXPECT_EQ(got->id, id);
+      EXPECT_EQ(got->attempt, 1);
+      closing->complete(*got);
+    } else {
+      auto job = other->claim(1s);
+      ASSERT_TRUE(job) << id;
+      EXPECT_EQ(job->id, id);
+      EXPECT_EQ(job->attempt, 1);
+      other->complete(*job);
+    }
+  }
+  const auto c = other->counts();
+  EXPECT_EQ(c.waiting, 0);
+  EXPECT_EQ(c.active, 0);
+}
+
 TEST_F(RedisWebhookQueueTest, RecreatesTheGroupWhenRedisLostIt) {
   auto q = open();
   client_->call({"DEL", prefix_ + "webhooks"});  // as after a restart without persistence
