@@ -27,12 +27,13 @@ struct WebhookQueueOptions {
   std::chrono::milliseconds pollSlice{1000};
 };
 
-// Keys (with the default prefix):
-//   lso:webhooks                 stream of jobs {id, body, a=attempt}; group "lso-workers"
-//   lso:webhooks:delayed         ZSET of retries (member = old entry id, score = due ms, Redis
-//   TIME) lso:webhooks:delayed:jobs    HASH member → msgpack(id, body, attempt) lso:webhooks:dead
-//   stream of buried jobs {id, body, attempts, error, at} lso:webhook:queued:<id>      dedup
-//   marker, kept for dedupTtl after completion, removed on bury
+// Keys (with the default prefix "lso:"):
+// - lso:webhooks — stream of jobs {id, body, a = attempt}, consumer group "lso-workers"
+// - lso:webhooks:delayed — ZSET of retries: member = old entry id, score = due ms (Redis TIME)
+// - lso:webhooks:delayed:jobs — HASH member → msgpack(id, body, attempt)
+// - lso:webhooks:dead — stream of buried jobs {id, body, attempts, error, at}; never trimmed
+//   by the server (operators inspect and XTRIM it)
+// - lso:webhook:queued:<id> — dedup marker; kept for dedupTtl after completion, removed on bury
 //
 // A job's receipt is "<entry id>/<delivery count>"; complete/retry/bury act only while that
 // delivery is still this consumer's, so a worker that lost its lease cannot settle the job twice.
@@ -40,6 +41,9 @@ struct WebhookQueueOptions {
 // Durability: enqueue() returns once Redis executed the write, so the job survives a crash of
 // this instance; surviving a crash of Redis itself needs Redis persistence (appendonly yes;
 // appendfsync everysec may lose the last second, `always` loses nothing) — an operator setting.
+//
+// close() wakes waiting claims at once (CLIENT UNBLOCK on their connections); an entry Redis
+// handed to one of them in that instant is given back, claimable by any instance immediately.
 class RedisWebhookQueue final : public domain::WebhookQueue {
  public:
   static constexpr const char* kGroup = "lso-workers";
