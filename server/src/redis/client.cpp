@@ -153,6 +153,7 @@ Client::Lease Client::acquire() {
     }
     // Idle connections the server dropped meanwhile are discarded here, so the first command
     // after Redis comes back already runs on a fresh connection.
+    std::size_t discarded = 0;
     while (!idle_.empty()) {
       auto candidate = std::move(idle_.back());
       idle_.pop_back();
@@ -161,7 +162,10 @@ Client::Lease Client::acquire() {
         break;
       }
       --open_;
+      ++discarded;
     }
+    // Slots freed beyond the one this call takes may let other waiters open connections.
+    if (discarded > 0) available_.notify_all();
     if (!connection) {
       if (std::chrono::steady_clock::now() < connectRetryAt_) unavailable(lastConnectError_);
       ++open_;
