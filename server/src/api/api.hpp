@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -21,8 +22,10 @@
 
 namespace lso::api {
 
-// /livestreams and its sub-resources.
-void add_livestream_routes(http::Router& router, domain::LivestreamService& service, boost::asio::thread_pool& pool);
+class ReplyCache;
+// /livestreams and its sub-resources. `cache` serves repeated livestream reads (see reply_cache.hpp).
+void add_livestream_routes(http::Router& router, domain::LivestreamService& service, boost::asio::thread_pool& pool,
+                           ReplyCache& cache);
 
 // What /health reports. Probes run in the background (database every 2 s, LiveKit every 10 s)
 // so the endpoint answers from memory: cheap enough for any probe rate, never blocking.
@@ -38,6 +41,7 @@ class HealthMonitor {
 
   // One probe round; blocking (run it on the pool). `livekit` also probes LiveKit.
   void probe(bool livekit);
+  void probe_livekit();
   // Extra sections supplied by other components (queue counts, SSE connections, redis).
   void add_section(std::string name, std::function<boost::json::value()> section, bool required = false);
 
@@ -45,7 +49,14 @@ class HealthMonitor {
     unsigned status;  // 200 or 503
     boost::json::object body;
   };
+  // Builds the report now (database and queue counts: blocking).
   Report report() const;
+  // The report as of the last probe, serialized: what /health answers, at any request rate.
+  struct Cached {
+    unsigned status;
+    std::string body;
+  };
+  std::shared_ptr<const Cached> cached() const { return std::atomic_load(&cached_); }
   bool database_up() const { return databaseUp_.load(); }
 
  private:
@@ -66,6 +77,7 @@ class HealthMonitor {
     bool required;
   };
   std::vector<Section> sections_;
+  std::shared_ptr<const Cached> cached_;
 };
 
 void add_health_routes(http::Router& router, const HealthMonitor& health);
@@ -81,8 +93,9 @@ std::string_view openapi_document();
 // SSE: GET /api/v1/livestreams/:id/events and GET /api/v1/events, served by `hub`.
 void add_event_routes(http::Router& router, domain::LivestreamService& service, http::SseHub& hub,
                       boost::asio::thread_pool& pool);
-// Feeds every message of the event bus into the hub: per-livestream topics and the global one.
-void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub);
+// Feeds every message of the event bus into the hub: per-livestream topics and the global one;
+// livestream changes also invalidate `cache`.
+void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& cache);
 
 // POST /api/v1/webhooks/livekit: verify (throws AppError(Authentication)), then enqueue durably
 // before answering 200. `enqueuePool` runs the blocking enqueue.

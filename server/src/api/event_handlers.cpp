@@ -7,6 +7,7 @@
 
 #include "api/api.hpp"
 #include "api/json_io.hpp"
+#include "api/reply_cache.hpp"
 #include "events/bus_message.hpp"
 #include "http/offload.hpp"
 
@@ -50,10 +51,11 @@ bool is_state_event(std::string_view e) {
 
 }  // namespace
 
-void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub) {
-  bus.subscribe([&hub](std::string_view message) {
+void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& cache) {
+  bus.subscribe([&hub, &cache](std::string_view message) {
     auto m = events::decode_bus_message(message);
     if (!m) return;
+    if (m->event.starts_with("livestream_")) cache.invalidate_all();
     auto frame = hub.frame(m->event, m->data);  // serialized once for every subscriber
     if (is_state_event(m->event))
       hub.broadcast("livestream:" + std::string(m->livestreamId), frame, m->event == "room_ended");

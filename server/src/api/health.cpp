@@ -6,6 +6,8 @@
 #include "domain/errors.hpp"
 #include "util/time.hpp"
 
+#include <boost/json/serialize.hpp>
+
 namespace lso::api {
 
 namespace json = boost::json;
@@ -28,7 +30,12 @@ void HealthMonitor::probe(bool livekit) {
     std::lock_guard lock(mutex_);
     databaseError_ = e.what();
   }
-  if (!livekit) return;
+  if (livekit) probe_livekit();
+  auto r = report();
+  std::atomic_store(&cached_, std::shared_ptr<const Cached>(std::make_shared<Cached>(Cached{r.status, json::serialize(r.body)})));
+}
+
+void HealthMonitor::probe_livekit() {
   bool up = false;
   std::string error;
   try {
@@ -101,8 +108,16 @@ HealthMonitor::Report HealthMonitor::report() const {
 
 void add_health_routes(http::Router& router, const HealthMonitor& health) {
   auto full = [&health](http::Request&) -> http::asio::awaitable<http::Reply> {
-    auto r = health.report();
-    co_return http::json_reply(r.status, r.body);
+    http::Reply reply;
+    if (auto c = health.cached()) {
+      reply.response.result(c->status);
+      reply.response.set(http::bhttp::field::content_type, "application/json; charset=utf-8");
+      reply.response.set(http::bhttp::field::cache_control, "no-store");
+      reply.response.body() = c->body;
+    } else {
+      reply = http::error_reply(503, "ServiceUnavailableError", "Health not yet probed");
+    }
+    co_return reply;
   };
   router.add(verb::get, "/health", full);
   router.add(verb::get, "/api/v1/health", full);

@@ -3,6 +3,7 @@
 
 #include "api/api.hpp"
 #include "api/json_io.hpp"
+#include "api/reply_cache.hpp"
 #include "domain/errors.hpp"
 #include "domain/validation.hpp"
 #include "http/offload.hpp"
@@ -37,9 +38,18 @@ http::Reply list_reply(json::value data) {
   return http::json_reply(200, json::object{{"success", true}, {"data", std::move(data)}, {"count", count}});
 }
 
+http::Reply cached_reply(const std::string& body) {
+  http::Reply r;
+  r.response.result(http::bhttp::status::ok);
+  r.response.set(http::bhttp::field::content_type, "application/json; charset=utf-8");
+  r.response.body() = body;
+  return r;
+}
+
 }  // namespace
 
-void add_livestream_routes(http::Router& router, domain::LivestreamService& service, boost::asio::thread_pool& pool) {
+void add_livestream_routes(http::Router& router, domain::LivestreamService& service, boost::asio::thread_pool& pool,
+                           ReplyCache& cache) {
   using http::kApiLimit;
   using http::kCreateLimit;
   using http::kWriteLimit;
@@ -74,16 +84,27 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         }
         f.limit = query_integer(req, "limit", domain::limits::kPageLimitDefault, 1, domain::limits::kPageLimitMax);
         f.offset = query_integer(req, "offset", 0, 0, 100'000'000);
+        const std::string key = fmt::format("list:{}|{}|{}|{}", f.status ? domain::to_string(*f.status) : "",
+                                            f.createdBy.value_or(""), f.limit, f.offset);
+        if (auto body = cache.get(key)) co_return cached_reply(*body);
+        const auto generation = cache.generation();
         auto items = co_await http::offload(pool, [&] { return service.list(f); });
-        co_return list_reply(list_json(items));
+        auto reply = list_reply(list_json(items));
+        cache.put(key, generation, reply.response.body());
+        co_return reply;
       },
       kApiLimit);
 
   router.add(
       verb::get, base + "/:id",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
+        const std::string key = fmt::format("id:{}", req.param("id"));
+        if (auto body = cache.get(key)) co_return cached_reply(*body);
+        const auto generation = cache.generation();
         auto item = co_await http::offload(pool, [&] { return service.get(req.param("id")); });
-        co_return http::data_reply(200, to_json(item));
+        auto reply = http::data_reply(200, to_json(item));
+        cache.put(key, generation, reply.response.body());
+        co_return reply;
       },
       kApiLimit);
 

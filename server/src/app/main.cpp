@@ -7,12 +7,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <malloc.h>
+
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
 
 #include "api/api.hpp"
+#include "api/reply_cache.hpp"
 #include "app/backends.hpp"
 #include "app/logging.hpp"
 #include "app/scheduler.hpp"
@@ -38,6 +41,22 @@
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+
+// Invalidates this instance's reply cache as soon as a livestream changes here (other instances
+// learn it from the bus), then forwards to the broadcaster.
+class InvalidatingEvents final : public lso::domain::LivestreamEvents {
+ public:
+  InvalidatingEvents(lso::domain::LivestreamEvents& next, lso::api::ReplyCache& cache) : next_(next), cache_(cache) {}
+  void livestream_changed(const lso::domain::Livestream& l, bool created) override {
+    cache_.invalidate_all();
+    next_.livestream_changed(l, created);
+  }
+  void state_changed(const std::string& id, lso::domain::StateChange change) override { next_.state_changed(id, change); }
+
+ private:
+  lso::domain::LivestreamEvents& next_;
+  lso::api::ReplyCache& cache_;
+};
 
 // Runs the background health probes until stopped (database every 2 s, LiveKit every 10 s).
 class Prober {
@@ -87,10 +106,12 @@ int run(const lso::config::Settings& settings) {
 
   auto backends = app::make_backends(settings);
 
-  // The blocking pool: one thread per database connection, so no call waits for a connection
-  // while holding a thread. Webhook enqueues get their own pool: they wait for a group commit.
-  boost::asio::thread_pool pool(static_cast<std::size_t>(settings.dbPoolSize));
-  boost::asio::thread_pool enqueuePool(32);
+  // The blocking pool runs domain calls (database, LiveKit). Webhook enqueues get their own pool:
+  // they wait for a group commit.
+  // Two threads per connection: LiveKit calls (CreateRoom, DeleteRoom) hold a thread for a
+  // network round trip without holding a connection the whole time.
+  boost::asio::thread_pool pool(static_cast<std::size_t>(settings.dbPoolSize) * 2);
+  boost::asio::thread_pool enqueuePool(16);
 
   http::ServerOptions options;
   options.host = settings.host;
@@ -111,11 +132,13 @@ int run(const lso::config::Settings& settings) {
   http::SseHub::Options hubOptions;
   hubOptions.heartbeat = settings.sseHeartbeat;
   http::SseHub hub(server.io_contexts(), hubOptions);
-  api::connect_bus_to_hub(*backends.bus, hub);
+  api::ReplyCache replyCache;
+  api::connect_bus_to_hub(*backends.bus, hub, replyCache);
 
   events::LivestreamBroadcaster broadcaster(*store, *backends.bus, *backends.ledger, {});
-  domain::LivestreamService service(*store, rooms, tokens, time, broadcaster);
-  domain::WebhookProcessor processor(*store, time, broadcaster);
+  InvalidatingEvents events(broadcaster, replyCache);
+  domain::LivestreamService service(*store, rooms, tokens, time, events);
+  domain::WebhookProcessor processor(*store, time, events);
   domain::WebhookWorkers workers(
       *backends.queue, processor,
       [](std::string_view body) {
@@ -198,7 +221,7 @@ int run(const lso::config::Settings& settings) {
   api::add_metrics_routes(router, metrics, std::move(gauges));
   api::add_docs_routes(router);
   api::add_health_routes(router, health);
-  api::add_livestream_routes(router, service, pool);
+  api::add_livestream_routes(router, service, pool, replyCache);
   api::add_event_routes(router, service, hub, pool);
   api::add_webhook_routes(
       router, [&verifier](std::string_view auth, std::string_view body) { verifier.verify(auth, body); },
@@ -217,7 +240,7 @@ int run(const lso::config::Settings& settings) {
     spdlog::info("serving the web client from {}", staticDir);
   }
 
-  domain::Reconciler reconciler(*store, rooms, service, *backends.lock, time, broadcaster,
+  domain::Reconciler reconciler(*store, rooms, service, *backends.lock, time, events,
                                 {settings.reconciliationAbsences, settings.reconciliationGrace});
   app::Scheduler scheduler;
   scheduler.every("reconciliation", settings.reconciliationInterval, [&reconciler] {
@@ -265,6 +288,9 @@ int run(const lso::config::Settings& settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc gives every thread that allocates its own arena (8 per core): with ~50 mostly idle
+  // threads that is several MB of resident memory for nothing. One arena per core is plenty.
+  mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   std::optional<lso::config::Settings> settings;
   try {
     settings = lso::config::load_settings(argc, argv);

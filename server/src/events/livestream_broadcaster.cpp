@@ -61,9 +61,39 @@ void LivestreamBroadcaster::run() {
         ++it;
       }
     }
+    for (auto it = deferred_.begin(); it != deferred_.end();) {
+      if (it->second.first <= now) {
+        work.emplace_back(it->first, it->second.second);
+        it = deferred_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // Coalescing: a livestream read less than `coalesce` ago waits for its next slot (ends and
+    // starts never wait).
+    std::vector<std::pair<std::string, unsigned>> ready;
+    ready.reserve(work.size());
+    for (auto& [id, changes] : work) {
+      const bool urgent = changes & (bit(domain::StateChange::RoomEnded) | bit(domain::StateChange::RoomStarted));
+      auto last = lastRead_.find(id);
+      if (!urgent && last != lastRead_.end() && now - last->second < options_.coalesce) {
+        auto& d = deferred_[id];
+        d.first = last->second + options_.coalesce;
+        d.second |= changes;
+        continue;
+      }
+      lastRead_[id] = now;
+      ready.emplace_back(std::move(id), changes);
+    }
+    work = std::move(ready);
+    if (lastRead_.size() > 10000) {  // forget livestreams idle for a while
+      for (auto it = lastRead_.begin(); it != lastRead_.end();)
+        it = now - it->second > std::chrono::minutes(1) ? lastRead_.erase(it) : std::next(it);
+    }
     if (work.empty()) {
-      auto next = trailing_.empty() ? now + std::chrono::seconds(1) : trailing_.begin()->second;
+      auto next = now + std::chrono::seconds(1);
       for (const auto& [id, at] : trailing_) next = std::min(next, at);
+      for (const auto& [id, d] : deferred_) next = std::min(next, d.first);
       cv_.wait_until(lock, next, [this] { return stop_ || !pending_.empty(); });
       continue;
     }

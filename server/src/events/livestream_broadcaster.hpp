@@ -22,6 +22,9 @@ class LivestreamBroadcaster final : public domain::LivestreamEvents {
  public:
   struct Options {
     std::chrono::milliseconds throttle{5000};  // SPEC §7: small changes at most this often
+    // At most one state read per livestream per this interval: a burst of joins into a big
+    // livestream costs a few reads a second, not one per join (state is O(participants)).
+    std::chrono::milliseconds coalesce{200};
   };
   LivestreamBroadcaster(domain::Store& store, domain::EventBus& bus, domain::PushLedger& ledger, Options options);
   ~LivestreamBroadcaster() override;
@@ -43,6 +46,8 @@ class LivestreamBroadcaster final : public domain::LivestreamEvents {
   std::condition_variable cv_;
   std::unordered_map<std::string, unsigned> pending_;  // id → bits of StateChange
   std::map<std::string, std::chrono::steady_clock::time_point> trailing_;  // id → when to re-check
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> lastRead_;
+  std::map<std::string, std::pair<std::chrono::steady_clock::time_point, unsigned>> deferred_;
   bool stop_ = false;
   std::thread thread_;
 };
