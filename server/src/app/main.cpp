@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <malloc.h>
 
+#include <csignal>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
@@ -291,6 +292,8 @@ int main(int argc, char** argv) {
   // glibc gives every thread that allocates its own arena (8 per core): with ~50 mostly idle
   // threads that is several MB of resident memory for nothing. One arena per core is plenty.
   mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  // A peer closing a socket mid-write (hiredis writes with write(2)) must be an error, not death.
+  std::signal(SIGPIPE, SIG_IGN);
   std::optional<lso::config::Settings> settings;
   try {
     settings = lso::config::load_settings(argc, argv);
