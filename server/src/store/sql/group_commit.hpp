@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -26,26 +27,28 @@ class GroupCommit {
   // another caller's. An exception thrown by commit is rethrown to every caller of that batch.
   template <class CommitFn>
   void submit(Request& request, CommitFn&& commit) {
-    Slot slot{&request};
+    // Shared, so the leader can wake a caller after releasing the mutex: the caller may return
+    // (and its stack go) the moment it sees `done`, but its slot lives until the leader is done.
+    const auto slot = std::make_shared<Slot>(&request);
     std::unique_lock lock(mutex_);
-    pending_.push_back(&slot);
-    while (!slot.done) {
+    pending_.push_back(slot);
+    while (!slot->done) {
       if (leading_) {
         // Each caller sleeps on its own condition variable, so finishing a batch wakes exactly
         // the callers it served plus the next leader, not every thread in the queue.
-        slot.wake.wait(lock);
+        slot->wake.wait(lock);
         continue;
       }
       leading_ = true;
-      const std::size_t n = std::min(pending_.size(), maxBatch_);
-      std::vector<Slot*> slots(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
-      pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
+      const auto n = static_cast<std::ptrdiff_t>(std::min(pending_.size(), maxBatch_));
+      std::vector<std::shared_ptr<Slot>> slots(pending_.begin(), pending_.begin() + n);
+      pending_.erase(pending_.begin(), pending_.begin() + n);
       lock.unlock();
       std::exception_ptr error;
       try {
         std::vector<Request*> batch;
         batch.reserve(slots.size());
-        for (Slot* s : slots) {
+        for (const auto& s : slots) {
           batch.push_back(s->request);
         }
         commit(batch);
@@ -53,20 +56,28 @@ class GroupCommit {
         error = std::current_exception();
       }
       lock.lock();
-      for (Slot* s : slots) {
+      for (const auto& s : slots) {
         s->error = error;
         s->done = true;
-        if (s != &slot) {
+      }
+      leading_ = false;
+      const std::shared_ptr<Slot> next = pending_.empty() ? nullptr : pending_.front();
+      lock.unlock();
+      // Waking costs a system call per caller: done outside the mutex, so the next leader
+      // already gathers and commits its batch meanwhile (on the other core).
+      if (next) {
+        next->wake.notify_one();
+      }
+      for (const auto& s : slots) {
+        if (s != slot) {
           s->wake.notify_one();
         }
       }
-      leading_ = false;
-      if (!pending_.empty()) {
-        pending_.front()->wake.notify_one();  // the next leader
-      }
+      lock.lock();
     }
-    if (slot.error) {
-      std::rethrow_exception(slot.error);
+    lock.unlock();
+    if (slot->error) {
+      std::rethrow_exception(slot->error);
     }
   }
 
@@ -74,14 +85,14 @@ class GroupCommit {
   struct Slot {
     explicit Slot(Request* r) : request(r) {}
     Request* request;
-    bool done = false;
+    bool done = false;  // guarded by mutex_, like error
     std::exception_ptr error;
     std::condition_variable wake;
   };
 
   const std::size_t maxBatch_;
   std::mutex mutex_;
-  std::vector<Slot*> pending_;
+  std::vector<std::shared_ptr<Slot>> pending_;
   bool leading_ = false;
 };
 
