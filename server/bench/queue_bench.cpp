@@ -1,7 +1,7 @@
 // Webhook queue throughput: producers enqueue (the receiver's side), then workers claim and
 // complete (the worker side), then both at once. Usage:
 //   queue_bench [--url sqlite:FILE|postgresql://…] [--jobs N] [--producers N] [--workers N]
-//               [--no-fsync] [--body-bytes N]
+//               [--no-fsync] [--body-bytes N] [--claim-ahead N (SQLite)]
 #include <sys/resource.h>
 
 #include <atomic>
@@ -30,6 +30,7 @@ struct Settings {
   int workers = 8;
   bool fsync = true;
   std::size_t bodyBytes = 600;  // a typical participant_joined webhook
+  int claimAhead = lso::store::sql::LeaseSettings{}.claimAhead;
 };
 
 std::unique_ptr<WebhookQueue> open(const Settings& s) {
@@ -37,6 +38,7 @@ std::unique_ptr<WebhookQueue> open(const Settings& s) {
     lso::store::sqlite::SqliteQueueOptions options;
     options.path = lso::store::sqlite_path(s.url);
     options.fsyncEnqueue = s.fsync;
+    options.leasing.claimAhead = s.claimAhead;
     return std::make_unique<lso::store::sqlite::SqliteWebhookQueue>(std::move(options));
   }
   lso::store::StoreOptions options;
@@ -114,6 +116,8 @@ int main(int argc, char** argv) {
       s.workers = std::atoi(value().c_str());
     } else if (arg == "--body-bytes") {
       s.bodyBytes = static_cast<std::size_t>(std::atoi(value().c_str()));
+    } else if (arg == "--claim-ahead") {
+      s.claimAhead = std::atoi(value().c_str());
     } else if (arg == "--no-fsync") {
       s.fsync = false;
     } else {
