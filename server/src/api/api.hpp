@@ -98,9 +98,9 @@ void add_event_routes(http::Router& router, domain::LivestreamService& service, 
 void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& cache);
 
 // POST /api/v1/webhooks/livekit: verify (throws AppError(Authentication)), then enqueue durably
-// before answering 200. `enqueuePool` runs the blocking enqueue.
+// through `intake` before answering 200.
+class WebhookIntake;
 using WebhookVerify = std::function<void(std::string_view authorization, std::string_view body)>;
-void add_webhook_routes(http::Router& router, WebhookVerify verify, domain::WebhookQueue& queue,
-                        boost::asio::thread_pool& enqueuePool);
+void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntake& intake);
 
 }  // namespace lso::api

@@ -6,7 +6,7 @@
 #include "api/api.hpp"
 #include "api/json_io.hpp"
 #include "domain/errors.hpp"
-#include "http/offload.hpp"
+#include "api/webhook_intake.hpp"
 
 namespace lso::api {
 
@@ -14,10 +14,9 @@ namespace json = boost::json;
 using domain::AppError;
 using domain::ErrorKind;
 
-void add_webhook_routes(http::Router& router, WebhookVerify verify, domain::WebhookQueue& queue,
-                        boost::asio::thread_pool& enqueuePool) {
+void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntake& intake) {
   router.add(http::bhttp::verb::post, "/api/v1/webhooks/livekit",
-             [&queue, &enqueuePool, verify = std::move(verify)](http::Request& req) -> http::asio::awaitable<http::Reply> {
+             [&intake, verify = std::move(verify)](http::Request& req) -> http::asio::awaitable<http::Reply> {
                const auto auth = req.header("Authorization");
                if (auth.empty()) throw AppError(ErrorKind::Authentication, "Missing Authorization header");
                const auto ct = req.header("Content-Type");
@@ -33,7 +32,7 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, domain::Webh
                if (!id || !id->is_string() || id->as_string().empty() || !event || !event->is_string())
                  throw AppError(ErrorKind::Validation, "Webhook body must be an event with string id and event");
                const std::string eventId(id->as_string());
-               const bool queued = co_await http::offload(enqueuePool, [&] { return queue.enqueue(eventId, body); });
+               const bool queued = co_await intake.enqueue(eventId, body);
                co_return http::data_reply(200, json::object{{"id", eventId}, {"queued", queued}, {"duplicate", !queued}});
              });
 }

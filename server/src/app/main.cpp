@@ -17,6 +17,7 @@
 
 #include "api/api.hpp"
 #include "api/reply_cache.hpp"
+#include "api/webhook_intake.hpp"
 #include "app/backends.hpp"
 #include "app/logging.hpp"
 #include "app/scheduler.hpp"
@@ -107,12 +108,12 @@ int run(const lso::config::Settings& settings) {
 
   auto backends = app::make_backends(settings);
 
-  // The blocking pool runs domain calls (database, LiveKit). Webhook enqueues get their own pool:
-  // they wait for a group commit.
+  // The blocking pool runs domain calls (database, LiveKit). Webhook enqueues go through the
+  // intake's batcher threads instead (api/webhook_intake.hpp).
   // Two threads per connection: LiveKit calls (CreateRoom, DeleteRoom) hold a thread for a
   // network round trip without holding a connection the whole time.
   boost::asio::thread_pool pool(static_cast<std::size_t>(settings.dbPoolSize) * 2);
-  boost::asio::thread_pool enqueuePool(16);
+
 
   http::ServerOptions options;
   options.host = settings.host;
@@ -218,6 +219,9 @@ int run(const lso::config::Settings& settings) {
     out += fmt::format("lso_db_pool_in_use {}\n", http::g_blocking_in_flight.load());
   });
 
+  // Four batchers: one batch commits while the next fills (Redis stores job by job per batcher).
+  api::WebhookIntake intake(*backends.queue, 4);
+
   auto& router = server.router();
   api::add_metrics_routes(router, metrics, std::move(gauges));
   api::add_docs_routes(router);
@@ -226,7 +230,7 @@ int run(const lso::config::Settings& settings) {
   api::add_event_routes(router, service, hub, pool);
   api::add_webhook_routes(
       router, [&verifier](std::string_view auth, std::string_view body) { verifier.verify(auth, body); },
-      *backends.queue, enqueuePool);
+      intake);
 
   if (settings.command == config::Settings::Command::Routes) {
     // For the API documentation check: every registered route, one per line.
@@ -280,8 +284,8 @@ int run(const lso::config::Settings& settings) {
   backends.queue->close();
   broadcaster.stop();
   backends.shutdown();
+  intake.stop();
   pool.join();
-  enqueuePool.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,14 @@ struct QueueCounts {
   std::int64_t dead = 0;       // in the dead-letter list
 };
 
+// One job of an enqueue_many() call; `stored` / `error` are its outcome.
+struct EnqueueItem {
+  std::string_view id;
+  std::string_view body;
+  bool stored = false;       // false: already queued (duplicate)
+  std::exception_ptr error;  // this item alone was refused
+};
+
 class WebhookQueue {
  public:
   virtual ~WebhookQueue() = default;
@@ -35,6 +45,19 @@ class WebhookQueue {
   // Stores the job durably before returning. A job whose id is still queued is not stored twice
   // (returns false). Throws AppError(Unavailable) when the queue cannot store it.
   virtual bool enqueue(std::string_view id, std::string_view body) = 0;
+  // Stores many jobs with as few durable writes as the backend allows (the SQL queues: one
+  // transaction), so a receiver can batch without a blocked thread per request. Throws when the
+  // whole batch failed. The default stores them one by one.
+  virtual void enqueue_many(std::span<EnqueueItem> items) {
+    for (auto& item : items) {
+      try {
+        item.stored = enqueue(item.id, item.body);
+      } catch (const std::exception&) {
+        if (&item == &items.front()) throw;  // the queue is down: fail the batch fast
+        item.error = std::current_exception();
+      }
+    }
+  }
 
   // Claims the next due job, waiting up to `wait` for one; nullopt when none came. A claimed job
   // is invisible to other workers until completed, retried or buried — or until its lease expires

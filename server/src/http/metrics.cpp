@@ -19,8 +19,8 @@ void HttpMetrics::observe(const RequestRecord& r) {
   auto& s = local();
   const double seconds = static_cast<double>(r.duration.count()) / 1e6;
   std::lock_guard lock(s.mutex);
-  ++s.counts[{std::string(r.route), std::string(r.method), r.status}];
-  auto& h = s.latency[std::string(r.route)];
+  ++s.counts[{r.route, r.method, r.status}];
+  auto& h = s.latency[r.route];
   for (std::size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++h.buckets[i];
   ++h.count;
@@ -45,8 +45,8 @@ void prometheus_metric(std::string& out, std::string_view name, std::string_view
 }
 
 void HttpMetrics::render(std::string& out) const {
-  std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> counts;
-  std::map<std::string, Shard::Histogram> latency;
+  std::map<std::tuple<std::string_view, std::string_view, unsigned>, std::uint64_t> counts;
+  std::map<std::string_view, Shard::Histogram> latency;
   {
     std::lock_guard lock(shardsMutex_);
     for (const auto& s : shards_) {

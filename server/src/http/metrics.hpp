@@ -28,13 +28,15 @@ class HttpMetrics {
  private:
   struct Shard {
     std::mutex mutex;  // uncontended: one writer thread; taken by the scraper too
-    std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> counts;
+    // Route names and methods are views of strings that live as long as the server (route
+    // patterns, literals): no allocation per request.
+    std::map<std::tuple<std::string_view, std::string_view, unsigned>, std::uint64_t> counts;
     struct Histogram {
       std::array<std::uint64_t, kBuckets.size()> buckets{};
       std::uint64_t count = 0;
       double sum = 0;
     };
-    std::map<std::string, Histogram> latency;
+    std::map<std::string_view, Histogram> latency;
   };
   Shard& local();
   mutable std::mutex shardsMutex_;

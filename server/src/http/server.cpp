@@ -375,7 +375,8 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
                   reply.response.body().size(), static_cast<double>(took.count()) / 1000.0, req.clientIp,
                   req.requestId);
   }
-  if (observer_) observer_({std::string_view(raw.method_string()), routeName, status, took});
+  // to_string(verb) is static storage (unknown methods are "<unknown>"): safe to keep as a view.
+  if (observer_) observer_({bhttp::to_string(raw.method()), routeName, status, took});
   co_return reply;
 }
 

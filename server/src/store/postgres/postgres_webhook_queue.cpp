@@ -197,6 +197,22 @@ bool PostgresWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   return request.stored;
 }
 
+// A receiver's batch: one transaction for all of it, without going through the group commit's
+// caller queue (enqueue_batch serializes writers itself).
+void PostgresWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
+  std::vector<EnqueueRequest> requests;
+  requests.reserve(items.size());
+  for (const auto& item : items) requests.push_back(EnqueueRequest{item.id, item.body, false, nullptr});
+  std::vector<EnqueueRequest*> batch;
+  batch.reserve(requests.size());
+  for (auto& r : requests) batch.push_back(&r);
+  enqueue_batch(batch);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    items[i].stored = requests[i].stored;
+    items[i].error = requests[i].refused;
+  }
+}
+
 void PostgresWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
   auto connection = enqueuePool_.acquire();
   try {

@@ -297,6 +297,21 @@ bool SqliteWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   return request.stored;
 }
 
+// A receiver's batch: one transaction for all of it, without going through the group commit's
+// caller queue (enqueue_batch serializes writers itself).
+void SqliteWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
+  std::vector<EnqueueRequest> requests;
+  requests.reserve(items.size());
+  for (const auto& item : items) requests.push_back(EnqueueRequest{item.id, item.body, false});
+  std::vector<EnqueueRequest*> batch;
+  batch.reserve(requests.size());
+  for (auto& r : requests) batch.push_back(&r);
+  enqueue_batch(batch);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    items[i].stored = requests[i].stored;
+  }
+}
+
 void SqliteWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
   bool any = false;
   {

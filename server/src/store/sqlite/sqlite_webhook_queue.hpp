@@ -31,6 +31,7 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
 
   std::string_view backend() const override { return "sqlite"; }
   bool enqueue(std::string_view id, std::string_view body) override;
+  void enqueue_many(std::span<domain::EnqueueItem> items) override;
   void complete(const domain::WebhookJob& job) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
