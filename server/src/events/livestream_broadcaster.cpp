@@ -76,9 +76,14 @@ void LivestreamBroadcaster::run() {
     for (auto& [id, changes] : work) {
       const bool urgent = changes & (bit(domain::StateChange::RoomEnded) | bit(domain::StateChange::RoomStarted));
       auto last = lastRead_.find(id);
-      if (!urgent && last != lastRead_.end() && now - last->second < options_.coalesce) {
+      auto cost = readCost_.find(id);
+      const auto gap = std::min<std::chrono::steady_clock::duration>(
+          std::max<std::chrono::steady_clock::duration>(options_.coalesce,
+                                                        cost == readCost_.end() ? std::chrono::steady_clock::duration{} : cost->second * 10),
+          std::chrono::seconds(2));
+      if (!urgent && last != lastRead_.end() && now - last->second < gap) {
         auto& d = deferred_[id];
-        d.first = last->second + options_.coalesce;
+        d.first = last->second + gap;
         d.second |= changes;
         continue;
       }
@@ -88,7 +93,12 @@ void LivestreamBroadcaster::run() {
     work = std::move(ready);
     if (lastRead_.size() > 10000) {  // forget livestreams idle for a while
       for (auto it = lastRead_.begin(); it != lastRead_.end();)
-        it = now - it->second > std::chrono::minutes(1) ? lastRead_.erase(it) : std::next(it);
+        if (now - it->second > std::chrono::minutes(1)) {
+          readCost_.erase(it->first);
+          it = lastRead_.erase(it);
+        } else {
+          ++it;
+        }
     }
     if (work.empty()) {
       auto next = now + std::chrono::seconds(1);
@@ -100,7 +110,11 @@ void LivestreamBroadcaster::run() {
     lock.unlock();
     for (const auto& [id, changes] : work) {
       try {
+        const auto started = std::chrono::steady_clock::now();
         flush(id, changes);
+        const auto took = std::chrono::steady_clock::now() - started;
+        std::lock_guard relock(mutex_);
+        readCost_[id] = took;
       } catch (const std::exception& e) {
         // The database is briefly unavailable: try again soon rather than drop the update.
         spdlog::warn("state update for livestream {} deferred: {}", id, e.what());

@@ -47,6 +47,9 @@ class LivestreamBroadcaster final : public domain::LivestreamEvents {
   std::unordered_map<std::string, unsigned> pending_;  // id → bits of StateChange
   std::map<std::string, std::chrono::steady_clock::time_point> trailing_;  // id → when to re-check
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> lastRead_;
+  // How long the last state read of a livestream took: big livestreams are read less often, so
+  // state reads stay under ~10% of a core however many participants there are.
+  std::unordered_map<std::string, std::chrono::steady_clock::duration> readCost_;
   std::map<std::string, std::pair<std::chrono::steady_clock::time_point, unsigned>> deferred_;
   bool stop_ = false;
   std::thread thread_;

@@ -10,6 +10,14 @@
 
 namespace lso::store {
 
+std::string queue_file_for(const std::string& databasePath) {
+  if (databasePath == ":memory:" || databasePath.empty()) return databasePath;
+  const auto slash = databasePath.find_last_of('/');
+  const auto dot = databasePath.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return databasePath + "-queue";
+  return databasePath.substr(0, dot) + "-queue" + databasePath.substr(dot);
+}
+
 std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions& options,
                                                              std::chrono::milliseconds lease) {
   const std::string_view url = options.databaseUrl;
@@ -18,7 +26,11 @@ std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions&
   };
   if (starts_with("sqlite:")) {
     sqlite::SqliteQueueOptions sqlite;
-    sqlite.path = sqlite_path(url);
+    // The queue lives in its own file beside the database ("x.db" → "x-queue.db"): SQLite has one
+    // write lock per file, and webhook intake, workers and API writes sharing one made them wait
+    // on each other's busy handler (sleeps). Exactly-once does not need them in one file: the
+    // dedup record commits with the effects in the main database.
+    sqlite.path = queue_file_for(sqlite_path(url));
     sqlite.leasing.lease = lease;
     sqlite.busyTimeout = options.statementTimeout;
     return std::make_unique<sqlite::SqliteWebhookQueue>(std::move(sqlite));

@@ -17,4 +17,7 @@ namespace lso::store {
 std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(
     const StoreOptions& options, std::chrono::milliseconds lease = std::chrono::seconds(30));
 
+// The SQLite queue's own file beside the database: "./data/x.db" → "./data/x-queue.db".
+std::string queue_file_for(const std::string& databasePath);
+
 }  // namespace lso::store

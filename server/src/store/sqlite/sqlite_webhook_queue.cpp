@@ -114,7 +114,7 @@ class SqliteWebhookQueue::Database {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, static_cast<int>(options.busyTimeout.count()));
     try {
-      exec_script("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+      exec_script("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456");
       exec_script("BEGIN IMMEDIATE");
       try {
         exec_script(kSchema);
