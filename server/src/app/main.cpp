@@ -219,8 +219,9 @@ int run(const lso::config::Settings& settings) {
     out += fmt::format("lso_db_pool_in_use {}\n", http::g_blocking_in_flight.load());
   });
 
-  // Four batchers: one batch commits while the next fills (Redis stores job by job per batcher).
-  api::WebhookIntake intake(*backends.queue, 4);
+  // SQL queues store a whole batch in one transaction: four batchers keep one committing while
+  // the next fills. Redis stores job by job (one script call each), so it gets more batchers.
+  api::WebhookIntake intake(*backends.queue, backends.queue->backend() == "redis" ? 48 : 4);
 
   auto& router = server.router();
   api::add_metrics_routes(router, metrics, std::move(gauges));
