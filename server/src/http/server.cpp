@@ -14,6 +14,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <array>
 #include <random>
 
 #include "domain/errors.hpp"
@@ -140,6 +141,18 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     reply.response.prepare_payload();
     stream.expires_after(options_.bodyTimeout);
     co_await bhttp::async_write(stream, reply.response, use_tuple);
+    // Lingering close: the client may still be sending the body we refused; closing now would
+    // reset the connection and it might never read our answer. Stop sending, then discard what
+    // arrives (bounded in time and bytes) until it closes its side.
+    boost::system::error_code sec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, sec);
+    stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16384> sink;
+    for (std::size_t total = 0; total < 16 * 1024 * 1024;) {
+      auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+      if (rec) break;
+      total += n;
+    }
   };
 
   for (;;) {

@@ -21,6 +21,7 @@ struct SseHub::Subscriber {
   std::size_t queuedBytes = 0;
   bool closeAfter = false;
   bool dropped = false;
+  bool writing = false;  // the coroutine has an async_write in flight
 };
 
 SseHub::SseHub(std::vector<asio::io_context*> contexts, Options options) : options_(options) {
@@ -57,6 +58,30 @@ void SseHub::broadcast(const std::string& topic, std::shared_ptr<const std::stri
       if (it == s->byTopic.end()) return;
       for (Subscriber* sub : it->second) {
         if (sub->dropped) continue;
+        if (!sub->writing && sub->queue.empty()) {
+          // Fast path: an idle subscriber gets the frame with one non-blocking send, right here,
+          // without resuming its coroutine; only the rest of a short write is queued.
+          boost::system::error_code ec;
+          const auto n = sub->stream.socket().write_some(asio::buffer(*frame), ec);
+          if (!ec && n == frame->size()) {
+            if (closeAfter) {
+              sub->closeAfter = true;
+              sub->wake.cancel();
+            }
+            continue;
+          }
+          if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+            sub->dropped = true;
+            sub->wake.cancel();
+            continue;
+          }
+          auto rest = n == 0 ? frame : std::make_shared<const std::string>(frame->substr(n));
+          sub->queue.push_back(std::move(rest));
+          sub->queuedBytes += sub->queue.back()->size();
+          if (closeAfter) sub->closeAfter = true;
+          sub->wake.cancel();
+          continue;
+        }
         sub->queuedBytes += frame->size();
         if (sub->queuedBytes > options_.maxQueuedBytes) {
           // Too far behind: drop it rather than buffer without bound or slow the others.
@@ -119,9 +144,13 @@ asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::
   auto [ec0, n0] = co_await asio::async_write(stream, asio::buffer(hello), use_tuple);
   if (ec0) co_return;
   hello = std::string();  // idle connections hold no more than they must
+  // Non-blocking, so a broadcast can send to an idle subscriber directly (see broadcast()).
+  boost::system::error_code nbec;
+  stream.socket().non_blocking(true, nbec);
 
   static const std::string heartbeat = ": heartbeat\n\n";
   while (!sub.dropped && !stopping_) {
+    if (sub.closeAfter && sub.queue.empty()) break;  // the closing frame went out directly
     if (!sub.queue.empty()) {
       auto batch = std::move(sub.queue);
       sub.queue = {};
@@ -131,7 +160,9 @@ asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::
       buffers.reserve(batch.size());
       for (const auto& f : batch) buffers.emplace_back(asio::buffer(*f));
       stream.expires_after(options_.writeTimeout);
+      sub.writing = true;
       auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
+      sub.writing = false;
       if (ec || last) break;
       continue;
     }
@@ -139,7 +170,9 @@ asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::
     auto [wec] = co_await sub.wake.async_wait(use_tuple);
     if (wec == asio::error::operation_aborted || stopping_ || sub.dropped) continue;
     stream.expires_after(options_.writeTimeout);
+    sub.writing = true;
     auto [hec, hn] = co_await asio::async_write(stream, asio::buffer(heartbeat), use_tuple);
+    sub.writing = false;
     if (hec) break;
   }
   stream.expires_never();
