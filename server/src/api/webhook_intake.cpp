@@ -1,4 +1,5 @@
 // WebhookIntake: batcher threads draining the hand-over queue.
+#include <pthread.h>
 #include "api/webhook_intake.hpp"
 
 #include "domain/errors.hpp"
@@ -7,7 +8,10 @@ namespace lso::api {
 
 WebhookIntake::WebhookIntake(domain::WebhookQueue& queue, int threads, std::size_t maxBatch)
     : queue_(queue), maxBatch_(maxBatch) {
-  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { run(); });
+  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] {
+    pthread_setname_np(pthread_self(), "lso-intake");
+    run();
+  });
 }
 
 WebhookIntake::~WebhookIntake() { stop(); }

@@ -1,4 +1,5 @@
 // Worker loop: claim → parse → apply (one transaction with the dedup record) → complete.
+#include <pthread.h>
 #include "domain/webhook_workers.hpp"
 
 #include <spdlog/spdlog.h>
@@ -9,7 +10,10 @@ namespace lso::domain {
 
 WebhookWorkers::WebhookWorkers(WebhookQueue& queue, WebhookProcessor& processor, Parser parser, Options options)
     : queue_(queue), processor_(processor), parser_(std::move(parser)), options_(options) {
-  for (int i = 0; i < std::max(1, options_.concurrency); ++i) threads_.emplace_back([this] { run(); });
+  for (int i = 0; i < std::max(1, options_.concurrency); ++i) threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "lso-worker");
+      run();
+    });
 }
 
 WebhookWorkers::~WebhookWorkers() { stop(); }

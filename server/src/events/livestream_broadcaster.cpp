@@ -1,4 +1,5 @@
 // The broadcaster's loop: drain dirty livestreams, read each one's state once, decide, publish.
+#include <pthread.h>
 #include "events/livestream_broadcaster.hpp"
 
 #include <spdlog/spdlog.h>
@@ -20,7 +21,10 @@ constexpr unsigned kTrailing = 1u << 7;
 
 LivestreamBroadcaster::LivestreamBroadcaster(domain::Store& store, domain::EventBus& bus, domain::PushLedger& ledger,
                                              Options options)
-    : store_(store), bus_(bus), ledger_(ledger), options_(options), thread_([this] { run(); }) {}
+    : store_(store), bus_(bus), ledger_(ledger), options_(options), thread_([this] {
+        pthread_setname_np(pthread_self(), "lso-broadcast");
+        run();
+      }) {}
 
 LivestreamBroadcaster::~LivestreamBroadcaster() { stop(); }
 

@@ -1,5 +1,6 @@
 // Listener, sessions and the middleware chain (request id, CORS, rate limits, error envelope,
 // access log). A session is one coroutine: its whole read → handle → write loop is below.
+#include <pthread.h>
 #include "http/server.hpp"
 
 #include <fmt/format.h>
@@ -81,6 +82,7 @@ void Server::start() {
   asio::co_spawn(*contexts_[0], accept_loop(0), asio::detached);
   for (auto& ctx : contexts_) {
     threads_.emplace_back([c = ctx.get()] {
+      pthread_setname_np(pthread_self(), "lso-io");
       auto guard = asio::make_work_guard(*c);
       c->run();
     });
