@@ -26,129 +26,112 @@ bool is_stale(const WebhookEvent& e, const Livestream& l) {
   return e.createdAt > 0 && e.createdAt + kStaleLeewaySeconds < seconds(l.createdAt);
 }
 
-struct Effects {
-  std::optional<std::string> stateOf;
-  StateChange change = StateChange::ParticipantsChanged;
-  std::optional<Livestream> livestream;  // status changed
-};
-
 }  // namespace
 
 WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events)
     : store_(store), time_(time), events_(events) {}
 
-WebhookOutcome WebhookProcessor::apply(const WebhookEvent& e) {
-  WebhookOutcome outcome = WebhookOutcome::NoEffect;
-  Effects fx;
-  const auto now = time_.now();
+WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, TimePoint now, Effects& fx) {
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   const std::string sid = e.participant ? e.participant->sid : std::string();
+  if (!q.record_webhook(e.id, e.event, now, now + kWebhookRecordTtl)) {
+    return WebhookOutcome::Duplicate;
+  }
 
-  store_.write([&](Queries& q) {
-    outcome = WebhookOutcome::NoEffect;  // the transaction may run again (serialization retry)
-    fx = {};
-    if (!q.record_webhook(e.id, e.event, now, now + kWebhookRecordTtl)) {
-      outcome = WebhookOutcome::Duplicate;
-      return;
+  if (e.event == "participant_joined") {
+    if (roomName.empty() || identity.empty()) return WebhookOutcome::Unknown;
+    auto l = q.find_active_livestream_by_room(roomName);
+    if (!l) return WebhookOutcome::Unknown;
+    if (!sid.empty() && q.find_participant_by_sid(sid)) return WebhookOutcome::NoEffect;  // seen (joined, or left before)
+    if (auto active = q.find_active_participant(l->id, identity)) {
+      if (sid.empty() || active->livekitParticipantSid == sid) return WebhookOutcome::NoEffect;
+      q.attach_livekit_session(l->id, identity, sid, e.room->sid);
+      return WebhookOutcome::Applied;
     }
+    // Connected without (or after leaving) an API join: LiveKit says they are there.
+    Participant p;
+    p.id = util::new_uuid();
+    p.livestreamId = l->id;
+    p.userId = identity;
+    p.displayName = e.participant->name.empty() ? identity : e.participant->name;
+    p.role = identity == l->createdBy ? ParticipantRole::Host : ParticipantRole::Viewer;
+    p.status = ParticipantStatus::Joined;
+    p.metadata = nullptr;
+    if (!sid.empty()) p.livekitParticipantSid = sid;
+    if (!e.room->sid.empty()) p.livekitRoomSid = e.room->sid;
+    p.joinedAt = now;
+    q.insert_participant(p);
+    fx.stateOf = l->id;
+    return WebhookOutcome::Applied;
+  }
 
-    if (e.event == "participant_joined") {
-      if (roomName.empty() || identity.empty()) return void(outcome = WebhookOutcome::Unknown);
-      auto l = q.find_active_livestream_by_room(roomName);
-      if (!l) return void(outcome = WebhookOutcome::Unknown);
-      if (!sid.empty() && q.find_participant_by_sid(sid)) return;  // seen (joined, or left before)
-      if (auto active = q.find_active_participant(l->id, identity)) {
-        if (sid.empty() || active->livekitParticipantSid == sid) return;
-        q.attach_livekit_session(l->id, identity, sid, e.room->sid);
-        outcome = WebhookOutcome::Applied;
-        return;
+  if (e.event == "participant_left" || e.event == "participant_connection_aborted") {
+    if (!sid.empty()) {
+      if (auto p = q.mark_participant_left_by_sid(sid, now)) {
+        fx.stateOf = p->livestreamId;
+        return WebhookOutcome::Applied;
       }
-      // Connected without (or after leaving) an API join: LiveKit says they are there.
-      Participant p;
-      p.id = util::new_uuid();
-      p.livestreamId = l->id;
-      p.userId = identity;
-      p.displayName = e.participant->name.empty() ? identity : e.participant->name;
-      p.role = identity == l->createdBy ? ParticipantRole::Host : ParticipantRole::Viewer;
-      p.status = ParticipantStatus::Joined;
-      p.metadata = nullptr;
-      if (!sid.empty()) p.livekitParticipantSid = sid;
-      if (!e.room->sid.empty()) p.livekitRoomSid = e.room->sid;
-      p.joinedAt = now;
-      q.insert_participant(p);
-      outcome = WebhookOutcome::Applied;
+      if (q.find_participant_by_sid(sid)) return WebhookOutcome::NoEffect;  // already LEFT
+    }
+    if (roomName.empty() || identity.empty()) return WebhookOutcome::Unknown;
+    auto l = q.find_active_livestream_by_room(roomName);
+    if (!l) return WebhookOutcome::Unknown;
+    auto active = q.find_active_participant(l->id, identity);
+    if (active && (sid.empty() || !active->livekitParticipantSid)) {
+      // The join webhook has not attached a sid yet: this leave is for the active session.
+      q.mark_participant_left(l->id, identity, now);
       fx.stateOf = l->id;
-      return;
+      return WebhookOutcome::Applied;
     }
+    if (sid.empty()) return WebhookOutcome::NoEffect;
+    // A leave before its join (or of an older session): remember the sid as LEFT.
+    Participant t;
+    t.id = util::new_uuid();
+    t.livestreamId = l->id;
+    t.userId = identity;
+    t.displayName = e.participant->name.empty() ? identity : e.participant->name;
+    t.role = identity == l->createdBy ? ParticipantRole::Host : ParticipantRole::Viewer;
+    t.status = ParticipantStatus::Left;
+    t.metadata = nullptr;
+    t.livekitParticipantSid = sid;
+    if (!e.room->sid.empty()) t.livekitRoomSid = e.room->sid;
+    t.joinedAt = now;
+    t.leftAt = now;
+    q.insert_participant(t);
+    return WebhookOutcome::NoEffect;
+  }
 
-    if (e.event == "participant_left" || e.event == "participant_connection_aborted") {
-      if (!sid.empty()) {
-        if (auto p = q.mark_participant_left_by_sid(sid, now)) {
-          outcome = WebhookOutcome::Applied;
-          fx.stateOf = p->livestreamId;
-          return;
-        }
-        if (q.find_participant_by_sid(sid)) return;  // already LEFT
-      }
-      if (roomName.empty() || identity.empty()) return void(outcome = WebhookOutcome::Unknown);
-      auto l = q.find_active_livestream_by_room(roomName);
-      if (!l) return void(outcome = WebhookOutcome::Unknown);
-      auto active = q.find_active_participant(l->id, identity);
-      if (active && (sid.empty() || !active->livekitParticipantSid)) {
-        // The join webhook has not attached a sid yet: this leave is for the active session.
-        q.mark_participant_left(l->id, identity, now);
-        outcome = WebhookOutcome::Applied;
-        fx.stateOf = l->id;
-        return;
-      }
-      if (sid.empty()) return;
-      // A leave before its join (or of an older session): remember the sid as LEFT.
-      Participant t;
-      t.id = util::new_uuid();
-      t.livestreamId = l->id;
-      t.userId = identity;
-      t.displayName = e.participant->name.empty() ? identity : e.participant->name;
-      t.role = identity == l->createdBy ? ParticipantRole::Host : ParticipantRole::Viewer;
-      t.status = ParticipantStatus::Left;
-      t.metadata = nullptr;
-      t.livekitParticipantSid = sid;
-      if (!e.room->sid.empty()) t.livekitRoomSid = e.room->sid;
-      t.joinedAt = now;
-      t.leftAt = now;
-      q.insert_participant(t);
-      return;
-    }
+  if (e.event == "room_started") {
+    if (roomName.empty()) return WebhookOutcome::Unknown;
+    auto l = q.find_active_livestream_by_room(roomName);
+    if (!l) return WebhookOutcome::Unknown;
+    if (is_stale(e, *l)) return WebhookOutcome::NoEffect;
+    if (l->status == LivestreamStatus::Scheduled) fx.livestream = q.mark_livestream_live(l->id, now);
+    fx.stateOf = l->id;
+    fx.change = StateChange::RoomStarted;
+    return WebhookOutcome::Applied;
+  }
 
-    if (e.event == "room_started") {
-      if (roomName.empty()) return void(outcome = WebhookOutcome::Unknown);
-      auto l = q.find_active_livestream_by_room(roomName);
-      if (!l) return void(outcome = WebhookOutcome::Unknown);
-      if (is_stale(e, *l)) return;
-      if (l->status == LivestreamStatus::Scheduled) fx.livestream = q.mark_livestream_live(l->id, now);
-      outcome = WebhookOutcome::Applied;
-      fx.stateOf = l->id;
-      fx.change = StateChange::RoomStarted;
-      return;
-    }
+  if (e.event == "room_finished") {
+    if (roomName.empty()) return WebhookOutcome::Unknown;
+    auto l = q.find_active_livestream_by_room(roomName);
+    if (!l) return WebhookOutcome::NoEffect;  // ended already (DELETE or reconciliation came first)
+    if (is_stale(e, *l)) return WebhookOutcome::NoEffect;  // the finish of an earlier room of the same name
+    q.mark_all_participants_left(l->id, now);
+    fx.livestream = q.mark_livestream_ended(l->id, now);
+    fx.stateOf = l->id;
+    fx.change = StateChange::RoomEnded;
+    return WebhookOutcome::Applied;
+  }
 
-    if (e.event == "room_finished") {
-      if (roomName.empty()) return void(outcome = WebhookOutcome::Unknown);
-      auto l = q.find_active_livestream_by_room(roomName);
-      if (!l) return;  // ended already (DELETE or reconciliation came first)
-      if (is_stale(e, *l)) return;  // the finish of an earlier room of the same name
-      q.mark_all_participants_left(l->id, now);
-      fx.livestream = q.mark_livestream_ended(l->id, now);
-      outcome = WebhookOutcome::Applied;
-      fx.stateOf = l->id;
-      fx.change = StateChange::RoomEnded;
-      return;
-    }
+  // track_*, egress_*, ingress_* and anything newer: acknowledged, counted, nothing to do.
+  return WebhookOutcome::Unknown;
+}
 
-    // track_*, egress_*, ingress_* and anything newer: acknowledged, counted, nothing to do.
-    outcome = WebhookOutcome::Unknown;
-  });
-
+void WebhookProcessor::after_commit(const WebhookEvent& e, WebhookOutcome outcome, const Effects& fx) {
+  const std::string roomName = e.room ? e.room->name : std::string();
+  const std::string identity = e.participant ? e.participant->identity : std::string();
   switch (outcome) {
     case WebhookOutcome::Applied: ++counters_.applied; break;
     case WebhookOutcome::NoEffect: ++counters_.noEffect; break;
@@ -161,7 +144,49 @@ WebhookOutcome WebhookProcessor::apply(const WebhookEvent& e) {
   }
   if (fx.stateOf) events_.state_changed(*fx.stateOf, fx.change);
   if (fx.livestream) events_.livestream_changed(*fx.livestream, false);
+
+}
+
+WebhookOutcome WebhookProcessor::apply(const WebhookEvent& e) {
+  Effects fx;
+  const auto now = time_.now();
+  WebhookOutcome outcome = WebhookOutcome::NoEffect;
+  store_.write([&](Queries& q) {
+    fx = {};  // the transaction may run again (serialization retry)
+    outcome = effects(q, e, now, fx);
+  });
+  after_commit(e, outcome, fx);
   return outcome;
+}
+
+std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(const std::vector<WebhookEvent>& events) {
+  std::vector<Result> results(events.size());
+  if (events.empty()) return results;
+  std::vector<Effects> fxs(events.size());
+  const auto now = time_.now();
+  try {
+    store_.write([&](Queries& q) {
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        fxs[i] = {};
+        results[i].outcome = effects(q, events[i], now, fxs[i]);
+      }
+    });
+  } catch (const std::exception&) {
+    if (events.size() == 1) {
+      results[0].error = std::current_exception();
+      return results;
+    }
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      try {
+        results[i].outcome = apply(events[i]);
+      } catch (const std::exception&) {
+        results[i].error = std::current_exception();
+      }
+    }
+    return results;
+  }
+  for (std::size_t i = 0; i < events.size(); ++i) after_commit(events[i], results[i].outcome, fxs[i]);
+  return results;
 }
 
 }  // namespace lso::domain

@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <exception>
 #include <string>
+#include <vector>
 
 #include "domain/clock.hpp"
 #include "domain/events.hpp"
@@ -41,9 +43,27 @@ class WebhookProcessor {
 
   // Throws on a transient failure (database unavailable): the queue retries the job.
   WebhookOutcome apply(const WebhookEvent& event);
+
+  // Applies several events in one transaction (each still with its own dedup record, in order),
+  // so a busy queue costs one commit per batch. If that transaction fails, the events are
+  // applied one by one, so only the one that fails reports an error.
+  struct Result {
+    WebhookOutcome outcome = WebhookOutcome::NoEffect;
+    std::exception_ptr error;
+  };
+  std::vector<Result> apply_batch(const std::vector<WebhookEvent>& events);
+
   const WebhookCounters& counters() const { return counters_; }
 
  private:
+  struct Effects {
+    std::optional<std::string> stateOf;
+    StateChange change = StateChange::ParticipantsChanged;
+    std::optional<Livestream> livestream;  // status changed
+  };
+  WebhookOutcome effects(Queries& q, const WebhookEvent& e, TimePoint now, Effects& fx);
+  void after_commit(const WebhookEvent& e, WebhookOutcome outcome, const Effects& fx);
+
   Store& store_;
   const TimeSource& time_;
   LivestreamEvents& events_;

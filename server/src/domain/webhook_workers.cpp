@@ -32,51 +32,78 @@ std::chrono::milliseconds WebhookWorkers::backoff(int attempt, const Options& o)
 }
 
 void WebhookWorkers::run() {
+  // A worker takes what is ready, up to kBatch jobs, and applies them in one transaction: under
+  // load one commit serves many webhooks; when idle a batch is a single job.
+  constexpr std::size_t kBatch = 64;
   bool queueDown = false;
   while (!stop_) {
-    std::optional<WebhookJob> job;
+    std::vector<WebhookJob> jobs;
     try {
-      job = queue_.claim(std::chrono::milliseconds(250));
+      auto first = queue_.claim(std::chrono::milliseconds(250));
       if (queueDown) spdlog::info("webhook queue is reachable again");
       queueDown = false;
+      if (!first) continue;
+      jobs.push_back(std::move(*first));
+      while (jobs.size() < kBatch && !stop_) {
+        auto next = queue_.claim(std::chrono::milliseconds(0));
+        if (!next) break;
+        jobs.push_back(std::move(*next));
+      }
     } catch (const std::exception& e) {
       if (!queueDown) spdlog::error("webhook queue unavailable: {}", e.what());
       queueDown = true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      continue;
-    }
-    if (!job) continue;
-
-    std::optional<WebhookEvent> event;
-    try {
-      event = parser_(job->body);
-    } catch (const std::exception& e) {
-      spdlog::warn("webhook {} cannot be parsed, moved to the dead-letter list: {}", job->id, e.what());
-      try {
-        queue_.bury(*job, e.what());
-      } catch (const std::exception& b) {
-        spdlog::error("could not bury webhook {}: {}", job->id, b.what());
+      if (jobs.empty()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        continue;
       }
-      continue;
     }
-    try {
-      processor_.apply(*event);
-      queue_.complete(*job);
-    } catch (const std::exception& e) {
+
+    std::vector<WebhookJob> parsedJobs;
+    std::vector<WebhookEvent> events;
+    parsedJobs.reserve(jobs.size());
+    events.reserve(jobs.size());
+    for (auto& job : jobs) {
       try {
-        if (job->attempt >= options_.maxAttempts) {
-          spdlog::error("webhook {} ({}) failed {} times, moved to the dead-letter list: {}", job->id, event->event,
-                        job->attempt, e.what());
-          queue_.bury(*job, e.what());
+        events.push_back(parser_(job.body));
+        parsedJobs.push_back(std::move(job));
+      } catch (const std::exception& e) {
+        spdlog::warn("webhook {} cannot be parsed, moved to the dead-letter list: {}", job.id, e.what());
+        try {
+          queue_.bury(job, e.what());
+        } catch (const std::exception& b) {
+          spdlog::error("could not bury webhook {}: {}", job.id, b.what());
+        }
+      }
+    }
+
+    const auto results = processor_.apply_batch(events);
+    for (std::size_t i = 0; i < parsedJobs.size(); ++i) {
+      const auto& job = parsedJobs[i];
+      try {
+        if (!results[i].error) {
+          queue_.complete(job);
+          continue;
+        }
+        std::string what = "unknown error";
+        try {
+          std::rethrow_exception(results[i].error);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        if (job.attempt >= options_.maxAttempts) {
+          spdlog::error("webhook {} ({}) failed {} times, moved to the dead-letter list: {}", job.id, events[i].event,
+                        job.attempt, what);
+          queue_.bury(job, what);
         } else {
-          const auto delay = backoff(job->attempt, options_);
-          spdlog::warn("webhook {} ({}) attempt {} failed, retrying in {} ms: {}", job->id, event->event, job->attempt,
-                       delay.count(), e.what());
-          queue_.retry(*job, delay, e.what());
+          const auto delay = backoff(job.attempt, options_);
+          spdlog::warn("webhook {} ({}) attempt {} failed, retrying in {} ms: {}", job.id, events[i].event, job.attempt,
+                       delay.count(), what);
+          queue_.retry(job, delay, what);
         }
       } catch (const std::exception& q) {
         // The queue is down too: the job's lease expires and it is claimed again later.
-        spdlog::error("webhook {}: could not record the failed attempt: {}", job->id, q.what());
+        spdlog::error("webhook {}: could not record the outcome: {}", job.id, q.what());
       }
     }
   }
