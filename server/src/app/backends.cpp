@@ -17,7 +17,7 @@ namespace lso::app {
 Backends make_backends(const config::Settings& settings) {
   Backends b;
   store::StoreOptions storeOptions{settings.databaseUrl, settings.dbPoolSize, std::chrono::milliseconds(5000),
-                                   std::chrono::milliseconds(5000)};
+                                   std::chrono::milliseconds(5000), settings.webhookQueueFsync};
   if (!settings.embedded() && settings.redisUrl) {
     // Production: everything instances share goes through Redis; the client outlives its users
     // (it is owned by the shutdown hook, which runs last).

@@ -29,6 +29,7 @@ const std::vector<VariableInfo>& variables() {
       {"TOKEN_EXPIRATION_HOURS", "24", "lifetime of join tokens"},
       {"WEBHOOK_QUEUE_CONCURRENCY", "10", "webhook workers per instance"},
       {"WEBHOOK_MAX_ATTEMPTS", "5", "attempts before a webhook goes to the dead-letter list"},
+      {"WEBHOOK_QUEUE_FSYNC", "true", "embedded queue: fsync every accepted batch (false: crash-safe, not power-loss-safe)"},
       {"RECONCILIATION_INTERVAL_MINUTES", "10", "reconciliation period"},
       {"RECONCILIATION_INTERVAL_SECONDS", "", "reconciliation period in seconds (overrides minutes)"},
       {"RECONCILIATION_ABSENCES", "3", "consecutive ListRooms absences before a livestream is ended"},
@@ -181,6 +182,7 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
 
   r.integer("WEBHOOK_QUEUE_CONCURRENCY", s.webhookQueueConcurrency, 1, 256);
   r.integer("WEBHOOK_MAX_ATTEMPTS", s.webhookMaxAttempts, 1, 100);
+  r.boolean("WEBHOOK_QUEUE_FSYNC", s.webhookQueueFsync);
   std::int64_t minutes = 10;
   r.integer("RECONCILIATION_INTERVAL_MINUTES", minutes, 1, 24 * 60);
   s.reconciliationInterval = std::chrono::minutes(minutes);

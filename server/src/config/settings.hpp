@@ -37,6 +37,7 @@ struct Settings {
 
   int webhookQueueConcurrency = 10;
   int webhookMaxAttempts = 5;
+  bool webhookQueueFsync = true;  // embedded queue: fsync each accepted batch (power-loss safe)
   std::chrono::seconds reconciliationInterval{600};
   int reconciliationAbsences = 3;
   std::chrono::seconds reconciliationGrace{120};

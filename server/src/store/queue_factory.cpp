@@ -31,6 +31,7 @@ std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions&
     // on each other's busy handler (sleeps). Exactly-once does not need them in one file: the
     // dedup record commits with the effects in the main database.
     sqlite.path = queue_file_for(sqlite_path(url));
+    sqlite.fsyncEnqueue = options.fsyncEnqueue;
     sqlite.leasing.lease = lease;
     sqlite.busyTimeout = options.statementTimeout;
     return std::make_unique<sqlite::SqliteWebhookQueue>(std::move(sqlite));

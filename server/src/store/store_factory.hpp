@@ -16,6 +16,9 @@ struct StoreOptions {
   int poolSize = 8;
   std::chrono::milliseconds connectTimeout{5000};
   std::chrono::milliseconds statementTimeout{5000};
+  // SQLite webhook queue: fsync each enqueue batch (survives power loss) or rely on WAL's
+  // write-ahead order (survives a process crash, like Redis AOF with appendfsync everysec).
+  bool fsyncEnqueue = true;
 };
 
 // Throws AppError(Validation) naming DATABASE_URL for an unknown scheme or a malformed URL, and
