@@ -13,9 +13,9 @@
 
 #include "domain/coordination.hpp"
 #include "domain/livekit.hpp"
-#include "domain/webhook_queue.hpp"
 #include "domain/livestream_service.hpp"
 #include "domain/store.hpp"
+#include "domain/webhook_queue.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/sse_hub.hpp"
@@ -23,9 +23,10 @@
 namespace lso::api {
 
 class ReplyCache;
-// /livestreams and its sub-resources. `cache` serves repeated livestream reads (see reply_cache.hpp).
-void add_livestream_routes(http::Router& router, domain::LivestreamService& service, boost::asio::thread_pool& pool,
-                           ReplyCache& cache);
+// /livestreams and its sub-resources. `cache` serves repeated livestream reads (see
+// reply_cache.hpp).
+void add_livestream_routes(http::Router& router, domain::LivestreamService& service,
+                           boost::asio::thread_pool& pool, ReplyCache& cache);
 
 // What /health reports. Probes run in the background (database every 2 s, LiveKit every 10 s)
 // so the endpoint answers from memory: cheap enough for any probe rate, never blocking.
@@ -43,7 +44,8 @@ class HealthMonitor {
   void probe(bool livekit);
   void probe_livekit();
   // Extra sections supplied by other components (queue counts, SSE connections, redis).
-  void add_section(std::string name, std::function<boost::json::value()> section, bool required = false);
+  void add_section(std::string name, std::function<boost::json::value()> section,
+                   bool required = false);
 
   struct Report {
     unsigned status;  // 200 or 503

@@ -31,17 +31,20 @@ http::Reply sse_reply() {
 
 // Stream bodies are built by plain functions, not lambdas inside the handler coroutines: g++ 12
 // mis-moves init-captures of coroutine locals.
-std::function<http::asio::awaitable<void>(http::beast::tcp_stream&)> hub_stream(http::SseHub& hub, std::string topic,
-                                                                                 std::string first) {
+std::function<http::asio::awaitable<void>(http::beast::tcp_stream&)> hub_stream(http::SseHub& hub,
+                                                                                std::string topic,
+                                                                                std::string first) {
   return [&hub, topic = std::move(topic), first = std::move(first)](http::beast::tcp_stream& s) {
     return hub.serve(s, {topic}, first);
   };
 }
 
-std::function<http::asio::awaitable<void>(http::beast::tcp_stream&)> final_stream(std::string frames) {
+std::function<http::asio::awaitable<void>(http::beast::tcp_stream&)> final_stream(
+    std::string frames) {
   return [frames = std::move(frames)](http::beast::tcp_stream& s) -> http::asio::awaitable<void> {
     std::string out = "retry: 3000\n\n" + frames;
-    co_await http::asio::async_write(s, http::asio::buffer(out), http::asio::as_tuple(http::asio::use_awaitable));
+    co_await http::asio::async_write(s, http::asio::buffer(out),
+                                     http::asio::as_tuple(http::asio::use_awaitable));
   };
 }
 
@@ -65,29 +68,36 @@ void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& ca
 
 void add_event_routes(http::Router& router, domain::LivestreamService& service, http::SseHub& hub,
                       boost::asio::thread_pool& pool) {
-  router.add(verb::get, "/api/v1/livestreams/:id/events", [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
-    auto state = co_await http::offload(pool, [&] { return service.state(req.param("id")); });
-    const auto data = json::serialize(to_json(state));
-    auto reply = sse_reply();
-    std::string first = *hub.frame("state", data);
-    if (state.status == domain::LivestreamStatus::Ended || state.status == domain::LivestreamStatus::Error) {
-      // Nothing more will happen: the state, the end, and the stream closes.
-      first += *hub.frame("room_ended", data);
-      reply.stream = final_stream(std::move(first));
-      co_return reply;
-    }
-    reply.stream = hub_stream(hub, "livestream:" + state.streamId, std::move(first));
-    co_return reply;
-  });
+  router.add(verb::get, "/api/v1/livestreams/:id/events",
+             [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
+               auto state =
+                   co_await http::offload(pool, [&] { return service.state(req.param("id")); });
+               const auto data = json::serialize(to_json(state));
+               auto reply = sse_reply();
+               std::string first = *hub.frame("state", data);
+               if (state.status == domain::LivestreamStatus::Ended ||
+                   state.status == domain::LivestreamStatus::Error) {
+                 // Nothing more will happen: the state, the end, and the stream closes.
+                 first += *hub.frame("room_ended", data);
+                 reply.stream = final_stream(std::move(first));
+                 co_return reply;
+               }
+               reply.stream = hub_stream(hub, "livestream:" + state.streamId, std::move(first));
+               co_return reply;
+             });
 
-  router.add(verb::get, "/api/v1/events", [&](http::Request&) -> http::asio::awaitable<http::Reply> {
-    auto states = co_await http::offload(pool, [&] { return service.live_states(kSnapshotLimit); });
-    json::array streams;
-    for (const auto& s : states) streams.push_back(to_json(s));
-    auto reply = sse_reply();
-    reply.stream = hub_stream(hub, "all", *hub.frame("snapshot", json::serialize(json::object{{"streams", std::move(streams)}})));
-    co_return reply;
-  });
+  router.add(
+      verb::get, "/api/v1/events", [&](http::Request&) -> http::asio::awaitable<http::Reply> {
+        auto states =
+            co_await http::offload(pool, [&] { return service.live_states(kSnapshotLimit); });
+        json::array streams;
+        for (const auto& s : states) streams.push_back(to_json(s));
+        auto reply = sse_reply();
+        reply.stream = hub_stream(
+            hub, "all",
+            *hub.frame("snapshot", json::serialize(json::object{{"streams", std::move(streams)}})));
+        co_return reply;
+      });
 }
 
 }  // namespace lso::api

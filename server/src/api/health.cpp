@@ -2,11 +2,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/json/serialize.hpp>
+
 #include "api/api.hpp"
 #include "domain/errors.hpp"
 #include "util/time.hpp"
-
-#include <boost/json/serialize.hpp>
 
 namespace lso::api {
 
@@ -14,7 +14,10 @@ namespace json = boost::json;
 using http::bhttp::verb;
 
 HealthMonitor::HealthMonitor(Options options, domain::Store& store, domain::RoomService& rooms)
-    : options_(std::move(options)), store_(store), rooms_(rooms), started_(std::chrono::steady_clock::now()) {}
+    : options_(std::move(options)),
+      store_(store),
+      rooms_(rooms),
+      started_(std::chrono::steady_clock::now()) {}
 
 void HealthMonitor::probe(bool livekit) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -26,13 +29,15 @@ void HealthMonitor::probe(bool livekit) {
     std::lock_guard lock(mutex_);
     databaseError_.clear();
   } catch (const std::exception& e) {
-    if (databaseUp_.exchange(false) || databaseError_.empty()) spdlog::error("database is down: {}", e.what());
+    if (databaseUp_.exchange(false) || databaseError_.empty())
+      spdlog::error("database is down: {}", e.what());
     std::lock_guard lock(mutex_);
     databaseError_ = e.what();
   }
   if (livekit) probe_livekit();
   auto r = report();
-  std::atomic_store(&cached_, std::shared_ptr<const Cached>(std::make_shared<Cached>(Cached{r.status, json::serialize(r.body)})));
+  std::atomic_store(&cached_, std::shared_ptr<const Cached>(std::make_shared<Cached>(
+                                  Cached{r.status, json::serialize(r.body)})));
 }
 
 void HealthMonitor::probe_livekit() {
@@ -47,16 +52,20 @@ void HealthMonitor::probe_livekit() {
   }
   std::lock_guard lock(mutex_);
   if (up != livekitUp_ || !livekitProbed_) {
-    if (up) spdlog::info("LiveKit at {} is reachable{}", options_.livekitUrl,
-                         options_.livekitSimulated ? " (simulated media server — video will not play)" : "");
-    else spdlog::warn("LiveKit at {} is unreachable: {}", options_.livekitUrl, error);
+    if (up)
+      spdlog::info(
+          "LiveKit at {} is reachable{}", options_.livekitUrl,
+          options_.livekitSimulated ? " (simulated media server — video will not play)" : "");
+    else
+      spdlog::warn("LiveKit at {} is unreachable: {}", options_.livekitUrl, error);
   }
   livekitUp_ = up;
   livekitProbed_ = true;
   livekitError_ = std::move(error);
 }
 
-void HealthMonitor::add_section(std::string name, std::function<json::value()> section, bool required) {
+void HealthMonitor::add_section(std::string name, std::function<json::value()> section,
+                                bool required) {
   std::lock_guard lock(mutex_);
   sections_.push_back({std::move(name), std::move(section), required});
 }
@@ -100,7 +109,8 @@ HealthMonitor::Report HealthMonitor::report() const {
   body["version"] = options_.version;
   body["mode"] = options_.mode;
   body["uptimeSeconds"] =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_)
+          .count();
   body["services"] = std::move(services);
   body["livekit"] = std::move(livekit);
   return {down ? 503u : 200u, std::move(body)};
@@ -124,10 +134,12 @@ void add_health_routes(http::Router& router, const HealthMonitor& health) {
   router.add(verb::get, "/health/live", [](http::Request&) -> http::asio::awaitable<http::Reply> {
     co_return http::json_reply(200, json::object{{"status", "ok"}});
   });
-  router.add(verb::get, "/health/ready", [&health](http::Request&) -> http::asio::awaitable<http::Reply> {
-    const bool ready = health.database_up();
-    co_return http::json_reply(ready ? 200 : 503, json::object{{"status", ready ? "ready" : "not_ready"}});
-  });
+  router.add(verb::get, "/health/ready",
+             [&health](http::Request&) -> http::asio::awaitable<http::Reply> {
+               const bool ready = health.database_up();
+               co_return http::json_reply(ready ? 200 : 503,
+                                          json::object{{"status", ready ? "ready" : "not_ready"}});
+             });
 }
 
 }  // namespace lso::api

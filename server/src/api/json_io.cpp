@@ -20,7 +20,9 @@ namespace json = boost::json;
 
 namespace {
 
-AppError invalid(std::string message) { return AppError(ErrorKind::Validation, message); }
+AppError invalid(std::string message) {
+  return AppError(ErrorKind::Validation, message);
+}
 
 bool is_json_content_type(std::string_view ct) {
   auto semi = ct.find(';');
@@ -28,7 +30,8 @@ bool is_json_content_type(std::string_view ct) {
   while (!mime.empty() && mime.back() == ' ') mime.remove_suffix(1);
   std::string lower(mime);
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
+  return lower == "application/json" ||
+         (lower.starts_with("application/") && lower.ends_with("+json"));
 }
 
 json::value time_or_null(const std::optional<domain::TimePoint>& t) {
@@ -60,7 +63,8 @@ json::object parse_body(const http::Request& req) {
 
 std::string required_string(const json::object& body, std::string_view field) {
   auto it = body.find(field);
-  if (it == body.end() || it->value().is_null()) throw invalid(fmt::format("{} is required", field));
+  if (it == body.end() || it->value().is_null())
+    throw invalid(fmt::format("{} is required", field));
   if (!it->value().is_string()) throw invalid(fmt::format("{} must be a string", field));
   return std::string(it->value().as_string());
 }
@@ -72,7 +76,8 @@ std::optional<std::string> optional_string(const json::object& body, std::string
   return std::string(it->value().as_string());
 }
 
-std::int64_t optional_integer(const json::object& body, std::string_view field, std::int64_t fallback) {
+std::int64_t optional_integer(const json::object& body, std::string_view field,
+                              std::int64_t fallback) {
   auto it = body.find(field);
   if (it == body.end() || it->value().is_null()) return fallback;
   const auto& v = it->value();
@@ -80,8 +85,10 @@ std::int64_t optional_integer(const json::object& body, std::string_view field, 
   if (v.is_uint64()) throw invalid(fmt::format("{} is out of range", field));
   if (v.is_double()) {
     const double d = v.as_double();
-    if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9e15) return static_cast<std::int64_t>(d);
-    if (std::isfinite(d) && std::floor(d) == d) throw invalid(fmt::format("{} is out of range", field));
+    if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9e15)
+      return static_cast<std::int64_t>(d);
+    if (std::isfinite(d) && std::floor(d) == d)
+      throw invalid(fmt::format("{} is out of range", field));
   }
   throw invalid(fmt::format("{} must be an integer", field));
 }
@@ -133,7 +140,8 @@ json::value to_json(const domain::Participant& p) {
   o["role"] = domain::to_string(p.role);
   o["status"] = domain::to_string(p.status);
   o["metadata"] = p.metadata;
-  o["livekitParticipantSid"] = p.livekitParticipantSid ? json::value(*p.livekitParticipantSid) : json::value(nullptr);
+  o["livekitParticipantSid"] =
+      p.livekitParticipantSid ? json::value(*p.livekitParticipantSid) : json::value(nullptr);
   o["livekitRoomSid"] = p.livekitRoomSid ? json::value(*p.livekitRoomSid) : json::value(nullptr);
   o["joinedAt"] = util::to_iso8601(p.joinedAt);
   o["leftAt"] = time_or_null(p.leftAt);
@@ -154,7 +162,8 @@ json::value to_json(const domain::StreamState& s) {
   o["peakViewerCount"] = s.peakViewerCount;
   o["startedAt"] = time_or_null(s.startedAt);
   if (s.hostInfo) {
-    o["hostInfo"] = json::object{{"userId", s.hostInfo->userId}, {"displayName", s.hostInfo->displayName}};
+    o["hostInfo"] =
+        json::object{{"userId", s.hostInfo->userId}, {"displayName", s.hostInfo->displayName}};
   } else {
     o["hostInfo"] = nullptr;
   }

@@ -22,7 +22,8 @@ boost::json::value parse_json_text(std::string_view text, std::string_view what)
 
 std::string required_string(const boost::json::object& body, std::string_view field);
 std::optional<std::string> optional_string(const boost::json::object& body, std::string_view field);
-std::int64_t optional_integer(const boost::json::object& body, std::string_view field, std::int64_t fallback);
+std::int64_t optional_integer(const boost::json::object& body, std::string_view field,
+                              std::int64_t fallback);
 // null or an object; anything else is a 400.
 boost::json::value optional_object(const boost::json::object& body, std::string_view field);
 

@@ -18,7 +18,8 @@ using http::bhttp::verb;
 namespace {
 
 template <class T, class Parse>
-std::optional<T> query_enum(const http::Request& req, std::string_view name, Parse parse, std::string_view allowed) {
+std::optional<T> query_enum(const http::Request& req, std::string_view name, Parse parse,
+                            std::string_view allowed) {
   auto raw = req.query_param(name);
   if (!raw) return std::nullopt;
   auto v = parse(*raw);
@@ -35,7 +36,8 @@ json::value list_json(const auto& items) {
 
 http::Reply list_reply(json::value data) {
   const auto count = data.as_array().size();
-  return http::json_reply(200, json::object{{"success", true}, {"data", std::move(data)}, {"count", count}});
+  return http::json_reply(
+      200, json::object{{"success", true}, {"data", std::move(data)}, {"count", count}});
 }
 
 http::Reply cached_reply(const std::string& body) {
@@ -48,8 +50,8 @@ http::Reply cached_reply(const std::string& body) {
 
 }  // namespace
 
-void add_livestream_routes(http::Router& router, domain::LivestreamService& service, boost::asio::thread_pool& pool,
-                           ReplyCache& cache) {
+void add_livestream_routes(http::Router& router, domain::LivestreamService& service,
+                           boost::asio::thread_pool& pool, ReplyCache& cache) {
   using http::kApiLimit;
   using http::kCreateLimit;
   using http::kWriteLimit;
@@ -64,8 +66,10 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         in.title = required_string(body, "title");
         in.createdBy = required_string(body, "createdBy");
         in.description = optional_string(body, "description");
-        in.maxParticipants = optional_integer(body, "maxParticipants", domain::limits::kMaxParticipantsDefault);
-        in.emptyTimeout = optional_integer(body, "emptyTimeout", domain::limits::kEmptyTimeoutDefault);
+        in.maxParticipants =
+            optional_integer(body, "maxParticipants", domain::limits::kMaxParticipantsDefault);
+        in.emptyTimeout =
+            optional_integer(body, "emptyTimeout", domain::limits::kEmptyTimeoutDefault);
         in.metadata = optional_object(body, "metadata");
         auto created = co_await http::offload(pool, [&] { return service.create(std::move(in)); });
         co_return http::data_reply(201, to_json(created));
@@ -76,16 +80,18 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
       verb::get, base,
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         domain::LivestreamFilter f;
-        f.status = query_enum<domain::LivestreamStatus>(req, "status", domain::parse_livestream_status,
-                                                        "SCHEDULED, LIVE, ENDED, ERROR");
+        f.status = query_enum<domain::LivestreamStatus>(
+            req, "status", domain::parse_livestream_status, "SCHEDULED, LIVE, ENDED, ERROR");
         if (auto by = req.query_param("createdBy")) {
           domain::require_text("createdBy", *by, domain::limits::kUserIdMax);
           f.createdBy = std::move(*by);
         }
-        f.limit = query_integer(req, "limit", domain::limits::kPageLimitDefault, 1, domain::limits::kPageLimitMax);
+        f.limit = query_integer(req, "limit", domain::limits::kPageLimitDefault, 1,
+                                domain::limits::kPageLimitMax);
         f.offset = query_integer(req, "offset", 0, 0, 100'000'000);
-        const std::string key = fmt::format("list:{}|{}|{}|{}", f.status ? domain::to_string(*f.status) : "",
-                                            f.createdBy.value_or(""), f.limit, f.offset);
+        const std::string key =
+            fmt::format("list:{}|{}|{}|{}", f.status ? domain::to_string(*f.status) : "",
+                        f.createdBy.value_or(""), f.limit, f.offset);
         if (auto body = cache.get(key)) co_return cached_reply(*body);
         const auto generation = cache.generation();
         auto items = co_await http::offload(pool, [&] { return service.list(f); });
@@ -113,7 +119,8 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         auto body = parse_body(req);
         auto requester = required_string(body, "requestingUserId");
-        auto ended = co_await http::offload(pool, [&] { return service.end(req.param("id"), requester); });
+        auto ended =
+            co_await http::offload(pool, [&] { return service.end(req.param("id"), requester); });
         co_return http::json_reply(200, json::object{{"success", true},
                                                      {"message", "Livestream deleted successfully"},
                                                      {"data", to_json(ended)}});
@@ -132,9 +139,11 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         if (!parsed) throw AppError(ErrorKind::Validation, "role must be HOST or VIEWER");
         in.role = *parsed;
         in.metadata = optional_object(body, "metadata");
-        auto joined = co_await http::offload(pool, [&] { return service.join(req.param("id"), std::move(in)); });
-        co_return http::data_reply(
-            200, json::object{{"token", joined.token}, {"url", joined.url}, {"participant", to_json(joined.participant)}});
+        auto joined = co_await http::offload(
+            pool, [&] { return service.join(req.param("id"), std::move(in)); });
+        co_return http::data_reply(200, json::object{{"token", joined.token},
+                                                     {"url", joined.url},
+                                                     {"participant", to_json(joined.participant)}});
       },
       kApiLimit | kWriteLimit);
 
@@ -144,7 +153,8 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         auto body = parse_body(req);
         auto user = required_string(body, "userId");
         co_await http::offload(pool, [&] { service.leave(req.param("id"), user); });
-        co_return http::json_reply(200, json::object{{"success", true}, {"message", "Left livestream successfully"}});
+        co_return http::json_reply(
+            200, json::object{{"success", true}, {"message", "Left livestream successfully"}});
       },
       kApiLimit | kWriteLimit);
 
@@ -152,11 +162,15 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
       verb::get, base + "/:id/participants",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         domain::ParticipantFilter f;
-        f.status = query_enum<domain::ParticipantStatus>(req, "status", domain::parse_participant_status, "JOINED, LEFT");
-        f.role = query_enum<domain::ParticipantRole>(req, "role", domain::parse_participant_role, "HOST, VIEWER");
-        f.limit = query_integer(req, "limit", domain::limits::kPageLimitDefault, 1, domain::limits::kPageLimitMax);
+        f.status = query_enum<domain::ParticipantStatus>(
+            req, "status", domain::parse_participant_status, "JOINED, LEFT");
+        f.role = query_enum<domain::ParticipantRole>(req, "role", domain::parse_participant_role,
+                                                     "HOST, VIEWER");
+        f.limit = query_integer(req, "limit", domain::limits::kPageLimitDefault, 1,
+                                domain::limits::kPageLimitMax);
         f.offset = query_integer(req, "offset", 0, 0, 100'000'000);
-        auto items = co_await http::offload(pool, [&] { return service.participants(req.param("id"), f); });
+        auto items =
+            co_await http::offload(pool, [&] { return service.participants(req.param("id"), f); });
         co_return list_reply(list_json(items));
       },
       kApiLimit);

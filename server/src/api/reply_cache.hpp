@@ -17,7 +17,8 @@ namespace lso::api {
 
 class ReplyCache {
  public:
-  explicit ReplyCache(std::chrono::milliseconds ttl = std::chrono::seconds(2), std::size_t maxEntries = 20000)
+  explicit ReplyCache(std::chrono::milliseconds ttl = std::chrono::seconds(2),
+                      std::size_t maxEntries = 20000)
       : ttl_(ttl), maxEntries_(maxEntries) {}
 
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
@@ -35,13 +36,15 @@ class ReplyCache {
     return it->second.body;
   }
 
-  // Stores `body` read while the cache was at `generationBefore`; dropped if anything changed since.
+  // Stores `body` read while the cache was at `generationBefore`; dropped if anything changed
+  // since.
   void put(const std::string& key, std::uint64_t generationBefore, std::string body) {
     if (generationBefore != generation()) return;
     auto& s = shard(key);
     std::lock_guard lock(s.mutex);
     if (s.entries.size() >= maxEntries_ / kShards) s.entries.clear();
-    s.entries[key] = {generationBefore, Clock::now() + ttl_, std::make_shared<const std::string>(std::move(body))};
+    s.entries[key] = {generationBefore, Clock::now() + ttl_,
+                      std::make_shared<const std::string>(std::move(body))};
   }
 
  private:

@@ -5,8 +5,8 @@
 
 #include "api/api.hpp"
 #include "api/json_io.hpp"
-#include "domain/errors.hpp"
 #include "api/webhook_intake.hpp"
+#include "domain/errors.hpp"
 
 namespace lso::api {
 
@@ -15,26 +15,31 @@ using domain::AppError;
 using domain::ErrorKind;
 
 void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntake& intake) {
-  router.add(http::bhttp::verb::post, "/api/v1/webhooks/livekit",
-             [&intake, verify = std::move(verify)](http::Request& req) -> http::asio::awaitable<http::Reply> {
-               const auto auth = req.header("Authorization");
-               if (auth.empty()) throw AppError(ErrorKind::Authentication, "Missing Authorization header");
-               const auto ct = req.header("Content-Type");
-               if (!ct.empty() && !ct.starts_with("application/webhook+json") && !ct.starts_with("application/json"))
-                 throw AppError(ErrorKind::UnsupportedMediaType,
-                                "Content-Type must be application/webhook+json or application/json");
-               const std::string& body = req.raw.body();
-               verify(auth, body);  // 401 on any failure; the body is not parsed before this
-               auto v = parse_json_text(body, "Webhook body");
-               const auto* o = v.if_object();
-               const auto* id = o ? o->if_contains("id") : nullptr;
-               const auto* event = o ? o->if_contains("event") : nullptr;
-               if (!id || !id->is_string() || id->as_string().empty() || !event || !event->is_string())
-                 throw AppError(ErrorKind::Validation, "Webhook body must be an event with string id and event");
-               const std::string eventId(id->as_string());
-               const bool queued = co_await intake.enqueue(eventId, body);
-               co_return http::data_reply(200, json::object{{"id", eventId}, {"queued", queued}, {"duplicate", !queued}});
-             });
+  router.add(
+      http::bhttp::verb::post, "/api/v1/webhooks/livekit",
+      [&intake,
+       verify = std::move(verify)](http::Request& req) -> http::asio::awaitable<http::Reply> {
+        const auto auth = req.header("Authorization");
+        if (auth.empty()) throw AppError(ErrorKind::Authentication, "Missing Authorization header");
+        const auto ct = req.header("Content-Type");
+        if (!ct.empty() && !ct.starts_with("application/webhook+json") &&
+            !ct.starts_with("application/json"))
+          throw AppError(ErrorKind::UnsupportedMediaType,
+                         "Content-Type must be application/webhook+json or application/json");
+        const std::string& body = req.raw.body();
+        verify(auth, body);  // 401 on any failure; the body is not parsed before this
+        auto v = parse_json_text(body, "Webhook body");
+        const auto* o = v.if_object();
+        const auto* id = o ? o->if_contains("id") : nullptr;
+        const auto* event = o ? o->if_contains("event") : nullptr;
+        if (!id || !id->is_string() || id->as_string().empty() || !event || !event->is_string())
+          throw AppError(ErrorKind::Validation,
+                         "Webhook body must be an event with string id and event");
+        const std::string eventId(id->as_string());
+        const bool queued = co_await intake.enqueue(eventId, body);
+        co_return http::data_reply(
+            200, json::object{{"id", eventId}, {"queued", queued}, {"duplicate", !queued}});
+      });
 }
 
 }  // namespace lso::api

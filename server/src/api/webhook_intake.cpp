@@ -1,6 +1,7 @@
 // WebhookIntake: batcher threads draining the hand-over queue.
-#include <pthread.h>
 #include "api/webhook_intake.hpp"
+
+#include <pthread.h>
 
 #include "domain/errors.hpp"
 
@@ -8,13 +9,16 @@ namespace lso::api {
 
 WebhookIntake::WebhookIntake(domain::WebhookQueue& queue, int threads, std::size_t maxBatch)
     : queue_(queue), maxBatch_(maxBatch) {
-  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] {
-    pthread_setname_np(pthread_self(), "lso-intake");
-    run();
-  });
+  for (int i = 0; i < std::max(1, threads); ++i)
+    threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "lso-intake");
+      run();
+    });
 }
 
-WebhookIntake::~WebhookIntake() { stop(); }
+WebhookIntake::~WebhookIntake() {
+  stop();
+}
 
 void WebhookIntake::stop() {
   {
@@ -36,7 +40,9 @@ void WebhookIntake::submit(std::unique_ptr<Pending> p) {
     }
   }
   if (p) {
-    p->complete(std::make_exception_ptr(domain::AppError(domain::ErrorKind::Unavailable, "shutting down")), false);
+    p->complete(
+        std::make_exception_ptr(domain::AppError(domain::ErrorKind::Unavailable, "shutting down")),
+        false);
     return;
   }
   cv_.notify_one();
@@ -65,7 +71,8 @@ void WebhookIntake::run() {
       error = std::current_exception();
     }
     for (std::size_t i = 0; i < batch.size(); ++i)
-      batch[i]->complete(error ? error : items[i].error, !error && !items[i].error && items[i].stored);
+      batch[i]->complete(error ? error : items[i].error,
+                         !error && !items[i].error && items[i].stored);
     lock.lock();
   }
 }

@@ -3,8 +3,8 @@
 // writes, so no thread blocks per request and one commit (one fsync) serves a whole batch.
 #pragma once
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <condition_variable>
@@ -35,7 +35,8 @@ class WebhookIntake {
             explicit Waiter(H h) : handler(std::move(h)) {}
             void complete(std::exception_ptr e, bool stored) override {
               auto ex = boost::asio::get_associated_executor(handler);
-              boost::asio::post(ex, [h = std::move(handler), e, stored]() mutable { std::move(h)(e, stored); });
+              boost::asio::post(
+                  ex, [h = std::move(handler), e, stored]() mutable { std::move(h)(e, stored); });
             }
             H handler;
           };

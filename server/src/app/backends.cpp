@@ -16,14 +16,16 @@ namespace lso::app {
 
 Backends make_backends(const config::Settings& settings) {
   Backends b;
-  store::StoreOptions storeOptions{settings.databaseUrl, settings.dbPoolSize, std::chrono::milliseconds(5000),
-                                   std::chrono::milliseconds(5000), settings.webhookQueueFsync};
+  store::StoreOptions storeOptions{settings.databaseUrl, settings.dbPoolSize,
+                                   std::chrono::milliseconds(5000), std::chrono::milliseconds(5000),
+                                   settings.webhookQueueFsync};
   if (!settings.embedded() && settings.redisUrl) {
     // Production: everything instances share goes through Redis; the client outlives its users
     // (it is owned by the shutdown hook, which runs last).
     redis::ClientOptions co;
     co.url = *settings.redisUrl;
-    co.poolSize = static_cast<std::size_t>(std::max(8, settings.dbPoolSize + settings.webhookQueueConcurrency));
+    co.poolSize = static_cast<std::size_t>(
+        std::max(8, settings.dbPoolSize + settings.webhookQueueConcurrency));
     auto client = std::make_shared<redis::Client>(co);
     b.owner = client;
     b.bus = std::make_unique<redis::RedisEventBus>(*client);
@@ -50,7 +52,8 @@ Backends make_backends(const config::Settings& settings) {
     b.mode = "embedded";
   } else {
     b.mode = "single-instance";
-    spdlog::warn("PostgreSQL without REDIS_URL: running as a single instance (set REDIS_URL to scale out)");
+    spdlog::warn(
+        "PostgreSQL without REDIS_URL: running as a single instance (set REDIS_URL to scale out)");
   }
   return b;
 }

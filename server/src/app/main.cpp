@@ -1,16 +1,15 @@
 // Entry point: reads the settings, wires the components together and runs until SIGTERM/SIGINT.
 // Wiring only; every decision lives in the components.
-#include <spdlog/sinks/stdout_sinks.h>
 #include <fmt/format.h>
+#include <malloc.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <malloc.h>
-
-#include <csignal>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -48,12 +47,15 @@ constexpr const char* kVersion = "0.1.0";
 // learn it from the bus), then forwards to the broadcaster.
 class InvalidatingEvents final : public lso::domain::LivestreamEvents {
  public:
-  InvalidatingEvents(lso::domain::LivestreamEvents& next, lso::api::ReplyCache& cache) : next_(next), cache_(cache) {}
+  InvalidatingEvents(lso::domain::LivestreamEvents& next, lso::api::ReplyCache& cache)
+      : next_(next), cache_(cache) {}
   void livestream_changed(const lso::domain::Livestream& l, bool created) override {
     cache_.invalidate_all();
     next_.livestream_changed(l, created);
   }
-  void state_changed(const std::string& id, lso::domain::StateChange change) override { next_.state_changed(id, change); }
+  void state_changed(const std::string& id, lso::domain::StateChange change) override {
+    next_.state_changed(id, change);
+  }
 
  private:
   lso::domain::LivestreamEvents& next_;
@@ -89,8 +91,9 @@ class Prober {
 
 int run(const lso::config::Settings& settings) {
   using namespace lso;
-  auto store = store::open_store({settings.databaseUrl, settings.dbPoolSize, std::chrono::milliseconds(5000),
-                                  std::chrono::milliseconds(5000)});
+  auto store =
+      store::open_store({settings.databaseUrl, settings.dbPoolSize, std::chrono::milliseconds(5000),
+                         std::chrono::milliseconds(5000)});
   store->migrate();
   if (settings.command == config::Settings::Command::Migrate) {
     spdlog::info("migrations applied ({})", store->backend());
@@ -98,8 +101,8 @@ int run(const lso::config::Settings& settings) {
   }
 
   domain::SystemTimeSource time;
-  livekit::AccessTokenIssuer tokens(settings.livekitApiKey, settings.livekitApiSecret, settings.livekitPublicUrl,
-                                    settings.tokenTtl, time);
+  livekit::AccessTokenIssuer tokens(settings.livekitApiKey, settings.livekitApiSecret,
+                                    settings.livekitPublicUrl, settings.tokenTtl, time);
   livekit::HttpClientOptions lkOptions;
   lkOptions.timeout = settings.livekitTimeout;
   lkOptions.maxIdleConnections = static_cast<std::size_t>(settings.dbPoolSize) * 2;
@@ -114,12 +117,12 @@ int run(const lso::config::Settings& settings) {
   // network round trip without holding a connection the whole time.
   boost::asio::thread_pool pool(static_cast<std::size_t>(settings.dbPoolSize) * 2);
 
-
   http::ServerOptions options;
   options.host = settings.host;
   options.port = settings.port;
-  options.ioThreads = settings.ioThreads > 0 ? settings.ioThreads
-                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.ioThreads = settings.ioThreads > 0
+                          ? settings.ioThreads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.bodyLimit = settings.bodyLimitBytes;
   options.corsOrigins = settings.corsOrigins;
   options.trustProxyHops = settings.trustProxyHops;
@@ -145,31 +148,38 @@ int run(const lso::config::Settings& settings) {
       *backends.queue, processor,
       [](std::string_view body) {
         auto e = livekit::parse_webhook_event(body);
-        return domain::WebhookEvent{std::move(e.id), std::move(e.event), e.createdAt, std::move(e.room),
-                                    std::move(e.participant)};
+        return domain::WebhookEvent{std::move(e.id), std::move(e.event), e.createdAt,
+                                    std::move(e.room), std::move(e.participant)};
       },
-      {settings.webhookQueueConcurrency, settings.webhookMaxAttempts, std::chrono::milliseconds(1000),
-       std::chrono::milliseconds(30000)});
+      {settings.webhookQueueConcurrency, settings.webhookMaxAttempts,
+       std::chrono::milliseconds(1000), std::chrono::milliseconds(30000)});
 
-  api::HealthMonitor health({backends.mode, settings.livekitUrl, settings.livekitSimulated, kVersion}, *store, rooms);
+  api::HealthMonitor health(
+      {backends.mode, settings.livekitUrl, settings.livekitSimulated, kVersion}, *store, rooms);
   auto* queue = backends.queue.get();
-  health.add_section("queue", [queue] {
-    boost::json::object o;
-    try {
-      const auto c = queue->counts();
-      o = {{"status", "up"},       {"backend", queue->backend()}, {"waiting", c.waiting}, {"active", c.active},
-           {"completed", c.completed}, {"failed", c.failed},           {"dead", c.dead}};
-    } catch (const std::exception& e) {
-      o = {{"status", "down"}, {"backend", queue->backend()}, {"error", e.what()}};
-    }
-    return boost::json::value(std::move(o));
-  }, true);
+  health.add_section(
+      "queue",
+      [queue] {
+        boost::json::object o;
+        try {
+          const auto c = queue->counts();
+          o = {{"status", "up"},     {"backend", queue->backend()}, {"waiting", c.waiting},
+               {"active", c.active}, {"completed", c.completed},    {"failed", c.failed},
+               {"dead", c.dead}};
+        } catch (const std::exception& e) {
+          o = {{"status", "down"}, {"backend", queue->backend()}, {"error", e.what()}};
+        }
+        return boost::json::value(std::move(o));
+      },
+      true);
   health.add_section("state", [&hub] {
-    return boost::json::value(boost::json::object{{"status", "up"},
-                                                  {"activeConnections", hub.connections()},
-                                                  {"subscribedStreams", hub.topics_with_prefix("livestream:")}});
+    return boost::json::value(
+        boost::json::object{{"status", "up"},
+                            {"activeConnections", hub.connections()},
+                            {"subscribedStreams", hub.topics_with_prefix("livestream:")}});
   });
-  if (!settings.embedded() && settings.redisUrl) health.add_section("redis", backends.redisHealth, false);
+  if (!settings.embedded() && settings.redisUrl)
+    health.add_section("redis", backends.redisHealth, false);
   health.probe(true);
 
   http::HttpMetrics metrics;
@@ -178,36 +188,50 @@ int run(const lso::config::Settings& settings) {
   gauges.push_back([&hub](std::string& out) {
     http::prometheus_metric(out, "lso_sse_connections", "gauge", "open Server-Sent Events streams");
     out += fmt::format("lso_sse_connections {}\n", hub.connections());
-    http::prometheus_metric(out, "lso_sse_dropped_total", "counter", "SSE clients dropped for falling behind");
+    http::prometheus_metric(out, "lso_sse_dropped_total", "counter",
+                            "SSE clients dropped for falling behind");
     out += fmt::format("lso_sse_dropped_total {}\n", hub.dropped());
   });
   gauges.push_back([queue, &processor](std::string& out) {
     http::prometheus_metric(out, "lso_webhook_queue_jobs", "gauge", "webhook jobs by state");
     try {
       const auto c = queue->counts();
-      out += fmt::format("lso_webhook_queue_jobs{{state=\"waiting\"}} {}\nlso_webhook_queue_jobs{{state=\"active\"}} {}\n"
-                         "lso_webhook_queue_jobs{{state=\"dead\"}} {}\n",
-                         c.waiting, c.active, c.dead);
-      http::prometheus_metric(out, "lso_webhook_jobs_total", "counter", "webhook job outcomes on this instance");
-      out += fmt::format("lso_webhook_jobs_total{{outcome=\"completed\"}} {}\nlso_webhook_jobs_total{{outcome=\"failed\"}} {}\n",
-                         c.completed, c.failed);
+      out += fmt::format(
+          "lso_webhook_queue_jobs{{state=\"waiting\"}} "
+          "{}\nlso_webhook_queue_jobs{{state=\"active\"}} {}\n"
+          "lso_webhook_queue_jobs{{state=\"dead\"}} {}\n",
+          c.waiting, c.active, c.dead);
+      http::prometheus_metric(out, "lso_webhook_jobs_total", "counter",
+                              "webhook job outcomes on this instance");
+      out += fmt::format(
+          "lso_webhook_jobs_total{{outcome=\"completed\"}} "
+          "{}\nlso_webhook_jobs_total{{outcome=\"failed\"}} {}\n",
+          c.completed, c.failed);
     } catch (const std::exception&) {
     }
     const auto& w = processor.counters();
-    http::prometheus_metric(out, "lso_webhooks_applied_total", "counter", "webhook effects by outcome");
+    http::prometheus_metric(out, "lso_webhooks_applied_total", "counter",
+                            "webhook effects by outcome");
     out += fmt::format(
-        "lso_webhooks_applied_total{{outcome=\"applied\"}} {}\nlso_webhooks_applied_total{{outcome=\"no_effect\"}} {}\n"
-        "lso_webhooks_applied_total{{outcome=\"duplicate\"}} {}\nlso_webhooks_applied_total{{outcome=\"unknown\"}} {}\n",
+        "lso_webhooks_applied_total{{outcome=\"applied\"}} "
+        "{}\nlso_webhooks_applied_total{{outcome=\"no_effect\"}} {}\n"
+        "lso_webhooks_applied_total{{outcome=\"duplicate\"}} "
+        "{}\nlso_webhooks_applied_total{{outcome=\"unknown\"}} {}\n",
         w.applied.load(), w.noEffect.load(), w.duplicate.load(), w.unknown.load());
   });
   gauges.push_back([&rooms](std::string& out) {
-    http::prometheus_metric(out, "lso_livekit_requests_total", "counter", "LiveKit RoomService calls by method");
+    http::prometheus_metric(out, "lso_livekit_requests_total", "counter",
+                            "LiveKit RoomService calls by method");
     for (const auto& st : rooms.stats())
-      out += fmt::format("lso_livekit_requests_total{{method=\"{}\"}} {}\n", st.method, st.calls.load());
-    http::prometheus_metric(out, "lso_livekit_errors_total", "counter", "failed LiveKit RoomService calls by method");
+      out += fmt::format("lso_livekit_requests_total{{method=\"{}\"}} {}\n", st.method,
+                         st.calls.load());
+    http::prometheus_metric(out, "lso_livekit_errors_total", "counter",
+                            "failed LiveKit RoomService calls by method");
     for (const auto& st : rooms.stats())
-      out += fmt::format("lso_livekit_errors_total{{method=\"{}\"}} {}\n", st.method, st.errors.load());
-    http::prometheus_metric(out, "lso_livekit_request_seconds_total", "counter", "time spent in LiveKit calls by method");
+      out += fmt::format("lso_livekit_errors_total{{method=\"{}\"}} {}\n", st.method,
+                         st.errors.load());
+    http::prometheus_metric(out, "lso_livekit_request_seconds_total", "counter",
+                            "time spent in LiveKit calls by method");
     for (const auto& st : rooms.stats())
       out += fmt::format("lso_livekit_request_seconds_total{{method=\"{}\"}} {}\n", st.method,
                          static_cast<double>(st.totalMicros.load()) / 1e6);
@@ -215,7 +239,8 @@ int run(const lso::config::Settings& settings) {
   gauges.push_back([&settings](std::string& out) {
     http::prometheus_metric(out, "lso_db_pool_connections", "gauge", "database pool size");
     out += fmt::format("lso_db_pool_connections {}\n", settings.dbPoolSize);
-    http::prometheus_metric(out, "lso_db_pool_in_use", "gauge", "blocking database/LiveKit tasks running now");
+    http::prometheus_metric(out, "lso_db_pool_in_use", "gauge",
+                            "blocking database/LiveKit tasks running now");
     out += fmt::format("lso_db_pool_in_use {}\n", http::g_blocking_in_flight.load());
   });
 
@@ -230,17 +255,21 @@ int run(const lso::config::Settings& settings) {
   api::add_livestream_routes(router, service, pool, replyCache);
   api::add_event_routes(router, service, hub, pool);
   api::add_webhook_routes(
-      router, [&verifier](std::string_view auth, std::string_view body) { verifier.verify(auth, body); },
+      router,
+      [&verifier](std::string_view auth, std::string_view body) { verifier.verify(auth, body); },
       intake);
 
   if (settings.command == config::Settings::Command::Routes) {
     // For the API documentation check: every registered route, one per line.
-    for (const auto& r : router.routes()) std::printf("%s %s\n", std::string(http::bhttp::to_string(r.method)).c_str(), r.pattern.c_str());
+    for (const auto& r : router.routes())
+      std::printf("%s %s\n", std::string(http::bhttp::to_string(r.method)).c_str(),
+                  r.pattern.c_str());
     return 0;
   }
 
   std::string staticDir = settings.staticDir;
-  if (staticDir.empty() && std::filesystem::is_regular_file("client/dist/index.html")) staticDir = "client/dist";
+  if (staticDir.empty() && std::filesystem::is_regular_file("client/dist/index.html"))
+    staticDir = "client/dist";
   if (!staticDir.empty()) {
     server.set_fallback(http::static_files(staticDir));
     spdlog::info("serving the web client from {}", staticDir);
@@ -256,19 +285,23 @@ int run(const lso::config::Settings& settings) {
                    r.participantsLeft);
   });
   scheduler.every("webhook-record-cleanup", std::chrono::hours(1), [&store, &time] {
-    const auto n = store->write([&](domain::Queries& q) { return q.delete_expired_webhooks(time.now()); });
+    const auto n =
+        store->write([&](domain::Queries& q) { return q.delete_expired_webhooks(time.now()); });
     if (n > 0) spdlog::info("deleted {} processed-webhook records older than 24 h", n);
   });
 
   server.start();
   Prober prober(health);
   scheduler.start();
-  spdlog::info("Livestream Orchestrator {} listening on http://{}:{} ({} mode, {} database, {} queue, {} I/O threads)",
-               kVersion, settings.host, server.port(), backends.mode, store->backend(), backends.queue->backend(),
-               options.ioThreads);
+  spdlog::info(
+      "Livestream Orchestrator {} listening on http://{}:{} ({} mode, {} database, {} queue, {} "
+      "I/O threads)",
+      kVersion, settings.host, server.port(), backends.mode, store->backend(),
+      backends.queue->backend(), options.ioThreads);
   if (settings.livekitSimulated)
-    spdlog::warn("LiveKit at {} is the LiveKit double: simulated media server — video will not play",
-                 settings.livekitUrl);
+    spdlog::warn(
+        "LiveKit at {} is the LiveKit double: simulated media server — video will not play",
+        settings.livekitUrl);
 
   boost::asio::io_context signals_ctx(1);
   boost::asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);

@@ -5,8 +5,10 @@
 
 namespace lso::app {
 
-void Scheduler::every(std::string name, std::chrono::milliseconds period, std::function<void()> job) {
-  jobs_.push_back({std::move(name), period, std::move(job), std::chrono::steady_clock::now() + period});
+void Scheduler::every(std::string name, std::chrono::milliseconds period,
+                      std::function<void()> job) {
+  jobs_.push_back(
+      {std::move(name), period, std::move(job), std::chrono::steady_clock::now() + period});
 }
 
 void Scheduler::start() {

@@ -1,4 +1,5 @@
-// Settings: the variable table, strict parsing of each value, and the defaults < .env < env < flags chain.
+// Settings: the variable table, strict parsing of each value, and the defaults < .env < env < flags
+// chain.
 #include "config/settings.hpp"
 
 #include <fmt/format.h>
@@ -17,22 +18,28 @@ const std::vector<VariableInfo>& variables() {
   static const std::vector<VariableInfo> table = {
       {"PORT", "3001", "HTTP port"},
       {"HOST", "0.0.0.0", "address to listen on"},
-      {"DATABASE_URL", "sqlite:./data/orchestrator.db", "sqlite:<file> (embedded) or postgresql://… (production)"},
+      {"DATABASE_URL", "sqlite:./data/orchestrator.db",
+       "sqlite:<file> (embedded) or postgresql://… (production)"},
       {"DB_POOL_SIZE", "8", "database connections, and threads running blocking work"},
       {"REDIS_URL", "", "redis://host:port[/db]; with PostgreSQL: production mode"},
-      {"LIVEKIT_URL", "ws://localhost:7880", "LiveKit server URL the orchestrator calls (ws, wss, http, https)"},
+      {"LIVEKIT_URL", "ws://localhost:7880",
+       "LiveKit server URL the orchestrator calls (ws, wss, http, https)"},
       {"LIVEKIT_PUBLIC_URL", "", "LiveKit URL handed to browsers (default: LIVEKIT_URL)"},
       {"LIVEKIT_API_KEY", "devkey", "LiveKit API key"},
       {"LIVEKIT_API_SECRET", "secret", "LiveKit API secret"},
       {"LIVEKIT_TIMEOUT_MS", "5000", "timeout of one LiveKit server API call"},
-      {"LIVEKIT_SIMULATED", "false", "true when LIVEKIT_URL points at the LiveKit double (no media)"},
+      {"LIVEKIT_SIMULATED", "false",
+       "true when LIVEKIT_URL points at the LiveKit double (no media)"},
       {"TOKEN_EXPIRATION_HOURS", "24", "lifetime of join tokens"},
       {"WEBHOOK_QUEUE_CONCURRENCY", "10", "webhook workers per instance"},
       {"WEBHOOK_MAX_ATTEMPTS", "5", "attempts before a webhook goes to the dead-letter list"},
-      {"WEBHOOK_QUEUE_FSYNC", "true", "embedded queue: fsync every accepted batch (false: crash-safe, not power-loss-safe)"},
+      {"WEBHOOK_QUEUE_FSYNC", "true",
+       "embedded queue: fsync every accepted batch (false: crash-safe, not power-loss-safe)"},
       {"RECONCILIATION_INTERVAL_MINUTES", "10", "reconciliation period"},
-      {"RECONCILIATION_INTERVAL_SECONDS", "", "reconciliation period in seconds (overrides minutes)"},
-      {"RECONCILIATION_ABSENCES", "3", "consecutive ListRooms absences before a livestream is ended"},
+      {"RECONCILIATION_INTERVAL_SECONDS", "",
+       "reconciliation period in seconds (overrides minutes)"},
+      {"RECONCILIATION_ABSENCES", "3",
+       "consecutive ListRooms absences before a livestream is ended"},
       {"RECONCILIATION_GRACE_SECONDS", "120", "livestreams younger than this are never reconciled"},
       {"CORS_ORIGINS", "*", "comma-separated allowed origins, or *"},
       {"RATE_LIMIT_ENABLED", "true", "per-IP rate limits on the API"},
@@ -65,13 +72,15 @@ std::string trim(std::string_view s) {
 }
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
 std::string flag_name(std::string_view var) {
   std::string f = "--";
-  for (char c : var) f.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : var)
+    f.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return f;
 }
 
@@ -102,7 +111,8 @@ class Reader {
   }
 
   template <class Rep, class Period>
-  void duration(const char* name, std::chrono::duration<Rep, Period>& out, std::int64_t min, std::int64_t max) const {
+  void duration(const char* name, std::chrono::duration<Rep, Period>& out, std::int64_t min,
+                std::int64_t max) const {
     std::int64_t n = out.count();
     integer(name, n, min, max);
     out = std::chrono::duration<Rep, Period>(n);
@@ -112,16 +122,20 @@ class Reader {
     auto v = raw(name);
     if (!v) return;
     auto l = lower(*v);
-    if (l == "true" || l == "1" || l == "yes" || l == "on") out = true;
-    else if (l == "false" || l == "0" || l == "no" || l == "off") out = false;
-    else throw ConfigError(fmt::format("{}: '{}' is not a boolean (true/false)", name, *v));
+    if (l == "true" || l == "1" || l == "yes" || l == "on")
+      out = true;
+    else if (l == "false" || l == "0" || l == "no" || l == "off")
+      out = false;
+    else
+      throw ConfigError(fmt::format("{}: '{}' is not a boolean (true/false)", name, *v));
   }
 
   void text(const char* name, std::string& out) const {
     if (auto v = raw(name)) out = *v;
   }
 
-  void choice(const char* name, std::string& out, std::initializer_list<const char*> allowed) const {
+  void choice(const char* name, std::string& out,
+              std::initializer_list<const char*> allowed) const {
     auto v = raw(name);
     if (!v) return;
     auto l = lower(*v);
@@ -139,7 +153,8 @@ class Reader {
   const std::map<std::string, std::string>& values_;
 };
 
-void check_url(const char* name, const std::string& value, std::initializer_list<const char*> schemes) {
+void check_url(const char* name, const std::string& value,
+               std::initializer_list<const char*> schemes) {
   auto u = boost::urls::parse_uri(value);
   if (!u) throw ConfigError(fmt::format("{}: '{}' is not a URL", name, value));
   auto scheme = lower(std::string(u->scheme()));
@@ -154,14 +169,17 @@ void check_url(const char* name, const std::string& value, std::initializer_list
 
 Settings parse_settings(const std::map<std::string, std::string>& values) {
   for (const auto& [name, value] : values)
-    if (value.find('\0') != std::string::npos) throw ConfigError(fmt::format("{}: contains a NUL byte", name));
+    if (value.find('\0') != std::string::npos)
+      throw ConfigError(fmt::format("{}: contains a NUL byte", name));
   Reader r(values);
   Settings s;
   r.integer("PORT", s.port, 1, 65535);
   r.text("HOST", s.host);
   r.text("DATABASE_URL", s.databaseUrl);
-  if (!s.embedded()) check_url("DATABASE_URL", s.databaseUrl, {"postgres", "postgresql"});
-  else if (s.databaseUrl.size() <= 7) throw ConfigError("DATABASE_URL: 'sqlite:' needs a file path");
+  if (!s.embedded())
+    check_url("DATABASE_URL", s.databaseUrl, {"postgres", "postgresql"});
+  else if (s.databaseUrl.size() <= 7)
+    throw ConfigError("DATABASE_URL: 'sqlite:' needs a file path");
   r.integer("DB_POOL_SIZE", s.dbPoolSize, 1, 256);
   if (auto v = r.raw("REDIS_URL")) {
     check_url("REDIS_URL", *v, {"redis"});
@@ -212,9 +230,12 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
   r.duration("RATE_LIMIT_CREATE_WINDOW_SECONDS", s.rateLimitCreate.window, 1, 7 * 86400);
   if (auto v = r.raw("TRUST_PROXY")) {
     auto l = lower(*v);
-    if (l == "true" || l == "yes" || l == "on") s.trustProxyHops = 1;
-    else if (l == "false" || l == "no" || l == "off") s.trustProxyHops = 0;
-    else r.integer("TRUST_PROXY", s.trustProxyHops, 0, 32);
+    if (l == "true" || l == "yes" || l == "on")
+      s.trustProxyHops = 1;
+    else if (l == "false" || l == "no" || l == "off")
+      s.trustProxyHops = 0;
+    else
+      r.integer("TRUST_PROXY", s.trustProxyHops, 0, 32);
   }
 
   r.choice("LOG_LEVEL", s.logLevel, {"trace", "debug", "info", "warn", "error"});
@@ -244,7 +265,8 @@ std::map<std::string, std::string> read_dotenv(const std::string& path) {
       throw ConfigError(fmt::format("{}:{}: expected KEY=VALUE", path, n));
     auto key = trim(std::string_view(t).substr(0, eq));
     auto value = trim(std::string_view(t).substr(eq + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);
     } else if (auto hash = value.find(" #"); hash != std::string::npos) {
       value = trim(std::string_view(value).substr(0, hash));  // inline comment
@@ -263,11 +285,13 @@ std::optional<Settings> load_settings(int argc, char** argv) {
   app.set_help_all_flag("--help-all");
   std::map<std::string, std::string> flags;
   for (const auto& v : variables()) {
-    std::string help = fmt::format("{} (env {}{}{})", v.help, v.name, *v.defaultValue ? ", default " : "", v.defaultValue);
+    std::string help = fmt::format("{} (env {}{}{})", v.help, v.name,
+                                   *v.defaultValue ? ", default " : "", v.defaultValue);
     app.add_option(flag_name(v.name), flags[v.name], help);
   }
   auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
-  auto* routes = app.add_subcommand("routes", "print the HTTP routes the server registers and exit");
+  auto* routes =
+      app.add_subcommand("routes", "print the HTTP routes the server registers and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

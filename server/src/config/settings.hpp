@@ -32,7 +32,8 @@ struct Settings {
   std::string livekitApiKey = "devkey";
   std::string livekitApiSecret = "secret";
   std::chrono::milliseconds livekitTimeout{5000};
-  bool livekitSimulated = false;  // the LiveKit double stands in: no media (said in /health and the client)
+  bool livekitSimulated =
+      false;  // the LiveKit double stands in: no media (said in /health and the client)
   std::chrono::seconds tokenTtl{24 * 3600};
 
   int webhookQueueConcurrency = 10;

@@ -30,13 +30,14 @@ class PushLedger {
   virtual ~PushLedger() = default;
   // Atomically decides whether `count` should be pushed now and, if so, records it as the last
   // push. False when nothing changed or the change must wait (the caller flushes later).
-  virtual bool try_push(std::string_view livestreamId, std::int64_t count, std::chrono::milliseconds interval) = 0;
+  virtual bool try_push(std::string_view livestreamId, std::int64_t count,
+                        std::chrono::milliseconds interval) = 0;
   virtual void forget(std::string_view livestreamId) = 0;
 };
 
 // The pure throttling rule shared by every ledger implementation.
-inline bool push_due(bool havePrevious, std::int64_t last, std::int64_t count, std::int64_t sinceLastMs,
-                     std::int64_t intervalMs) {
+inline bool push_due(bool havePrevious, std::int64_t last, std::int64_t count,
+                     std::int64_t sinceLastMs, std::int64_t intervalMs) {
   if (!havePrevious) return true;
   if (count == last) return false;
   const std::int64_t diff = count > last ? count - last : last - count;

@@ -48,9 +48,9 @@ class RoomService {
 
 struct JoinGrant {
   std::string room;
-  std::string identity;  // our userId
-  std::string name;      // display name
-  std::string metadata;  // participant metadata, a JSON text
+  std::string identity;     // our userId
+  std::string name;         // display name
+  std::string metadata;     // participant metadata, a JSON text
   bool canPublish = false;  // HOST only; carried explicitly (absent would mean granted)
 };
 

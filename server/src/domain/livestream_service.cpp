@@ -15,13 +15,16 @@ namespace lso::domain {
 
 namespace {
 
-AppError invalid(const std::string& message) { return AppError(ErrorKind::Validation, message); }
+AppError invalid(const std::string& message) {
+  return AppError(ErrorKind::Validation, message);
+}
 
 void require_metadata(const boost::json::value& metadata) {
   if (metadata.is_null()) return;
   if (!metadata.is_object()) throw invalid("metadata must be a JSON object");
   if (boost::json::serialize(metadata).size() > limits::kMetadataMaxBytes)
-    throw invalid(fmt::format("metadata must be at most {} bytes of JSON", limits::kMetadataMaxBytes));
+    throw invalid(
+        fmt::format("metadata must be at most {} bytes of JSON", limits::kMetadataMaxBytes));
 }
 
 std::string metadata_text(const boost::json::value& metadata) {
@@ -37,7 +40,8 @@ LivestreamService::LivestreamService(Store& store, RoomService& rooms, const Tok
 Livestream LivestreamService::load(Queries& q, std::string_view id) {
   // Ids that are not UUIDs cannot exist: a 404 without asking the database (and never a 500
   // from a uuid column rejecting the text).
-  if (!util::is_uuid(id)) throw AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
+  if (!util::is_uuid(id))
+    throw AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
   auto livestream = q.find_livestream(id);
   if (!livestream) throw AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
   return std::move(*livestream);
@@ -49,14 +53,18 @@ Livestream LivestreamService::create(CreateLivestreamInput input) {
   require_text("createdBy", input.createdBy, limits::kUserIdMax);
   if (input.description) {
     if (utf8_length(*input.description) > limits::kDescriptionMax)
-      throw invalid(fmt::format("description must be at most {} characters", limits::kDescriptionMax));
-    if (!input.description->empty()) require_text("description", *input.description, limits::kDescriptionMax, true);
+      throw invalid(
+          fmt::format("description must be at most {} characters", limits::kDescriptionMax));
+    if (!input.description->empty())
+      require_text("description", *input.description, limits::kDescriptionMax, true);
   }
-  if (input.maxParticipants < limits::kMaxParticipantsMin || input.maxParticipants > limits::kMaxParticipantsMax)
-    throw invalid(fmt::format("maxParticipants must be an integer from {} to {}", limits::kMaxParticipantsMin,
-                              limits::kMaxParticipantsMax));
+  if (input.maxParticipants < limits::kMaxParticipantsMin ||
+      input.maxParticipants > limits::kMaxParticipantsMax)
+    throw invalid(fmt::format("maxParticipants must be an integer from {} to {}",
+                              limits::kMaxParticipantsMin, limits::kMaxParticipantsMax));
   if (input.emptyTimeout < 0 || input.emptyTimeout > limits::kEmptyTimeoutMax)
-    throw invalid(fmt::format("emptyTimeout must be an integer from 0 to {} seconds", limits::kEmptyTimeoutMax));
+    throw invalid(fmt::format("emptyTimeout must be an integer from 0 to {} seconds",
+                              limits::kEmptyTimeoutMax));
   require_metadata(input.metadata);
   std::string room = sanitize_room_name(input.roomName);
   if (room.empty()) throw invalid("roomName must contain at least one letter, digit, '-' or '_'");
@@ -86,13 +94,16 @@ Livestream LivestreamService::create(CreateLivestreamInput input) {
     rooms_.create_room({livestream.roomName, livestream.emptyTimeout, livestream.maxParticipants,
                         metadata_text(livestream.metadata)});
   } catch (const LiveKitError& e) {
-    spdlog::warn("CreateRoom failed for livestream {} (room {}): {}", livestream.id, livestream.roomName, e.what());
-    if (auto failed = store_.write([&](Queries& q) { return q.mark_livestream_error(livestream.id, time_.now()); }))
+    spdlog::warn("CreateRoom failed for livestream {} (room {}): {}", livestream.id,
+                 livestream.roomName, e.what());
+    if (auto failed = store_.write(
+            [&](Queries& q) { return q.mark_livestream_error(livestream.id, time_.now()); }))
       events_.livestream_changed(*failed, true);
     throw;
   }
 
-  auto live = store_.write([&](Queries& q) { return q.mark_livestream_live(livestream.id, time_.now()); });
+  auto live =
+      store_.write([&](Queries& q) { return q.mark_livestream_live(livestream.id, time_.now()); });
   // Ended concurrently between the two steps (a DELETE racing the create): answer what is stored.
   if (!live) live = store_.read([&](Queries& q) { return load(q, livestream.id); });
   events_.livestream_changed(*live, true);
@@ -122,7 +133,8 @@ Livestream LivestreamService::end(std::string_view id, std::string_view requesti
   } catch (const LiveKitError& e) {
     // Not fatal (SPEC §4): the room empties out by itself after its timeouts.
     if (!e.is_not_found())
-      spdlog::warn("DeleteRoom failed for livestream {} (room {}): {}", livestream.id, livestream.roomName, e.what());
+      spdlog::warn("DeleteRoom failed for livestream {} (room {}): {}", livestream.id,
+                   livestream.roomName, e.what());
   }
   return get(id);
 }
@@ -159,7 +171,8 @@ JoinResult LivestreamService::join(std::string_view id, JoinInput input) {
     store_.write([&](Queries& q) {
       const auto livestream = load(q, id);
       if (livestream.status != LivestreamStatus::Live)
-        throw invalid(fmt::format("Livestream is not live (status {})", to_string(livestream.status)));
+        throw invalid(
+            fmt::format("Livestream is not live (status {})", to_string(livestream.status)));
       if (p.role == ParticipantRole::Host && p.userId != livestream.createdBy)
         throw AppError(ErrorKind::Authorization, "Only the creator can join as HOST");
       p.livestreamId = livestream.id;
@@ -195,7 +208,8 @@ void LivestreamService::leave(std::string_view id, std::string_view userId) {
   }
 }
 
-std::vector<Participant> LivestreamService::participants(std::string_view id, ParticipantFilter filter) {
+std::vector<Participant> LivestreamService::participants(std::string_view id,
+                                                         ParticipantFilter filter) {
   return store_.read([&](Queries& q) {
     filter.livestreamId = load(q, id).id;
     return q.list_participants(filter);
@@ -224,8 +238,10 @@ StreamState LivestreamService::build_state(Queries& q, const Livestream& livestr
   s.startedAt = livestream.startedAt;
   std::optional<std::string> hostName;
   for (auto& p : q.active_participants(livestream.id)) {
-    if (p.role == ParticipantRole::Viewer) ++s.viewerCount;
-    else if (!hostName && p.userId == livestream.createdBy) hostName = p.displayName;
+    if (p.role == ParticipantRole::Viewer)
+      ++s.viewerCount;
+    else if (!hostName && p.userId == livestream.createdBy)
+      hostName = p.displayName;
     s.participants.push_back(std::move(p.userId));
   }
   s.totalViewers = q.distinct_viewers(livestream.id);

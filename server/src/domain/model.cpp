@@ -5,10 +5,14 @@ namespace lso::domain {
 
 std::string_view to_string(LivestreamStatus s) {
   switch (s) {
-    case LivestreamStatus::Scheduled: return "SCHEDULED";
-    case LivestreamStatus::Live: return "LIVE";
-    case LivestreamStatus::Ended: return "ENDED";
-    case LivestreamStatus::Error: return "ERROR";
+    case LivestreamStatus::Scheduled:
+      return "SCHEDULED";
+    case LivestreamStatus::Live:
+      return "LIVE";
+    case LivestreamStatus::Ended:
+      return "ENDED";
+    case LivestreamStatus::Error:
+      return "ERROR";
   }
   return "ERROR";
 }

@@ -18,7 +18,8 @@ enum class LivestreamStatus { Scheduled, Live, Ended, Error };
 enum class ParticipantRole { Host, Viewer };
 enum class ParticipantStatus { Joined, Left };
 
-// Wire/database spelling: "SCHEDULED", "LIVE", "ENDED", "ERROR", "HOST", "VIEWER", "JOINED", "LEFT".
+// Wire/database spelling: "SCHEDULED", "LIVE", "ENDED", "ERROR", "HOST", "VIEWER", "JOINED",
+// "LEFT".
 std::string_view to_string(LivestreamStatus s);
 std::string_view to_string(ParticipantRole r);
 std::string_view to_string(ParticipantStatus s);
@@ -49,7 +50,7 @@ struct Participant {
   std::string displayName;
   ParticipantRole role = ParticipantRole::Viewer;
   ParticipantStatus status = ParticipantStatus::Joined;
-  boost::json::value metadata;  // null or a JSON object
+  boost::json::value metadata;                       // null or a JSON object
   std::optional<std::string> livekitParticipantSid;  // PA_…, unique across all participants
   std::optional<std::string> livekitRoomSid;         // RM_…
   TimePoint joinedAt{};

@@ -11,7 +11,13 @@ namespace lso::domain {
 
 Reconciler::Reconciler(Store& store, RoomService& rooms, LivestreamService& service, JobLock& lock,
                        const TimeSource& time, LivestreamEvents& events, Options options)
-    : store_(store), rooms_(rooms), service_(service), lock_(lock), time_(time), events_(events), options_(options) {}
+    : store_(store),
+      rooms_(rooms),
+      service_(service),
+      lock_(lock),
+      time_(time),
+      events_(events),
+      options_(options) {}
 
 Reconciler::Report Reconciler::run_once() {
   Report report;
@@ -30,7 +36,8 @@ Reconciler::Report Reconciler::run_once() {
   }
   report.ran = true;
   const auto now = time_.now();
-  const auto live = store_.read([](Queries& q) { return q.list_livestreams_with_status(LivestreamStatus::Live); });
+  const auto live = store_.read(
+      [](Queries& q) { return q.list_livestreams_with_status(LivestreamStatus::Live); });
   std::map<std::string, int> seen;
   for (const auto& l : live) {
     ++report.checked;
@@ -39,8 +46,10 @@ Reconciler::Report Reconciler::run_once() {
       const int n = absences_[l.id] + 1;
       seen[l.id] = n;
       if (n < options_.absences) continue;
-      spdlog::warn("reconciliation: room '{}' of livestream {} missing from LiveKit {} times in a row, ending it",
-                   l.roomName, l.id, n);
+      spdlog::warn(
+          "reconciliation: room '{}' of livestream {} missing from LiveKit {} times in a row, "
+          "ending it",
+          l.roomName, l.id, n);
       if (service_.finish(l.id)) ++report.ended;
       seen.erase(l.id);
       continue;
@@ -62,7 +71,8 @@ Reconciler::Report Reconciler::run_once() {
     for (;;) {
       const auto page = store_.read([&](Queries& q) { return q.list_participants(f); });
       for (const auto& p : page)
-        if (!connected.count(p.userId) && now - p.joinedAt >= options_.grace) gone.push_back(p.userId);
+        if (!connected.count(p.userId) && now - p.joinedAt >= options_.grace)
+          gone.push_back(p.userId);
       if (static_cast<int>(page.size()) < f.limit) break;
       f.offset += f.limit;
     }
@@ -75,7 +85,9 @@ Reconciler::Report Reconciler::run_once() {
     });
     if (left > 0) {
       report.participantsLeft += left;
-      spdlog::info("reconciliation: {} participant(s) of livestream {} no longer in LiveKit, marked LEFT", left, l.id);
+      spdlog::info(
+          "reconciliation: {} participant(s) of livestream {} no longer in LiveKit, marked LEFT",
+          left, l.id);
       events_.state_changed(l.id, StateChange::ParticipantsChanged);
     }
   }

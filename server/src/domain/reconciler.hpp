@@ -31,8 +31,8 @@ class Reconciler {
     int participantsLeft = 0;
   };
 
-  Reconciler(Store& store, RoomService& rooms, LivestreamService& service, JobLock& lock, const TimeSource& time,
-             LivestreamEvents& events, Options options);
+  Reconciler(Store& store, RoomService& rooms, LivestreamService& service, JobLock& lock,
+             const TimeSource& time, LivestreamEvents& events, Options options);
   Report run_once();
 
  private:

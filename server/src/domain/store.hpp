@@ -56,11 +56,13 @@ class Queries {
   virtual std::vector<Livestream> list_livestreams(const LivestreamFilter& filter) = 0;
   virtual std::vector<Livestream> list_livestreams_with_status(LivestreamStatus status) = 0;
   // SCHEDULED → LIVE with startedAt; nullopt when the livestream is not SCHEDULED.
-  virtual std::optional<Livestream> mark_livestream_live(std::string_view id, TimePoint startedAt) = 0;
+  virtual std::optional<Livestream> mark_livestream_live(std::string_view id,
+                                                         TimePoint startedAt) = 0;
   // SCHEDULED → ERROR; nullopt when the livestream is not SCHEDULED.
   virtual std::optional<Livestream> mark_livestream_error(std::string_view id, TimePoint now) = 0;
   // Any status but ENDED → ENDED with endedAt; nullopt when already ENDED or unknown.
-  virtual std::optional<Livestream> mark_livestream_ended(std::string_view id, TimePoint endedAt) = 0;
+  virtual std::optional<Livestream> mark_livestream_ended(std::string_view id,
+                                                          TimePoint endedAt) = 0;
   // Persisted peak, so it survives a cache flush: peak = max(peak, viewers). Returns the new peak.
   virtual std::int64_t raise_peak_viewers(std::string_view livestreamId, std::int64_t viewers) = 0;
   virtual std::int64_t peak_viewers(std::string_view livestreamId) = 0;
@@ -71,7 +73,8 @@ class Queries {
   virtual void insert_participant(const Participant& participant) = 0;
   virtual std::optional<Participant> find_active_participant(std::string_view livestreamId,
                                                              std::string_view userId) = 0;
-  virtual std::optional<Participant> find_participant_by_sid(std::string_view livekitParticipantSid) = 0;
+  virtual std::optional<Participant> find_participant_by_sid(
+      std::string_view livekitParticipantSid) = 0;
   // Newest first (joinedAt DESC, then id DESC).
   virtual std::vector<Participant> list_participants(const ParticipantFilter& filter) = 0;
   // JOINED → LEFT for the user's active session; nullopt when none is active.
@@ -79,10 +82,11 @@ class Queries {
                                                            std::string_view userId,
                                                            TimePoint leftAt) = 0;
   // JOINED → LEFT by LiveKit session id; nullopt when no JOINED participant has that sid.
-  virtual std::optional<Participant> mark_participant_left_by_sid(std::string_view livekitParticipantSid,
-                                                                  TimePoint leftAt) = 0;
+  virtual std::optional<Participant> mark_participant_left_by_sid(
+      std::string_view livekitParticipantSid, TimePoint leftAt) = 0;
   // Every JOINED participant of the livestream → LEFT; returns how many changed.
-  virtual std::int64_t mark_all_participants_left(std::string_view livestreamId, TimePoint leftAt) = 0;
+  virtual std::int64_t mark_all_participants_left(std::string_view livestreamId,
+                                                  TimePoint leftAt) = 0;
   // Attaches LiveKit's session ids to the user's active participant record; nullopt when the user
   // has no active session in that livestream.
   virtual std::optional<Participant> attach_livekit_session(std::string_view livestreamId,

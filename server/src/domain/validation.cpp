@@ -45,7 +45,8 @@ void require_text(std::string_view field, std::string_view value, std::size_t ma
     throw AppError(ErrorKind::Validation,
                    fmt::format("{} must be at most {} characters", field, max_chars));
   if (has_control(value, multiline))
-    throw AppError(ErrorKind::Validation, fmt::format("{} must not contain control characters", field));
+    throw AppError(ErrorKind::Validation,
+                   fmt::format("{} must not contain control characters", field));
 }
 
 std::string sanitize_room_name(std::string_view room_name) {

@@ -26,12 +26,32 @@ bool is_stale(const WebhookEvent& e, const Livestream& l) {
   return e.createdAt > 0 && e.createdAt + kStaleLeewaySeconds < seconds(l.createdAt);
 }
 
+// The participant record a webhook implies: adopted (JOINED) or a LEFT tombstone with its sid.
+Participant participant_from(const WebhookEvent& e, const Livestream& l, ParticipantStatus status,
+                             TimePoint now) {
+  const auto& identity = e.participant->identity;
+  Participant p;
+  p.id = util::new_uuid();
+  p.livestreamId = l.id;
+  p.userId = identity;
+  p.displayName = e.participant->name.empty() ? identity : e.participant->name;
+  p.role = identity == l.createdBy ? ParticipantRole::Host : ParticipantRole::Viewer;
+  p.status = status;
+  p.metadata = nullptr;
+  if (!e.participant->sid.empty()) p.livekitParticipantSid = e.participant->sid;
+  if (e.room && !e.room->sid.empty()) p.livekitRoomSid = e.room->sid;
+  p.joinedAt = now;
+  if (status == ParticipantStatus::Left) p.leftAt = now;
+  return p;
+}
+
 }  // namespace
 
 WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events)
     : store_(store), time_(time), events_(events) {}
 
-WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, TimePoint now, Effects& fx) {
+WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, TimePoint now,
+                                         Effects& fx) {
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   const std::string sid = e.participant ? e.participant->sid : std::string();
@@ -43,25 +63,15 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     if (roomName.empty() || identity.empty()) return WebhookOutcome::Unknown;
     auto l = q.find_active_livestream_by_room(roomName);
     if (!l) return WebhookOutcome::Unknown;
-    if (!sid.empty() && q.find_participant_by_sid(sid)) return WebhookOutcome::NoEffect;  // seen (joined, or left before)
+    if (!sid.empty() && q.find_participant_by_sid(sid))
+      return WebhookOutcome::NoEffect;  // seen (joined, or left before)
     if (auto active = q.find_active_participant(l->id, identity)) {
       if (sid.empty() || active->livekitParticipantSid == sid) return WebhookOutcome::NoEffect;
       q.attach_livekit_session(l->id, identity, sid, e.room->sid);
       return WebhookOutcome::Applied;
     }
     // Connected without (or after leaving) an API join: LiveKit says they are there.
-    Participant p;
-    p.id = util::new_uuid();
-    p.livestreamId = l->id;
-    p.userId = identity;
-    p.displayName = e.participant->name.empty() ? identity : e.participant->name;
-    p.role = identity == l->createdBy ? ParticipantRole::Host : ParticipantRole::Viewer;
-    p.status = ParticipantStatus::Joined;
-    p.metadata = nullptr;
-    if (!sid.empty()) p.livekitParticipantSid = sid;
-    if (!e.room->sid.empty()) p.livekitRoomSid = e.room->sid;
-    p.joinedAt = now;
-    q.insert_participant(p);
+    q.insert_participant(participant_from(e, *l, ParticipantStatus::Joined, now));
     fx.stateOf = l->id;
     return WebhookOutcome::Applied;
   }
@@ -86,19 +96,7 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     }
     if (sid.empty()) return WebhookOutcome::NoEffect;
     // A leave before its join (or of an older session): remember the sid as LEFT.
-    Participant t;
-    t.id = util::new_uuid();
-    t.livestreamId = l->id;
-    t.userId = identity;
-    t.displayName = e.participant->name.empty() ? identity : e.participant->name;
-    t.role = identity == l->createdBy ? ParticipantRole::Host : ParticipantRole::Viewer;
-    t.status = ParticipantStatus::Left;
-    t.metadata = nullptr;
-    t.livekitParticipantSid = sid;
-    if (!e.room->sid.empty()) t.livekitRoomSid = e.room->sid;
-    t.joinedAt = now;
-    t.leftAt = now;
-    q.insert_participant(t);
+    q.insert_participant(participant_from(e, *l, ParticipantStatus::Left, now));
     return WebhookOutcome::NoEffect;
   }
 
@@ -107,7 +105,8 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     auto l = q.find_active_livestream_by_room(roomName);
     if (!l) return WebhookOutcome::Unknown;
     if (is_stale(e, *l)) return WebhookOutcome::NoEffect;
-    if (l->status == LivestreamStatus::Scheduled) fx.livestream = q.mark_livestream_live(l->id, now);
+    if (l->status == LivestreamStatus::Scheduled)
+      fx.livestream = q.mark_livestream_live(l->id, now);
     fx.stateOf = l->id;
     fx.change = StateChange::RoomStarted;
     return WebhookOutcome::Applied;
@@ -117,7 +116,8 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     if (roomName.empty()) return WebhookOutcome::Unknown;
     auto l = q.find_active_livestream_by_room(roomName);
     if (!l) return WebhookOutcome::NoEffect;  // ended already (DELETE or reconciliation came first)
-    if (is_stale(e, *l)) return WebhookOutcome::NoEffect;  // the finish of an earlier room of the same name
+    if (is_stale(e, *l))
+      return WebhookOutcome::NoEffect;  // the finish of an earlier room of the same name
     q.mark_all_participants_left(l->id, now);
     fx.livestream = q.mark_livestream_ended(l->id, now);
     fx.stateOf = l->id;
@@ -129,22 +129,28 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
   return WebhookOutcome::Unknown;
 }
 
-void WebhookProcessor::after_commit(const WebhookEvent& e, WebhookOutcome outcome, const Effects& fx) {
+void WebhookProcessor::after_commit(const WebhookEvent& e, WebhookOutcome outcome,
+                                    const Effects& fx) {
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   switch (outcome) {
-    case WebhookOutcome::Applied: ++counters_.applied; break;
-    case WebhookOutcome::NoEffect: ++counters_.noEffect; break;
-    case WebhookOutcome::Duplicate: ++counters_.duplicate; break;
+    case WebhookOutcome::Applied:
+      ++counters_.applied;
+      break;
+    case WebhookOutcome::NoEffect:
+      ++counters_.noEffect;
+      break;
+    case WebhookOutcome::Duplicate:
+      ++counters_.duplicate;
+      break;
     case WebhookOutcome::Unknown:
       ++counters_.unknown;
-      spdlog::info("webhook {} ({}) for room '{}' / participant '{}': nothing known to apply it to", e.id, e.event,
-                   roomName, identity);
+      spdlog::info("webhook {} ({}) for room '{}' / participant '{}': nothing known to apply it to",
+                   e.id, e.event, roomName, identity);
       break;
   }
   if (fx.stateOf) events_.state_changed(*fx.stateOf, fx.change);
   if (fx.livestream) events_.livestream_changed(*fx.livestream, false);
-
 }
 
 WebhookOutcome WebhookProcessor::apply(const WebhookEvent& e) {
@@ -159,7 +165,8 @@ WebhookOutcome WebhookProcessor::apply(const WebhookEvent& e) {
   return outcome;
 }
 
-std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(const std::vector<WebhookEvent>& events) {
+std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
+    const std::vector<WebhookEvent>& events) {
   std::vector<Result> results(events.size());
   if (events.empty()) return results;
   std::vector<Effects> fxs(events.size());
@@ -185,7 +192,8 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(const std::v
     }
     return results;
   }
-  for (std::size_t i = 0; i < events.size(); ++i) after_commit(events[i], results[i].outcome, fxs[i]);
+  for (std::size_t i = 0; i < events.size(); ++i)
+    after_commit(events[i], results[i].outcome, fxs[i]);
   return results;
 }
 

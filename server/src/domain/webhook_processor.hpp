@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <cstdint>
-#include <optional>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -65,7 +65,8 @@ class WebhookQueue {
   virtual std::optional<WebhookJob> claim(std::chrono::milliseconds wait) = 0;
   virtual void complete(const WebhookJob& job) = 0;
   // A failed attempt: the job waits `delay`, then is claimable again with attempt + 1.
-  virtual void retry(const WebhookJob& job, std::chrono::milliseconds delay, std::string_view error) = 0;
+  virtual void retry(const WebhookJob& job, std::chrono::milliseconds delay,
+                     std::string_view error) = 0;
   // The last attempt failed: the job moves to the dead-letter list, kept for operators.
   virtual void bury(const WebhookJob& job, std::string_view error) = 0;
 

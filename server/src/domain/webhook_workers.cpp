@@ -1,22 +1,26 @@
 // Worker loop: claim → parse → apply (one transaction with the dedup record) → complete.
-#include <pthread.h>
 #include "domain/webhook_workers.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include "domain/errors.hpp"
 
 namespace lso::domain {
 
-WebhookWorkers::WebhookWorkers(WebhookQueue& queue, WebhookProcessor& processor, Parser parser, Options options)
+WebhookWorkers::WebhookWorkers(WebhookQueue& queue, WebhookProcessor& processor, Parser parser,
+                               Options options)
     : queue_(queue), processor_(processor), parser_(std::move(parser)), options_(options) {
-  for (int i = 0; i < std::max(1, options_.concurrency); ++i) threads_.emplace_back([this] {
+  for (int i = 0; i < std::max(1, options_.concurrency); ++i)
+    threads_.emplace_back([this] {
       pthread_setname_np(pthread_self(), "lso-worker");
       run();
     });
 }
 
-WebhookWorkers::~WebhookWorkers() { stop(); }
+WebhookWorkers::~WebhookWorkers() {
+  stop();
+}
 
 void WebhookWorkers::stop() {
   stop_ = true;
@@ -67,7 +71,8 @@ void WebhookWorkers::run() {
         events.push_back(parser_(job.body));
         parsedJobs.push_back(std::move(job));
       } catch (const std::exception& e) {
-        spdlog::warn("webhook {} cannot be parsed, moved to the dead-letter list: {}", job.id, e.what());
+        spdlog::warn("webhook {} cannot be parsed, moved to the dead-letter list: {}", job.id,
+                     e.what());
         try {
           queue_.bury(job, e.what());
         } catch (const std::exception& b) {
@@ -92,13 +97,13 @@ void WebhookWorkers::run() {
         } catch (...) {
         }
         if (job.attempt >= options_.maxAttempts) {
-          spdlog::error("webhook {} ({}) failed {} times, moved to the dead-letter list: {}", job.id, events[i].event,
-                        job.attempt, what);
+          spdlog::error("webhook {} ({}) failed {} times, moved to the dead-letter list: {}",
+                        job.id, events[i].event, job.attempt, what);
           queue_.bury(job, what);
         } else {
           const auto delay = backoff(job.attempt, options_);
-          spdlog::warn("webhook {} ({}) attempt {} failed, retrying in {} ms: {}", job.id, events[i].event, job.attempt,
-                       delay.count(), what);
+          spdlog::warn("webhook {} ({}) attempt {} failed, retrying in {} ms: {}", job.id,
+                       events[i].event, job.attempt, delay.count(), what);
           queue_.retry(job, delay, what);
         }
       } catch (const std::exception& q) {

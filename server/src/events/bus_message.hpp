@@ -10,12 +10,14 @@
 namespace lso::events {
 
 struct BusMessage {
-  std::string_view event;  // state, room_started, viewer_count_update, room_ended, livestream_created, livestream_updated
+  std::string_view event;  // state, room_started, viewer_count_update, room_ended,
+                           // livestream_created, livestream_updated
   std::string_view livestreamId;
   std::string_view data;  // JSON
 };
 
-inline std::string encode_bus_message(std::string_view event, std::string_view livestreamId, std::string_view data) {
+inline std::string encode_bus_message(std::string_view event, std::string_view livestreamId,
+                                      std::string_view data) {
   std::string out;
   out.reserve(event.size() + livestreamId.size() + data.size() + 2);
   out.append(event).push_back('\n');

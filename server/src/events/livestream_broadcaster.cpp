@@ -1,7 +1,7 @@
 // The broadcaster's loop: drain dirty livestreams, read each one's state once, decide, publish.
-#include <pthread.h>
 #include "events/livestream_broadcaster.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json/serialize.hpp>
@@ -14,19 +14,23 @@
 namespace lso::events {
 
 namespace {
-unsigned bit(domain::StateChange c) { return 1u << static_cast<unsigned>(c); }
+unsigned bit(domain::StateChange c) {
+  return 1u << static_cast<unsigned>(c);
+}
 // Marks a re-check scheduled by the throttle itself, which must not schedule another.
 constexpr unsigned kTrailing = 1u << 7;
 }  // namespace
 
-LivestreamBroadcaster::LivestreamBroadcaster(domain::Store& store, domain::EventBus& bus, domain::PushLedger& ledger,
-                                             Options options)
+LivestreamBroadcaster::LivestreamBroadcaster(domain::Store& store, domain::EventBus& bus,
+                                             domain::PushLedger& ledger, Options options)
     : store_(store), bus_(bus), ledger_(ledger), options_(options), thread_([this] {
         pthread_setname_np(pthread_self(), "lso-broadcast");
         run();
       }) {}
 
-LivestreamBroadcaster::~LivestreamBroadcaster() { stop(); }
+LivestreamBroadcaster::~LivestreamBroadcaster() {
+  stop();
+}
 
 void LivestreamBroadcaster::stop() {
   {
@@ -40,10 +44,12 @@ void LivestreamBroadcaster::stop() {
 
 void LivestreamBroadcaster::livestream_changed(const domain::Livestream& livestream, bool created) {
   const auto data = boost::json::serialize(api::to_json(livestream));
-  bus_.publish(encode_bus_message(created ? "livestream_created" : "livestream_updated", livestream.id, data));
+  bus_.publish(encode_bus_message(created ? "livestream_created" : "livestream_updated",
+                                  livestream.id, data));
 }
 
-void LivestreamBroadcaster::state_changed(const std::string& livestreamId, domain::StateChange change) {
+void LivestreamBroadcaster::state_changed(const std::string& livestreamId,
+                                          domain::StateChange change) {
   {
     std::lock_guard lock(mutex_);
     pending_[livestreamId] |= bit(change);
@@ -78,12 +84,14 @@ void LivestreamBroadcaster::run() {
     std::vector<std::pair<std::string, unsigned>> ready;
     ready.reserve(work.size());
     for (auto& [id, changes] : work) {
-      const bool urgent = changes & (bit(domain::StateChange::RoomEnded) | bit(domain::StateChange::RoomStarted));
+      const bool urgent =
+          changes & (bit(domain::StateChange::RoomEnded) | bit(domain::StateChange::RoomStarted));
       auto last = lastRead_.find(id);
       auto cost = readCost_.find(id);
       const auto gap = std::min<std::chrono::steady_clock::duration>(
-          std::max<std::chrono::steady_clock::duration>(options_.coalesce,
-                                                        cost == readCost_.end() ? std::chrono::steady_clock::duration{} : cost->second * 10),
+          std::max<std::chrono::steady_clock::duration>(
+              options_.coalesce,
+              cost == readCost_.end() ? std::chrono::steady_clock::duration{} : cost->second * 10),
           std::chrono::seconds(2));
       if (!urgent && last != lastRead_.end() && now - last->second < gap) {
         auto& d = deferred_[id];
@@ -144,7 +152,8 @@ void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
     store_.write([&](domain::Queries& q) { q.raise_peak_viewers(id, state->viewerCount); });
 
   const auto data = boost::json::serialize(api::to_json(*state));
-  if (changes & bit(domain::StateChange::RoomEnded) || state->status == domain::LivestreamStatus::Ended) {
+  if (changes & bit(domain::StateChange::RoomEnded) ||
+      state->status == domain::LivestreamStatus::Ended) {
     ledger_.forget(id);
     {
       std::lock_guard lock(mutex_);

@@ -26,7 +26,8 @@ class LivestreamBroadcaster final : public domain::LivestreamEvents {
     // livestream costs a few reads a second, not one per join (state is O(participants)).
     std::chrono::milliseconds coalesce{200};
   };
-  LivestreamBroadcaster(domain::Store& store, domain::EventBus& bus, domain::PushLedger& ledger, Options options);
+  LivestreamBroadcaster(domain::Store& store, domain::EventBus& bus, domain::PushLedger& ledger,
+                        Options options);
   ~LivestreamBroadcaster() override;
 
   void livestream_changed(const domain::Livestream& livestream, bool created) override;

@@ -7,15 +7,20 @@ void LocalEventBus::publish(std::string_view message) {
   if (handler_) handler_(message);
 }
 
-void LocalEventBus::subscribe(std::function<void(std::string_view)> handler) { handler_ = std::move(handler); }
+void LocalEventBus::subscribe(std::function<void(std::string_view)> handler) {
+  handler_ = std::move(handler);
+}
 
-bool LocalPushLedger::try_push(std::string_view livestreamId, std::int64_t count, std::chrono::milliseconds interval) {
+bool LocalPushLedger::try_push(std::string_view livestreamId, std::int64_t count,
+                               std::chrono::milliseconds interval) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
   auto it = last_.find(std::string(livestreamId));
   const bool have = it != last_.end();
-  const auto since = have ? std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.at).count() : 0;
-  if (!domain::push_due(have, have ? it->second.count : 0, count, since, interval.count())) return false;
+  const auto since =
+      have ? std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.at).count() : 0;
+  if (!domain::push_due(have, have ? it->second.count : 0, count, since, interval.count()))
+    return false;
   last_[std::string(livestreamId)] = {count, now};
   return true;
 }

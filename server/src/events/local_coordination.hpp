@@ -26,7 +26,8 @@ class LocalEventBus final : public domain::EventBus {
 
 class LocalPushLedger final : public domain::PushLedger {
  public:
-  bool try_push(std::string_view livestreamId, std::int64_t count, std::chrono::milliseconds interval) override;
+  bool try_push(std::string_view livestreamId, std::int64_t count,
+                std::chrono::milliseconds interval) override;
   void forget(std::string_view livestreamId) override;
 
  private:

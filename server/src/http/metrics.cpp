@@ -40,7 +40,8 @@ std::string prometheus_escape(std::string_view label) {
   return out;
 }
 
-void prometheus_metric(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+void prometheus_metric(std::string& out, std::string_view name, std::string_view type,
+                       std::string_view help) {
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
@@ -60,17 +61,20 @@ void HttpMetrics::render(std::string& out) const {
       }
     }
   }
-  prometheus_metric(out, "lso_http_requests_total", "counter", "HTTP requests by route pattern, method and status");
+  prometheus_metric(out, "lso_http_requests_total", "counter",
+                    "HTTP requests by route pattern, method and status");
   for (const auto& [k, v] : counts)
     out += fmt::format("lso_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
                        prometheus_escape(std::get<0>(k)), std::get<1>(k), std::get<2>(k), v);
-  prometheus_metric(out, "lso_http_request_duration_seconds", "histogram", "HTTP request latency by route pattern");
+  prometheus_metric(out, "lso_http_request_duration_seconds", "histogram",
+                    "HTTP request latency by route pattern");
   for (const auto& [route, h] : latency) {
     const auto r = prometheus_escape(route);
     for (std::size_t i = 0; i < kBuckets.size(); ++i)
-      out += fmt::format("lso_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", r, kBuckets[i],
-                         h.buckets[i]);
-    out += fmt::format("lso_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", r, h.count);
+      out += fmt::format("lso_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                         r, kBuckets[i], h.buckets[i]);
+    out += fmt::format("lso_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                       r, h.count);
     out += fmt::format("lso_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r, h.sum);
     out += fmt::format("lso_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", r, h.count);
   }

@@ -45,6 +45,7 @@ class HttpMetrics {
 
 // Prometheus text helpers.
 std::string prometheus_escape(std::string_view label);
-void prometheus_metric(std::string& out, std::string_view name, std::string_view type, std::string_view help);
+void prometheus_metric(std::string& out, std::string_view name, std::string_view type,
+                       std::string_view help);
 
 }  // namespace lso::http

@@ -2,12 +2,12 @@
 // coroutine on its own I/O thread with the result or the exception. I/O threads never block.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -40,7 +40,8 @@ auto offload(asio::thread_pool& pool, F f) -> asio::awaitable<std::invoke_result
               error = std::current_exception();
             }
             --g_blocking_in_flight;
-            asio::post(ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
+            asio::post(
+                ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
           });
         },
         asio::use_awaitable);
@@ -57,7 +58,8 @@ auto offload(asio::thread_pool& pool, F f) -> asio::awaitable<std::invoke_result
               error = std::current_exception();
             }
             --g_blocking_in_flight;
-            asio::post(ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
+            asio::post(
+                ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
           });
         },
         asio::use_awaitable);

@@ -11,8 +11,9 @@ RateDecision LocalRateLimiter::hit(std::string_view rule, std::string_view key, 
   return hit_at(Clock::now(), rule, key, max, window);
 }
 
-RateDecision LocalRateLimiter::hit_at(Clock::time_point now, std::string_view rule, std::string_view key,
-                                      std::int64_t max, std::chrono::seconds window) {
+RateDecision LocalRateLimiter::hit_at(Clock::time_point now, std::string_view rule,
+                                      std::string_view key, std::int64_t max,
+                                      std::chrono::seconds window) {
   std::string k;
   k.reserve(rule.size() + 1 + key.size());
   k.append(rule).push_back('|');

@@ -33,8 +33,8 @@ class LocalRateLimiter final : public RateLimiter {
   RateDecision hit(std::string_view rule, std::string_view key, std::int64_t max,
                    std::chrono::seconds window) override;
   // For tests: decide as if it were `now`.
-  RateDecision hit_at(Clock::time_point now, std::string_view rule, std::string_view key, std::int64_t max,
-                      std::chrono::seconds window);
+  RateDecision hit_at(Clock::time_point now, std::string_view rule, std::string_view key,
+                      std::int64_t max, std::chrono::seconds window);
 
  private:
   struct Window {

@@ -8,8 +8,9 @@ namespace lso::http {
 
 namespace {
 
-std::vector<std::string> split_segments(std::string_view path) {
-  std::vector<std::string> out;
+// The non-empty segments of a path, as views into it ("/a//b/" → "a", "b").
+template <class Out>
+void for_each_segment(std::string_view path, Out&& out) {
   std::size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -18,10 +19,9 @@ std::vector<std::string> split_segments(std::string_view path) {
     }
     auto j = path.find('/', i);
     if (j == std::string_view::npos) j = path.size();
-    out.emplace_back(path.substr(i, j - i));
+    out(path.substr(i, j - i));
     i = j;
   }
-  return out;
 }
 
 int hex(char c) {
@@ -53,28 +53,18 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
   return out;
 }
 
-void Router::add(bhttp::verb method, std::string pattern, Handler handler, std::uint8_t rateClasses) {
+void Router::add(bhttp::verb method, std::string pattern, Handler handler,
+                 std::uint8_t rateClasses) {
   Route r{method, std::move(pattern), std::move(handler), rateClasses, {}};
-  r.segments = split_segments(r.pattern);
+  for_each_segment(r.pattern, [&](std::string_view seg) { r.segments.emplace_back(seg); });
   routes_.push_back(std::move(r));
 }
 
 Router::Match Router::match(bhttp::verb method, std::string_view path,
                             std::vector<std::pair<std::string_view, std::string>>& params) const {
   Match m;
-  // Split without allocating: segments of the request path as views.
   std::vector<std::string_view> segs;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    auto j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    segs.push_back(path.substr(i, j - i));
-    i = j;
-  }
+  for_each_segment(path, [&](std::string_view seg) { segs.push_back(seg); });
   for (const auto& route : routes_) {
     if (route.segments.size() != segs.size()) continue;
     bool ok = true;
@@ -83,7 +73,8 @@ Router::Match Router::match(bhttp::verb method, std::string_view path,
       if (s[0] != ':' && s != segs[k]) ok = false;
     }
     if (!ok) continue;
-    const bool same_method = route.method == method || (method == bhttp::verb::head && route.method == bhttp::verb::get);
+    const bool same_method =
+        route.method == method || (method == bhttp::verb::head && route.method == bhttp::verb::get);
     if (!same_method) {
       m.pathExists = true;
       if (!m.allow.empty()) m.allow += ", ";
@@ -95,7 +86,8 @@ Router::Match Router::match(bhttp::verb method, std::string_view path,
       const auto& s = route.segments[k];
       if (s[0] != ':') continue;
       auto decoded = percent_decode(segs[k], false);
-      params.emplace_back(std::string_view(s).substr(1), decoded ? std::move(*decoded) : std::string(segs[k]));
+      params.emplace_back(std::string_view(s).substr(1),
+                          decoded ? std::move(*decoded) : std::string(segs[k]));
     }
     m.route = &route;
     return m;

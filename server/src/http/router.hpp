@@ -1,5 +1,6 @@
 // Method + path routing with `:name` parameters. A path that exists under another method is a
-// 405 (with Allow), a path that does not exist a 404; both are decided here, answered by the server.
+// 405 (with Allow), a path that does not exist a 404; both are decided here, answered by the
+// server.
 #pragma once
 
 #include <cstdint>
@@ -29,12 +30,13 @@ struct Route {
 
 class Router {
  public:
-  void add(bhttp::verb method, std::string pattern, Handler handler, std::uint8_t rateClasses = kNoLimit);
+  void add(bhttp::verb method, std::string pattern, Handler handler,
+           std::uint8_t rateClasses = kNoLimit);
 
   struct Match {
-    const Route* route = nullptr;     // set when found
-    bool pathExists = false;          // the path matched under some other method (→ 405)
-    std::string allow;                // "GET, DELETE" for the 405 answer
+    const Route* route = nullptr;  // set when found
+    bool pathExists = false;       // the path matched under some other method (→ 405)
+    std::string allow;             // "GET, DELETE" for the 405 answer
   };
   // Fills `params` with the matched route's parameters.
   Match match(bhttp::verb method, std::string_view path,

@@ -1,11 +1,12 @@
 // Listener, sessions and the middleware chain (request id, CORS, rate limits, error envelope,
 // access log). A session is one coroutine: its whole read → handle → write loop is below.
-#include <pthread.h>
 #include "http/server.hpp"
 
 #include <fmt/format.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -15,7 +16,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <array>
 #include <random>
 
 #include "domain/errors.hpp"
@@ -31,13 +31,15 @@ namespace {
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
   return true;
 }
 
 // Unique enough for correlation: a random per-thread prefix and a counter.
 std::string new_request_id() {
-  thread_local std::uint64_t prefix = std::random_device{}() | (std::uint64_t{std::random_device{}()} << 32);
+  thread_local std::uint64_t prefix =
+      std::random_device{}() | (std::uint64_t{std::random_device{}()} << 32);
   thread_local std::uint64_t counter = 0;
   return fmt::format("{:08x}{:08x}", static_cast<std::uint32_t>(prefix ^ (prefix >> 32)),
                      static_cast<std::uint32_t>(++counter));
@@ -46,8 +48,10 @@ std::string new_request_id() {
 Reply error_for(const std::exception& e, std::string_view requestId) {
   if (auto* app = dynamic_cast<const domain::AppError*>(&e)) {
     const auto kind = app->kind();
-    if (kind == domain::ErrorKind::Internal) spdlog::error("[{}] internal error: {}", requestId, e.what());
-    return error_reply(static_cast<unsigned>(domain::http_status(kind)), domain::error_name(kind), e.what());
+    if (kind == domain::ErrorKind::Internal)
+      spdlog::error("[{}] internal error: {}", requestId, e.what());
+    return error_reply(static_cast<unsigned>(domain::http_status(kind)), domain::error_name(kind),
+                       e.what());
   }
   spdlog::error("[{}] unhandled exception: {}", requestId, e.what());
   return error_reply(500, "InternalServerError", "Internal server error");
@@ -58,14 +62,17 @@ Reply error_for(const std::exception& e, std::string_view requestId) {
 Server::Server(ServerOptions options, Router router, std::shared_ptr<RateLimiter> limiter)
     : options_(std::move(options)), router_(std::move(router)), limiter_(std::move(limiter)) {
   if (options_.ioThreads < 1) options_.ioThreads = 1;
-  for (int i = 0; i < options_.ioThreads; ++i) contexts_.push_back(std::make_unique<asio::io_context>(1));
+  for (int i = 0; i < options_.ioThreads; ++i)
+    contexts_.push_back(std::make_unique<asio::io_context>(1));
 }
 
 Server::~Server() {
   if (!threads_.empty()) stop(std::chrono::milliseconds(0));
 }
 
-asio::io_context& Server::next_io_context() { return *contexts_[next_++ % contexts_.size()]; }
+asio::io_context& Server::next_io_context() {
+  return *contexts_[next_++ % contexts_.size()];
+}
 
 void Server::start() {
   // One acceptor (no SO_REUSEPORT: a second instance on the same port must fail loudly, not
@@ -136,7 +143,8 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
 
-  auto fail = [&](unsigned status, std::string_view error, std::string_view message) -> asio::awaitable<void> {
+  auto fail = [&](unsigned status, std::string_view error,
+                  std::string_view message) -> asio::awaitable<void> {
     auto reply = error_reply(status, error, message);
     reply.response.keep_alive(false);
     reply.response.set("X-Request-Id", new_request_id());
@@ -177,14 +185,16 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     }
     if (hec) {
       if (hec == bhttp::error::body_limit)
-        co_await fail(413, "PayloadTooLargeError",
-                      fmt::format("Request body exceeds the limit of {} bytes", options_.bodyLimit));
+        co_await fail(
+            413, "PayloadTooLargeError",
+            fmt::format("Request body exceeds the limit of {} bytes", options_.bodyLimit));
       else if (hec == bhttp::error::header_limit)
         co_await fail(431, "ValidationError", "Request headers too large");
-      else if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream && hec != asio::error::eof &&
-               hec != asio::error::connection_reset && hec != asio::error::operation_aborted &&
-               hec != bhttp::error::partial_message)
-        co_await fail(400, "ValidationError", fmt::format("Malformed HTTP request: {}", hec.message()));
+      else if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream &&
+               hec != asio::error::eof && hec != asio::error::connection_reset &&
+               hec != asio::error::operation_aborted && hec != bhttp::error::partial_message)
+        co_await fail(400, "ValidationError",
+                      fmt::format("Malformed HTTP request: {}", hec.message()));
       break;
     }
 
@@ -266,7 +276,8 @@ void Server::apply_cors(const RawRequest& raw, RawResponse& res) const {
           "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
 }
 
-std::optional<Reply> Server::check_rate_limits(const Route& route, const std::string& ip, RawResponse& headers) {
+std::optional<Reply> Server::check_rate_limits(const Route& route, const std::string& ip,
+                                               RawResponse& headers) {
   if (!options_.rateLimitEnabled || route.rateClasses == kNoLimit || !limiter_) return std::nullopt;
   struct Rule {
     std::uint8_t cls;
@@ -283,7 +294,8 @@ std::optional<Reply> Server::check_rate_limits(const Route& route, const std::st
     auto d = limiter_->hit(r.name, ip, r.rule.max, r.rule.window);
     if (!d.allowed) denied = true;
     // Show the tightest rule: the one the client will hit first.
-    if (!shown || (!d.allowed && shown->allowed) || (d.allowed == shown->allowed && d.remaining < shown->remaining))
+    if (!shown || (!d.allowed && shown->allowed) ||
+        (d.allowed == shown->allowed && d.remaining < shown->remaining))
       shown = d;
   }
   if (!shown) return std::nullopt;
@@ -302,12 +314,17 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
   const auto qpos = target.find('?');
   const auto incoming = raw.find("X-Request-Id");
   std::string requestId;
-  if (incoming != raw.end() && valid_request_id({incoming->value().data(), incoming->value().size()}))
+  if (incoming != raw.end() &&
+      valid_request_id({incoming->value().data(), incoming->value().size()}))
     requestId = std::string(incoming->value());
   else
     requestId = new_request_id();
-  Request req{raw, target.substr(0, qpos), qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1),
-              client_ip(raw, peerIp), std::move(requestId), {}};
+  Request req{raw,
+              target.substr(0, qpos),
+              qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1),
+              client_ip(raw, peerIp),
+              std::move(requestId),
+              {}};
 
   Reply reply;
   std::string_view routeName = "unmatched";
@@ -320,8 +337,9 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
       reply.response.set(bhttp::field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
       auto h = raw.find(bhttp::field::access_control_request_headers);
       reply.response.set(bhttp::field::access_control_allow_headers,
-                         h != raw.end() ? std::string_view(h->value().data(), h->value().size())
-                                        : std::string_view("Content-Type, Authorization, X-Request-Id"));
+                         h != raw.end()
+                             ? std::string_view(h->value().data(), h->value().size())
+                             : std::string_view("Content-Type, Authorization, X-Request-Id"));
       reply.response.set(bhttp::field::access_control_max_age, "600");
       routeName = "preflight";
     } else {
@@ -333,14 +351,17 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
           early = check_rate_limits(*route, req.clientIp, limitHeaders);
       } else if (m.pathExists) {
         early = error_reply(405, "MethodNotAllowedError",
-                            fmt::format("Method {} not allowed on {}", std::string_view(raw.method_string()), req.path));
+                            fmt::format("Method {} not allowed on {}",
+                                        std::string_view(raw.method_string()), req.path));
         early->response.set(bhttp::field::allow, m.allow);
-      } else if (fallback_ && (raw.method() == bhttp::verb::get || raw.method() == bhttp::verb::head) &&
+      } else if (fallback_ &&
+                 (raw.method() == bhttp::verb::get || raw.method() == bhttp::verb::head) &&
                  !req.path.starts_with("/api/")) {
         routeName = "static";
       } else {
-        early = error_reply(404, "NotFoundError",
-                            fmt::format("Route {} {} not found", std::string_view(raw.method_string()), req.path));
+        early = error_reply(
+            404, "NotFoundError",
+            fmt::format("Route {} {} not found", std::string_view(raw.method_string()), req.path));
       }
     }
   } catch (const std::exception& e) {
@@ -348,7 +369,8 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
   }
 
   if (route && limiterPool_ && options_.rateLimitEnabled && route->rateClasses != kNoLimit) {
-    early = co_await offload(*limiterPool_, [&] { return check_rate_limits(*route, req.clientIp, limitHeaders); });
+    early = co_await offload(*limiterPool_,
+                             [&] { return check_rate_limits(*route, req.clientIp, limitHeaders); });
   }
   if (early) {
     reply = std::move(*early);
@@ -378,17 +400,21 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
   apply_cors(raw, reply.response);
   reply.response.set("X-Request-Id", req.requestId);
 
-  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
   const unsigned status = reply.response.result_int();
   if (options_.accessLog) {
     // Probes and scrapes would drown the log: they go to debug.
-    const bool quiet = routeName == "/health" || routeName == "/health/live" || routeName == "/health/ready" ||
-                       routeName == "/metrics" || routeName == "/api/v1/health";
-    const auto level = status >= 500 ? spdlog::level::warn : quiet ? spdlog::level::debug : spdlog::level::info;
+    const bool quiet = routeName == "/health" || routeName == "/health/live" ||
+                       routeName == "/health/ready" || routeName == "/metrics" ||
+                       routeName == "/api/v1/health";
+    const auto level = status >= 500 ? spdlog::level::warn
+                       : quiet       ? spdlog::level::debug
+                                     : spdlog::level::info;
     if (spdlog::should_log(level))
-      spdlog::log(level, "{} {} {} {}B {:.2f}ms ip={} id={}", std::string_view(raw.method_string()), target, status,
-                  reply.response.body().size(), static_cast<double>(took.count()) / 1000.0, req.clientIp,
-                  req.requestId);
+      spdlog::log(level, "{} {} {} {}B {:.2f}ms ip={} id={}", std::string_view(raw.method_string()),
+                  target, status, reply.response.body().size(),
+                  static_cast<double>(took.count()) / 1000.0, req.clientIp, req.requestId);
   }
   // to_string(verb) is static storage (unknown methods are "<unknown>"): safe to keep as a view.
   if (observer_) observer_({bhttp::to_string(raw.method()), routeName, status, took});

@@ -31,7 +31,7 @@ struct ServerOptions {
   std::size_t bodyLimit = 1024 * 1024;
   std::chrono::seconds headerTimeout{10};  // slowloris: a request head must arrive within this
   std::chrono::seconds bodyTimeout{30};
-  std::chrono::seconds idleTimeout{75};    // keep-alive connections with no request
+  std::chrono::seconds idleTimeout{75};  // keep-alive connections with no request
   std::vector<std::string> corsOrigins{"*"};
   int trustProxyHops = 0;
   bool rateLimitEnabled = true;
@@ -64,7 +64,9 @@ class Server {
 
   // Serves unmatched GET/HEAD requests (static files with SPA fallback); optional.
   void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
-  void set_observer(std::function<void(const RequestRecord&)> observer) { observer_ = std::move(observer); }
+  void set_observer(std::function<void(const RequestRecord&)> observer) {
+    observer_ = std::move(observer);
+  }
   // A limiter that blocks (Redis) is consulted from this pool, never on an I/O thread.
   void set_limiter_pool(asio::thread_pool& pool) { limiterPool_ = &pool; }
 
@@ -86,7 +88,8 @@ class Server {
   asio::awaitable<void> session(asio::ip::tcp::socket socket);
   std::string client_ip(const RawRequest& raw, const std::string& peer) const;
   void apply_cors(const RawRequest& raw, RawResponse& res) const;
-  std::optional<Reply> check_rate_limits(const Route& route, const std::string& ip, RawResponse& headers);
+  std::optional<Reply> check_rate_limits(const Route& route, const std::string& ip,
+                                         RawResponse& headers);
 
   ServerOptions options_;
   Router router_;

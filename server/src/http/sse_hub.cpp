@@ -42,7 +42,8 @@ SseHub::Shard* SseHub::shard_for(const asio::any_io_executor& ex) {
 }
 
 std::shared_ptr<const std::string> SseHub::frame(std::string_view event, std::string_view data) {
-  return std::make_shared<const std::string>(fmt::format("id: {}\nevent: {}\ndata: {}\n\n", ++nextId_, event, data));
+  return std::make_shared<const std::string>(
+      fmt::format("id: {}\nevent: {}\ndata: {}\n\n", ++nextId_, event, data));
 }
 
 std::size_t SseHub::topics_with_prefix(std::string_view) const {
@@ -51,7 +52,8 @@ std::size_t SseHub::topics_with_prefix(std::string_view) const {
   return n;
 }
 
-void SseHub::broadcast(const std::string& topic, std::shared_ptr<const std::string> frame, bool closeAfter) {
+void SseHub::broadcast(const std::string& topic, std::shared_ptr<const std::string> frame,
+                       bool closeAfter) {
   for (auto& shard : shards_) {
     asio::post(*shard->context, [this, s = shard.get(), topic, frame, closeAfter] {
       auto it = s->byTopic.find(topic);
@@ -109,7 +111,8 @@ void SseHub::shutdown() {
   }
 }
 
-asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::string> topics, std::string first) {
+asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::string> topics,
+                                    std::string first) {
   Shard* shard = shard_for(stream.get_executor());
   if (!shard) co_return;
   Subscriber sub(stream);

@@ -22,7 +22,7 @@ class SseHub {
   struct Options {
     std::chrono::seconds heartbeat{15};
     std::size_t maxQueuedBytes = 256 * 1024;
-    std::chrono::milliseconds retry{3000};         // the `retry:` hint to EventSource
+    std::chrono::milliseconds retry{3000};  // the `retry:` hint to EventSource
     std::chrono::seconds writeTimeout{30};
   };
   SseHub(std::vector<asio::io_context*> contexts, Options options);
@@ -30,11 +30,13 @@ class SseHub {
 
   // Sends `frame` (a complete SSE event) to every subscriber of `topic`; with `closeAfter` their
   // streams end after it.
-  void broadcast(const std::string& topic, std::shared_ptr<const std::string> frame, bool closeAfter);
+  void broadcast(const std::string& topic, std::shared_ptr<const std::string> frame,
+                 bool closeAfter);
   // The body of one SSE response: `first` (e.g. the `state` event), then every broadcast to one of
   // `topics`, until the client goes away, a closing frame, or shutdown(). Runs on the
   // connection's I/O thread.
-  asio::awaitable<void> serve(beast::tcp_stream& stream, std::vector<std::string> topics, std::string first);
+  asio::awaitable<void> serve(beast::tcp_stream& stream, std::vector<std::string> topics,
+                              std::string first);
   // Ends every stream (graceful shutdown).
   void shutdown();
 

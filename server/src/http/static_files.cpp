@@ -47,7 +47,8 @@ bool read_file(const fs::path& p, std::string& out) {
 Handler static_files(const std::string& root_dir) {
   std::error_code ec;
   const fs::path root = fs::canonical(root_dir, ec);
-  if (ec || !fs::is_directory(root)) throw std::invalid_argument("STATIC_DIR: '" + root_dir + "' is not a directory");
+  if (ec || !fs::is_directory(root))
+    throw std::invalid_argument("STATIC_DIR: '" + root_dir + "' is not a directory");
 
   return [root](Request& req) -> asio::awaitable<Reply> {
     Reply reply;
@@ -72,7 +73,8 @@ Handler static_files(const std::string& root_dir) {
     res.result(bhttp::status::ok);
     res.set(bhttp::field::content_type, content_type(file));
     const bool hashed = req.path.starts_with("/assets/");
-    res.set(bhttp::field::cache_control, hashed ? "public, max-age=31536000, immutable" : "no-cache");
+    res.set(bhttp::field::cache_control,
+            hashed ? "public, max-age=31536000, immutable" : "no-cache");
     res.set("X-Content-Type-Options", "nosniff");
     co_return reply;
   };

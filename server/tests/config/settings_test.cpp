@@ -65,24 +65,37 @@ TEST(Settings, ReadsValues) {
   EXPECT_EQ(s.logFormat, "json");
 }
 
-TEST(Settings, EmptyValueMeansDefault) { EXPECT_EQ(parse_settings({{"PORT", ""}}).port, 3001); }
+TEST(Settings, EmptyValueMeansDefault) {
+  EXPECT_EQ(parse_settings({{"PORT", ""}}).port, 3001);
+}
 
 TEST(Settings, BadValuesNameTheVariable) {
   const std::pair<const char*, const char*> cases[] = {
-      {"PORT", "abc"},          {"PORT", "0"},
-      {"PORT", "70000"},        {"PORT", "80x"},
-      {"DATABASE_URL", "mysql://x"}, {"DATABASE_URL", "sqlite:"},
-      {"REDIS_URL", "http://x"}, {"LIVEKIT_URL", "ftp://x"},
-      {"LIVEKIT_URL", "not a url"}, {"TOKEN_EXPIRATION_HOURS", "0"},
-      {"WEBHOOK_QUEUE_CONCURRENCY", "-1"}, {"RATE_LIMIT_ENABLED", "maybe"},
-      {"RATE_LIMIT_API_MAX", "0"}, {"TRUST_PROXY", "sometimes"},
-      {"LOG_LEVEL", "loud"},    {"LOG_FORMAT", "xml"},
-      {"CORS_ORIGINS", "javascript:alert(1)"}, {"BODY_LIMIT_BYTES", "1"},
-      {"RECONCILIATION_INTERVAL_MINUTES", "0"}, {"DB_POOL_SIZE", "100000"},
+      {"PORT", "abc"},
+      {"PORT", "0"},
+      {"PORT", "70000"},
+      {"PORT", "80x"},
+      {"DATABASE_URL", "mysql://x"},
+      {"DATABASE_URL", "sqlite:"},
+      {"REDIS_URL", "http://x"},
+      {"LIVEKIT_URL", "ftp://x"},
+      {"LIVEKIT_URL", "not a url"},
+      {"TOKEN_EXPIRATION_HOURS", "0"},
+      {"WEBHOOK_QUEUE_CONCURRENCY", "-1"},
+      {"RATE_LIMIT_ENABLED", "maybe"},
+      {"RATE_LIMIT_API_MAX", "0"},
+      {"TRUST_PROXY", "sometimes"},
+      {"LOG_LEVEL", "loud"},
+      {"LOG_FORMAT", "xml"},
+      {"CORS_ORIGINS", "javascript:alert(1)"},
+      {"BODY_LIMIT_BYTES", "1"},
+      {"RECONCILIATION_INTERVAL_MINUTES", "0"},
+      {"DB_POOL_SIZE", "100000"},
   };
   for (const auto& [name, value] : cases) {
     const auto msg = error_of({{name, value}});
-    EXPECT_NE(msg.find(name), std::string::npos) << name << "=" << value << " gave: '" << msg << "'";
+    EXPECT_NE(msg.find(name), std::string::npos)
+        << name << "=" << value << " gave: '" << msg << "'";
   }
 }
 
@@ -90,7 +103,8 @@ TEST(Dotenv, ParsesCommentsQuotesAndExport) {
   const std::string path = testing::TempDir() + "lso-dotenv-test.env";
   {
     std::ofstream f(path);
-    f << "# comment\n\nPORT=4000\nexport LOG_LEVEL=debug\nLIVEKIT_API_SECRET=\"with spaces # not a comment\"\n"
+    f << "# comment\n\nPORT=4000\nexport LOG_LEVEL=debug\nLIVEKIT_API_SECRET=\"with spaces # not a "
+         "comment\"\n"
          "TITLE='single'\nCORS_ORIGINS=https://a.example # trailing comment\n";
   }
   const auto v = lso::config::read_dotenv(path);
@@ -112,4 +126,6 @@ TEST(Dotenv, MalformedLineIsAnError) {
   std::remove(path.c_str());
 }
 
-TEST(Dotenv, MissingFileIsEmpty) { EXPECT_TRUE(lso::config::read_dotenv("/nonexistent/.env").empty()); }
+TEST(Dotenv, MissingFileIsEmpty) {
+  EXPECT_TRUE(lso::config::read_dotenv("/nonexistent/.env").empty());
+}

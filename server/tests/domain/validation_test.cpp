@@ -57,12 +57,12 @@ TEST(Errors, MapToStatusAndName) {
 }
 
 TEST(PushDue, FollowsTheThrottleRule) {
-  EXPECT_TRUE(push_due(false, 0, 0, 0, 5000));     // first push
-  EXPECT_FALSE(push_due(true, 10, 10, 60000, 5000));  // unchanged: never
-  EXPECT_TRUE(push_due(true, 10, 15, 0, 5000));     // +5 viewers
-  EXPECT_TRUE(push_due(true, 100, 110, 0, 5000));   // +10%
+  EXPECT_TRUE(push_due(false, 0, 0, 0, 5000));         // first push
+  EXPECT_FALSE(push_due(true, 10, 10, 60000, 5000));   // unchanged: never
+  EXPECT_TRUE(push_due(true, 10, 15, 0, 5000));        // +5 viewers
+  EXPECT_TRUE(push_due(true, 100, 110, 0, 5000));      // +10%
   EXPECT_FALSE(push_due(true, 100, 104, 1000, 5000));  // small, too soon
   EXPECT_TRUE(push_due(true, 100, 104, 5000, 5000));   // small, interval passed (trailing flush)
-  EXPECT_TRUE(push_due(true, 0, 1, 0, 5000));       // from zero: any change is ≥10%
-  EXPECT_TRUE(push_due(true, 3, 2, 0, 5000));       // -1 of 3 is ≥10%
+  EXPECT_TRUE(push_due(true, 0, 1, 0, 5000));          // from zero: any change is ≥10%
+  EXPECT_TRUE(push_due(true, 3, 2, 0, 5000));          // -1 of 3 is ≥10%
 }

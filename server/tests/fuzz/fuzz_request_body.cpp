@@ -32,11 +32,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   lso::http::RawRequest raw;
   raw.set(http::bhttp::field::content_type, "application/json");
   raw.body() = text;
-  http::Request req{raw, "/api/v1/livestreams", std::string_view(text).substr(0, 256), "127.0.0.1", "fuzz", {}};
+  http::Request req{
+      raw, "/api/v1/livestreams", std::string_view(text).substr(0, 256), "127.0.0.1", "fuzz", {}};
 
   expect_only_app_errors([&] {
     auto body = api::parse_body(req);
-    for (const char* f : {"roomName", "title", "createdBy", "userId", "displayName", "role", "requestingUserId"}) {
+    for (const char* f :
+         {"roomName", "title", "createdBy", "userId", "displayName", "role", "requestingUserId"}) {
       expect_only_app_errors([&] {
         auto s = api::required_string(body, f);
         domain::require_text(f, s, 128);

@@ -76,7 +76,7 @@ TEST(RateLimiter, FixedWindowPerRuleAndKey) {
   EXPECT_FALSE(denied.allowed);
   EXPECT_EQ(denied.remaining, 0);
   EXPECT_EQ(denied.reset, std::chrono::seconds(50));
-  EXPECT_TRUE(l.hit_at(t0, "create", "5.6.7.8", 3, w).allowed);  // another client
-  EXPECT_TRUE(l.hit_at(t0, "api", "1.2.3.4", 3, w).allowed);     // another rule
+  EXPECT_TRUE(l.hit_at(t0, "create", "5.6.7.8", 3, w).allowed);      // another client
+  EXPECT_TRUE(l.hit_at(t0, "api", "1.2.3.4", 3, w).allowed);         // another rule
   EXPECT_TRUE(l.hit_at(t0 + w, "create", "1.2.3.4", 3, w).allowed);  // next window
 }
