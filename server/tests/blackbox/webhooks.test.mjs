@@ -133,6 +133,21 @@ for (const backend of backends()) {
       await until(() => stream.closed, 4000, 'server closes the stream');
     });
 
+    it('SSE: a small change (< 5 viewers and < 10 %) is held back, then flushed within 5 s', async () => {
+      const l = await create();
+      const stream = sse(`${s.base}/api/v1/livestreams/${l.id}/events`);
+      await stream.ready;
+      await fetch(`${s.double.url}/_double/rooms/${l.roomName}/simulate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ viewers: 60, prefix: 'crowd' }) });
+      await until(() => stream.events.find((e) => e.event === 'viewer_count_update' && e.data.viewerCount === 60), 8000, 'update with 60 viewers');
+      const t1 = Date.now();
+      await fetch(`${s.double.url}/_double/rooms/${l.roomName}/participants`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identity: 'one-more' }) });
+      const held = await until(() => stream.events.find((e) => e.event === 'viewer_count_update' && e.data.viewerCount === 61), 7000, 'trailing flush of 61');
+      // +1 of 60 is under both thresholds: not pushed at once, but within the 5 s interval.
+      assert.ok(held.at - t1 >= 1000, `pushed after ${held.at - t1} ms: not throttled`);
+      assert.ok(held.at - t1 <= 5600, `pushed after ${held.at - t1} ms`);
+      stream.close();
+    });
+
     it('global SSE: snapshot first, then livestream_created', async () => {
       const stream = sse(`${s.base}/api/v1/events`);
       await stream.ready;
