@@ -244,9 +244,9 @@ int run(const lso::config::Settings& settings) {
     out += fmt::format("lso_db_pool_in_use {}\n", http::g_blocking_in_flight.load());
   });
 
-  // SQL queues store a whole batch in one transaction: four batchers keep one committing while
-  // the next fills. Redis stores job by job (one script call each), so it gets more batchers.
-  api::WebhookIntake intake(*backends.queue, backends.queue->backend() == "redis" ? 48 : 4);
+  // Every queue stores a whole batch in one write (SQL transaction, one Redis script): four
+  // batchers keep one batch committing while the next fills.
+  api::WebhookIntake intake(*backends.queue, 4);
 
   auto& router = server.router();
   api::add_metrics_routes(router, metrics, std::move(gauges));

@@ -30,6 +30,25 @@ return 1
   return s;
 }
 
+// A receiver's batch in one round trip. KEYS: stream, then one dedup marker per job.
+// ARGV: dedup TTL (s), then id, body per job. → {1|0 per job} (stored | duplicate).
+const Script& enqueue_many_script() {
+  static const Script s(R"lua(
+local out = {}
+for i = 2, #KEYS do
+  local id, body = ARGV[2 * i - 2], ARGV[2 * i - 1]
+  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
+    redis.call('XADD', KEYS[1], '*', 'id', id, 'body', body, 'a', '1')
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out
+)lua");
+  return s;
+}
+
 // KEYS: stream, delayed zset, delayed jobs hash. ARGV: group, consumer, lease ms, move limit.
 // → {1, receipt, job id, body, attempt} or {0, ms until the next retry is due, or -1}.
 // Order: expired leases first (the oldest work), then due retries, then new entries.
@@ -239,6 +258,28 @@ bool RedisWebhookQueue::enqueue(std::string_view id, std::string_view body) {
   const std::string ttl = std::to_string(options_.dedupTtl.count());
   const std::string dedupKey = dedupPrefix_ + std::string(id);
   return run(enqueue_script(), {dedupKey, stream_}, {id, body, ttl}).as_integer() == 1;
+}
+
+void RedisWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
+  if (items.empty()) return;
+  const std::string ttl = std::to_string(options_.dedupTtl.count());
+  std::vector<std::string> dedupKeys;
+  dedupKeys.reserve(items.size());
+  for (const auto& item : items) dedupKeys.push_back(dedupPrefix_ + std::string(item.id));
+  std::vector<std::string_view> keys{stream_};
+  std::vector<std::string_view> args{ttl};
+  keys.reserve(items.size() + 1);
+  args.reserve(2 * items.size() + 1);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    keys.push_back(dedupKeys[i]);
+    args.push_back(items[i].id);
+    args.push_back(items[i].body);
+  }
+  const Reply r = run(enqueue_many_script(), keys, args);
+  const auto& stored = r.as_array();
+  if (stored.size() != items.size())
+    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: unexpected reply to a batch enqueue");
+  for (std::size_t i = 0; i < items.size(); ++i) items[i].stored = stored[i].as_integer() == 1;
 }
 
 std::optional<domain::WebhookJob> RedisWebhookQueue::claim(milliseconds wait) {

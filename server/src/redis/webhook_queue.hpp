@@ -55,6 +55,8 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
 
   std::string_view backend() const override { return "redis"; }
   bool enqueue(std::string_view id, std::string_view body) override;
+  // One script call per batch (the receiver\'s intake), instead of one per job.
+  void enqueue_many(std::span<domain::EnqueueItem> items) override;
   std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) override;
   void complete(const domain::WebhookJob& job) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,

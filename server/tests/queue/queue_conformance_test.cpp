@@ -70,6 +70,29 @@ TEST_P(QueueConformance, DuplicateIdWhileQueuedIsNotStoredTwice) {
   EXPECT_EQ(queue->counts().waiting, 0);
 }
 
+TEST_P(QueueConformance, EnqueueManyStoresABatchInOrderAndReportsDuplicates) {
+  auto queue = open();
+  ASSERT_TRUE(queue->enqueue("EV_b0", body_of("EV_b0")));
+  const std::string b1 = body_of("EV_b1"), b0 = body_of("EV_b0"), b2 = body_of("EV_b2");
+  std::vector<domain::EnqueueItem> items{{"EV_b1", b1, false, nullptr},
+                                         {"EV_b0", b0, false, nullptr},
+                                         {"EV_b2", b2, false, nullptr},
+                                         {"EV_b1", b1, false, nullptr}};
+  queue->enqueue_many(items);
+  EXPECT_TRUE(items[0].stored);
+  EXPECT_FALSE(items[1].stored);  // queued before the batch
+  EXPECT_TRUE(items[2].stored);
+  EXPECT_FALSE(items[3].stored);  // repeated within the batch
+  for (const char* expected : {"EV_b0", "EV_b1", "EV_b2"}) {
+    const auto job = queue->claim(1s);
+    ASSERT_TRUE(job.has_value());
+    EXPECT_EQ(job->id, expected);
+    EXPECT_EQ(job->body, body_of(expected));
+    queue->complete(*job);
+  }
+  EXPECT_FALSE(queue->claim(0ms).has_value());
+}
+
 TEST_P(QueueConformance, ClaimsInFifoOrder) {
   auto queue = open();
   for (int i = 0; i < 20; ++i) {
