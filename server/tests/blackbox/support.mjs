@@ -48,62 +48,75 @@ function freshPostgresDatabase() {
 
 // Starts double + server; `env` overrides the server's environment.
 export async function startStack({ backend = 'sqlite', env = {}, doubleOptions = {} } = {}) {
-  const port = await freePort();
-  const double = await startDouble({
-    webhookUrl: `http://127.0.0.1:${port}/api/v1/webhooks/livekit`,
-    webhookRetryBaseMs: 20,
-    ...doubleOptions,
-  });
+  // The double first (ephemeral port), then the server on a port picked just before it binds;
+  // another process can still take that port in between, so a bind failure is retried on a new one.
+  const double = await startDouble({ webhookRetryBaseMs: 20, ...doubleOptions });
   const dir = mkdtempSync(join(tmpdir(), 'lso-bb-'));
   const databaseUrl = backend === 'postgresql' ? freshPostgresDatabase() : `sqlite:${join(dir, 'test.db')}`;
-  const child = spawn(serverBin, [], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      LIVEKIT_URL: `ws://127.0.0.1:${double.port}`,
-      LIVEKIT_API_KEY: 'devkey',
-      LIVEKIT_API_SECRET: 'secret',
-      RATE_LIMIT_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    try {
-      const r = await fetch(`${base}/health/live`);
-      if (r.ok) break;
-    } catch {}
-    if (child.exitCode !== null || Date.now() > deadline) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(serverBin, [], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+        LIVEKIT_URL: `ws://127.0.0.1:${double.port}`,
+        LIVEKIT_API_KEY: 'devkey',
+        LIVEKIT_API_SECRET: 'secret',
+        RATE_LIMIT_ENABLED: 'false',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 15000;
+    let up = false;
+    for (;;) {
+      try {
+        const r = await fetch(`${base}/health/live`);
+        if (r.ok) {
+          up = true;
+          break;
+        }
+      } catch {}
+      if (child.exitCode !== null || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!up) {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+      if (attempt < 5 && /Address already in use/.test(output)) continue;
       await double.close();
       throw new Error(`server did not start (exit ${child.exitCode}):\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await fetch(`${double.url}/_double/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ webhookUrl: `${base}/api/v1/webhooks/livekit` }),
+    });
+    return {
+      base,
+      double,
+      databaseUrl,
+      output: () => output,
+      exited,
+      child,
+      async stop() {
+        if (child.exitCode === null) child.kill('SIGTERM');
+        const result = await exited;
+        await double.close();
+        rmSync(dir, { recursive: true, force: true });
+        return result;
+      },
+    };
   }
-  return {
-    base,
-    double,
-    databaseUrl,
-    output: () => output,
-    exited,
-    child,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const result = await exited;
-      await double.close();
-      rmSync(dir, { recursive: true, force: true });
-      return result;
-    },
-  };
 }
 
 // fetch wrapper: JSON in (object → JSON body), {status, headers, body (parsed when JSON), text} out.
