@@ -8,7 +8,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -60,33 +59,6 @@ class InvalidatingEvents final : public lso::domain::LivestreamEvents {
  private:
   lso::domain::LivestreamEvents& next_;
   lso::api::ReplyCache& cache_;
-};
-
-// Runs the background health probes until stopped (database every 2 s, LiveKit every 10 s).
-class Prober {
- public:
-  explicit Prober(lso::api::HealthMonitor& health)
-      : thread_([this, &health] {
-          for (int round = 0;; ++round) {
-            health.probe(round % 5 == 0);
-            std::unique_lock lock(mutex_);
-            if (cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stop_; })) return;
-          }
-        }) {}
-  ~Prober() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
 };
 
 int run(const lso::config::Settings& settings) {
@@ -176,7 +148,7 @@ int run(const lso::config::Settings& settings) {
     return boost::json::value(
         boost::json::object{{"status", "up"},
                             {"activeConnections", hub.connections()},
-                            {"subscribedStreams", hub.topics_with_prefix("livestream:")}});
+                            {"subscribedStreams", hub.subscribed_livestreams()}});
   });
   if (!settings.embedded() && settings.redisUrl)
     health.add_section("redis", backends.redisHealth, false);
@@ -278,6 +250,11 @@ int run(const lso::config::Settings& settings) {
   domain::Reconciler reconciler(*store, rooms, service, *backends.lock, time, events,
                                 {settings.reconciliationAbsences, settings.reconciliationGrace});
   app::Scheduler scheduler;
+  // Health probes: the database every 2 s, LiveKit every 10 s; /health answers from their result.
+  // On their own scheduler thread, so a long reconciliation pass never makes /health stale.
+  app::Scheduler prober;
+  prober.every("health-probe", std::chrono::seconds(2),
+               [&health, round = 0]() mutable { health.probe(++round % 5 == 0); });
   scheduler.every("reconciliation", settings.reconciliationInterval, [&reconciler] {
     const auto r = reconciler.run_once();
     if (r.ran && (r.ended || r.participantsLeft))
@@ -291,7 +268,7 @@ int run(const lso::config::Settings& settings) {
   });
 
   server.start();
-  Prober prober(health);
+  prober.start();
   scheduler.start();
   spdlog::info(
       "Livestream Orchestrator {} listening on http://{}:{} ({} mode, {} database, {} queue, {} "
@@ -312,6 +289,7 @@ int run(const lso::config::Settings& settings) {
 
   // Stop taking work, finish what is in flight, leave unclaimed jobs queued for another instance.
   scheduler.stop();
+  prober.stop();
   hub.shutdown();
   server.stop(settings.shutdownTimeout);
   workers.stop();

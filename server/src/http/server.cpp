@@ -347,8 +347,7 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
       if (m.route) {
         route = m.route;
         routeName = route->pattern;
-        if (!limiterPool_ || !options_.rateLimitEnabled || route->rateClasses == kNoLimit)
-          early = check_rate_limits(*route, req.clientIp, limitHeaders);
+        if (!limiterPool_) early = check_rate_limits(*route, req.clientIp, limitHeaders);
       } else if (m.pathExists) {
         early = error_reply(405, "MethodNotAllowedError",
                             fmt::format("Method {} not allowed on {}",

@@ -46,7 +46,7 @@ std::shared_ptr<const std::string> SseHub::frame(std::string_view event, std::st
       fmt::format("id: {}\nevent: {}\ndata: {}\n\n", ++nextId_, event, data));
 }
 
-std::size_t SseHub::topics_with_prefix(std::string_view) const {
+std::size_t SseHub::subscribed_livestreams() const {
   std::size_t n = 0;
   for (const auto& s : shards_) n += s->streamTopics.load();
   return n;

@@ -41,7 +41,8 @@ class SseHub {
   void shutdown();
 
   std::size_t connections() const { return connections_.load(); }
-  std::size_t topics_with_prefix(std::string_view prefix) const;
+  // Livestreams with at least one subscriber on this instance (summed over I/O threads).
+  std::size_t subscribed_livestreams() const;
   std::uint64_t dropped() const { return dropped_.load(); }
 
   // "id: n\nevent: name\ndata: json\n\n"; ids increase per hub.

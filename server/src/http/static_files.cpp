@@ -1,9 +1,11 @@
-// Static files: path traversal refused by construction (the decoded path is normalised and must
-// stay under the root), content types by extension, long caching for Vite's hashed assets only.
+// Static files: loaded into memory at start-up, content types by extension, long caching for
+// Vite's hashed assets only.
 #include "http/static_files.hpp"
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -50,28 +52,43 @@ Handler static_files(const std::string& root_dir) {
   if (ec || !fs::is_directory(root))
     throw std::invalid_argument("STATIC_DIR: '" + root_dir + "' is not a directory");
 
-  return [root](Request& req) -> asio::awaitable<Reply> {
+  // The build is loaded once, here: requests are then answered from memory on the I/O thread,
+  // with no disk access, and a URL can only name a file that was found under the root (no path
+  // traversal by construction). A rebuilt client is picked up at the next start.
+  struct File {
+    std::string body;
+    std::string_view type;
+  };
+  auto files = std::make_shared<std::map<std::string, File, std::less<>>>();
+  for (const auto& entry :
+       fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec)) {
+    std::error_code fec;
+    if (!entry.is_regular_file(fec)) continue;
+    File f;
+    if (!read_file(entry.path(), f.body)) continue;
+    f.type = content_type(entry.path());
+    files->emplace("/" + fs::relative(entry.path(), root, fec).generic_string(), std::move(f));
+  }
+
+  return [files](Request& req) -> asio::awaitable<Reply> {
+    auto decoded = percent_decode(req.path, false);
+    const File* file = nullptr;
+    if (decoded) {
+      const auto normal = fs::path(*decoded).lexically_normal().generic_string();
+      if (auto it = files->find(normal); it != files->end()) file = &it->second;
+    }
+    if (!file) {
+      const bool looks_like_asset = decoded && fs::path(*decoded).has_extension();
+      auto index = files->find(std::string_view("/index.html"));
+      if (looks_like_asset || index == files->end())
+        co_return error_reply(404, "NotFoundError", "File not found");
+      file = &index->second;  // SPA fallback
+    }
     Reply reply;
     auto& res = reply.response;
-    auto decoded = percent_decode(req.path, false);
-    fs::path file;
-    if (decoded && decoded->find('\0') == std::string::npos) {
-      const fs::path rel = fs::path(*decoded).relative_path().lexically_normal();
-      const auto first = rel.begin();
-      if (!rel.empty() && (first == rel.end() || *first != "..")) file = root / rel;
-    }
-    std::error_code fec;
-    const bool found = !file.empty() && fs::is_regular_file(file, fec);
-    const bool looks_like_asset = decoded && fs::path(*decoded).has_extension();
-    if (!found) {
-      if (looks_like_asset) {
-        co_return error_reply(404, "NotFoundError", "File not found");
-      }
-      file = root / "index.html";  // SPA fallback
-    }
-    if (!read_file(file, res.body())) co_return error_reply(404, "NotFoundError", "File not found");
     res.result(bhttp::status::ok);
-    res.set(bhttp::field::content_type, content_type(file));
+    res.set(bhttp::field::content_type, file->type);
+    res.body() = file->body;
     const bool hashed = req.path.starts_with("/assets/");
     res.set(bhttp::field::cache_control,
             hashed ? "public, max-age=31536000, immutable" : "no-cache");

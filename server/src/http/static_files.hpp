@@ -8,7 +8,8 @@
 
 namespace lso::http {
 
-// A handler serving `root`; throws std::invalid_argument when `root` is not a directory.
+// A handler serving the files under `root`, read once now; throws std::invalid_argument when
+// `root` is not a directory.
 Handler static_files(const std::string& root);
 
 }  // namespace lso::http

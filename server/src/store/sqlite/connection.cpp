@@ -11,6 +11,23 @@
 #include "store/sqlite/statements.hpp"
 
 namespace lso::store::sqlite {
+
+bool is_unavailable_error(int rc) noexcept {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return true;
+    default:
+      return false;
+  }
+}
 namespace {
 
 using domain::AppError;
@@ -55,21 +72,10 @@ std::string unique_rule(std::string_view message) {
     default:
       break;
   }
-  switch (rc & 0xff) {
-    // The database is busy, out of reach or damaged: retrying later may help, the request can't.
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_CANTOPEN:
-    case SQLITE_NOMEM:
-    case SQLITE_PROTOCOL:
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      throw AppError(ErrorKind::Unavailable, "SQLite database unavailable: " + message);
-    default:
-      throw AppError(ErrorKind::Internal, "SQLite error: " + message);
+  if (is_unavailable_error(rc)) {
+    throw AppError(ErrorKind::Unavailable, "SQLite database unavailable: " + message);
   }
+  throw AppError(ErrorKind::Internal, "SQLite error: " + message);
 }
 
 class StatementRow final : public sql::Row {

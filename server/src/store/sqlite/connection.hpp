@@ -14,6 +14,10 @@ struct sqlite3_stmt;
 
 namespace lso::store::sqlite {
 
+// True for SQLite result codes (primary part) where the database is busy, out of reach or
+// damaged: retrying later may help, the request cannot — callers report AppError(Unavailable).
+bool is_unavailable_error(int rc) noexcept;
+
 class Connection final : public sql::Session {
  public:
   enum class Mode { ReadWrite, ReadOnly };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/errors.hpp"
+#include "store/sqlite/connection.hpp"
 
 namespace lso::store::sqlite {
 namespace {
@@ -114,7 +115,8 @@ class SqliteWebhookQueue::Database {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, static_cast<int>(options.busyTimeout.count()));
     try {
-      exec_script("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456");
+      exec_script(
+          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456");
       exec_script("BEGIN IMMEDIATE");
       try {
         exec_script(kSchema);
@@ -238,21 +240,12 @@ class SqliteWebhookQueue::Database {
   [[noreturn]] void raise() const {
     const int rc = sqlite3_extended_errcode(db_);
     const std::string message = sqlite3_errmsg(db_);
-    switch (rc & 0xff) {
-      case SQLITE_BUSY:
-      case SQLITE_LOCKED:
-      case SQLITE_IOERR:
-      case SQLITE_FULL:
-      case SQLITE_CANTOPEN:
-      case SQLITE_NOMEM:
-      case SQLITE_PROTOCOL:
-      case SQLITE_CORRUPT:
-      case SQLITE_NOTADB:
-      case SQLITE_READONLY:
-        throw AppError(ErrorKind::Unavailable, "SQLite webhook queue unavailable: " + message);
-      default:
-        throw AppError(ErrorKind::Internal, "SQLite webhook queue error: " + message);
+    // A read-only queue file is an environment problem too: the receiver answers 503 and LiveKit
+    // retries.
+    if (is_unavailable_error(rc) || (rc & 0xff) == SQLITE_READONLY) {
+      throw AppError(ErrorKind::Unavailable, "SQLite webhook queue unavailable: " + message);
     }
+    throw AppError(ErrorKind::Internal, "SQLite webhook queue error: " + message);
   }
 
  private:
