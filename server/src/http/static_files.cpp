@@ -74,7 +74,8 @@ Handler static_files(const std::string& root_dir) {
     auto decoded = percent_decode(req.path, false);
     const File* file = nullptr;
     if (decoded) {
-      const auto normal = fs::path(*decoded).lexically_normal().generic_string();
+      auto normal = fs::path(*decoded).lexically_normal().generic_string();
+      if (!normal.empty() && normal.back() == '/') normal += "index.html";  // a directory's page
       if (auto it = files->find(normal); it != files->end()) file = &it->second;
     }
     if (!file) {

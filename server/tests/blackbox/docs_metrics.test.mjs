@@ -7,12 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStack, call, serverBin } from './support.mjs';
+import { startStack, call, serverBin, repoRoot } from './support.mjs';
 
 describe('OpenAPI document and /metrics', () => {
   let s;
   before(async () => {
-    s = await startStack();
+    s = await startStack({ env: { STATIC_DIR: join(repoRoot, 'client/dist') } });
   });
   after(async () => {
     await s.stop();
@@ -53,6 +53,15 @@ describe('OpenAPI document and /metrics', () => {
       assert.notEqual(res.status, 405, `${d}: ${text}`);
       assert.ok(!(res.status === 404 && text.includes('Route ')), `${d} is not routed: ${text}`);
     }
+  });
+
+  it('/api/docs leads to the bundled reference page', async () => {
+    const r = await fetch(`${s.base}/api/docs`, { redirect: 'manual' });
+    assert.equal(r.status, 302);
+    assert.equal(r.headers.get('location'), '/api-docs/');
+    const page = await call(s.base, 'GET', '/api-docs/');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /api-docs\.js/);
   });
 
   it('/metrics shows non-zero counters for the routes used', async () => {
