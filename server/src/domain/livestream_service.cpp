@@ -42,7 +42,10 @@ Livestream LivestreamService::load(Queries& q, std::string_view id) {
   // from a uuid column rejecting the text).
   if (!util::is_uuid(id))
     throw AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
-  auto livestream = q.find_livestream(id);
+  return found(q.find_livestream(id), id);
+}
+
+Livestream LivestreamService::found(std::optional<Livestream> livestream, std::string_view id) {
   if (!livestream) throw AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
   return std::move(*livestream);
 }
@@ -142,8 +145,11 @@ Livestream LivestreamService::end(std::string_view id, std::string_view requesti
 bool LivestreamService::finish(std::string_view id) {
   const auto now = time_.now();
   auto ended = store_.write([&](Queries& q) -> std::optional<Livestream> {
+    // The livestream row first (the lock order of every writer), then its participants: a join
+    // committed before this sees its participant marked LEFT, one after it finds ENDED.
+    auto livestream = q.mark_livestream_ended(id, now);
     q.mark_all_participants_left(id, now);
-    return q.mark_livestream_ended(id, now);
+    return livestream;
   });
   if (!ended) return false;
   events_.state_changed(ended->id, StateChange::RoomEnded);
@@ -169,7 +175,8 @@ JoinResult LivestreamService::join(std::string_view id, JoinInput input) {
   std::string room;
   try {
     store_.write([&](Queries& q) {
-      const auto livestream = load(q, id);
+      // Shared lock: joins run side by side, but not across the end of the livestream.
+      const auto livestream = found(q.lock_livestream_shared(id), id);
       if (livestream.status != LivestreamStatus::Live)
         throw invalid(
             fmt::format("Livestream is not live (status {})", to_string(livestream.status)));

@@ -64,6 +64,8 @@ class LivestreamService {
 
  private:
   Livestream load(Queries& q, std::string_view id);
+  // The livestream, or NotFound naming the id.
+  static Livestream found(std::optional<Livestream> livestream, std::string_view id);
 
   Store& store_;
   RoomService& rooms_;

@@ -78,6 +78,7 @@ Reconciler::Report Reconciler::run_once() {
     }
     if (gone.empty()) continue;
     const auto left = store_.write([&](Queries& q) {
+      q.lock_livestream_exclusive(l.id);  // one writer of this livestream's participants at a time
       int n = 0;
       for (const auto& user : gone)
         if (q.mark_participant_left(l.id, user, now)) ++n;

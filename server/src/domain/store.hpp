@@ -52,6 +52,16 @@ class Queries {
   virtual std::optional<Livestream> find_livestream(std::string_view id) = 0;
   // The SCHEDULED or LIVE livestream of a LiveKit room name, if any.
   virtual std::optional<Livestream> find_active_livestream_by_room(std::string_view roomName) = 0;
+  // Row locks held until the transaction ends (on SQLite a write transaction already excludes
+  // every other writer, so these are plain reads there). Lock order is livestream row first,
+  // then its participants, everywhere, so lockers queue instead of deadlocking.
+  // Exclusive: effects that must see every other effect on the livestream's participants
+  // (webhooks, ending, reconciliation) run one at a time per livestream.
+  virtual std::optional<Livestream> lock_active_livestream_by_room(std::string_view roomName) = 0;
+  // Shared: API joins run side by side, but never across an exclusive locker (a join racing the
+  // end of the livestream would leave a JOINED participant in an ENDED livestream).
+  virtual std::optional<Livestream> lock_livestream_shared(std::string_view id) = 0;
+  virtual std::optional<Livestream> lock_livestream_exclusive(std::string_view id) = 0;
   // Newest first (createdAt DESC, then id DESC for a stable order).
   virtual std::vector<Livestream> list_livestreams(const LivestreamFilter& filter) = 0;
   virtual std::vector<Livestream> list_livestreams_with_status(LivestreamStatus status) = 0;

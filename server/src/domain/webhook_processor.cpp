@@ -5,6 +5,8 @@
 // Counts are derived from participant records, so they can never go negative.
 #include "domain/webhook_processor.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "domain/errors.hpp"
@@ -45,6 +47,13 @@ Participant participant_from(const WebhookEvent& e, const Livestream& l, Partici
   return p;
 }
 
+// Events whose effects read and write one livestream's participants or status.
+bool locks_livestream(const WebhookEvent& e) {
+  return e.room && (e.event == "participant_joined" || e.event == "participant_left" ||
+                    e.event == "participant_connection_aborted" || e.event == "room_started" ||
+                    e.event == "room_finished");
+}
+
 }  // namespace
 
 WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events)
@@ -55,14 +64,17 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   const std::string sid = e.participant ? e.participant->sid : std::string();
+  // The livestream's lock before anything else, the dedup insert included: every transaction
+  // takes its locks before it can make another wait on an uncommitted webhook id, so no cycle
+  // (and no deadlock) can form between workers applying duplicates of one another's events.
+  std::optional<Livestream> l;
+  if (locks_livestream(e) && !roomName.empty()) l = q.lock_active_livestream_by_room(roomName);
   if (!q.record_webhook(e.id, e.event, now, now + kWebhookRecordTtl)) {
     return WebhookOutcome::Duplicate;
   }
 
   if (e.event == "participant_joined") {
-    if (roomName.empty() || identity.empty()) return WebhookOutcome::Unknown;
-    auto l = q.find_active_livestream_by_room(roomName);
-    if (!l) return WebhookOutcome::Unknown;
+    if (!l || identity.empty()) return WebhookOutcome::Unknown;
     if (!sid.empty() && q.find_participant_by_sid(sid))
       return WebhookOutcome::NoEffect;  // seen (joined, or left before)
     if (auto active = q.find_active_participant(l->id, identity)) {
@@ -77,6 +89,8 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
   }
 
   if (e.event == "participant_left" || e.event == "participant_connection_aborted") {
+    // Under the livestream's lock (taken above), so this leave and a concurrent join of the same
+    // session are applied one after the other.
     if (!sid.empty()) {
       if (auto p = q.mark_participant_left_by_sid(sid, now)) {
         fx.stateOf = p->livestreamId;
@@ -84,12 +98,12 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
       }
       if (q.find_participant_by_sid(sid)) return WebhookOutcome::NoEffect;  // already LEFT
     }
-    if (roomName.empty() || identity.empty()) return WebhookOutcome::Unknown;
-    auto l = q.find_active_livestream_by_room(roomName);
-    if (!l) return WebhookOutcome::Unknown;
+    if (!l || identity.empty()) return WebhookOutcome::Unknown;
     auto active = q.find_active_participant(l->id, identity);
     if (active && (sid.empty() || !active->livekitParticipantSid)) {
-      // The join webhook has not attached a sid yet: this leave is for the active session.
+      // The join webhook has not attached a sid yet: this leave is for the active session. The
+      // sid is recorded on it, so that join, when it comes late, finds the session LEFT.
+      if (!sid.empty()) q.attach_livekit_session(l->id, identity, sid, e.room->sid);
       q.mark_participant_left(l->id, identity, now);
       fx.stateOf = l->id;
       return WebhookOutcome::Applied;
@@ -101,8 +115,6 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
   }
 
   if (e.event == "room_started") {
-    if (roomName.empty()) return WebhookOutcome::Unknown;
-    auto l = q.find_active_livestream_by_room(roomName);
     if (!l) return WebhookOutcome::Unknown;
     if (is_stale(e, *l)) return WebhookOutcome::NoEffect;
     if (l->status == LivestreamStatus::Scheduled)
@@ -114,12 +126,11 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
 
   if (e.event == "room_finished") {
     if (roomName.empty()) return WebhookOutcome::Unknown;
-    auto l = q.find_active_livestream_by_room(roomName);
     if (!l) return WebhookOutcome::NoEffect;  // ended already (DELETE or reconciliation came first)
     if (is_stale(e, *l))
       return WebhookOutcome::NoEffect;  // the finish of an earlier room of the same name
-    q.mark_all_participants_left(l->id, now);
     fx.livestream = q.mark_livestream_ended(l->id, now);
+    q.mark_all_participants_left(l->id, now);
     fx.stateOf = l->id;
     fx.change = StateChange::RoomEnded;
     return WebhookOutcome::Applied;
@@ -173,6 +184,14 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
   const auto now = time_.now();
   try {
     store_.write([&](Queries& q) {
+      // Every livestream the batch touches is locked up front, in one global order (room name),
+      // so batches of concurrent workers queue behind each other instead of deadlocking.
+      std::vector<std::string_view> rooms;
+      for (const auto& e : events)
+        if (locks_livestream(e) && !e.room->name.empty()) rooms.push_back(e.room->name);
+      std::sort(rooms.begin(), rooms.end());
+      rooms.erase(std::unique(rooms.begin(), rooms.end()), rooms.end());
+      for (const auto room : rooms) q.lock_active_livestream_by_room(room);
       for (std::size_t i = 0; i < events.size(); ++i) {
         fxs[i] = {};
         results[i].outcome = effects(q, events[i], now, fxs[i]);

@@ -39,6 +39,14 @@ constexpr Entry kStatements[] = {
     {Query::FindLivestream, LSO_SELECT_LIVESTREAMS "WHERE id = $1::uuid"},
     {Query::FindActiveLivestreamByRoom,
      LSO_SELECT_LIVESTREAMS "WHERE room_name = $1 AND status IN ('SCHEDULED', 'LIVE')"},
+    // NO KEY UPDATE rather than UPDATE: participant inserts (a foreign-key KEY SHARE lock) are not
+    // blocked by it, only other lockers; FOR SHARE conflicts with it, not with itself.
+    {Query::LockActiveLivestreamByRoom,
+     LSO_SELECT_LIVESTREAMS
+     "WHERE room_name = $1 AND status IN ('SCHEDULED', 'LIVE') FOR NO KEY UPDATE"},
+    {Query::LockLivestreamShared, LSO_SELECT_LIVESTREAMS "WHERE id = $1::uuid FOR SHARE"},
+    {Query::LockLivestreamExclusive,
+     LSO_SELECT_LIVESTREAMS "WHERE id = $1::uuid FOR NO KEY UPDATE"},
     {Query::ListLivestreams, LSO_SELECT_LIVESTREAMS LSO_NEWEST_LIVESTREAMS " LIMIT $1 OFFSET $2"},
     {Query::ListLivestreamsByStatus,
      LSO_SELECT_LIVESTREAMS "WHERE status = $1" LSO_NEWEST_LIVESTREAMS " LIMIT $2 OFFSET $3"},

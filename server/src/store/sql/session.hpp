@@ -20,6 +20,9 @@ enum class Query : std::size_t {
   InsertLivestream,                   // the 13 livestream columns in column order
   FindLivestream,                     // id
   FindActiveLivestreamByRoom,         // room_name
+  LockActiveLivestreamByRoom,         // room_name (row lock: exclusive)
+  LockLivestreamShared,               // id (row lock: shared)
+  LockLivestreamExclusive,            // id (row lock: exclusive)
   ListLivestreams,                    // limit, offset
   ListLivestreamsByStatus,            // status, limit, offset
   ListLivestreamsByCreator,           // created_by, limit, offset

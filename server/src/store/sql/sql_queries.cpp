@@ -223,6 +223,26 @@ std::optional<Livestream> SqlQueries::find_active_livestream_by_room(std::string
   return one_livestream(Query::FindActiveLivestreamByRoom, {roomName});
 }
 
+std::optional<Livestream> SqlQueries::lock_active_livestream_by_room(std::string_view roomName) {
+  return one_livestream(Query::LockActiveLivestreamByRoom, {roomName});
+}
+
+std::optional<Livestream> SqlQueries::lock_livestream_shared(std::string_view id) {
+  const auto key = canonical_id(id);
+  if (!key) {
+    return std::nullopt;
+  }
+  return one_livestream(Query::LockLivestreamShared, {*key});
+}
+
+std::optional<Livestream> SqlQueries::lock_livestream_exclusive(std::string_view id) {
+  const auto key = canonical_id(id);
+  if (!key) {
+    return std::nullopt;
+  }
+  return one_livestream(Query::LockLivestreamExclusive, {*key});
+}
+
 std::vector<Livestream> SqlQueries::list_livestreams(const domain::LivestreamFilter& f) {
   const std::int64_t limit = non_negative(f.limit);
   const std::int64_t offset = non_negative(f.offset);

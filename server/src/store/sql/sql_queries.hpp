@@ -15,6 +15,10 @@ class SqlQueries final : public domain::Queries {
   std::optional<domain::Livestream> find_livestream(std::string_view id) override;
   std::optional<domain::Livestream> find_active_livestream_by_room(
       std::string_view roomName) override;
+  std::optional<domain::Livestream> lock_active_livestream_by_room(
+      std::string_view roomName) override;
+  std::optional<domain::Livestream> lock_livestream_shared(std::string_view id) override;
+  std::optional<domain::Livestream> lock_livestream_exclusive(std::string_view id) override;
   std::vector<domain::Livestream> list_livestreams(const domain::LivestreamFilter& filter) override;
   std::vector<domain::Livestream> list_livestreams_with_status(
       domain::LivestreamStatus status) override;

@@ -33,6 +33,11 @@ constexpr Entry kStatements[] = {
     // The WHERE repeats the partial index's predicate verbatim so SQLite can use that index.
     {Query::FindActiveLivestreamByRoom,
      LSO_SELECT_LIVESTREAMS "WHERE room_name = ?1 AND status IN ('SCHEDULED', 'LIVE')"},
+    // Row locks: a write transaction (BEGIN IMMEDIATE) already holds the database's write lock.
+    {Query::LockActiveLivestreamByRoom,
+     LSO_SELECT_LIVESTREAMS "WHERE room_name = ?1 AND status IN ('SCHEDULED', 'LIVE')"},
+    {Query::LockLivestreamShared, LSO_SELECT_LIVESTREAMS "WHERE id = ?1"},
+    {Query::LockLivestreamExclusive, LSO_SELECT_LIVESTREAMS "WHERE id = ?1"},
     {Query::ListLivestreams, LSO_SELECT_LIVESTREAMS LSO_NEWEST_LIVESTREAMS " LIMIT ?1 OFFSET ?2"},
     {Query::ListLivestreamsByStatus,
      LSO_SELECT_LIVESTREAMS "WHERE status = ?1" LSO_NEWEST_LIVESTREAMS " LIMIT ?2 OFFSET ?3"},

@@ -1,0 +1,151 @@
+// Webhook effects under concurrent workers, on every backend: several threads apply one
+// shuffled stream of participant and room events (each duplicated) with retries, the way the
+// queue's workers do; the end state must equal the ordered, single-worker outcome. On
+// PostgreSQL (READ COMMITTED, real concurrency) this is where lookups that see a neighbour's
+// commit halfway through an effect would lose a leave or keep a participant in an ended room.
+#include <atomic>
+#include <latch>
+#include <random>
+#include <thread>
+
+#include "domain/clock.hpp"
+#include "domain/events.hpp"
+#include "domain/webhook_processor.hpp"
+#include "store_fixture.hpp"
+
+namespace lso::store::test {
+namespace {
+
+using domain::ParticipantStatus;
+using domain::Queries;
+using domain::WebhookEvent;
+
+WebhookEvent participant_event(const std::string& name, const std::string& room,
+                               const std::string& identity, const std::string& sid,
+                               const std::string& eventId) {
+  WebhookEvent e;
+  e.id = eventId;
+  e.event = name;
+  e.createdAt = std::chrono::duration_cast<std::chrono::seconds>(
+                    domain::Clock::now().time_since_epoch())
+                    .count();
+  e.room = domain::Room{};
+  e.room->name = room;
+  e.room->sid = "RM_" + room;
+  e.participant = domain::RoomParticipant{};
+  e.participant->identity = identity;
+  e.participant->sid = sid;
+  e.participant->name = identity;
+  return e;
+}
+
+// Applies the events from `threads` threads, taking them in order from one shared index, in
+// batches of `batch` (as the workers claim them); a failed event is applied again, as a retry.
+void apply_concurrently(domain::WebhookProcessor& processor, const std::vector<WebhookEvent>& events,
+                        int threads, std::size_t batch) {
+  std::atomic<std::size_t> next{0};
+  std::latch start(threads);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      start.arrive_and_wait();
+      for (;;) {
+        const std::size_t from = next.fetch_add(batch);
+        if (from >= events.size()) return;
+        std::vector<WebhookEvent> mine(events.begin() + static_cast<std::ptrdiff_t>(from),
+                                       events.begin() + static_cast<std::ptrdiff_t>(
+                                                            std::min(from + batch, events.size())));
+        auto results = processor.apply_batch(mine);
+        for (std::size_t i = 0; i < mine.size(); ++i) {
+          for (int attempt = 1; results[i].error && attempt <= 5; ++attempt) {
+            results[i] = processor.apply_batch({mine[i]})[0];
+          }
+          if (results[i].error) ADD_FAILURE() << "event " << mine[i].id << " kept failing";
+        }
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+}
+
+std::vector<std::string> joined_users(domain::Store& store, const std::string& livestreamId) {
+  std::vector<std::string> users;
+  for (const auto& p : store.read([&](Queries& q) {
+         return q.list_participants(
+             participants_where(livestreamId, ParticipantStatus::Joined, std::nullopt, {1000, 0}));
+       })) {
+    users.push_back(p.userId);
+  }
+  std::sort(users.begin(), users.end());
+  return users;
+}
+
+TEST_P(StoreTest, ConcurrentWorkersEndShuffledJoinsAndLeavesLikeTheOrderedDelivery) {
+  domain::SystemTimeSource time;
+  domain::NoLivestreamEvents events;
+  domain::WebhookProcessor processor(store(), time, events);
+  std::mt19937 rng(20261126);
+  for (int round = 0; round < 6; ++round) {
+    const std::string room = "shuffle-" + std::to_string(round);
+    const auto l = make_livestream(room, seconds(1), domain::LivestreamStatus::Live);
+    store().write([&](Queries& q) { q.insert_livestream(l); });
+    // Half the users also have an API join (a record without a LiveKit sid) before LiveKit's
+    // webhooks arrive; odd users stay, even users leave.
+    std::vector<WebhookEvent> evs;
+    std::vector<std::string> expected;
+    for (int u = 0; u < 40; ++u) {
+      const std::string user = "u" + std::to_string(u);
+      const std::string sid = "PA_" + room + "_" + user;
+      if (u % 4 < 2) {
+        store().write([&](Queries& q) {
+          q.insert_participant(make_participant(l.id, user, seconds(2)));
+        });
+      }
+      evs.push_back(participant_event("participant_joined", room, user, sid, "EVJ" + sid));
+      if (u % 2 == 0) {
+        evs.push_back(participant_event("participant_left", room, user, sid, "EVL" + sid));
+      } else {
+        expected.push_back(user);
+      }
+    }
+    std::sort(expected.begin(), expected.end());
+    const auto once = evs;
+    evs.insert(evs.end(), once.begin(), once.end());  // every webhook delivered twice
+    std::shuffle(evs.begin(), evs.end(), rng);
+    apply_concurrently(processor, evs, 4, round % 2 == 0 ? 1 : 5);
+    EXPECT_EQ(joined_users(store(), l.id), expected) << "round " << round;
+  }
+}
+
+TEST_P(StoreTest, RoomFinishedRacingJoinsLeavesNobodyJoinedInTheEndedLivestream) {
+  domain::SystemTimeSource time;
+  domain::NoLivestreamEvents events;
+  domain::WebhookProcessor processor(store(), time, events);
+  std::mt19937 rng(7);
+  for (int round = 0; round < 6; ++round) {
+    const std::string room = "finish-" + std::to_string(round);
+    const auto l = make_livestream(room, seconds(1), domain::LivestreamStatus::Live);
+    store().write([&](Queries& q) { q.insert_livestream(l); });
+    std::vector<WebhookEvent> evs;
+    for (int u = 0; u < 30; ++u) {
+      const std::string sid = "PA_" + room + "_" + std::to_string(u);
+      evs.push_back(
+          participant_event("participant_joined", room, "v" + std::to_string(u), sid, "EV" + sid));
+    }
+    WebhookEvent finished;
+    finished.id = "EVF" + room;
+    finished.event = "room_finished";
+    finished.room = domain::Room{};
+    finished.room->name = room;
+    finished.room->sid = "RM_" + room;
+    evs.insert(evs.begin() + static_cast<std::ptrdiff_t>(rng() % evs.size()), finished);
+    apply_concurrently(processor, evs, 4, 1);
+    const auto after = store().read([&](Queries& q) { return q.find_livestream(l.id); });
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, domain::LivestreamStatus::Ended);
+    EXPECT_EQ(joined_users(store(), l.id), std::vector<std::string>{}) << "round " << round;
+  }
+}
+
+}  // namespace
+}  // namespace lso::store::test
