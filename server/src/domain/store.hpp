@@ -81,10 +81,22 @@ class Queries {
   // Rule "participants_active_session": at most one JOINED participant per (livestreamId, userId).
   // Rule "participants_livekit_sid": livekitParticipantSid unique when set.
   virtual void insert_participant(const Participant& participant) = 0;
+  // The same, but a uniqueness rule makes it a no-op (false) instead of an error: for writers
+  // that decide what to do themselves, without a savepoint per insert.
+  virtual bool insert_participant_if_absent(const Participant& participant) = 0;
   virtual std::optional<Participant> find_active_participant(std::string_view livestreamId,
                                                              std::string_view userId) = 0;
   virtual std::optional<Participant> find_participant_by_sid(
       std::string_view livekitParticipantSid) = 0;
+  // Both lookups a LiveKit participant event needs, in one query: the record carrying the
+  // session id (any status) and the user's active session in the livestream.
+  struct ParticipantSession {
+    std::optional<Participant> bySid;
+    std::optional<Participant> active;
+  };
+  virtual ParticipantSession find_participant_session(std::string_view livestreamId,
+                                                      std::string_view userId,
+                                                      std::string_view livekitParticipantSid) = 0;
   // Newest first (joinedAt DESC, then id DESC).
   virtual std::vector<Participant> list_participants(const ParticipantFilter& filter) = 0;
   // JOINED → LEFT for the user's active session; nullopt when none is active.

@@ -5,8 +5,6 @@
 // Counts are derived from participant records, so they can never go negative.
 #include "domain/webhook_processor.hpp"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
 
 #include "domain/errors.hpp"
@@ -59,8 +57,16 @@ bool locks_livestream(const WebhookEvent& e) {
 WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events)
     : store_(store), time_(time), events_(events) {}
 
+std::optional<Livestream> WebhookProcessor::locked_livestream(Queries& q, std::string_view roomName,
+                                                             LockedRooms& locked) {
+  if (auto it = locked.find(roomName); it != locked.end()) return it->second;
+  auto l = q.lock_active_livestream_by_room(roomName);
+  locked.emplace(std::string(roomName), l);
+  return l;
+}
+
 WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, TimePoint now,
-                                         Effects& fx) {
+                                         Effects& fx, LockedRooms& locked) {
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   const std::string sid = e.participant ? e.participant->sid : std::string();
@@ -68,22 +74,24 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
   // takes its locks before it can make another wait on an uncommitted webhook id, so no cycle
   // (and no deadlock) can form between workers applying duplicates of one another's events.
   std::optional<Livestream> l;
-  if (locks_livestream(e) && !roomName.empty()) l = q.lock_active_livestream_by_room(roomName);
+  if (locks_livestream(e) && !roomName.empty()) l = locked_livestream(q, roomName, locked);
   if (!q.record_webhook(e.id, e.event, now, now + kWebhookRecordTtl)) {
     return WebhookOutcome::Duplicate;
   }
 
   if (e.event == "participant_joined") {
     if (!l || identity.empty()) return WebhookOutcome::Unknown;
-    if (!sid.empty() && q.find_participant_by_sid(sid))
-      return WebhookOutcome::NoEffect;  // seen (joined, or left before)
-    if (auto active = q.find_active_participant(l->id, identity)) {
+    auto session = q.find_participant_session(l->id, identity, sid);
+    if (session.bySid) return WebhookOutcome::NoEffect;  // seen (joined, or left before)
+    if (auto& active = session.active) {
       if (sid.empty() || active->livekitParticipantSid == sid) return WebhookOutcome::NoEffect;
       q.attach_livekit_session(l->id, identity, sid, e.room->sid);
       return WebhookOutcome::Applied;
     }
-    // Connected without (or after leaving) an API join: LiveKit says they are there.
-    q.insert_participant(participant_from(e, *l, ParticipantStatus::Joined, now));
+    // Connected without (or after leaving) an API join: LiveKit says they are there. A conflict
+    // means an API join committed meanwhile: the job is retried and then finds it.
+    if (!q.insert_participant_if_absent(participant_from(e, *l, ParticipantStatus::Joined, now)))
+      throw AppError(ErrorKind::Conflict, "participant changed concurrently; retried");
     fx.stateOf = l->id;
     return WebhookOutcome::Applied;
   }
@@ -110,15 +118,18 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     }
     if (sid.empty()) return WebhookOutcome::NoEffect;
     // A leave before its join (or of an older session): remember the sid as LEFT.
-    q.insert_participant(participant_from(e, *l, ParticipantStatus::Left, now));
+    if (!q.insert_participant_if_absent(participant_from(e, *l, ParticipantStatus::Left, now)))
+      throw AppError(ErrorKind::Conflict, "participant changed concurrently; retried");
     return WebhookOutcome::NoEffect;
   }
 
   if (e.event == "room_started") {
     if (!l) return WebhookOutcome::Unknown;
     if (is_stale(e, *l)) return WebhookOutcome::NoEffect;
-    if (l->status == LivestreamStatus::Scheduled)
+    if (l->status == LivestreamStatus::Scheduled) {
       fx.livestream = q.mark_livestream_live(l->id, now);
+      if (fx.livestream) locked[roomName] = fx.livestream;
+    }
     fx.stateOf = l->id;
     fx.change = StateChange::RoomStarted;
     return WebhookOutcome::Applied;
@@ -131,6 +142,7 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
       return WebhookOutcome::NoEffect;  // the finish of an earlier room of the same name
     fx.livestream = q.mark_livestream_ended(l->id, now);
     q.mark_all_participants_left(l->id, now);
+    locked[roomName] = std::nullopt;  // later events of the batch find no active livestream
     fx.stateOf = l->id;
     fx.change = StateChange::RoomEnded;
     return WebhookOutcome::Applied;
@@ -170,7 +182,8 @@ WebhookOutcome WebhookProcessor::apply(const WebhookEvent& e) {
   WebhookOutcome outcome = WebhookOutcome::NoEffect;
   store_.write([&](Queries& q) {
     fx = {};  // the transaction may run again (serialization retry)
-    outcome = effects(q, e, now, fx);
+    LockedRooms locked;
+    outcome = effects(q, e, now, fx, locked);
   });
   after_commit(e, outcome, fx);
   return outcome;
@@ -186,15 +199,14 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
     store_.write([&](Queries& q) {
       // Every livestream the batch touches is locked up front, in one global order (room name),
       // so batches of concurrent workers queue behind each other instead of deadlocking.
-      std::vector<std::string_view> rooms;
+      // (A std::map iterates in that order.)
+      LockedRooms locked;
       for (const auto& e : events)
-        if (locks_livestream(e) && !e.room->name.empty()) rooms.push_back(e.room->name);
-      std::sort(rooms.begin(), rooms.end());
-      rooms.erase(std::unique(rooms.begin(), rooms.end()), rooms.end());
-      for (const auto room : rooms) q.lock_active_livestream_by_room(room);
+        if (locks_livestream(e) && !e.room->name.empty()) locked.emplace(e.room->name, std::nullopt);
+      for (auto& [room, livestream] : locked) livestream = q.lock_active_livestream_by_room(room);
       for (std::size_t i = 0; i < events.size(); ++i) {
         fxs[i] = {};
-        results[i].outcome = effects(q, events[i], now, fxs[i]);
+        results[i].outcome = effects(q, events[i], now, fxs[i], locked);
       }
     });
   } catch (const std::exception&) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,7 +62,14 @@ class WebhookProcessor {
     StateChange change = StateChange::ParticipantsChanged;
     std::optional<Livestream> livestream;  // status changed
   };
-  WebhookOutcome effects(Queries& q, const WebhookEvent& e, TimePoint now, Effects& fx);
+  // The livestreams a transaction has locked, by room name (nullopt: no active livestream), so
+  // the events of a batch do not each look their livestream up again.
+  using LockedRooms = std::map<std::string, std::optional<Livestream>, std::less<>>;
+  // Locks the active livestream of the room (or finds it in `locked`).
+  static std::optional<Livestream> locked_livestream(Queries& q, std::string_view roomName,
+                                                     LockedRooms& locked);
+  WebhookOutcome effects(Queries& q, const WebhookEvent& e, TimePoint now, Effects& fx,
+                         LockedRooms& locked);
   void after_commit(const WebhookEvent& e, WebhookOutcome outcome, const Effects& fx);
 
   Store& store_;

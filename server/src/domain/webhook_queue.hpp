@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lso::domain {
 
@@ -63,7 +64,23 @@ class WebhookQueue {
   // is invisible to other workers until completed, retried or buried — or until its lease expires
   // without that (the worker's instance crashed), when any instance may claim it again.
   virtual std::optional<WebhookJob> claim(std::chrono::milliseconds wait) = 0;
+  // Claims up to `max` more jobs that are due now, without waiting: a worker filling its batch
+  // after claim() handed it one. The default calls claim() without waiting, one job at a time.
+  virtual std::vector<WebhookJob> claim_ready(std::size_t max) {
+    std::vector<WebhookJob> jobs;
+    while (jobs.size() < max) {
+      auto job = claim(std::chrono::milliseconds(0));
+      if (!job) break;
+      jobs.push_back(std::move(*job));
+    }
+    return jobs;
+  }
   virtual void complete(const WebhookJob& job) = 0;
+  // Completes a worker's batch; the default completes the jobs one by one. A job no longer
+  // this worker's (its lease ran out and it was taken over) is left alone, as by complete().
+  virtual void complete_all(std::span<const WebhookJob> jobs) {
+    for (const auto& job : jobs) complete(job);
+  }
   // A failed attempt: the job waits `delay`, then is claimable again with attempt + 1.
   virtual void retry(const WebhookJob& job, std::chrono::milliseconds delay,
                      std::string_view error) = 0;

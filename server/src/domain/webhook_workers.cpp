@@ -48,10 +48,8 @@ void WebhookWorkers::run() {
       queueDown = false;
       if (!first) continue;
       jobs.push_back(std::move(*first));
-      while (jobs.size() < kBatch && !stop_) {
-        auto next = queue_.claim(std::chrono::milliseconds(0));
-        if (!next) break;
-        jobs.push_back(std::move(*next));
+      if (!stop_) {
+        for (auto& job : queue_.claim_ready(kBatch - 1)) jobs.push_back(std::move(job));
       }
     } catch (const std::exception& e) {
       if (!queueDown) spdlog::error("webhook queue unavailable: {}", e.what());
@@ -82,13 +80,21 @@ void WebhookWorkers::run() {
     }
 
     const auto results = processor_.apply_batch(events);
+    std::vector<WebhookJob> done;
+    done.reserve(parsedJobs.size());
+    for (std::size_t i = 0; i < parsedJobs.size(); ++i)
+      if (!results[i].error) done.push_back(parsedJobs[i]);
+    try {
+      queue_.complete_all(done);
+    } catch (const std::exception& q) {
+      // The queue is down: the jobs' leases expire and they are claimed again later (their
+      // effects are recorded, so applying them again changes nothing).
+      spdlog::error("webhook queue: could not complete {} job(s): {}", done.size(), q.what());
+    }
     for (std::size_t i = 0; i < parsedJobs.size(); ++i) {
       const auto& job = parsedJobs[i];
+      if (!results[i].error) continue;
       try {
-        if (!results[i].error) {
-          queue_.complete(job);
-          continue;
-        }
         std::string what = "unknown error";
         try {
           std::rethrow_exception(results[i].error);

@@ -49,8 +49,9 @@ return out
   return s;
 }
 
-// KEYS: stream, delayed zset, delayed jobs hash. ARGV: group, consumer, lease ms, move limit.
-// → {1, receipt, job id, body, attempt} or {0, ms until the next retry is due, or -1}.
+// KEYS: stream, delayed zset, delayed jobs hash. ARGV: group, consumer, lease ms, move limit,
+// max jobs, reclaim (1: look for expired leases first).
+// → {n, ms until the next retry is due or -1, then receipt, job id, body, attempt per job}.
 // Order: expired leases first (the oldest work), then due retries, then new entries.
 const Script& claim_script() {
   static const Script s(R"lua(
@@ -61,27 +62,38 @@ local function field(fields, name)
   end
   return nil
 end
-local function job(entry, deliveries)
+local out = {0, -1}
+local max = tonumber(ARGV[5])
+local n = 0
+local function add(entry, deliveries)
   local f = entry[2]
   local attempt = tonumber(field(f, 'a') or '1') + deliveries - 1
-  return {1, entry[1] .. '/' .. deliveries, field(f, 'id') or '', field(f, 'body') or '', attempt}
+  out[#out + 1] = entry[1] .. '/' .. deliveries
+  out[#out + 1] = field(f, 'id') or ''
+  out[#out + 1] = field(f, 'body') or ''
+  out[#out + 1] = attempt
+  n = n + 1
 end
 
--- 1. A job whose consumer held it longer than the lease: its instance crashed or stalled.
+-- 1. Jobs whose consumer held them longer than the lease: their instance crashed or stalled.
 -- XAUTOCLAIM inspects about 10 x COUNT pending entries per call; walk the cursor so a stale entry
--- behind many live ones is still found (bounded: ~500 pending entries per run).
-local cursor = '0-0'
-for _ = 1, 50 do
-  local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', 1)
-  local e = r[2][1]
-  if e and e[2] then
-    local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)
-    local deliveries = 1
-    if p[1] then deliveries = tonumber(p[1][4]) end
-    return job(e, deliveries)
+-- behind many live ones is still found (bounded). The caller asks for this only now and then:
+-- the pending list holds every in-flight job, so scanning it per claim would cost O(in flight).
+if ARGV[6] == '1' then
+  local cursor = '0-0'
+  for _ = 1, 50 do
+    local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', max - n)
+    for _, e in ipairs(r[2]) do
+      if e and e[2] then
+        local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)
+        local deliveries = 1
+        if p[1] then deliveries = tonumber(p[1][4]) end
+        add(e, deliveries)
+      end
+    end
+    cursor = r[1]
+    if cursor == '0-0' or n >= max then break end
   end
-  cursor = r[1]
-  if cursor == '0-0' then break end
 end
 
 -- 2. Retries that are due go back into the stream as new entries.
@@ -98,13 +110,20 @@ for _, member in ipairs(due) do
   redis.call('ZREM', KEYS[2], member)
 end
 
--- 3. A new entry, without blocking (scripts cannot block; the client blocks afterwards).
-local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
-if r and r[1] and r[1][2][1] then return job(r[1][2][1], 1) end
+-- 3. New entries, without blocking (scripts cannot block; the client blocks afterwards).
+if n < max then
+  local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', max - n, 'STREAMS', KEYS[1], '>')
+  if r and r[1] then
+    for _, e in ipairs(r[1][2]) do add(e, 1) end
+  end
+end
 
-local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-if nxt[2] then return {0, math.max(0, tonumber(nxt[2]) - now)} end
-return {0, -1}
+out[1] = n
+if n == 0 then
+  local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if nxt[2] then out[2] = math.max(0, tonumber(nxt[2]) - now) end
+end
+return out
 )lua");
   return s;
 }
@@ -125,6 +144,24 @@ const Script& complete_script() {
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 return 1
+)lua");
+  return s;
+}
+
+// A worker's batch. KEYS: stream. ARGV: group, consumer, then entry id, deliveries per job.
+// → how many this call settled (each under the same ownership check as complete_script).
+const Script& complete_all_script() {
+  static const Script s(R"lua(
+local n = 0
+for i = 3, #ARGV, 2 do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)[1]
+  if p and p[2] == ARGV[2] and tonumber(p[4]) == tonumber(ARGV[i + 1]) then
+    redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+    redis.call('XDEL', KEYS[1], ARGV[i])
+    n = n + 1
+  end
+end
+return n
 )lua");
   return s;
 }
@@ -201,15 +238,22 @@ std::optional<std::pair<std::string, std::string>> split_receipt(const std::stri
   return std::make_pair(receipt.substr(0, slash), receipt.substr(slash + 1));
 }
 
-domain::WebhookJob job_from_script(const std::vector<Reply>& a) {
-  if (a.size() != 5)
+// The jobs of a claim script's reply (see claim_script).
+std::vector<domain::WebhookJob> jobs_from_script(const std::vector<Reply>& a) {
+  if (a.size() < 2)
     throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed claim reply");
-  domain::WebhookJob job;
-  job.receipt = a[1].as_string();
-  job.id = a[2].as_string();
-  job.body = a[3].as_string();
-  job.attempt = static_cast<int>(a[4].as_integer());
-  return job;
+  const auto n = static_cast<std::size_t>(std::max<std::int64_t>(0, a[0].as_integer()));
+  if (a.size() != 2 + 4 * n)
+    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed claim reply");
+  std::vector<domain::WebhookJob> jobs(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto* f = &a[2 + 4 * i];
+    jobs[i].receipt = f[0].as_string();
+    jobs[i].id = f[1].as_string();
+    jobs[i].body = f[2].as_string();
+    jobs[i].attempt = static_cast<int>(f[3].as_integer());
+  }
+  return jobs;
 }
 
 }  // namespace
@@ -282,24 +326,47 @@ void RedisWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
   for (std::size_t i = 0; i < items.size(); ++i) items[i].stored = stored[i].as_integer() == 1;
 }
 
+std::vector<domain::WebhookJob> RedisWebhookQueue::claim_script_run(std::size_t max,
+                                                                     std::int64_t& nextDueMs) {
+  // Expired leases are looked for at most every kReclaimEvery per instance (and always on the
+  // first claim): a crashed instance's jobs are taken over within lease + kReclaimEvery.
+  const auto now = Clock::now().time_since_epoch().count();
+  auto last = lastReclaim_.load();
+  const auto every = std::chrono::duration_cast<Clock::duration>(
+                         std::min<milliseconds>(kReclaimEvery, options_.lease))
+                         .count();
+  const bool reclaim = now - last >= every && lastReclaim_.compare_exchange_strong(last, now);
+  const std::string maxText = std::to_string(max);
+  Reply r = run(claim_script(), {stream_, delayed_, delayedJobs_},
+                {kGroup, consumer_, leaseMs_, kMoveLimit, maxText, reclaim ? "1" : "0"});
+  const auto& a = r.as_array();
+  auto jobs = jobs_from_script(a);
+  nextDueMs = a[1].as_integer();
+  return jobs;
+}
+
 std::optional<domain::WebhookJob> RedisWebhookQueue::claim(milliseconds wait) {
   const auto deadline = Clock::now() + wait;
   for (;;) {
     if (closed_) return std::nullopt;
-    Reply r = run(claim_script(), {stream_, delayed_, delayedJobs_},
-                  {kGroup, consumer_, leaseMs_, kMoveLimit});
-    const auto& a = r.as_array();
-    if (a.size() >= 2 && a[0].as_integer() == 1) return job_from_script(a);
+    std::int64_t nextDueMs = -1;
+    auto jobs = claim_script_run(1, nextDueMs);
+    if (!jobs.empty()) return std::move(jobs.front());
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (left.count() <= 0 || closed_) return std::nullopt;
     // Block no longer than the next retry's due time or one slice, then look again: a retry
     // becoming due or a lease expiring adds nothing to the stream that would end the BLOCK.
     milliseconds block = std::min(left, options_.pollSlice);
-    if (a.size() >= 2 && a[1].as_integer() >= 0)
-      block = std::min(block, milliseconds(a[1].as_integer()));
+    if (nextDueMs >= 0) block = std::min(block, milliseconds(nextDueMs));
     block = std::max(block, milliseconds(1));  // BLOCK 0 would mean forever
     if (auto job = blocking_read(block)) return job;
   }
+}
+
+std::vector<domain::WebhookJob> RedisWebhookQueue::claim_ready(std::size_t max) {
+  if (max == 0 || closed_) return {};
+  std::int64_t nextDueMs = -1;
+  return claim_script_run(max, nextDueMs);
 }
 
 std::optional<domain::WebhookJob> RedisWebhookQueue::blocking_read(milliseconds block) {
@@ -419,6 +486,28 @@ bool RedisWebhookQueue::settle(const Script& script, const domain::WebhookJob& j
 
 void RedisWebhookQueue::complete(const domain::WebhookJob& job) {
   if (settle(complete_script(), job, {stream_}, {})) ++completed_;
+}
+
+void RedisWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
+  std::vector<std::pair<std::string, std::string>> parts;
+  parts.reserve(jobs.size());
+  for (const auto& job : jobs) {
+    if (auto p = split_receipt(job.receipt)) {
+      parts.push_back(std::move(*p));
+    } else {
+      spdlog::warn("Redis webhook queue: ignoring a job with a foreign receipt '{}'", job.receipt);
+    }
+  }
+  if (parts.empty()) return;
+  std::vector<std::string_view> args{kGroup, consumer_};
+  args.reserve(2 + 2 * parts.size());
+  for (const auto& [entry, deliveries] : parts) {
+    args.push_back(entry);
+    args.push_back(deliveries);
+  }
+  const std::string_view key = stream_;
+  completed_ += run(complete_all_script(), std::span<const std::string_view>(&key, 1), args)
+                    .as_integer();
 }
 
 void RedisWebhookQueue::retry(const domain::WebhookJob& job, milliseconds delay,

@@ -58,7 +58,11 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   // One script call per batch (the receiver\'s intake), instead of one per job.
   void enqueue_many(std::span<domain::EnqueueItem> items) override;
   std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) override;
+  // One script run for the whole batch (instead of one per job).
+  std::vector<domain::WebhookJob> claim_ready(std::size_t max) override;
   void complete(const domain::WebhookJob& job) override;
+  // One script run for the whole batch.
+  void complete_all(std::span<const domain::WebhookJob> jobs) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
@@ -83,6 +87,11 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
               std::initializer_list<std::string_view> keys,
               std::initializer_list<std::string_view> extra);
   void ensure_group();
+  // Runs the claim script for up to `max` jobs; nextDueMs gets the wait until the next retry is
+  // due (-1: none) when no job came.
+  std::vector<domain::WebhookJob> claim_script_run(std::size_t max, std::int64_t& nextDueMs);
+  // How often this instance looks for other consumers' expired leases (at most).
+  static constexpr std::chrono::milliseconds kReclaimEvery{1000};
   // One XREADGROUP … BLOCK on a dedicated connection; nullopt when nothing came or closed.
   std::optional<domain::WebhookJob> blocking_read(std::chrono::milliseconds block);
   // A connection for blocking reads and its CLIENT ID (for CLIENT UNBLOCK).
@@ -107,6 +116,8 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   std::atomic<bool> closed_{false};
   WakeSignal closeSignal_;
   std::atomic<std::int64_t> completed_{0}, failed_{0};
+  // steady_clock ticks of the last look for expired leases (0: never, so the first claim looks).
+  std::atomic<std::chrono::steady_clock::rep> lastReclaim_{0};
   // Connections for blocking reads, one per concurrently waiting claim(): a BLOCK would hold a
   // pooled connection for its whole wait and starve ordinary commands.
   std::mutex readersMutex_;

@@ -209,6 +209,55 @@ TEST_P(QueueConformance, ExpiredLeaseIsTakenOverAndStaleCallsAreIgnored) {
   EXPECT_EQ(counts.completed, 1);
 }
 
+TEST_P(QueueConformance, ClaimReadyFillsABatchAndCompleteAllSettlesIt) {
+  auto queue = open();
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(queue->enqueue("EV_b" + std::to_string(i), "b"));
+  auto first = queue->claim(1s);
+  ASSERT_TRUE(first.has_value());
+  auto more = queue->claim_ready(3);  // no more than asked
+  ASSERT_EQ(more.size(), 3u);
+  std::vector<std::string> ids{first->id};
+  for (const auto& job : more) {
+    ids.push_back(job.id);
+    EXPECT_EQ(job.attempt, 1);
+    EXPECT_FALSE(job.receipt.empty());
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"EV_b0", "EV_b1", "EV_b2", "EV_b3"}));  // FIFO
+  EXPECT_EQ(queue->counts().active, 4);
+  more.insert(more.begin(), *first);
+  queue->complete_all(more);
+  auto counts = queue->counts();
+  EXPECT_EQ(counts.active, 0);
+  EXPECT_EQ(counts.waiting, 2);
+  EXPECT_EQ(counts.completed, 4);
+  const auto rest = queue->claim_ready(10);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_TRUE(queue->claim_ready(10).empty());
+  queue->complete_all(rest);
+  queue->complete_all({});
+  EXPECT_EQ(queue->counts().completed, 6);
+  EXPECT_EQ(queue->counts().waiting, 0);
+}
+
+TEST_P(QueueConformance, CompleteAllLeavesATakenOverJobToItsNewOwner) {
+  auto crashed = open(300ms);
+  auto survivor = open(300ms);
+  ASSERT_TRUE(crashed->enqueue("EV_t1", "b"));
+  ASSERT_TRUE(crashed->enqueue("EV_t2", "b"));
+  auto first = crashed->claim(1s);
+  ASSERT_TRUE(first.has_value());
+  auto second = crashed->claim_ready(1);
+  ASSERT_EQ(second.size(), 1u);
+  const auto takenOver = survivor->claim(5s);  // after the lease ran out
+  ASSERT_TRUE(takenOver.has_value());
+  const std::vector<domain::WebhookJob> stale{*first, second.front()};
+  crashed->complete_all(stale);  // late: the job the survivor holds must stay its own
+  const auto counts = survivor->counts();
+  EXPECT_EQ(counts.active, 1);
+  survivor->complete(*takenOver);
+  EXPECT_EQ(survivor->counts().active, 0);
+}
+
 TEST_P(QueueConformance, ConcurrentWorkersCompleteEachJobExactlyOnce) {
   constexpr int kJobs = 2000;
   constexpr int kWorkers = 8;

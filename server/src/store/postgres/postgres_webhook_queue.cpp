@@ -296,6 +296,17 @@ void PostgresWebhookQueue::unlease_jobs(const std::vector<domain::WebhookJob>& j
   connection->exec_text(kUnlease, {std::string_view(seqArray), std::string_view(attemptArray)});
 }
 
+void PostgresWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
+  if (jobs.empty()) return;
+  std::vector<CompleteRequest> requests;
+  requests.reserve(jobs.size());
+  for (const auto& job : jobs) requests.push_back(CompleteRequest{sql::receipt_seq(job), job.attempt});
+  std::vector<CompleteRequest*> batch;
+  batch.reserve(requests.size());
+  for (auto& r : requests) batch.push_back(&r);
+  complete_batch(batch);
+}
+
 void PostgresWebhookQueue::complete(const domain::WebhookJob& job) {
   CompleteRequest request{sql::receipt_seq(job), job.attempt};
   completions_.submit(request,

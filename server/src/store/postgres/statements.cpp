@@ -76,9 +76,20 @@ constexpr Entry kStatements[] = {
      "livekit_participant_sid, livekit_room_sid, joined_at, left_at) "
      "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::jsonb, $8, $9, " LSO_TIME(10) ", " LSO_TIME(
          11) ")"},
+    // No conflict target: any uniqueness rule makes it a no-op (and never aborts the transaction,
+    // so it needs no savepoint).
+    {Query::InsertParticipantIfAbsent,
+     "INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata, "
+     "livekit_participant_sid, livekit_room_sid, joined_at, left_at) "
+     "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::jsonb, $8, $9, " LSO_TIME(10) ", " LSO_TIME(
+         11) ") ON CONFLICT DO NOTHING"},
     {Query::FindActiveParticipant, LSO_SELECT_PARTICIPANTS
      "WHERE livestream_id = $1::uuid AND user_id = $2 AND status = 'JOINED'"},
     {Query::FindParticipantBySid, LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = $1"},
+    // Two index lookups in one round trip (a row matching both comes twice).
+    {Query::FindParticipantSession,
+     LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = $3 UNION ALL " LSO_SELECT_PARTICIPANTS
+                             "WHERE livestream_id = $1::uuid AND user_id = $2 AND status = 'JOINED'"},
     {Query::ListParticipants, LSO_SELECT_PARTICIPANTS
      "WHERE livestream_id = $1::uuid" LSO_NEWEST_PARTICIPANTS " LIMIT $2 OFFSET $3"},
     {Query::ListParticipantsByStatus, LSO_SELECT_PARTICIPANTS

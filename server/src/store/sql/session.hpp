@@ -35,8 +35,10 @@ enum class Query : std::size_t {
   PeakViewers,                        // id              → one row: peak_viewers
   // participants
   InsertParticipant,                // the 11 participant columns in column order
+  InsertParticipantIfAbsent,        // as InsertParticipant → rows changed (0: a uniqueness rule)
   FindActiveParticipant,            // livestream_id, user_id
   FindParticipantBySid,             // livekit_participant_sid
+  FindParticipantSession,           // livestream_id, user_id, livekit_participant_sid
   ListParticipants,                 // livestream_id, limit, offset
   ListParticipantsByStatus,         // livestream_id, status, limit, offset
   ListParticipantsByRole,           // livestream_id, role, limit, offset

@@ -310,16 +310,24 @@ std::int64_t SqlQueries::peak_viewers(std::string_view livestreamId) {
 // --- participants ---
 
 void SqlQueries::insert_participant(const Participant& p) {
+  write_participant(Query::InsertParticipant, p);
+}
+
+bool SqlQueries::insert_participant_if_absent(const Participant& p) {
+  return write_participant(Query::InsertParticipantIfAbsent, p) == 1;
+}
+
+std::int64_t SqlQueries::write_participant(Query query, const Participant& p) {
   const std::string id = require_id(p.id, "participant id");
   const auto livestreamId = canonical_id(p.livestreamId);
   if (!livestreamId) {
     throw AppError(ErrorKind::NotFound, "livestream not found");
   }
   const auto metadata = metadata_text(p.metadata);
-  session_.exec(Query::InsertParticipant,
-                {id, *livestreamId, p.userId, p.displayName, to_string(p.role), to_string(p.status),
-                 optional_text(metadata), optional_text(p.livekitParticipantSid),
-                 optional_text(p.livekitRoomSid), micros(p.joinedAt), optional_time(p.leftAt)});
+  return session_.exec(
+      query, {id, *livestreamId, p.userId, p.displayName, to_string(p.role), to_string(p.status),
+              optional_text(metadata), optional_text(p.livekitParticipantSid),
+              optional_text(p.livekitRoomSid), micros(p.joinedAt), optional_time(p.leftAt)});
 }
 
 std::optional<Participant> SqlQueries::find_active_participant(std::string_view livestreamId,
@@ -329,6 +337,24 @@ std::optional<Participant> SqlQueries::find_active_participant(std::string_view 
     return std::nullopt;
   }
   return one_participant(Query::FindActiveParticipant, {*key, userId});
+}
+
+domain::Queries::ParticipantSession SqlQueries::find_participant_session(
+    std::string_view livestreamId, std::string_view userId, std::string_view sid) {
+  ParticipantSession session;
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    if (!sid.empty()) session.bySid = find_participant_by_sid(sid);
+    return session;
+  }
+  for (auto& p : participants(Query::FindParticipantSession, {*key, userId, sid})) {
+    if (!sid.empty() && p.livekitParticipantSid == sid && !session.bySid) session.bySid = p;
+    if (p.status == domain::ParticipantStatus::Joined && p.livestreamId == *key &&
+        p.userId == userId && !session.active) {
+      session.active = std::move(p);
+    }
+  }
+  return session;
 }
 
 std::optional<Participant> SqlQueries::find_participant_by_sid(std::string_view sid) {

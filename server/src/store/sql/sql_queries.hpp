@@ -32,8 +32,12 @@ class SqlQueries final : public domain::Queries {
   std::int64_t peak_viewers(std::string_view livestreamId) override;
 
   void insert_participant(const domain::Participant& participant) override;
+  bool insert_participant_if_absent(const domain::Participant& participant) override;
   std::optional<domain::Participant> find_active_participant(std::string_view livestreamId,
                                                              std::string_view userId) override;
+  ParticipantSession find_participant_session(std::string_view livestreamId,
+                                              std::string_view userId,
+                                              std::string_view livekitParticipantSid) override;
   std::optional<domain::Participant> find_participant_by_sid(
       std::string_view livekitParticipantSid) override;
   std::vector<domain::Participant> list_participants(
@@ -60,6 +64,7 @@ class SqlQueries final : public domain::Queries {
   std::optional<domain::Livestream> one_livestream(Query q, std::initializer_list<Param> params);
   std::vector<domain::Livestream> livestreams(Query q, std::initializer_list<Param> params);
   std::optional<domain::Participant> one_participant(Query q, std::initializer_list<Param> params);
+  std::int64_t write_participant(Query q, const domain::Participant& participant);
   std::vector<domain::Participant> participants(Query q, std::initializer_list<Param> params);
   std::int64_t scalar(Query q, std::initializer_list<Param> params);
 

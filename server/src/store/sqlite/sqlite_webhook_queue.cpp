@@ -359,6 +359,17 @@ void SqliteWebhookQueue::unlease_jobs(const std::vector<domain::WebhookJob>& job
   });
 }
 
+void SqliteWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
+  if (jobs.empty()) return;
+  std::vector<CompleteRequest> requests;
+  requests.reserve(jobs.size());
+  for (const auto& job : jobs) requests.push_back(CompleteRequest{sql::receipt_seq(job), job.attempt});
+  std::vector<CompleteRequest*> batch;
+  batch.reserve(requests.size());
+  for (auto& r : requests) batch.push_back(&r);
+  complete_batch(batch);
+}
+
 void SqliteWebhookQueue::complete(const domain::WebhookJob& job) {
   CompleteRequest request{sql::receipt_seq(job), job.attempt};
   completions_.submit(request,

@@ -33,6 +33,8 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
   bool enqueue(std::string_view id, std::string_view body) override;
   void enqueue_many(std::span<domain::EnqueueItem> items) override;
   void complete(const domain::WebhookJob& job) override;
+  // A worker's whole batch in one write, straight to complete_batch.
+  void complete_all(std::span<const domain::WebhookJob> jobs) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;

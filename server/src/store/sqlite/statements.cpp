@@ -63,9 +63,15 @@ constexpr Entry kStatements[] = {
 
     {Query::InsertParticipant, "INSERT INTO participants (" LSO_PARTICIPANT_COLUMNS
                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+    {Query::InsertParticipantIfAbsent,
+     "INSERT INTO participants (" LSO_PARTICIPANT_COLUMNS
+     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING"},
     {Query::FindActiveParticipant,
      LSO_SELECT_PARTICIPANTS "WHERE livestream_id = ?1 AND user_id = ?2 AND status = 'JOINED'"},
     {Query::FindParticipantBySid, LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = ?1"},
+    {Query::FindParticipantSession,
+     LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = ?3 UNION ALL " LSO_SELECT_PARTICIPANTS
+                             "WHERE livestream_id = ?1 AND user_id = ?2 AND status = 'JOINED'"},
     {Query::ListParticipants, LSO_SELECT_PARTICIPANTS
      "WHERE livestream_id = ?1" LSO_NEWEST_PARTICIPANTS " LIMIT ?2 OFFSET ?3"},
     {Query::ListParticipantsByStatus, LSO_SELECT_PARTICIPANTS
