@@ -158,11 +158,6 @@ struct PostgresWebhookQueue::EnqueueRequest {
       nullptr;  // this caller's value alone was refused (see enqueue_batch)
 };
 
-struct PostgresWebhookQueue::CompleteRequest {
-  std::int64_t seq;
-  std::int64_t attempt;
-};
-
 PostgresWebhookQueue::PostgresWebhookQueue(PostgresQueueOptions options)
     : LeasedQueue(options.leasing),
       options_(std::move(options)),
@@ -296,25 +291,8 @@ void PostgresWebhookQueue::unlease_jobs(const std::vector<domain::WebhookJob>& j
   connection->exec_text(kUnlease, {std::string_view(seqArray), std::string_view(attemptArray)});
 }
 
-void PostgresWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
-  if (jobs.empty()) return;
-  std::vector<CompleteRequest> requests;
-  requests.reserve(jobs.size());
-  for (const auto& job : jobs) requests.push_back(CompleteRequest{sql::receipt_seq(job), job.attempt});
-  std::vector<CompleteRequest*> batch;
-  batch.reserve(requests.size());
-  for (auto& r : requests) batch.push_back(&r);
-  complete_batch(batch);
-}
-
-void PostgresWebhookQueue::complete(const domain::WebhookJob& job) {
-  CompleteRequest request{sql::receipt_seq(job), job.attempt};
-  completions_.submit(request,
-                      [this](std::vector<CompleteRequest*>& batch) { complete_batch(batch); });
-}
-
-// Many workers finishing at once share one statement, as enqueues do.
-void PostgresWebhookQueue::complete_batch(std::vector<CompleteRequest*>& batch) {
+// One statement for a batch of completions (see LeasedQueue::complete).
+void PostgresWebhookQueue::delete_completed(std::vector<Completion*>& batch) {
   std::vector<std::int64_t> seqs;
   std::vector<std::int64_t> attempts;
   for (const auto* request : batch) {

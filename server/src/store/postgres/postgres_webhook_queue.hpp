@@ -30,9 +30,6 @@ class PostgresWebhookQueue final : public sql::LeasedQueue {
   std::string_view backend() const override { return "postgresql"; }
   bool enqueue(std::string_view id, std::string_view body) override;
   void enqueue_many(std::span<domain::EnqueueItem> items) override;
-  void complete(const domain::WebhookJob& job) override;
-  // A worker's whole batch in one write, straight to complete_batch.
-  void complete_all(std::span<const domain::WebhookJob> jobs) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
@@ -40,13 +37,12 @@ class PostgresWebhookQueue final : public sql::LeasedQueue {
 
  private:
   struct EnqueueRequest;
-  struct CompleteRequest;
 
   std::vector<Claimed> lease_jobs(std::size_t limit) override;
   void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) override;
   void enqueue_batch(std::vector<EnqueueRequest*>& batch);
   void insert_batch(Connection& connection, std::vector<EnqueueRequest*>& batch);
-  void complete_batch(std::vector<CompleteRequest*>& batch);
+  void delete_completed(std::vector<Completion*>& batch) override;
 
   const PostgresQueueOptions options_;
   // Enqueues commit durably (synchronous_commit as the server says, normally on): the receiver
@@ -56,7 +52,6 @@ class PostgresWebhookQueue final : public sql::LeasedQueue {
   // server crash loses only makes a job come back once more, which the worker's dedup absorbs.
   ConnectionPool workPool_;
   sql::GroupCommit<EnqueueRequest> enqueues_;
-  sql::GroupCommit<CompleteRequest> completions_;
 };
 
 }  // namespace lso::store::postgres

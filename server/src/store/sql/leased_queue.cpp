@@ -78,6 +78,23 @@ domain::QueueCounts LeasedQueue::with_local_counts(domain::QueueCounts counts) {
   return counts;
 }
 
+void LeasedQueue::complete(const domain::WebhookJob& job) {
+  Completion completion{receipt_seq(job), job.attempt};
+  completions_.submit(completion,
+                      [this](std::vector<Completion*>& batch) { delete_completed(batch); });
+}
+
+void LeasedQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
+  if (jobs.empty()) return;
+  std::vector<Completion> completions;
+  completions.reserve(jobs.size());
+  for (const auto& job : jobs) completions.push_back(Completion{receipt_seq(job), job.attempt});
+  std::vector<Completion*> batch;
+  batch.reserve(completions.size());
+  for (auto& c : completions) batch.push_back(&c);
+  delete_completed(batch);
+}
+
 std::int64_t receipt_seq(const domain::WebhookJob& job) {
   try {
     std::size_t used = 0;

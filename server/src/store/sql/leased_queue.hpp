@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "domain/webhook_queue.hpp"
@@ -26,6 +27,10 @@ struct LeaseSettings {
 class LeasedQueue : public domain::WebhookQueue {
  public:
   std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) final;
+  // Completions of concurrent workers share one write (group commit); a worker's whole batch
+  // goes to one write directly.
+  void complete(const domain::WebhookJob& job) final;
+  void complete_all(std::span<const domain::WebhookJob> jobs) final;
   // Wakes the waiting claims and gives the jobs leased ahead back to the queue.
   void close() final;
 
@@ -42,6 +47,13 @@ class LeasedQueue : public domain::WebhookQueue {
   virtual std::vector<Claimed> lease_jobs(std::size_t limit) = 0;
   // Undoes lease_jobs for jobs no worker received: unleased, attempt - 1, if still ours.
   virtual void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) = 0;
+  // One write deleting the completed jobs still leased by the claim that made them (same seq
+  // and attempt); counts them with count_completed.
+  struct Completion {
+    std::int64_t seq;
+    std::int64_t attempt;
+  };
+  virtual void delete_completed(std::vector<Completion*>& batch) = 0;
 
   // For the derived class's destructor (this one cannot call unlease_jobs any more).
   void release_ahead() noexcept;
@@ -64,6 +76,7 @@ class LeasedQueue : public domain::WebhookQueue {
   ClaimSignal signal_;
   ClaimBuffer ahead_;
   GroupCommit<ClaimRequest> claims_;
+  GroupCommit<Completion> completions_;
   std::atomic<std::int64_t> completed_{0};
   std::atomic<std::int64_t> failed_{0};
 };

@@ -270,11 +270,6 @@ struct SqliteWebhookQueue::EnqueueRequest {
   bool stored = false;
 };
 
-struct SqliteWebhookQueue::CompleteRequest {
-  std::int64_t seq;
-  std::int64_t attempt;
-};
-
 SqliteWebhookQueue::SqliteWebhookQueue(SqliteQueueOptions options)
     : LeasedQueue(options.leasing),
       options_(std::move(options)),
@@ -359,25 +354,8 @@ void SqliteWebhookQueue::unlease_jobs(const std::vector<domain::WebhookJob>& job
   });
 }
 
-void SqliteWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
-  if (jobs.empty()) return;
-  std::vector<CompleteRequest> requests;
-  requests.reserve(jobs.size());
-  for (const auto& job : jobs) requests.push_back(CompleteRequest{sql::receipt_seq(job), job.attempt});
-  std::vector<CompleteRequest*> batch;
-  batch.reserve(requests.size());
-  for (auto& r : requests) batch.push_back(&r);
-  complete_batch(batch);
-}
-
-void SqliteWebhookQueue::complete(const domain::WebhookJob& job) {
-  CompleteRequest request{sql::receipt_seq(job), job.attempt};
-  completions_.submit(request,
-                      [this](std::vector<CompleteRequest*>& batch) { complete_batch(batch); });
-}
-
-// Many workers finishing at once share one transaction, as enqueues do.
-void SqliteWebhookQueue::complete_batch(std::vector<CompleteRequest*>& batch) {
+// One transaction for a batch of completions (see LeasedQueue::complete).
+void SqliteWebhookQueue::delete_completed(std::vector<Completion*>& batch) {
   std::int64_t changed = 0;
   {
     const std::lock_guard lock(dbMutex_);

@@ -32,9 +32,6 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
   std::string_view backend() const override { return "sqlite"; }
   bool enqueue(std::string_view id, std::string_view body) override;
   void enqueue_many(std::span<domain::EnqueueItem> items) override;
-  void complete(const domain::WebhookJob& job) override;
-  // A worker's whole batch in one write, straight to complete_batch.
-  void complete_all(std::span<const domain::WebhookJob> jobs) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
@@ -43,12 +40,11 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
  private:
   class Database;
   struct EnqueueRequest;
-  struct CompleteRequest;
 
   std::vector<Claimed> lease_jobs(std::size_t limit) override;
   void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) override;
   void enqueue_batch(std::vector<EnqueueRequest*>& batch);
-  void complete_batch(std::vector<CompleteRequest*>& batch);
+  void delete_completed(std::vector<Completion*>& batch) override;
 
   const SqliteQueueOptions options_;
   // One connection, one writer at a time: SQLite serialises writers anyway, and one in-process
@@ -56,7 +52,6 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
   std::mutex dbMutex_;
   std::unique_ptr<Database> db_;
   sql::GroupCommit<EnqueueRequest> enqueues_;
-  sql::GroupCommit<CompleteRequest> completions_;
 };
 
 }  // namespace lso::store::sqlite
