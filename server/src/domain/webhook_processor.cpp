@@ -58,7 +58,7 @@ WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, Livestr
     : store_(store), time_(time), events_(events) {}
 
 std::optional<Livestream> WebhookProcessor::locked_livestream(Queries& q, std::string_view roomName,
-                                                             LockedRooms& locked) {
+                                                              LockedRooms& locked) {
   if (auto it = locked.find(roomName); it != locked.end()) return it->second;
   auto l = q.lock_active_livestream_by_room(roomName);
   locked.emplace(std::string(roomName), l);
@@ -202,7 +202,8 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
       // (A std::map iterates in that order.)
       LockedRooms locked;
       for (const auto& e : events)
-        if (locks_livestream(e) && !e.room->name.empty()) locked.emplace(e.room->name, std::nullopt);
+        if (locks_livestream(e) && !e.room->name.empty())
+          locked.emplace(e.room->name, std::nullopt);
       for (auto& [room, livestream] : locked) livestream = q.lock_active_livestream_by_room(room);
       for (std::size_t i = 0; i < events.size(); ++i) {
         fxs[i] = {};

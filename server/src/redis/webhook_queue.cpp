@@ -322,12 +322,13 @@ void RedisWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
   const Reply r = run(enqueue_many_script(), keys, args);
   const auto& stored = r.as_array();
   if (stored.size() != items.size())
-    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: unexpected reply to a batch enqueue");
+    throw domain::AppError(domain::ErrorKind::Unavailable,
+                           "Redis: unexpected reply to a batch enqueue");
   for (std::size_t i = 0; i < items.size(); ++i) items[i].stored = stored[i].as_integer() == 1;
 }
 
 std::vector<domain::WebhookJob> RedisWebhookQueue::claim_script_run(std::size_t max,
-                                                                     std::int64_t& nextDueMs) {
+                                                                    std::int64_t& nextDueMs) {
   // Expired leases are looked for at most every kReclaimEvery per instance (and always on the
   // first claim): a crashed instance's jobs are taken over within lease + kReclaimEvery.
   const auto now = Clock::now().time_since_epoch().count();
@@ -506,8 +507,8 @@ void RedisWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
     args.push_back(deliveries);
   }
   const std::string_view key = stream_;
-  completed_ += run(complete_all_script(), std::span<const std::string_view>(&key, 1), args)
-                    .as_integer();
+  completed_ +=
+      run(complete_all_script(), std::span<const std::string_view>(&key, 1), args).as_integer();
 }
 
 void RedisWebhookQueue::retry(const domain::WebhookJob& job, milliseconds delay,

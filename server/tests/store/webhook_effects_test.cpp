@@ -26,9 +26,9 @@ WebhookEvent participant_event(const std::string& name, const std::string& room,
   WebhookEvent e;
   e.id = eventId;
   e.event = name;
-  e.createdAt = std::chrono::duration_cast<std::chrono::seconds>(
-                    domain::Clock::now().time_since_epoch())
-                    .count();
+  e.createdAt =
+      std::chrono::duration_cast<std::chrono::seconds>(domain::Clock::now().time_since_epoch())
+          .count();
   e.room = domain::Room{};
   e.room->name = room;
   e.room->sid = "RM_" + room;
@@ -41,8 +41,8 @@ WebhookEvent participant_event(const std::string& name, const std::string& room,
 
 // Applies the events from `threads` threads, taking them in order from one shared index, in
 // batches of `batch` (as the workers claim them); a failed event is applied again, as a retry.
-void apply_concurrently(domain::WebhookProcessor& processor, const std::vector<WebhookEvent>& events,
-                        int threads, std::size_t batch) {
+void apply_concurrently(domain::WebhookProcessor& processor,
+                        const std::vector<WebhookEvent>& events, int threads, std::size_t batch) {
   std::atomic<std::size_t> next{0};
   std::latch start(threads);
   std::vector<std::thread> workers;
@@ -52,9 +52,9 @@ void apply_concurrently(domain::WebhookProcessor& processor, const std::vector<W
       for (;;) {
         const std::size_t from = next.fetch_add(batch);
         if (from >= events.size()) return;
-        std::vector<WebhookEvent> mine(events.begin() + static_cast<std::ptrdiff_t>(from),
-                                       events.begin() + static_cast<std::ptrdiff_t>(
-                                                            std::min(from + batch, events.size())));
+        std::vector<WebhookEvent> mine(
+            events.begin() + static_cast<std::ptrdiff_t>(from),
+            events.begin() + static_cast<std::ptrdiff_t>(std::min(from + batch, events.size())));
         auto results = processor.apply_batch(mine);
         for (std::size_t i = 0; i < mine.size(); ++i) {
           for (int attempt = 1; results[i].error && attempt <= 5; ++attempt) {
@@ -97,9 +97,8 @@ TEST_P(StoreTest, ConcurrentWorkersEndShuffledJoinsAndLeavesLikeTheOrderedDelive
       const std::string user = "u" + std::to_string(u);
       const std::string sid = "PA_" + room + "_" + user;
       if (u % 4 < 2) {
-        store().write([&](Queries& q) {
-          q.insert_participant(make_participant(l.id, user, seconds(2)));
-        });
+        store().write(
+            [&](Queries& q) { q.insert_participant(make_participant(l.id, user, seconds(2))); });
       }
       evs.push_back(participant_event("participant_joined", room, user, sid, "EVJ" + sid));
       if (u % 2 == 0) {

@@ -197,7 +197,8 @@ bool PostgresWebhookQueue::enqueue(std::string_view id, std::string_view body) {
 void PostgresWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
   std::vector<EnqueueRequest> requests;
   requests.reserve(items.size());
-  for (const auto& item : items) requests.push_back(EnqueueRequest{item.id, item.body, false, nullptr});
+  for (const auto& item : items)
+    requests.push_back(EnqueueRequest{item.id, item.body, false, nullptr});
   std::vector<EnqueueRequest*> batch;
   batch.reserve(requests.size());
   for (auto& r : requests) batch.push_back(&r);

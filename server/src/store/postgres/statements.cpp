@@ -41,8 +41,7 @@ constexpr Entry kStatements[] = {
      LSO_SELECT_LIVESTREAMS "WHERE room_name = $1 AND status IN ('SCHEDULED', 'LIVE')"},
     // NO KEY UPDATE rather than UPDATE: participant inserts (a foreign-key KEY SHARE lock) are not
     // blocked by it, only other lockers; FOR SHARE conflicts with it, not with itself.
-    {Query::LockActiveLivestreamByRoom,
-     LSO_SELECT_LIVESTREAMS
+    {Query::LockActiveLivestreamByRoom, LSO_SELECT_LIVESTREAMS
      "WHERE room_name = $1 AND status IN ('SCHEDULED', 'LIVE') FOR NO KEY UPDATE"},
     {Query::LockLivestreamShared, LSO_SELECT_LIVESTREAMS "WHERE id = $1::uuid FOR SHARE"},
     {Query::LockLivestreamExclusive,
@@ -87,9 +86,9 @@ constexpr Entry kStatements[] = {
      "WHERE livestream_id = $1::uuid AND user_id = $2 AND status = 'JOINED'"},
     {Query::FindParticipantBySid, LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = $1"},
     // Two index lookups in one round trip (a row matching both comes twice).
-    {Query::FindParticipantSession,
-     LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = $3 UNION ALL " LSO_SELECT_PARTICIPANTS
-                             "WHERE livestream_id = $1::uuid AND user_id = $2 AND status = 'JOINED'"},
+    {Query::FindParticipantSession, LSO_SELECT_PARTICIPANTS
+     "WHERE livekit_participant_sid = $3 UNION ALL " LSO_SELECT_PARTICIPANTS
+     "WHERE livestream_id = $1::uuid AND user_id = $2 AND status = 'JOINED'"},
     {Query::ListParticipants, LSO_SELECT_PARTICIPANTS
      "WHERE livestream_id = $1::uuid" LSO_NEWEST_PARTICIPANTS " LIMIT $2 OFFSET $3"},
     {Query::ListParticipantsByStatus, LSO_SELECT_PARTICIPANTS
