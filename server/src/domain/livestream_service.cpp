@@ -173,22 +173,21 @@ JoinResult LivestreamService::join(std::string_view id, JoinInput input) {
   p.joinedAt = time_.now();
 
   std::string room;
-  try {
-    store_.write([&](Queries& q) {
-      // Shared lock: joins run side by side, but not across the end of the livestream.
-      const auto livestream = found(q.lock_livestream_shared(id), id);
-      if (livestream.status != LivestreamStatus::Live)
-        throw invalid(
-            fmt::format("Livestream is not live (status {})", to_string(livestream.status)));
-      if (p.role == ParticipantRole::Host && p.userId != livestream.createdBy)
-        throw AppError(ErrorKind::Authorization, "Only the creator can join as HOST");
-      p.livestreamId = livestream.id;
-      room = livestream.roomName;
-      q.insert_participant(p);
-    });
-  } catch (const UniqueViolation&) {
-    throw AppError(ErrorKind::Conflict, "User already has an active session in this livestream");
-  }
+  store_.write([&](Queries& q) {
+    // Shared lock: joins run side by side, but not across the end of the livestream.
+    const auto livestream = found(q.lock_livestream_shared(id), id);
+    if (livestream.status != LivestreamStatus::Live)
+      throw invalid(
+          fmt::format("Livestream is not live (status {})", to_string(livestream.status)));
+    if (p.role == ParticipantRole::Host && p.userId != livestream.createdBy)
+      throw AppError(ErrorKind::Authorization, "Only the creator can join as HOST");
+    p.livestreamId = livestream.id;
+    room = livestream.roomName;
+    // The only rule a fresh record can meet is "one active session per user" (concurrent joins
+    // of one user: one succeeds, the others wait for it and get 409). No savepoint needed.
+    if (!q.insert_participant_if_absent(p))
+      throw AppError(ErrorKind::Conflict, "User already has an active session in this livestream");
+  });
 
   result.token = tokens_.issue_join_token(
       {room, p.userId, p.displayName, metadata_text(p.metadata), p.role == ParticipantRole::Host});

@@ -87,6 +87,55 @@ TEST_P(StoreTest, OneActiveSessionPerUserAndLivestream) {
   EXPECT_EQ(join(a, "u"), "participants_active_session");
 }
 
+TEST_P(StoreTest, InsertIfAbsentSkipsEveryUniquenessRuleAndTheTransactionGoesOn) {
+  const std::string l = add_livestream(store());
+  Participant withSid = make_participant(l, "s1", seconds(1));
+  withSid.livekitParticipantSid = "PA_taken";
+  Participant sameSid = make_participant(l, "s2", seconds(2));
+  sameSid.livekitParticipantSid = "PA_taken";
+  store().write([&](Queries& q) {
+    EXPECT_TRUE(q.insert_participant_if_absent(make_participant(l, "u", seconds(1))));
+    EXPECT_FALSE(q.insert_participant_if_absent(make_participant(l, "u", seconds(2))));  // active
+    EXPECT_TRUE(q.insert_participant_if_absent(withSid));
+    EXPECT_FALSE(q.insert_participant_if_absent(sameSid));  // sid
+    // The refused inserts did not abort the transaction: it still reads and writes.
+    EXPECT_TRUE(q.find_active_participant(l, "u"));
+    EXPECT_TRUE(q.insert_participant_if_absent(make_participant(l, "v", seconds(3))));
+  });
+  const auto joined = store().read([&](Queries& q) {
+    return q.list_participants(participants_where(l, ParticipantStatus::Joined, std::nullopt));
+  });
+  EXPECT_EQ(joined.size(), 3u);
+}
+
+TEST_P(StoreTest, ParticipantSessionFindsBySidAndActiveUserInOneLookup) {
+  const std::string l = add_livestream(store());
+  Participant left = make_participant(l, "u", seconds(1));
+  left.livekitParticipantSid = "PA_old";
+  left.status = ParticipantStatus::Left;
+  left.leftAt = seconds(2);
+  store().write([&](Queries& q) {
+    q.insert_participant(left);
+    q.insert_participant(make_participant(l, "u", seconds(3)));  // active, no sid yet
+  });
+  store().read([&](Queries& q) {
+    auto s = q.find_participant_session(l, "u", "PA_old");
+    EXPECT_TRUE(s.bySid && s.bySid->status == ParticipantStatus::Left);
+    EXPECT_TRUE(s.active && s.active->status == ParticipantStatus::Joined &&
+                !s.active->livekitParticipantSid);
+    s = q.find_participant_session(l, "u", "PA_new");
+    EXPECT_FALSE(s.bySid);
+    EXPECT_TRUE(s.active);
+    s = q.find_participant_session(l, "nobody", "");
+    EXPECT_FALSE(s.bySid);
+    EXPECT_FALSE(s.active);
+    s = q.find_participant_session("not-a-uuid", "u", "PA_old");  // sid still found
+    EXPECT_TRUE(s.bySid);
+    EXPECT_FALSE(s.active);
+    return 0;
+  });
+}
+
 TEST_P(StoreTest, LivekitParticipantSidIsUnique) {
   const std::string l = add_livestream(store());
   Participant first = make_participant(l, "u1", seconds(1));
