@@ -172,28 +172,79 @@ JoinResult LivestreamService::join(std::string_view id, JoinInput input) {
   p.metadata = std::move(input.metadata);
   p.joinedAt = time_.now();
 
-  std::string room;
-  store_.write([&](Queries& q) {
-    // Shared lock: joins run side by side, but not across the end of the livestream.
-    const auto livestream = found(q.lock_livestream_shared(id), id);
-    if (livestream.status != LivestreamStatus::Live)
-      throw invalid(
-          fmt::format("Livestream is not live (status {})", to_string(livestream.status)));
-    if (p.role == ParticipantRole::Host && p.userId != livestream.createdBy)
-      throw AppError(ErrorKind::Authorization, "Only the creator can join as HOST");
-    p.livestreamId = livestream.id;
-    room = livestream.roomName;
-    // The only rule a fresh record can meet is "one active session per user" (concurrent joins
-    // of one user: one succeeds, the others wait for it and get 409). No savepoint needed.
-    if (!q.insert_participant_if_absent(p))
-      throw AppError(ErrorKind::Conflict, "User already has an active session in this livestream");
-  });
+  PendingJoin pending{id, &p, {}, nullptr};
+  joins_.submit(pending, [this](std::vector<PendingJoin*>& batch) { join_batch(batch); });
+  if (pending.refused) std::rethrow_exception(pending.refused);
+  const std::string& room = pending.room;
 
   result.token = tokens_.issue_join_token(
       {room, p.userId, p.displayName, metadata_text(p.metadata), p.role == ParticipantRole::Host});
   result.url = tokens_.public_url();
   events_.state_changed(p.livestreamId, StateChange::ParticipantsChanged);
   return result;
+}
+
+void LivestreamService::join_one(
+    Queries& q, PendingJoin& join,
+    std::map<std::string, std::optional<Livestream>, std::less<>>& locked) {
+  join.refused = nullptr;
+  Participant& p = *join.participant;
+  auto it = locked.find(join.livestreamId);
+  if (it == locked.end()) {
+    // Shared lock: joins run side by side, but not across the end of the livestream.
+    it = locked.emplace(std::string(join.livestreamId), q.lock_livestream_shared(join.livestreamId))
+             .first;
+  }
+  const auto& livestream = it->second;
+  if (!livestream) {
+    join.refused = std::make_exception_ptr(
+        AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", join.livestreamId)));
+    return;
+  }
+  if (livestream->status != LivestreamStatus::Live) {
+    join.refused = std::make_exception_ptr(
+        invalid(fmt::format("Livestream is not live (status {})", to_string(livestream->status))));
+    return;
+  }
+  if (p.role == ParticipantRole::Host && p.userId != livestream->createdBy) {
+    join.refused = std::make_exception_ptr(
+        AppError(ErrorKind::Authorization, "Only the creator can join as HOST"));
+    return;
+  }
+  p.livestreamId = livestream->id;
+  // The only rule a fresh record can meet is "one active session per user" (concurrent joins of
+  // one user: one succeeds, the others wait for it or come after it in the batch and get 409).
+  // Refused without an error, so the transaction (and the batch) goes on.
+  if (!q.insert_participant_if_absent(p)) {
+    join.refused = std::make_exception_ptr(
+        AppError(ErrorKind::Conflict, "User already has an active session in this livestream"));
+    return;
+  }
+  join.room = livestream->roomName;
+}
+
+void LivestreamService::join_batch(std::vector<PendingJoin*>& batch) {
+  try {
+    store_.write([&](Queries& q) {
+      std::map<std::string, std::optional<Livestream>, std::less<>> locked;  // per run: retries
+      for (auto* join : batch) join_one(q, *join, locked);
+    });
+    return;
+  } catch (const std::exception&) {
+    // A database error (one join's text the database cannot store, a lost connection) rolled
+    // back the whole batch: each join again in a transaction of its own, so only its own fails.
+    if (batch.size() == 1) throw;
+  }
+  for (auto* join : batch) {
+    try {
+      store_.write([&](Queries& q) {
+        std::map<std::string, std::optional<Livestream>, std::less<>> locked;
+        join_one(q, *join, locked);
+      });
+    } catch (const std::exception&) {
+      join->refused = std::current_exception();
+    }
+  }
 }
 
 void LivestreamService::leave(std::string_view id, std::string_view userId) {

@@ -2,6 +2,8 @@
 // Synchronous and blocking (database, LiveKit): the API runs it on the blocking pool.
 #pragma once
 
+#include <exception>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include "domain/livekit.hpp"
 #include "domain/model.hpp"
 #include "domain/store.hpp"
+#include "util/group_commit.hpp"
 
 namespace lso::domain {
 
@@ -64,6 +67,19 @@ class LivestreamService {
 
  private:
   Livestream load(Queries& q, std::string_view id);
+  // A join waiting for its batch (see join()).
+  struct PendingJoin {
+    std::string_view livestreamId;
+    Participant* participant;
+    std::string room;            // set when the join was written
+    std::exception_ptr refused;  // 404 / 400 / 403 / 409 for this join only
+  };
+  void join_batch(std::vector<PendingJoin*>& batch);
+  // Checks one join and writes it inside the batch's transaction; a refusal is recorded in
+  // `join.refused`, never thrown, so the others' writes go on. `locked` caches the batch's
+  // livestream locks.
+  static void join_one(Queries& q, PendingJoin& join,
+                       std::map<std::string, std::optional<Livestream>, std::less<>>& locked);
   // The livestream, or NotFound naming the id.
   static Livestream found(std::optional<Livestream> livestream, std::string_view id);
 
@@ -72,6 +88,8 @@ class LivestreamService {
   const TokenIssuer& tokens_;
   const TimeSource& time_;
   LivestreamEvents& events_;
+  // Joins that arrive together share one transaction (one commit, one flush).
+  util::GroupCommit<PendingJoin> joins_;
 };
 
 }  // namespace lso::domain

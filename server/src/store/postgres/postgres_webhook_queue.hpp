@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "store/postgres/connection_pool.hpp"
-#include "store/sql/group_commit.hpp"
+#include "util/group_commit.hpp"
 #include "store/sql/leased_queue.hpp"
 
 namespace lso::store::postgres {
@@ -51,7 +51,7 @@ class PostgresWebhookQueue final : public sql::LeasedQueue {
   // Everything else runs with synchronous_commit = off: a claim, completion or retry that a
   // server crash loses only makes a job come back once more, which the worker's dedup absorbs.
   ConnectionPool workPool_;
-  sql::GroupCommit<EnqueueRequest> enqueues_;
+  util::GroupCommit<EnqueueRequest> enqueues_;
 };
 
 }  // namespace lso::store::postgres

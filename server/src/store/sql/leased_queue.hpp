@@ -12,7 +12,7 @@
 #include "domain/webhook_queue.hpp"
 #include "store/sql/claim_buffer.hpp"
 #include "store/sql/claim_signal.hpp"
-#include "store/sql/group_commit.hpp"
+#include "util/group_commit.hpp"
 
 namespace lso::store::sql {
 
@@ -75,8 +75,8 @@ class LeasedQueue : public domain::WebhookQueue {
   const LeaseSettings settings_;
   ClaimSignal signal_;
   ClaimBuffer ahead_;
-  GroupCommit<ClaimRequest> claims_;
-  GroupCommit<Completion> completions_;
+  util::GroupCommit<ClaimRequest> claims_;
+  util::GroupCommit<Completion> completions_;
   std::atomic<std::int64_t> completed_{0};
   std::atomic<std::int64_t> failed_{0};
 };

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "store/sql/group_commit.hpp"
+#include "util/group_commit.hpp"
 #include "store/sql/leased_queue.hpp"
 
 namespace lso::store::sqlite {
@@ -51,7 +51,7 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
   // mutex avoids the busy-handler sleeps two of our own connections would cause each other.
   std::mutex dbMutex_;
   std::unique_ptr<Database> db_;
-  sql::GroupCommit<EnqueueRequest> enqueues_;
+  util::GroupCommit<EnqueueRequest> enqueues_;
 };
 
 }  // namespace lso::store::sqlite

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace lso::store::sql {
+namespace lso::util {
 
 // Request is the caller's own object (it lives on the caller's stack until submit() returns);
 // the commit function fills in its results. Invariants: every request is in exactly one batch; a
@@ -96,4 +96,4 @@ class GroupCommit {
   bool leading_ = false;
 };
 
-}  // namespace lso::store::sql
+}  // namespace lso::util
