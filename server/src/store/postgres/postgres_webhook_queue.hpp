@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "store/postgres/connection_pool.hpp"
-#include "util/group_commit.hpp"
 #include "store/sql/leased_queue.hpp"
+#include "util/group_commit.hpp"
 
 namespace lso::store::postgres {
 

@@ -7,8 +7,8 @@
 #include <mutex>
 #include <string>
 
-#include "util/group_commit.hpp"
 #include "store/sql/leased_queue.hpp"
+#include "util/group_commit.hpp"
 
 namespace lso::store::sqlite {
 
