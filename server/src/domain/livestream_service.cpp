@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 
 #include "domain/errors.hpp"
@@ -223,10 +224,35 @@ void LivestreamService::join_one(
   join.room = livestream->roomName;
 }
 
+// A batch joining several livestreams locks them in the order every multi-livestream locker uses
+// (room name, as the webhook workers do), so it cannot deadlock with a worker's batch. Room names
+// are read first without a lock (a livestream's room name never changes).
+void LivestreamService::lock_in_room_order(
+    Queries& q, const std::vector<PendingJoin*>& batch,
+    std::map<std::string, std::optional<Livestream>, std::less<>>& locked) {
+  std::vector<std::string_view> ids;
+  for (const auto* join : batch) ids.push_back(join->livestreamId);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (ids.size() < 2) return;                                   // one lock: no order to keep
+  std::vector<std::pair<std::string, std::string_view>> order;  // (room name, id)
+  for (const auto id : ids) {
+    if (auto l = q.find_livestream(id)) {
+      order.emplace_back(l->roomName, id);
+    } else {
+      locked.emplace(std::string(id), std::nullopt);  // unknown: nothing to lock
+    }
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto& [room, id] : order)
+    locked.emplace(std::string(id), q.lock_livestream_shared(id));
+}
+
 void LivestreamService::join_batch(std::vector<PendingJoin*>& batch) {
   try {
     store_.write([&](Queries& q) {
       std::map<std::string, std::optional<Livestream>, std::less<>> locked;  // per run: retries
+      lock_in_room_order(q, batch, locked);
       for (auto* join : batch) join_one(q, *join, locked);
     });
     return;

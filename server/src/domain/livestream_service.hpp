@@ -78,6 +78,9 @@ class LivestreamService {
   // Checks one join and writes it inside the batch's transaction; a refusal is recorded in
   // `join.refused`, never thrown, so the others' writes go on. `locked` caches the batch's
   // livestream locks.
+  static void lock_in_room_order(
+      Queries& q, const std::vector<PendingJoin*>& batch,
+      std::map<std::string, std::optional<Livestream>, std::less<>>& locked);
   static void join_one(Queries& q, PendingJoin& join,
                        std::map<std::string, std::optional<Livestream>, std::less<>>& locked);
   // The livestream, or NotFound naming the id.

@@ -286,6 +286,20 @@ for (const backend of backends()) {
         assert.equal(page.body.count, 100);
       });
 
+      it('concurrent joins across livestreams (and an unknown one) each get their own answer', async () => {
+        const a = (await create({ maxParticipants: 1000 })).body.data;
+        const b = (await create({ maxParticipants: 1000 })).body.data;
+        const ghost = '00000000-0000-4000-8000-00000000abcd';
+        const targets = Array.from({ length: 60 }, (_, i) => [a.id, b.id, ghost][i % 3]);
+        const results = await Promise.all(targets.map((id, i) =>
+          api('POST', `/api/v1/livestreams/${id}/join`, { json: { userId: `x-${i}`, displayName: 'X', role: 'VIEWER' } })));
+        targets.forEach((id, i) => assert.equal(results[i].status, id === ghost ? 404 : 200, `join ${i} into ${id}`));
+        for (const l of [a, b]) {
+          const st = (await api('GET', `/api/v1/livestreams/${l.id}/state`)).body.data;
+          assert.equal(st.viewerCount, 20);
+        }
+      });
+
       it('joins batched together: refusals and a row the database rejects stay with their own request', async () => {
         const l = (await create({ maxParticipants: 1000 })).body.data;
         // metadata with a \u0000 in a string: PostgreSQL's jsonb rejects it inside the batch's
