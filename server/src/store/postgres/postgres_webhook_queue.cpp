@@ -1,4 +1,4 @@
-// PostgresWebhookQueue: the tables, the statements, and the group-committed enqueue and claim.
+// PostgresWebhookQueue: the tables, the statements, and the writes behind LeasedQueue.
 #include "store/postgres/postgres_webhook_queue.hpp"
 
 #include <algorithm>
@@ -150,24 +150,15 @@ std::string with_session_setting(const std::string& url, std::string_view settin
 
 }  // namespace
 
-struct PostgresWebhookQueue::EnqueueRequest {
-  std::string_view id;
-  std::string_view body;
-  bool stored = false;
-  std::exception_ptr refused =
-      nullptr;  // this caller's value alone was refused (see enqueue_batch)
-};
-
 PostgresWebhookQueue::PostgresWebhookQueue(PostgresQueueOptions options)
-    : LeasedQueue(options.leasing),
+    : LeasedQueue(options.leasing, 1024),
       options_(std::move(options)),
       enqueuePool_(
           ConnectSettings{options_.url, options_.connectTimeout, options_.statementTimeout}, 1,
           options_.statementTimeout),
       workPool_(ConnectSettings{with_session_setting(options_.url, "synchronous_commit=off"),
                                 options_.connectTimeout, options_.statementTimeout},
-                options_.poolSize, options_.statementTimeout),
-      enqueues_(1024) {
+                options_.poolSize, options_.statementTimeout) {
   auto connection = enqueuePool_.acquire();
   try {
     connection->execute(kSchema);
@@ -183,33 +174,7 @@ PostgresWebhookQueue::~PostgresWebhookQueue() {
   release_ahead();
 }
 
-bool PostgresWebhookQueue::enqueue(std::string_view id, std::string_view body) {
-  EnqueueRequest request{id, body};
-  enqueues_.submit(request, [this](std::vector<EnqueueRequest*>& batch) { enqueue_batch(batch); });
-  if (request.refused) {
-    std::rethrow_exception(request.refused);
-  }
-  return request.stored;
-}
-
-// A receiver's batch: one transaction for all of it, without going through the group commit's
-// caller queue (enqueue_batch serializes writers itself).
-void PostgresWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
-  std::vector<EnqueueRequest> requests;
-  requests.reserve(items.size());
-  for (const auto& item : items)
-    requests.push_back(EnqueueRequest{item.id, item.body, false, nullptr});
-  std::vector<EnqueueRequest*> batch;
-  batch.reserve(requests.size());
-  for (auto& r : requests) batch.push_back(&r);
-  enqueue_batch(batch);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    items[i].stored = requests[i].stored;
-    items[i].error = requests[i].refused;
-  }
-}
-
-void PostgresWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
+void PostgresWebhookQueue::store_jobs(std::vector<Enqueue*>& batch) {
   auto connection = enqueuePool_.acquire();
   try {
     insert_batch(*connection, batch);
@@ -220,7 +185,7 @@ void PostgresWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
       throw;
     }
     for (auto* request : batch) {
-      std::vector<EnqueueRequest*> one{request};
+      std::vector<Enqueue*> one{request};
       try {
         insert_batch(*connection, one);
       } catch (const AppError& single) {
@@ -232,13 +197,9 @@ void PostgresWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
       }
     }
   }
-  if (std::any_of(batch.begin(), batch.end(), [](auto* r) { return r->stored; })) {
-    work_arrived();  // once per batch: waking the workers is not free
-  }
 }
 
-void PostgresWebhookQueue::insert_batch(Connection& connection,
-                                        std::vector<EnqueueRequest*>& batch) {
+void PostgresWebhookQueue::insert_batch(Connection& connection, std::vector<Enqueue*>& batch) {
   std::vector<std::string_view> ids;
   std::vector<std::string_view> bodies;
   ids.reserve(batch.size());

@@ -28,20 +28,16 @@ class PostgresWebhookQueue final : public sql::LeasedQueue {
   ~PostgresWebhookQueue() override;
 
   std::string_view backend() const override { return "postgresql"; }
-  bool enqueue(std::string_view id, std::string_view body) override;
-  void enqueue_many(std::span<domain::EnqueueItem> items) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
   domain::QueueCounts counts() override;
 
  private:
-  struct EnqueueRequest;
-
   std::vector<Claimed> lease_jobs(std::size_t limit) override;
   void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) override;
-  void enqueue_batch(std::vector<EnqueueRequest*>& batch);
-  void insert_batch(Connection& connection, std::vector<EnqueueRequest*>& batch);
+  void store_jobs(std::vector<Enqueue*>& batch) override;
+  void insert_batch(Connection& connection, std::vector<Enqueue*>& batch);
   void delete_completed(std::vector<Completion*>& batch) override;
 
   const PostgresQueueOptions options_;
@@ -51,7 +47,6 @@ class PostgresWebhookQueue final : public sql::LeasedQueue {
   // Everything else runs with synchronous_commit = off: a claim, completion or retry that a
   // server crash loses only makes a job come back once more, which the worker's dedup absorbs.
   ConnectionPool workPool_;
-  util::GroupCommit<EnqueueRequest> enqueues_;
 };
 
 }  // namespace lso::store::postgres

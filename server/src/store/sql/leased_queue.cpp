@@ -8,8 +8,38 @@
 
 namespace lso::store::sql {
 
-LeasedQueue::LeasedQueue(LeaseSettings settings)
-    : settings_(settings), ahead_(settings.lease / 4) {}
+LeasedQueue::LeasedQueue(LeaseSettings settings, std::size_t maxEnqueueBatch)
+    : settings_(settings), ahead_(settings.lease / 4), enqueues_(maxEnqueueBatch) {}
+
+bool LeasedQueue::enqueue(std::string_view id, std::string_view body) {
+  Enqueue request{id, body, false, nullptr};
+  enqueues_.submit(request, [this](std::vector<Enqueue*>& batch) { store_and_wake(batch); });
+  if (request.refused) {
+    std::rethrow_exception(request.refused);
+  }
+  return request.stored;
+}
+
+void LeasedQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
+  std::vector<Enqueue> requests;
+  requests.reserve(items.size());
+  for (const auto& item : items) requests.push_back(Enqueue{item.id, item.body, false, nullptr});
+  std::vector<Enqueue*> batch;
+  batch.reserve(requests.size());
+  for (auto& r : requests) batch.push_back(&r);
+  store_and_wake(batch);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    items[i].stored = requests[i].stored;
+    items[i].error = requests[i].refused;
+  }
+}
+
+void LeasedQueue::store_and_wake(std::vector<Enqueue*>& batch) {
+  store_jobs(batch);
+  if (std::any_of(batch.begin(), batch.end(), [](const Enqueue* r) { return r->stored; })) {
+    work_arrived();  // once per batch: waking the workers is not free
+  }
+}
 
 std::optional<domain::WebhookJob> LeasedQueue::claim(std::chrono::milliseconds wait) {
   return claim_with_wait<domain::WebhookJob>(signal_, wait, settings_.pollInterval,

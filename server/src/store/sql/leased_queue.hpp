@@ -1,12 +1,15 @@
-// What the SQL webhook queues (SQLite, PostgreSQL) share above their SQL: blocking claims with
-// wake-ups and polling, claims of concurrent workers grouped into one transaction, jobs leased
-// ahead of demand, shutdown, and this instance's completed / failed counters.
+// What the SQL webhook queues (SQLite, PostgreSQL) share above their SQL: enqueues, claims and
+// completions of concurrent callers grouped into one write each, blocking claims with wake-ups
+// and polling, jobs leased ahead of demand, shutdown, and this instance's completed / failed
+// counters. A backend only writes: store_jobs, lease_jobs, unlease_jobs, delete_completed.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "domain/webhook_queue.hpp"
@@ -26,6 +29,10 @@ struct LeaseSettings {
 
 class LeasedQueue : public domain::WebhookQueue {
  public:
+  // Enqueues of concurrent callers share one write (group commit); a receiver's batch goes to
+  // one write directly. Either wakes this instance's waiting claims when something was stored.
+  bool enqueue(std::string_view id, std::string_view body) final;
+  void enqueue_many(std::span<domain::EnqueueItem> items) final;
   std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) final;
   // Completions of concurrent workers share one write (group commit); a worker's whole batch
   // goes to one write directly.
@@ -40,7 +47,19 @@ class LeasedQueue : public domain::WebhookQueue {
     domain::WebhookJob job;
   };
 
-  explicit LeasedQueue(LeaseSettings settings);
+  // maxEnqueueBatch bounds one enqueue write of concurrent enqueue() callers.
+  LeasedQueue(LeaseSettings settings, std::size_t maxEnqueueBatch);
+
+  // One durable write storing the jobs (a job whose id is still queued is not stored twice):
+  // sets `stored`, or `refused` for a job whose value alone the database refuses; throws when
+  // the whole write failed.
+  struct Enqueue {
+    std::string_view id;
+    std::string_view body;
+    bool stored = false;
+    std::exception_ptr refused;
+  };
+  virtual void store_jobs(std::vector<Enqueue*>& batch) = 0;
 
   // One transaction leasing up to `limit` due jobs (lowest seq first) for settings().lease,
   // attempt + 1 each; returned in any order.
@@ -70,11 +89,13 @@ class LeasedQueue : public domain::WebhookQueue {
     std::optional<domain::WebhookJob> job;
   };
   std::optional<domain::WebhookJob> try_claim();
+  void store_and_wake(std::vector<Enqueue*>& batch);
   void claim_batch(std::vector<ClaimRequest*>& batch);
 
   const LeaseSettings settings_;
   ClaimSignal signal_;
   ClaimBuffer ahead_;
+  util::GroupCommit<Enqueue> enqueues_;
   util::GroupCommit<ClaimRequest> claims_;
   util::GroupCommit<Completion> completions_;
   std::atomic<std::int64_t> completed_{0};

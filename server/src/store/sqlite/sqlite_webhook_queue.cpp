@@ -1,4 +1,4 @@
-// SqliteWebhookQueue: the tables, the statements, and the group-committed enqueue and claim.
+// SqliteWebhookQueue: the tables, the statements, and the writes behind LeasedQueue.
 #include "store/sqlite/sqlite_webhook_queue.hpp"
 
 #include <sqlite3.h>
@@ -264,14 +264,8 @@ class SqliteWebhookQueue::Database {
   std::array<sqlite3_stmt*, StmtCount_> stmts_{};
 };
 
-struct SqliteWebhookQueue::EnqueueRequest {
-  std::string_view id;
-  std::string_view body;
-  bool stored = false;
-};
-
 SqliteWebhookQueue::SqliteWebhookQueue(SqliteQueueOptions options)
-    : LeasedQueue(options.leasing),
+    : LeasedQueue(options.leasing, 4096),
       options_(std::move(options)),
       db_(std::make_unique<Database>(options_)) {}
 
@@ -279,46 +273,18 @@ SqliteWebhookQueue::~SqliteWebhookQueue() {
   release_ahead();
 }
 
-bool SqliteWebhookQueue::enqueue(std::string_view id, std::string_view body) {
-  EnqueueRequest request{id, body};
-  enqueues_.submit(request, [this](std::vector<EnqueueRequest*>& batch) { enqueue_batch(batch); });
-  return request.stored;
-}
-
-// A receiver's batch: one transaction for all of it, without going through the group commit's
-// caller queue (enqueue_batch serializes writers itself).
-void SqliteWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
-  std::vector<EnqueueRequest> requests;
-  requests.reserve(items.size());
-  for (const auto& item : items) requests.push_back(EnqueueRequest{item.id, item.body, false});
-  std::vector<EnqueueRequest*> batch;
-  batch.reserve(requests.size());
-  for (auto& r : requests) batch.push_back(&r);
-  enqueue_batch(batch);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    items[i].stored = requests[i].stored;
-  }
-}
-
-void SqliteWebhookQueue::enqueue_batch(std::vector<EnqueueRequest*>& batch) {
-  bool any = false;
-  {
-    const std::lock_guard lock(dbMutex_);
-    const auto now = now_micros();
-    // A failed batch (the whole transaction rolled back) reports the error to every caller, so
-    // `stored` is only trusted when the commit succeeded.
-    db_->write(options_.fsyncEnqueue, [&] {
-      for (auto* request : batch) {
-        Database::Call insert(*db_, Insert);
-        insert.bind_text(1, request->id).bind_blob(2, request->body).bind(3, now);
-        request->stored = insert.run() == 1;
-        any = any || request->stored;
-      }
-    });
-  }
-  if (any) {
-    work_arrived();  // once per batch: waking the workers is not free
-  }
+void SqliteWebhookQueue::store_jobs(std::vector<Enqueue*>& batch) {
+  const std::lock_guard lock(dbMutex_);
+  const auto now = now_micros();
+  // A failed batch (the whole transaction rolled back) reports the error to every caller, so
+  // `stored` is only trusted when the commit succeeded.
+  db_->write(options_.fsyncEnqueue, [&] {
+    for (auto* request : batch) {
+      Database::Call insert(*db_, Insert);
+      insert.bind_text(1, request->id).bind_blob(2, request->body).bind(3, now);
+      request->stored = insert.run() == 1;
+    }
+  });
 }
 
 std::vector<sql::LeasedQueue::Claimed> SqliteWebhookQueue::lease_jobs(std::size_t limit) {

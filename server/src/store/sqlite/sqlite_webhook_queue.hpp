@@ -30,8 +30,6 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
   ~SqliteWebhookQueue() override;
 
   std::string_view backend() const override { return "sqlite"; }
-  bool enqueue(std::string_view id, std::string_view body) override;
-  void enqueue_many(std::span<domain::EnqueueItem> items) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
@@ -39,11 +37,10 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
 
  private:
   class Database;
-  struct EnqueueRequest;
 
   std::vector<Claimed> lease_jobs(std::size_t limit) override;
   void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) override;
-  void enqueue_batch(std::vector<EnqueueRequest*>& batch);
+  void store_jobs(std::vector<Enqueue*>& batch) override;
   void delete_completed(std::vector<Completion*>& batch) override;
 
   const SqliteQueueOptions options_;
@@ -51,7 +48,6 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
   // mutex avoids the busy-handler sleeps two of our own connections would cause each other.
   std::mutex dbMutex_;
   std::unique_ptr<Database> db_;
-  util::GroupCommit<EnqueueRequest> enqueues_;
 };
 
 }  // namespace lso::store::sqlite
