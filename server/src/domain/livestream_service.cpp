@@ -185,9 +185,7 @@ JoinResult LivestreamService::join(std::string_view id, JoinInput input) {
   return result;
 }
 
-void LivestreamService::join_one(
-    Queries& q, PendingJoin& join,
-    std::map<std::string, std::optional<Livestream>, std::less<>>& locked) {
+void LivestreamService::join_one(Queries& q, PendingJoin& join, LockedLivestreams& locked) {
   join.refused = nullptr;
   Participant& p = *join.participant;
   auto it = locked.find(join.livestreamId);
@@ -227,9 +225,8 @@ void LivestreamService::join_one(
 // A batch joining several livestreams locks them in the order every multi-livestream locker uses
 // (room name, as the webhook workers do), so it cannot deadlock with a worker's batch. Room names
 // are read first without a lock (a livestream's room name never changes).
-void LivestreamService::lock_in_room_order(
-    Queries& q, const std::vector<PendingJoin*>& batch,
-    std::map<std::string, std::optional<Livestream>, std::less<>>& locked) {
+void LivestreamService::lock_in_room_order(Queries& q, const std::vector<PendingJoin*>& batch,
+                                           LockedLivestreams& locked) {
   std::vector<std::string_view> ids;
   for (const auto* join : batch) ids.push_back(join->livestreamId);
   std::sort(ids.begin(), ids.end());
@@ -251,7 +248,7 @@ void LivestreamService::lock_in_room_order(
 void LivestreamService::join_batch(std::vector<PendingJoin*>& batch) {
   try {
     store_.write([&](Queries& q) {
-      std::map<std::string, std::optional<Livestream>, std::less<>> locked;  // per run: retries
+      LockedLivestreams locked;  // per run: retries
       lock_in_room_order(q, batch, locked);
       for (auto* join : batch) join_one(q, *join, locked);
     });
@@ -264,7 +261,7 @@ void LivestreamService::join_batch(std::vector<PendingJoin*>& batch) {
   for (auto* join : batch) {
     try {
       store_.write([&](Queries& q) {
-        std::map<std::string, std::optional<Livestream>, std::less<>> locked;
+        LockedLivestreams locked;
         join_one(q, *join, locked);
       });
     } catch (const std::exception&) {

@@ -75,14 +75,15 @@ class LivestreamService {
     std::exception_ptr refused;  // 404 / 400 / 403 / 409 for this join only
   };
   void join_batch(std::vector<PendingJoin*>& batch);
+  // The livestreams a join batch has locked, by id (nullopt: no such livestream).
+  using LockedLivestreams = std::map<std::string, std::optional<Livestream>, std::less<>>;
+  // Locks the batch's livestreams in room-name order when there are several (see the .cpp).
+  static void lock_in_room_order(Queries& q, const std::vector<PendingJoin*>& batch,
+                                 LockedLivestreams& locked);
   // Checks one join and writes it inside the batch's transaction; a refusal is recorded in
   // `join.refused`, never thrown, so the others' writes go on. `locked` caches the batch's
   // livestream locks.
-  static void lock_in_room_order(
-      Queries& q, const std::vector<PendingJoin*>& batch,
-      std::map<std::string, std::optional<Livestream>, std::less<>>& locked);
-  static void join_one(Queries& q, PendingJoin& join,
-                       std::map<std::string, std::optional<Livestream>, std::less<>>& locked);
+  static void join_one(Queries& q, PendingJoin& join, LockedLivestreams& locked);
   // The livestream, or NotFound naming the id.
   static Livestream found(std::optional<Livestream> livestream, std::string_view id);
 

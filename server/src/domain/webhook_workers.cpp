@@ -83,7 +83,7 @@ void WebhookWorkers::run() {
     std::vector<WebhookJob> done;
     done.reserve(parsedJobs.size());
     for (std::size_t i = 0; i < parsedJobs.size(); ++i)
-      if (!results[i].error) done.push_back(parsedJobs[i]);
+      if (!results[i].error) done.push_back(std::move(parsedJobs[i]));  // not needed below
     try {
       queue_.complete_all(done);
     } catch (const std::exception& q) {

@@ -137,20 +137,10 @@ local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)[1]
 if not p or p[2] ~= ARGV[3] or tonumber(p[4]) ~= tonumber(ARGV[4]) then return 0 end
 )lua";
 
-// KEYS: stream. ARGV: group, entry id, consumer, deliveries. → 1 when this call settled the job.
-// The dedup marker stays until its TTL: a late duplicate of a processed event is refused here.
+// Completes jobs (one, or a worker's batch). KEYS: stream. ARGV: group, consumer, then entry id,
+// deliveries per job. → how many this call settled, each under the ownership check above. The
+// dedup marker stays until its TTL: a late duplicate of a processed event is refused.
 const Script& complete_script() {
-  static const Script s(std::string(kOwnedCheck) + R"lua(
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-redis.call('XDEL', KEYS[1], ARGV[2])
-return 1
-)lua");
-  return s;
-}
-
-// A worker's batch. KEYS: stream. ARGV: group, consumer, then entry id, deliveries per job.
-// → how many this call settled (each under the same ownership check as complete_script).
-const Script& complete_all_script() {
   static const Script s(R"lua(
 local n = 0
 for i = 3, #ARGV, 2 do
@@ -486,7 +476,7 @@ bool RedisWebhookQueue::settle(const Script& script, const domain::WebhookJob& j
 }
 
 void RedisWebhookQueue::complete(const domain::WebhookJob& job) {
-  if (settle(complete_script(), job, {stream_}, {})) ++completed_;
+  complete_all(std::span<const domain::WebhookJob>(&job, 1));
 }
 
 void RedisWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
@@ -508,7 +498,7 @@ void RedisWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
   }
   const std::string_view key = stream_;
   completed_ +=
-      run(complete_all_script(), std::span<const std::string_view>(&key, 1), args).as_integer();
+      run(complete_script(), std::span<const std::string_view>(&key, 1), args).as_integer();
 }
 
 void RedisWebhookQueue::retry(const domain::WebhookJob& job, milliseconds delay,
