@@ -20,19 +20,10 @@ constexpr const char* kMoveLimit = "100";
 
 // Each function returns its script; statics so the SHA-1 is computed once, on first use.
 
-// KEYS: dedup marker, stream. ARGV: id, body, dedup TTL (s). → 1 stored, 0 duplicate.
-const Script& enqueue_script() {
-  static const Script s(R"lua(
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then return 0 end
-redis.call('XADD', KEYS[2], '*', 'id', ARGV[1], 'body', ARGV[2], 'a', '1')
-return 1
-)lua");
-  return s;
-}
-
-// A receiver's batch in one round trip. KEYS: stream, then one dedup marker per job.
+// Stores jobs (one, or a receiver's batch) in one round trip. KEYS: stream, then one dedup
+// marker per job.
 // ARGV: dedup TTL (s), then id, body per job. → {1|0 per job} (stored | duplicate).
-const Script& enqueue_many_script() {
+const Script& enqueue_script() {
   static const Script s(R"lua(
 local out = {}
 for i = 2, #KEYS do
@@ -289,9 +280,9 @@ Reply RedisWebhookQueue::run(const Script& script, std::span<const std::string_v
 }
 
 bool RedisWebhookQueue::enqueue(std::string_view id, std::string_view body) {
-  const std::string ttl = std::to_string(options_.dedupTtl.count());
-  const std::string dedupKey = dedupPrefix_ + std::string(id);
-  return run(enqueue_script(), {dedupKey, stream_}, {id, body, ttl}).as_integer() == 1;
+  domain::EnqueueItem item{id, body, false, nullptr};
+  enqueue_many(std::span<domain::EnqueueItem>(&item, 1));
+  return item.stored;
 }
 
 void RedisWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
@@ -309,7 +300,7 @@ void RedisWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
     args.push_back(items[i].id);
     args.push_back(items[i].body);
   }
-  const Reply r = run(enqueue_many_script(), keys, args);
+  const Reply r = run(enqueue_script(), keys, args);
   const auto& stored = r.as_array();
   if (stored.size() != items.size())
     throw domain::AppError(domain::ErrorKind::Unavailable,

@@ -55,7 +55,7 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
 
   std::string_view backend() const override { return "redis"; }
   bool enqueue(std::string_view id, std::string_view body) override;
-  // One script call per batch (the receiver\'s intake), instead of one per job.
+  // One script call per batch (the receiver's intake); enqueue() is a batch of one.
   void enqueue_many(std::span<domain::EnqueueItem> items) override;
   std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) override;
   // One script run for the whole batch (instead of one per job).
