@@ -57,24 +57,17 @@ bool locks_livestream(const WebhookEvent& e) {
 WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events)
     : store_(store), time_(time), events_(events) {}
 
-std::optional<Livestream> WebhookProcessor::locked_livestream(Queries& q, std::string_view roomName,
-                                                              LockedRooms& locked) {
-  if (auto it = locked.find(roomName); it != locked.end()) return it->second;
-  auto l = q.lock_active_livestream_by_room(roomName);
-  locked.emplace(std::string(roomName), l);
-  return l;
-}
-
 WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, TimePoint now,
                                          Effects& fx, LockedRooms& locked) {
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   const std::string sid = e.participant ? e.participant->sid : std::string();
-  // The livestream's lock before anything else, the dedup insert included: every transaction
-  // takes its locks before it can make another wait on an uncommitted webhook id, so no cycle
-  // (and no deadlock) can form between workers applying duplicates of one another's events.
+  // The livestream was locked by apply_batch before anything else, the dedup inserts included:
+  // every transaction takes its locks before it can make another wait on an uncommitted webhook
+  // id, so no cycle (and no deadlock) can form between workers applying duplicates of one
+  // another's events.
   std::optional<Livestream> l;
-  if (locks_livestream(e) && !roomName.empty()) l = locked_livestream(q, roomName, locked);
+  if (locks_livestream(e) && !roomName.empty()) l = locked.at(roomName);
   if (!q.record_webhook(e.id, e.event, now, now + kWebhookRecordTtl)) {
     return WebhookOutcome::Duplicate;
   }
@@ -176,19 +169,6 @@ void WebhookProcessor::after_commit(const WebhookEvent& e, WebhookOutcome outcom
   if (fx.livestream) events_.livestream_changed(*fx.livestream, false);
 }
 
-WebhookOutcome WebhookProcessor::apply(const WebhookEvent& e) {
-  Effects fx;
-  const auto now = time_.now();
-  WebhookOutcome outcome = WebhookOutcome::NoEffect;
-  store_.write([&](Queries& q) {
-    fx = {};  // the transaction may run again (serialization retry)
-    LockedRooms locked;
-    outcome = effects(q, e, now, fx, locked);
-  });
-  after_commit(e, outcome, fx);
-  return outcome;
-}
-
 std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
     const std::vector<WebhookEvent>& events) {
   std::vector<Result> results(events.size());
@@ -215,13 +195,8 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
       results[0].error = std::current_exception();
       return results;
     }
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      try {
-        results[i].outcome = apply(events[i]);
-      } catch (const std::exception&) {
-        results[i].error = std::current_exception();
-      }
-    }
+    // Each event in a transaction of its own, so only the one that fails reports an error.
+    for (std::size_t i = 0; i < events.size(); ++i) results[i] = apply_batch({events[i]})[0];
     return results;
   }
   for (std::size_t i = 0; i < events.size(); ++i)

@@ -42,12 +42,10 @@ class WebhookProcessor {
  public:
   WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events);
 
-  // Throws on a transient failure (database unavailable): the queue retries the job.
-  WebhookOutcome apply(const WebhookEvent& event);
-
-  // Applies several events in one transaction (each still with its own dedup record, in order),
-  // so a busy queue costs one commit per batch. If that transaction fails, the events are
-  // applied one by one, so only the one that fails reports an error.
+  // Applies events in one transaction (each still with its own dedup record, in order), so a
+  // busy queue costs one commit per batch. If that transaction fails, the events are applied one
+  // by one, so only the one that fails reports an error (a transient failure, such as the
+  // database being unavailable: the queue retries that job).
   struct Result {
     WebhookOutcome outcome = WebhookOutcome::NoEffect;
     std::exception_ptr error;
@@ -65,9 +63,6 @@ class WebhookProcessor {
   // The livestreams a transaction has locked, by room name (nullopt: no active livestream), so
   // the events of a batch do not each look their livestream up again.
   using LockedRooms = std::map<std::string, std::optional<Livestream>, std::less<>>;
-  // Locks the active livestream of the room (or finds it in `locked`).
-  static std::optional<Livestream> locked_livestream(Queries& q, std::string_view roomName,
-                                                     LockedRooms& locked);
   WebhookOutcome effects(Queries& q, const WebhookEvent& e, TimePoint now, Effects& fx,
                          LockedRooms& locked);
   void after_commit(const WebhookEvent& e, WebhookOutcome outcome, const Effects& fx);
