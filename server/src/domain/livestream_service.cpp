@@ -41,14 +41,14 @@ LivestreamService::LivestreamService(Store& store, RoomService& rooms, const Tok
 Livestream LivestreamService::load(Queries& q, std::string_view id) {
   // Ids that are not UUIDs cannot exist: a 404 without asking the database (and never a 500
   // from a uuid column rejecting the text).
-  if (!util::is_uuid(id))
-    throw AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
-  return found(q.find_livestream(id), id);
+  if (!util::is_uuid(id)) throw not_found(id);
+  auto livestream = q.find_livestream(id);
+  if (!livestream) throw not_found(id);
+  return std::move(*livestream);
 }
 
-Livestream LivestreamService::found(std::optional<Livestream> livestream, std::string_view id) {
-  if (!livestream) throw AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
-  return std::move(*livestream);
+AppError LivestreamService::not_found(std::string_view id) {
+  return AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
 }
 
 Livestream LivestreamService::create(CreateLivestreamInput input) {
@@ -196,8 +196,7 @@ void LivestreamService::join_one(Queries& q, PendingJoin& join, LockedLivestream
   }
   const auto& livestream = it->second;
   if (!livestream) {
-    join.refused = std::make_exception_ptr(
-        AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", join.livestreamId)));
+    join.refused = std::make_exception_ptr(not_found(join.livestreamId));
     return;
   }
   if (livestream->status != LivestreamStatus::Live) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/clock.hpp"
+#include "domain/errors.hpp"
 #include "domain/events.hpp"
 #include "domain/livekit.hpp"
 #include "domain/model.hpp"
@@ -84,8 +85,8 @@ class LivestreamService {
   // `join.refused`, never thrown, so the others' writes go on. `locked` caches the batch's
   // livestream locks.
   static void join_one(Queries& q, PendingJoin& join, LockedLivestreams& locked);
-  // The livestream, or NotFound naming the id.
-  static Livestream found(std::optional<Livestream> livestream, std::string_view id);
+  // NotFound naming the id.
+  static AppError not_found(std::string_view id);
 
   Store& store_;
   RoomService& rooms_;
