@@ -57,6 +57,14 @@ struct Participant {
   std::optional<TimePoint> leftAt;
 };
 
+// What applying one LiveKit webhook did.
+enum class WebhookOutcome {
+  Applied,    // changed something
+  NoEffect,   // valid, known, but nothing to change (already applied in effect, stale, idempotent)
+  Duplicate,  // this webhook id was processed before
+  Unknown,    // unknown event name, or a room / participant we know nothing about
+};
+
 // Live state of one livestream (SPEC §7): what GET /state answers and what SSE events carry.
 struct HostInfo {
   std::string userId;

@@ -126,6 +126,32 @@ class Queries {
                               TimePoint processedAt, TimePoint expiresAt) = 0;
   // Deletes records whose expiresAt is before `now`; returns how many.
   virtual std::int64_t delete_expired_webhooks(TimePoint now) = 0;
+
+  // --- webhook participant events in one call (optional) ---
+  // A backend where every statement is a network round trip may offer to apply a run of
+  // participant_joined / participant_left / participant_connection_aborted events in one call,
+  // in order, each with its dedup record, by exactly the rules of WebhookProcessor (which holds
+  // the livestreams' locks already). nullopt: not offered; the caller applies them itself.
+  struct ParticipantEvent {
+    std::string webhookId;
+    std::string event;
+    std::string livestreamId;  // the locked active livestream of the room; empty when none
+    std::string hostUserId;    // that livestream's createdBy
+    std::string identity;
+    std::string name;
+    std::string sid;               // LiveKit participant sid, may be empty
+    std::string roomSid;           // may be empty
+    std::string newParticipantId;  // the id of a record the event creates
+  };
+  struct ParticipantEventResult {
+    WebhookOutcome outcome = WebhookOutcome::NoEffect;
+    std::optional<std::string> stateOf;  // livestream whose live state changed
+  };
+  virtual std::optional<std::vector<ParticipantEventResult>> apply_participant_events(
+      const std::vector<ParticipantEvent>& events, TimePoint processedAt, TimePoint expiresAt) {
+    (void)events, (void)processedAt, (void)expiresAt;
+    return std::nullopt;
+  }
 };
 
 class Store {

@@ -52,6 +52,35 @@ bool locks_livestream(const WebhookEvent& e) {
                     e.event == "room_finished");
 }
 
+bool is_participant_event(const WebhookEvent& e) {
+  return e.event == "participant_joined" || e.event == "participant_left" ||
+         e.event == "participant_connection_aborted";
+}
+
+// A participant event as Queries::apply_participant_events takes it, with what effects() would
+// read from the batch's locks.
+Queries::ParticipantEvent participant_event(
+    const WebhookEvent& e,
+    const std::map<std::string, std::optional<Livestream>, std::less<>>& locked) {
+  Queries::ParticipantEvent p;
+  p.webhookId = e.id;
+  p.event = e.event;
+  if (e.room && !e.room->name.empty()) {
+    if (const auto& l = locked.at(e.room->name)) {
+      p.livestreamId = l->id;
+      p.hostUserId = l->createdBy;
+    }
+    p.roomSid = e.room->sid;
+  }
+  if (e.participant) {
+    p.identity = e.participant->identity;
+    p.name = e.participant->name;
+    p.sid = e.participant->sid;
+  }
+  p.newParticipantId = util::new_uuid();
+  return p;
+}
+
 }  // namespace
 
 WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events)
@@ -185,10 +214,37 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
         if (locks_livestream(e) && !e.room->name.empty())
           locked.emplace(e.room->name, std::nullopt);
       for (auto& [room, livestream] : locked) livestream = q.lock_active_livestream_by_room(room);
+      // Consecutive participant events go to the store as one run when it offers that (one
+      // round trip on PostgreSQL); room events change `locked`, so a run ends before each.
+      std::vector<std::size_t> run;
+      auto flush = [&] {
+        if (run.empty()) return;
+        std::vector<Queries::ParticipantEvent> in;
+        in.reserve(run.size());
+        for (auto i : run) in.push_back(participant_event(events[i], locked));
+        auto out = q.apply_participant_events(in, now, now + kWebhookRecordTtl);
+        for (std::size_t k = 0; k < run.size(); ++k) {
+          const auto i = run[k];
+          fxs[i] = {};
+          if (out) {
+            results[i].outcome = (*out)[k].outcome;
+            fxs[i].stateOf = std::move((*out)[k].stateOf);
+          } else {
+            results[i].outcome = effects(q, events[i], now, fxs[i], locked);
+          }
+        }
+        run.clear();
+      };
       for (std::size_t i = 0; i < events.size(); ++i) {
+        if (is_participant_event(events[i])) {
+          run.push_back(i);
+          continue;
+        }
+        flush();
         fxs[i] = {};
         results[i].outcome = effects(q, events[i], now, fxs[i], locked);
       }
+      flush();
     });
   } catch (const std::exception&) {
     if (events.size() == 1) {

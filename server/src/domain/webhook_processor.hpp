@@ -27,13 +27,6 @@ struct WebhookEvent {
   std::optional<RoomParticipant> participant;
 };
 
-enum class WebhookOutcome {
-  Applied,    // changed something
-  NoEffect,   // valid, known, but nothing to change (already applied in effect, stale, idempotent)
-  Duplicate,  // this webhook id was processed before
-  Unknown,    // unknown event name, or a room / participant we know nothing about
-};
-
 struct WebhookCounters {
   std::atomic<std::int64_t> applied{0}, noEffect{0}, duplicate{0}, unknown{0};
 };

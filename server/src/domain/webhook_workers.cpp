@@ -38,7 +38,7 @@ std::chrono::milliseconds WebhookWorkers::backoff(int attempt, const Options& o)
 void WebhookWorkers::run() {
   // A worker takes what is ready, up to kBatch jobs, and applies them in one transaction: under
   // load one commit serves many webhooks; when idle a batch is a single job.
-  constexpr std::size_t kBatch = 64;
+  constexpr std::size_t kBatch = 256;
   bool queueDown = false;
   while (!stop_) {
     std::vector<WebhookJob> jobs;

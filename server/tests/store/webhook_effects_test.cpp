@@ -146,5 +146,75 @@ TEST_P(StoreTest, RoomFinishedRacingJoinsLeavesNobodyJoinedInTheEndedLivestream)
   }
 }
 
+// One batch of joins for distinct users and sessions reaches every branch of the join rules at
+// once (on PostgreSQL this is the set-based path; a batch with a repeated user or session takes
+// the event-by-event one, covered above).
+TEST_P(StoreTest, ABatchOfIndependentJoinsFollowsEveryJoinRule) {
+  domain::SystemTimeSource time;
+  domain::NoLivestreamEvents events;
+  domain::WebhookProcessor processor(store(), time, events);
+  const auto l = make_livestream("batch-rules", seconds(1), domain::LivestreamStatus::Live, "host");
+  store().write([&](Queries& q) {
+    q.insert_livestream(l);
+    q.insert_participant(make_participant(l.id, "api-joined", seconds(2)));  // no sid yet
+    auto same = make_participant(l.id, "same-session", seconds(2));
+    same.livekitParticipantSid = "PA_same";
+    q.insert_participant(same);
+    auto left = make_participant(l.id, "left-before", seconds(2));
+    left.status = ParticipantStatus::Left;
+    left.leftAt = seconds(3);
+    left.livekitParticipantSid = "PA_left";
+    q.insert_participant(left);
+    q.record_webhook("EV_seen", "participant_joined", time.now(),
+                     time.now() + std::chrono::hours(1));
+  });
+  std::vector<WebhookEvent> batch{
+      participant_event("participant_joined", "batch-rules", "dup", "PA_dup", "EV_seen"),
+      participant_event("participant_joined", "no-such-room", "stranger", "PA_x", "EV_room"),
+      participant_event("participant_joined", "batch-rules", "", "PA_anon", "EV_anon"),
+      participant_event("participant_joined", "batch-rules", "left-before", "PA_left", "EV_left"),
+      participant_event("participant_joined", "batch-rules", "same-session", "PA_same", "EV_same"),
+      participant_event("participant_joined", "batch-rules", "api-joined", "PA_api", "EV_api"),
+      participant_event("participant_joined", "batch-rules", "host", "PA_host", "EV_host"),
+      participant_event("participant_joined", "batch-rules", "new", "PA_new", "EV_new"),
+  };
+  batch.back().participant->name = "";  // display name falls back to the identity
+  const auto results = processor.apply_batch(batch);
+  using O = domain::WebhookOutcome;
+  const std::vector<O> expected{O::Duplicate, O::Unknown, O::Unknown, O::NoEffect,
+                                O::NoEffect,  O::Applied, O::Applied, O::Applied};
+  ASSERT_EQ(results.size(), expected.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    EXPECT_FALSE(results[i].error) << batch[i].id;
+    EXPECT_EQ(results[i].outcome, expected[i]) << batch[i].id;
+  }
+  store().read([&](Queries& q) {
+    const auto api = q.find_participant_by_sid("PA_api");  // attached to the API join's record
+    ASSERT_TRUE(api);
+    EXPECT_EQ(api->userId, "api-joined");
+    EXPECT_EQ(api->status, ParticipantStatus::Joined);
+    EXPECT_EQ(api->livekitRoomSid, std::optional<std::string>("RM_batch-rules"));
+    const auto host = q.find_participant_by_sid("PA_host");
+    ASSERT_TRUE(host);
+    EXPECT_EQ(host->role, domain::ParticipantRole::Host);
+    const auto added = q.find_participant_by_sid("PA_new");
+    ASSERT_TRUE(added);
+    EXPECT_EQ(added->displayName, "new");
+    EXPECT_EQ(added->role, domain::ParticipantRole::Viewer);
+    EXPECT_EQ(added->status, ParticipantStatus::Joined);
+    const auto left = q.find_participant_by_sid("PA_left");
+    ASSERT_TRUE(left);
+    EXPECT_EQ(left->status, ParticipantStatus::Left);  // a left session is not revived
+    EXPECT_FALSE(q.find_participant_by_sid("PA_dup"));
+    EXPECT_FALSE(q.find_active_participant(l.id, "dup"));
+  });
+  EXPECT_EQ(joined_users(store(), l.id),
+            (std::vector<std::string>{"api-joined", "host", "new", "same-session"}));
+  // Delivered again, the whole batch is a duplicate and changes nothing.
+  for (const auto& r : processor.apply_batch(batch)) EXPECT_EQ(r.outcome, O::Duplicate);
+  EXPECT_EQ(joined_users(store(), l.id),
+            (std::vector<std::string>{"api-joined", "host", "new", "same-session"}));
+}
+
 }  // namespace
 }  // namespace lso::store::test

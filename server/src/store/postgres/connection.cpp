@@ -250,6 +250,12 @@ void Connection::raise(const PGresult* result) const {
   if (state == "23503") {
     throw AppError(ErrorKind::NotFound, "livestream not found");
   }
+  // Raised by the participant event functions (migration 2) when a concurrent writer got there
+  // first: the job is retried and then sees it.
+  if (state == "LS409") {
+    throw AppError(ErrorKind::Conflict,
+                   trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY)));
+  }
   if (state == "40001" || state == "40P01") {
     throw SerializationFailure(message);
   }

@@ -76,8 +76,241 @@ CREATE TABLE processed_webhooks (
 CREATE INDEX processed_webhooks_expires ON processed_webhooks (expires_at);
 )sql";
 
-inline constexpr std::array<sql::Migration, 1> kMigrations{{
+// Webhook participant events applied inside the database, so a batch of them costs one round
+// trip instead of three per event while the batch holds its livestream's row lock (the lock
+// serializes one livestream's batches; see docs/architecture.md, "Participant events on
+// PostgreSQL"). The rules are WebhookProcessor::effects() for participant events, statement for
+// statement; the webhook effect tests run them against both backends.
+inline constexpr std::string_view kParticipantEventFunctions = R"sql(
+CREATE FUNCTION lso_participant_joined(p_livestream uuid, p_host text, p_user text, p_name text,
+    p_sid text, p_room_sid text, p_new_id uuid, p_now timestamptz,
+    OUT outcome text, OUT state_of uuid)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_active_sid text;
+BEGIN
+  IF p_livestream IS NULL OR p_user = '' THEN
+    outcome := 'unknown';
+    RETURN;
+  END IF;
+  IF p_sid <> '' AND EXISTS (SELECT 1 FROM participants WHERE livekit_participant_sid = p_sid) THEN
+    outcome := 'no_effect';  -- seen (joined, or left before)
+    RETURN;
+  END IF;
+  SELECT livekit_participant_sid INTO v_active_sid FROM participants
+    WHERE livestream_id = p_livestream AND user_id = p_user AND status = 'JOINED';
+  IF FOUND THEN
+    IF p_sid = '' OR v_active_sid IS NOT DISTINCT FROM p_sid THEN
+      outcome := 'no_effect';
+      RETURN;
+    END IF;
+    UPDATE participants SET livekit_participant_sid = p_sid, livekit_room_sid = p_room_sid
+      WHERE livestream_id = p_livestream AND user_id = p_user AND status = 'JOINED';
+    outcome := 'applied';
+    RETURN;
+  END IF;
+  INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
+      livekit_participant_sid, livekit_room_sid, joined_at, left_at)
+    VALUES (p_new_id, p_livestream, p_user, CASE WHEN p_name = '' THEN p_user ELSE p_name END,
+      CASE WHEN p_user = p_host THEN 'HOST' ELSE 'VIEWER' END, 'JOINED', NULL,
+      NULLIF(p_sid, ''), NULLIF(p_room_sid, ''), p_now, NULL)
+    ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'participant changed concurrently; retried' USING ERRCODE = 'LS409';
+  END IF;
+  outcome := 'applied';
+  state_of := p_livestream;
+END
+$fn$;
+
+CREATE FUNCTION lso_participant_left(p_livestream uuid, p_host text, p_user text, p_name text,
+    p_sid text, p_room_sid text, p_new_id uuid, p_now timestamptz,
+    OUT outcome text, OUT state_of uuid)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_active_sid text;
+BEGIN
+  IF p_sid <> '' THEN
+    UPDATE participants SET status = 'LEFT', left_at = p_now
+      WHERE livekit_participant_sid = p_sid AND status = 'JOINED'
+      RETURNING livestream_id INTO state_of;
+    IF FOUND THEN
+      outcome := 'applied';
+      RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM participants WHERE livekit_participant_sid = p_sid) THEN
+      outcome := 'no_effect';  -- already LEFT
+      RETURN;
+    END IF;
+  END IF;
+  IF p_livestream IS NULL OR p_user = '' THEN
+    outcome := 'unknown';
+    RETURN;
+  END IF;
+  SELECT livekit_participant_sid INTO v_active_sid FROM participants
+    WHERE livestream_id = p_livestream AND user_id = p_user AND status = 'JOINED';
+  IF FOUND AND (p_sid = '' OR v_active_sid IS NULL) THEN
+    -- The join webhook has not attached a sid yet: this leave is for the active session, and
+    -- the sid is recorded on it so that the late join finds the session LEFT.
+    UPDATE participants SET status = 'LEFT', left_at = p_now,
+        livekit_participant_sid = CASE WHEN p_sid = '' THEN livekit_participant_sid ELSE p_sid END,
+        livekit_room_sid = CASE WHEN p_sid = '' THEN livekit_room_sid ELSE p_room_sid END
+      WHERE livestream_id = p_livestream AND user_id = p_user AND status = 'JOINED';
+    outcome := 'applied';
+    state_of := p_livestream;
+    RETURN;
+  END IF;
+  IF p_sid = '' THEN
+    outcome := 'no_effect';
+    RETURN;
+  END IF;
+  -- A leave before its join (or of an older session): remember the sid as LEFT.
+  INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
+      livekit_participant_sid, livekit_room_sid, joined_at, left_at)
+    VALUES (p_new_id, p_livestream, p_user, CASE WHEN p_name = '' THEN p_user ELSE p_name END,
+      CASE WHEN p_user = p_host THEN 'HOST' ELSE 'VIEWER' END, 'LEFT', NULL,
+      p_sid, NULLIF(p_room_sid, ''), p_now, p_now)
+    ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'participant changed concurrently; retried' USING ERRCODE = 'LS409';
+  END IF;
+  outcome := 'no_effect';
+END
+$fn$;
+
+-- A run of participant_joined events with distinct webhook ids, distinct (livestream, identity)
+-- pairs and distinct sids is order-independent: no event reads what another writes, so each
+-- event's outcome depends only on what was stored before the run, and the run can be applied by
+-- set-based statements (a busy livestream's joins, a few statements per batch instead of four
+-- per event). Outcomes are exactly those of lso_participant_joined; a NULL result means the run
+-- does not qualify.
+CREATE FUNCTION lso_participant_joins_in_bulk(p_events jsonb, p_now timestamptz,
+    p_expires timestamptz, OUT outcomes text[], OUT states uuid[])
+LANGUAGE plpgsql
+-- Probe the indexes row by row whatever the statistics say: a fresh table filled by a burst of
+-- joins before autovacuum has analysed it would otherwise be hashed whole for every batch.
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+AS $fn$
+DECLARE
+  v_qualifies boolean;
+  v_expected bigint;
+  v_inserted bigint;
+BEGIN
+  SELECT bool_and(e ->> 'event' = 'participant_joined')
+         AND count(DISTINCT e ->> 'id') = count(*)
+         AND count(DISTINCT (e ->> 'livestream', e ->> 'identity')) = count(*)
+         AND count(DISTINCT NULLIF(e ->> 'sid', '')) = count(NULLIF(e ->> 'sid', ''))
+    INTO v_qualifies FROM jsonb_array_elements(p_events) AS e;
+  IF NOT coalesce(v_qualifies, false) THEN
+    RETURN;
+  END IF;
+  WITH ev AS (
+    SELECT x.n, x.id, x.event, NULLIF(x.livestream, '')::uuid AS livestream, x.host, x.identity,
+           x.name, x.sid, x.room_sid, x.new_id
+    FROM ROWS FROM (jsonb_to_recordset(p_events) AS (id text, event text, livestream text,
+           host text, identity text, name text, sid text, "roomSid" text, "newId" uuid))
+         WITH ORDINALITY AS x(id, event, livestream, host, identity, name, sid, room_sid, new_id, n)
+  ), fresh AS (
+    INSERT INTO processed_webhooks AS w (id, event, processed_at, expires_at)
+      SELECT ev.id, ev.event, p_now, p_expires FROM ev
+      ON CONFLICT (id) DO UPDATE SET event = EXCLUDED.event,
+        processed_at = EXCLUDED.processed_at, expires_at = EXCLUDED.expires_at
+      WHERE w.expires_at < EXCLUDED.processed_at
+      RETURNING w.id
+  ), looked_up AS (
+    -- Scalar subqueries, so each is an index probe per event, never a join over the table.
+    SELECT ev.*,
+           ev.id IN (SELECT f.id FROM fresh f) AS is_fresh,
+           ev.sid <> '' AND EXISTS (SELECT 1 FROM participants p
+                                    WHERE p.livekit_participant_sid = ev.sid) AS sid_seen,
+           (SELECT coalesce(p.livekit_participant_sid, '') FROM participants p
+            WHERE p.livestream_id = ev.livestream AND p.user_id = ev.identity
+              AND p.status = 'JOINED') AS active_sid  -- NULL: no active session
+    FROM ev
+  ), classified AS (
+    SELECT l.*,
+           CASE WHEN NOT l.is_fresh THEN 'duplicate'
+                WHEN l.livestream IS NULL OR l.identity = '' THEN 'unknown'
+                WHEN l.sid_seen THEN 'no_effect'  -- seen (joined, or left before)
+                WHEN l.active_sid IS NOT NULL AND (l.sid = '' OR l.active_sid = l.sid)
+                  THEN 'no_effect'
+                WHEN l.active_sid IS NOT NULL THEN 'attach'
+                ELSE 'insert' END AS action
+    FROM looked_up l
+  ), attached AS (
+    UPDATE participants p SET livekit_participant_sid = c.sid, livekit_room_sid = c.room_sid
+      FROM classified c
+      WHERE c.action = 'attach' AND p.livestream_id = c.livestream AND p.user_id = c.identity
+        AND p.status = 'JOINED'
+      RETURNING p.id
+  ), inserted AS (
+    INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
+        livekit_participant_sid, livekit_room_sid, joined_at, left_at)
+      SELECT c.new_id, c.livestream, c.identity,
+             CASE WHEN c.name = '' THEN c.identity ELSE c.name END,
+             CASE WHEN c.identity = c.host THEN 'HOST' ELSE 'VIEWER' END, 'JOINED', NULL,
+             NULLIF(c.sid, ''), NULLIF(c.room_sid, ''), p_now, NULL
+      FROM classified c WHERE c.action = 'insert'
+      ON CONFLICT DO NOTHING
+      RETURNING id
+  )
+  SELECT array_agg(CASE WHEN c.action IN ('attach', 'insert') THEN 'applied' ELSE c.action END
+                   ORDER BY c.n),
+         array_agg(CASE WHEN c.action = 'insert' THEN c.livestream END ORDER BY c.n),
+         count(*) FILTER (WHERE c.action = 'insert'),
+         (SELECT count(*) FROM inserted)
+    INTO outcomes, states, v_expected, v_inserted
+    FROM classified c;
+  IF v_inserted < v_expected THEN
+    RAISE EXCEPTION 'participant changed concurrently; retried' USING ERRCODE = 'LS409';
+  END IF;
+END
+$fn$;
+
+-- p_events: a JSON array of {id, event, livestream, host, identity, name, sid, roomSid, newId}
+-- (livestream "" when no active livestream is known); one row per event, in order.
+CREATE FUNCTION lso_apply_participant_events(p_events jsonb, p_now bigint, p_expires bigint)
+RETURNS TABLE (outcome text, state_of uuid)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_now timestamptz := timestamptz 'epoch' + p_now * interval '1 microsecond';
+  v_expires timestamptz := timestamptz 'epoch' + p_expires * interval '1 microsecond';
+  v_bulk record;
+  e jsonb;
+BEGIN
+  SELECT * INTO v_bulk FROM lso_participant_joins_in_bulk(p_events, v_now, v_expires);
+  IF v_bulk.outcomes IS NOT NULL THEN
+    RETURN QUERY SELECT * FROM unnest(v_bulk.outcomes, v_bulk.states);
+    RETURN;
+  END IF;
+  FOR e IN SELECT x.value FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(value, n)
+           ORDER BY x.n LOOP
+    INSERT INTO processed_webhooks AS w (id, event, processed_at, expires_at)
+      VALUES (e ->> 'id', e ->> 'event', v_now, v_expires)
+      ON CONFLICT (id) DO UPDATE SET event = EXCLUDED.event,
+        processed_at = EXCLUDED.processed_at, expires_at = EXCLUDED.expires_at
+      WHERE w.expires_at < EXCLUDED.processed_at;
+    IF NOT FOUND THEN
+      outcome := 'duplicate';
+      state_of := NULL;
+    ELSIF e ->> 'event' = 'participant_joined' THEN
+      SELECT * INTO outcome, state_of FROM lso_participant_joined(
+        NULLIF(e ->> 'livestream', '')::uuid, e ->> 'host', e ->> 'identity', e ->> 'name',
+        e ->> 'sid', e ->> 'roomSid', (e ->> 'newId')::uuid, v_now);
+    ELSE
+      SELECT * INTO outcome, state_of FROM lso_participant_left(
+        NULLIF(e ->> 'livestream', '')::uuid, e ->> 'host', e ->> 'identity', e ->> 'name',
+        e ->> 'sid', e ->> 'roomSid', (e ->> 'newId')::uuid, v_now);
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+END
+$fn$;
+)sql";
+
+inline constexpr std::array<sql::Migration, 2> kMigrations{{
     {1, "initial schema", kInitialSchema},
+    {2, "participant event functions", kParticipantEventFunctions},
 }};
 
 }  // namespace lso::store::postgres

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "store/postgres/migrations.hpp"
-#include "store/sql/sql_queries.hpp"
+#include "store/postgres/postgres_queries.hpp"
 
 namespace lso::store::postgres {
 namespace {
@@ -38,7 +38,7 @@ void PostgresStore::run(Access access, const std::function<void(domain::Queries&
     auto connection = pool_.acquire();
     bool commitSent = false;
     try {
-      sql::SqlQueries queries(*connection);
+      PostgresQueries queries(*connection);
       if (access == Access::Write) {
         connection->execute("BEGIN");
         fn(queries);

@@ -7,7 +7,7 @@
 
 namespace lso::store::sql {
 
-class SqlQueries final : public domain::Queries {
+class SqlQueries : public domain::Queries {
  public:
   explicit SqlQueries(Session& session) : session_(session) {}
 

@@ -1,0 +1,61 @@
+#include "store/postgres/postgres_queries.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "domain/errors.hpp"
+#include "util/time.hpp"
+
+namespace lso::store::postgres {
+
+std::optional<std::vector<domain::Queries::ParticipantEventResult>>
+PostgresQueries::apply_participant_events(const std::vector<ParticipantEvent>& events,
+                                          domain::TimePoint processedAt,
+                                          domain::TimePoint expiresAt) {
+  std::vector<ParticipantEventResult> results;
+  if (events.empty()) return results;
+  boost::json::array batch;
+  batch.reserve(events.size());
+  for (const auto& e : events) {
+    batch.push_back(boost::json::object{{"id", e.webhookId},
+                                        {"event", e.event},
+                                        {"livestream", e.livestreamId},
+                                        {"host", e.hostUserId},
+                                        {"identity", e.identity},
+                                        {"name", e.name},
+                                        {"sid", e.sid},
+                                        {"roomSid", e.roomSid},
+                                        {"newId", e.newParticipantId}});
+  }
+  const std::string json = boost::json::serialize(batch);
+  results.reserve(events.size());
+  connection_.exec_text(
+      "SELECT outcome, state_of FROM lso_apply_participant_events($1::jsonb, $2::bigint, "
+      "$3::bigint)",
+      {json, util::to_epoch_micros(processedAt), util::to_epoch_micros(expiresAt)},
+      [&](const sql::Row& row) {
+        ParticipantEventResult r;
+        const auto outcome = row.text(0);
+        if (outcome == "applied") {
+          r.outcome = domain::WebhookOutcome::Applied;
+        } else if (outcome == "duplicate") {
+          r.outcome = domain::WebhookOutcome::Duplicate;
+        } else if (outcome == "unknown") {
+          r.outcome = domain::WebhookOutcome::Unknown;
+        } else {
+          r.outcome = domain::WebhookOutcome::NoEffect;
+        }
+        if (!row.is_null(1)) r.stateOf = std::string(row.text(1));
+        results.push_back(std::move(r));
+      });
+  if (results.size() != events.size()) {
+    throw domain::AppError(domain::ErrorKind::Internal,
+                           "lso_apply_participant_events answered " +
+                               std::to_string(results.size()) + " rows for " +
+                               std::to_string(events.size()) + " events");
+  }
+  return results;
+}
+
+}  // namespace lso::store::postgres

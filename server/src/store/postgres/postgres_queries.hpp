@@ -1,0 +1,23 @@
+// domain::Queries on PostgreSQL: the shared SQL queries, plus webhook participant events applied
+// by the database's own functions (migration 2) in one round trip per run of events.
+#pragma once
+
+#include "store/postgres/connection.hpp"
+#include "store/sql/sql_queries.hpp"
+
+namespace lso::store::postgres {
+
+class PostgresQueries final : public sql::SqlQueries {
+ public:
+  explicit PostgresQueries(Connection& connection)
+      : SqlQueries(connection), connection_(connection) {}
+
+  std::optional<std::vector<ParticipantEventResult>> apply_participant_events(
+      const std::vector<ParticipantEvent>& events, domain::TimePoint processedAt,
+      domain::TimePoint expiresAt) override;
+
+ private:
+  Connection& connection_;
+};
+
+}  // namespace lso::store::postgres
