@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -310,6 +311,12 @@ int main(int argc, char** argv) {
   mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   // A peer closing a socket mid-write (hiredis writes with write(2)) must be an error, not death.
   std::signal(SIGPIPE, SIG_IGN);
+  // Every SSE subscriber holds a socket: the soft open-files limit (often 1024) is raised to the
+  // hard limit the operator allows, as nginx's worker_rlimit_nofile would.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   std::optional<lso::config::Settings> settings;
   try {
     settings = lso::config::load_settings(argc, argv);
