@@ -82,6 +82,26 @@ CREATE INDEX processed_webhooks_expires ON processed_webhooks (expires_at);
 // PostgreSQL"). The rules are WebhookProcessor::effects() for participant events, statement for
 // statement; the webhook effect tests run them against both backends.
 inline constexpr std::string_view kParticipantEventFunctions = R"sql(
+-- The record a webhook implies for a session without one (WebhookProcessor's participant_from):
+-- adopted (JOINED) or a LEFT tombstone carrying its sid. A uniqueness rule hit means a concurrent
+-- writer got there first: the job is retried and then sees it.
+CREATE FUNCTION lso_insert_webhook_participant(p_id uuid, p_livestream uuid, p_host text,
+    p_user text, p_name text, p_status text, p_sid text, p_room_sid text, p_now timestamptz)
+RETURNS void
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
+      livekit_participant_sid, livekit_room_sid, joined_at, left_at)
+    VALUES (p_id, p_livestream, p_user, CASE WHEN p_name = '' THEN p_user ELSE p_name END,
+      CASE WHEN p_user = p_host THEN 'HOST' ELSE 'VIEWER' END, p_status, NULL,
+      NULLIF(p_sid, ''), NULLIF(p_room_sid, ''), p_now,
+      CASE WHEN p_status = 'LEFT' THEN p_now END)
+    ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'participant changed concurrently; retried' USING ERRCODE = 'LS409';
+  END IF;
+END
+$fn$;
 CREATE FUNCTION lso_participant_joined(p_livestream uuid, p_host text, p_user text, p_name text,
     p_sid text, p_room_sid text, p_new_id uuid, p_now timestamptz,
     OUT outcome text, OUT state_of uuid)
@@ -109,15 +129,8 @@ BEGIN
     outcome := 'applied';
     RETURN;
   END IF;
-  INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
-      livekit_participant_sid, livekit_room_sid, joined_at, left_at)
-    VALUES (p_new_id, p_livestream, p_user, CASE WHEN p_name = '' THEN p_user ELSE p_name END,
-      CASE WHEN p_user = p_host THEN 'HOST' ELSE 'VIEWER' END, 'JOINED', NULL,
-      NULLIF(p_sid, ''), NULLIF(p_room_sid, ''), p_now, NULL)
-    ON CONFLICT DO NOTHING;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'participant changed concurrently; retried' USING ERRCODE = 'LS409';
-  END IF;
+  PERFORM lso_insert_webhook_participant(p_new_id, p_livestream, p_host, p_user, p_name,
+    'JOINED', p_sid, p_room_sid, p_now);
   outcome := 'applied';
   state_of := p_livestream;
 END
@@ -165,15 +178,8 @@ BEGIN
     RETURN;
   END IF;
   -- A leave before its join (or of an older session): remember the sid as LEFT.
-  INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
-      livekit_participant_sid, livekit_room_sid, joined_at, left_at)
-    VALUES (p_new_id, p_livestream, p_user, CASE WHEN p_name = '' THEN p_user ELSE p_name END,
-      CASE WHEN p_user = p_host THEN 'HOST' ELSE 'VIEWER' END, 'LEFT', NULL,
-      p_sid, NULLIF(p_room_sid, ''), p_now, p_now)
-    ON CONFLICT DO NOTHING;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'participant changed concurrently; retried' USING ERRCODE = 'LS409';
-  END IF;
+  PERFORM lso_insert_webhook_participant(p_new_id, p_livestream, p_host, p_user, p_name,
+    'LEFT', p_sid, p_room_sid, p_now);
   outcome := 'no_effect';
 END
 $fn$;
