@@ -218,8 +218,10 @@ int run(const lso::config::Settings& settings) {
   });
 
   // Every queue stores a whole batch in one write (SQL transaction, one Redis script): four
-  // batchers keep one batch committing while the next fills.
-  api::WebhookIntake intake(*backends.queue, 4);
+  // batchers keep one batch committing while the next fills. SQLite has one writer at a time,
+  // so there a single batcher lets each batch grow while the previous one commits (fewer,
+  // larger commits: ~10 % more receiver throughput, lower p99; docs/benchmarks.md run E).
+  api::WebhookIntake intake(*backends.queue, backends.queue->backend() == "sqlite" ? 1 : 4);
 
   auto& router = server.router();
   api::add_metrics_routes(router, metrics, std::move(gauges));
