@@ -42,6 +42,8 @@
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+// Webhook workers on SQLite at most (see run()).
+constexpr int kSqliteWebhookWorkers = 2;
 
 // Invalidates this instance's reply cache as soon as a livestream changes here (other instances
 // learn it from the bus), then forwards to the broadcaster.
@@ -117,6 +119,16 @@ int run(const lso::config::Settings& settings) {
   InvalidatingEvents events(broadcaster, replyCache);
   domain::LivestreamService service(*store, rooms, tokens, time, events);
   domain::WebhookProcessor processor(*store, time, events);
+  // SQLite applies one write transaction at a time: beyond two workers (one applying while the
+  // next claims and parses) the rest only queue for the writer, ahead of API writes, and hold
+  // more leased jobs for every claim to skip (docs/benchmarks.md run E: 2 workers gave ~15 %
+  // more receiver throughput than 10).
+  const int workerCount = store->backend() == "sqlite"
+                              ? std::min(settings.webhookQueueConcurrency, kSqliteWebhookWorkers)
+                              : settings.webhookQueueConcurrency;
+  if (workerCount < settings.webhookQueueConcurrency)
+    spdlog::info("webhook workers: {} (WEBHOOK_QUEUE_CONCURRENCY={} is capped on SQLite)",
+                 workerCount, settings.webhookQueueConcurrency);
   domain::WebhookWorkers workers(
       *backends.queue, processor,
       [](std::string_view body) {
@@ -124,8 +136,8 @@ int run(const lso::config::Settings& settings) {
         return domain::WebhookEvent{std::move(e.id), std::move(e.event), e.createdAt,
                                     std::move(e.room), std::move(e.participant)};
       },
-      {settings.webhookQueueConcurrency, settings.webhookMaxAttempts,
-       std::chrono::milliseconds(1000), std::chrono::milliseconds(30000)});
+      {workerCount, settings.webhookMaxAttempts, std::chrono::milliseconds(1000),
+       std::chrono::milliseconds(30000)});
 
   api::HealthMonitor health(
       {backends.mode, settings.livekitUrl, settings.livekitSimulated, kVersion}, *store, rooms);
