@@ -1,3 +1,5 @@
+// PostgresQueries: a run of participant events travels as one JSON parameter to the functions of
+// migration 2 (store/postgres/migrations.hpp), which answer one row per event, in order.
 #include "store/postgres/postgres_queries.hpp"
 
 #include <boost/json/array.hpp>
