@@ -199,8 +199,6 @@ SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
 AS $fn$
 DECLARE
   v_qualifies boolean;
-  v_expected bigint;
-  v_inserted bigint;
 BEGIN
   SELECT bool_and(e ->> 'event' = 'participant_joined')
          AND count(DISTINCT e ->> 'id') = count(*)
@@ -223,8 +221,9 @@ BEGIN
         processed_at = EXCLUDED.processed_at, expires_at = EXCLUDED.expires_at
       WHERE w.expires_at < EXCLUDED.processed_at
       RETURNING w.id
-  ), looked_up AS (
-    -- Scalar subqueries, so each is an index probe per event, never a join over the table.
+  ), looked_up AS MATERIALIZED (
+    -- Scalar subqueries, so each is an index probe per event, never a join over the table;
+    -- materialized, so the CASE below does not run them once per mention.
     SELECT ev.*,
            ev.id IN (SELECT f.id FROM fresh f) AS is_fresh,
            ev.sid <> '' AND EXISTS (SELECT 1 FROM participants p
@@ -248,8 +247,10 @@ BEGIN
       FROM classified c
       WHERE c.action = 'attach' AND p.livestream_id = c.livestream AND p.user_id = c.identity
         AND p.status = 'JOINED'
-      RETURNING p.id
   ), inserted AS (
+    -- A plain insert: the batch holds its livestreams' locks, which exclude every other writer
+    -- of their participants, so a uniqueness conflict here is an error like any other (the
+    -- batch is then applied one event at a time, and a conflicting event retried).
     INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
         livekit_participant_sid, livekit_room_sid, joined_at, left_at)
       SELECT c.new_id, c.livestream, c.identity,
@@ -257,19 +258,12 @@ BEGIN
              CASE WHEN c.identity = c.host THEN 'HOST' ELSE 'VIEWER' END, 'JOINED', NULL,
              NULLIF(c.sid, ''), NULLIF(c.room_sid, ''), p_now, NULL
       FROM classified c WHERE c.action = 'insert'
-      ON CONFLICT DO NOTHING
-      RETURNING id
   )
   SELECT array_agg(CASE WHEN c.action IN ('attach', 'insert') THEN 'applied' ELSE c.action END
                    ORDER BY c.n),
-         array_agg(CASE WHEN c.action = 'insert' THEN c.livestream END ORDER BY c.n),
-         count(*) FILTER (WHERE c.action = 'insert'),
-         (SELECT count(*) FROM inserted)
-    INTO outcomes, states, v_expected, v_inserted
+         array_agg(CASE WHEN c.action = 'insert' THEN c.livestream END ORDER BY c.n)
+    INTO outcomes, states
     FROM classified c;
-  IF v_inserted < v_expected THEN
-    RAISE EXCEPTION 'participant changed concurrently; retried' USING ERRCODE = 'LS409';
-  END IF;
 END
 $fn$;
 
