@@ -88,7 +88,10 @@ inline constexpr std::string_view kParticipantEventFunctions = R"sql(
 CREATE FUNCTION lso_insert_webhook_participant(p_id uuid, p_livestream uuid, p_host text,
     p_user text, p_name text, p_status text, p_sid text, p_room_sid text, p_now timestamptz)
 RETURNS void
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+-- Index probes whatever the statistics say (see lso_participant_joins_in_bulk).
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+AS $fn$
 BEGIN
   INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
       livekit_participant_sid, livekit_room_sid, joined_at, left_at)
@@ -105,7 +108,10 @@ $fn$;
 CREATE FUNCTION lso_participant_joined(p_livestream uuid, p_host text, p_user text, p_name text,
     p_sid text, p_room_sid text, p_new_id uuid, p_now timestamptz,
     OUT outcome text, OUT state_of uuid)
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+-- Index probes whatever the statistics say (see lso_participant_joins_in_bulk).
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+AS $fn$
 DECLARE
   v_active_sid text;
 BEGIN
@@ -139,7 +145,10 @@ $fn$;
 CREATE FUNCTION lso_participant_left(p_livestream uuid, p_host text, p_user text, p_name text,
     p_sid text, p_room_sid text, p_new_id uuid, p_now timestamptz,
     OUT outcome text, OUT state_of uuid)
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+-- Index probes whatever the statistics say (see lso_participant_joins_in_bulk).
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+AS $fn$
 DECLARE
   v_active_sid text;
 BEGIN
@@ -193,12 +202,16 @@ $fn$;
 CREATE FUNCTION lso_participant_joins_in_bulk(p_events jsonb, p_now timestamptz,
     p_expires timestamptz, OUT outcomes text[], OUT states uuid[])
 LANGUAGE plpgsql
--- Probe the indexes row by row whatever the statistics say: a fresh table filled by a burst of
--- joins before autovacuum has analysed it would otherwise be hashed whole for every batch.
+-- Probe the indexes row by row whatever the statistics say: a plan cached while the table was
+-- small (a fresh table filled by a burst of joins before autovacuum analysed it) must not become
+-- a hash of the whole table, or a loop over it, for every batch. For the same reason nothing
+-- here joins the participants table: lookups are per-event subqueries, attaches updates by key.
 SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
 AS $fn$
 DECLARE
   v_qualifies boolean;
+  v_attach jsonb;
+  v_row jsonb;
 BEGIN
   SELECT bool_and(e ->> 'event' = 'participant_joined')
          AND count(DISTINCT e ->> 'id') = count(*)
@@ -242,11 +255,6 @@ BEGIN
                 WHEN l.active_sid IS NOT NULL THEN 'attach'
                 ELSE 'insert' END AS action
     FROM looked_up l
-  ), attached AS (
-    UPDATE participants p SET livekit_participant_sid = c.sid, livekit_room_sid = c.room_sid
-      FROM classified c
-      WHERE c.action = 'attach' AND p.livestream_id = c.livestream AND p.user_id = c.identity
-        AND p.status = 'JOINED'
   ), inserted AS (
     -- A plain insert: the batch holds its livestreams' locks, which exclude every other writer
     -- of their participants, so a uniqueness conflict here is an error like any other (the
@@ -261,9 +269,17 @@ BEGIN
   )
   SELECT array_agg(CASE WHEN c.action IN ('attach', 'insert') THEN 'applied' ELSE c.action END
                    ORDER BY c.n),
-         array_agg(CASE WHEN c.action = 'insert' THEN c.livestream END ORDER BY c.n)
-    INTO outcomes, states
+         array_agg(CASE WHEN c.action = 'insert' THEN c.livestream END ORDER BY c.n),
+         coalesce(jsonb_agg(jsonb_build_array(c.livestream, c.identity, c.sid, c.room_sid))
+                    FILTER (WHERE c.action = 'attach'), '[]')
+    INTO outcomes, states, v_attach
     FROM classified c;
+  -- Sessions to attach to an active record (an API join without its LiveKit sid yet): rare, and
+  -- each an update by key, so no plan can join the whole participants table for them.
+  FOR v_row IN SELECT value FROM jsonb_array_elements(v_attach) LOOP
+    UPDATE participants SET livekit_participant_sid = v_row ->> 2, livekit_room_sid = v_row ->> 3
+      WHERE livestream_id = (v_row ->> 0)::uuid AND user_id = v_row ->> 1 AND status = 'JOINED';
+  END LOOP;
 END
 $fn$;
 
