@@ -42,8 +42,8 @@
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
-// Webhook workers on SQLite at most (see run()).
-constexpr int kSqliteWebhookWorkers = 2;
+// Webhook workers at most when the store writes one transaction at a time (see run()).
+constexpr int kOneWriterWebhookWorkers = 2;
 
 // Invalidates this instance's reply cache as soon as a livestream changes here (other instances
 // learn it from the bus), then forwards to the broadcaster.
@@ -119,12 +119,12 @@ int run(const lso::config::Settings& settings) {
   InvalidatingEvents events(broadcaster, replyCache);
   domain::LivestreamService service(*store, rooms, tokens, time, events);
   domain::WebhookProcessor processor(*store, time, events);
-  // SQLite applies one write transaction at a time: beyond two workers (one applying while the
-  // next claims and parses) the rest only queue for the writer, ahead of API writes, and hold
+  // A store writing one transaction at a time (SQLite): beyond two workers (one applying while
+  // the next claims and parses) the rest only queue for the writer, ahead of API writes, and hold
   // more leased jobs for every claim to skip (docs/benchmarks.md run E: 2 workers gave ~15 %
   // more receiver throughput than 10).
-  const int workerCount = store->backend() == "sqlite"
-                              ? std::min(settings.webhookQueueConcurrency, kSqliteWebhookWorkers)
+  const int workerCount = store->writes_one_at_a_time()
+                              ? std::min(settings.webhookQueueConcurrency, kOneWriterWebhookWorkers)
                               : settings.webhookQueueConcurrency;
   if (workerCount < settings.webhookQueueConcurrency)
     spdlog::info("webhook workers: {} (WEBHOOK_QUEUE_CONCURRENCY={} is capped on SQLite)",
@@ -230,10 +230,10 @@ int run(const lso::config::Settings& settings) {
   });
 
   // Every queue stores a whole batch in one write (SQL transaction, one Redis script): four
-  // batchers keep one batch committing while the next fills. SQLite has one writer at a time,
-  // so there a single batcher lets each batch grow while the previous one commits (fewer,
-  // larger commits: ~10 % more receiver throughput, lower p99; docs/benchmarks.md run E).
-  api::WebhookIntake intake(*backends.queue, backends.queue->backend() == "sqlite" ? 1 : 4);
+  // batchers keep one batch committing while the next fills. A queue writing one transaction at
+  // a time (SQLite) gets a single batcher, so each batch grows while the previous one commits
+  // (fewer, larger commits: ~10 % more receiver throughput, lower p99; docs/benchmarks.md run E).
+  api::WebhookIntake intake(*backends.queue, backends.queue->writes_one_at_a_time() ? 1 : 4);
 
   auto& router = server.router();
   api::add_metrics_routes(router, metrics, std::move(gauges));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -131,7 +132,8 @@ class Queries {
   // A backend where every statement is a network round trip may offer to apply a run of
   // participant_joined / participant_left / participant_connection_aborted events in one call,
   // in order, each with its dedup record, by exactly the rules of WebhookProcessor (which holds
-  // the livestreams' locks already). nullopt: not offered; the caller applies them itself.
+  // the livestreams' locks already). When applies_participant_events() is false the caller
+  // applies them itself, statement by statement.
   struct ParticipantEvent {
     std::string webhookId;
     std::string event;
@@ -147,10 +149,12 @@ class Queries {
     WebhookOutcome outcome = WebhookOutcome::NoEffect;
     std::optional<std::string> stateOf;  // livestream whose live state changed
   };
-  virtual std::optional<std::vector<ParticipantEventResult>> apply_participant_events(
+  virtual bool applies_participant_events() const { return false; }
+  // One result per event, in order.
+  virtual std::vector<ParticipantEventResult> apply_participant_events(
       const std::vector<ParticipantEvent>& events, TimePoint processedAt, TimePoint expiresAt) {
     (void)events, (void)processedAt, (void)expiresAt;
-    return std::nullopt;
+    throw std::logic_error("this store does not apply participant events itself");
   }
 };
 
@@ -161,6 +165,8 @@ class Store {
   virtual ~Store() = default;
 
   virtual std::string_view backend() const = 0;  // "sqlite" | "postgresql"
+  // True when write transactions run one at a time (SQLite): more concurrent writers only queue.
+  virtual bool writes_one_at_a_time() const { return false; }
   // Applies pending versioned migrations; idempotent and safe to run from several instances.
   virtual void migrate() = 0;
   // Throws AppError(Unavailable) when the database does not answer.

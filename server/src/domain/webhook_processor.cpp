@@ -45,33 +45,29 @@ Participant participant_from(const WebhookEvent& e, const Livestream& l, Partici
   return p;
 }
 
-// Events whose effects read and write one livestream's participants or status.
-bool locks_livestream(const WebhookEvent& e) {
-  return e.room && (e.event == "participant_joined" || e.event == "participant_left" ||
-                    e.event == "participant_connection_aborted" || e.event == "room_started" ||
-                    e.event == "room_finished");
-}
-
 bool is_participant_event(const WebhookEvent& e) {
   return e.event == "participant_joined" || e.event == "participant_left" ||
          e.event == "participant_connection_aborted";
 }
 
-// A participant event as Queries::apply_participant_events takes it, with what effects() would
+// Events whose effects read and write one livestream's participants or status.
+bool locks_livestream(const WebhookEvent& e) {
+  return e.room && !e.room->name.empty() &&
+         (is_participant_event(e) || e.event == "room_started" || e.event == "room_finished");
+}
+
+// A participant event as Queries::apply_participant_events takes it; `l` is what effects() would
 // read from the batch's locks.
-Queries::ParticipantEvent participant_event(
-    const WebhookEvent& e,
-    const std::map<std::string, std::optional<Livestream>, std::less<>>& locked) {
+Queries::ParticipantEvent participant_event(const WebhookEvent& e,
+                                            const std::optional<Livestream>& l) {
   Queries::ParticipantEvent p;
   p.webhookId = e.id;
   p.event = e.event;
-  if (e.room && !e.room->name.empty()) {
-    if (const auto& l = locked.at(e.room->name)) {
-      p.livestreamId = l->id;
-      p.hostUserId = l->createdBy;
-    }
-    p.roomSid = e.room->sid;
+  if (l) {
+    p.livestreamId = l->id;
+    p.hostUserId = l->createdBy;
   }
+  if (e.room) p.roomSid = e.room->sid;
   if (e.participant) {
     p.identity = e.participant->identity;
     p.name = e.participant->name;
@@ -86,6 +82,12 @@ Queries::ParticipantEvent participant_event(
 WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events)
     : store_(store), time_(time), events_(events) {}
 
+std::optional<Livestream> WebhookProcessor::locked_livestream(const WebhookEvent& e,
+                                                              const LockedRooms& locked) {
+  if (!locks_livestream(e)) return std::nullopt;
+  return locked.at(e.room->name);
+}
+
 WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, TimePoint now,
                                          Effects& fx, LockedRooms& locked) {
   const std::string roomName = e.room ? e.room->name : std::string();
@@ -95,8 +97,7 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
   // every transaction takes its locks before it can make another wait on an uncommitted webhook
   // id, so no cycle (and no deadlock) can form between workers applying duplicates of one
   // another's events.
-  std::optional<Livestream> l;
-  if (locks_livestream(e) && !roomName.empty()) l = locked.at(roomName);
+  const std::optional<Livestream> l = locked_livestream(e, locked);
   if (!q.record_webhook(e.id, e.event, now, now + kWebhookRecordTtl)) {
     return WebhookOutcome::Duplicate;
   }
@@ -211,32 +212,28 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
       // (A std::map iterates in that order.)
       LockedRooms locked;
       for (const auto& e : events)
-        if (locks_livestream(e) && !e.room->name.empty())
-          locked.emplace(e.room->name, std::nullopt);
+        if (locks_livestream(e)) locked.emplace(e.room->name, std::nullopt);
       for (auto& [room, livestream] : locked) livestream = q.lock_active_livestream_by_room(room);
       // Consecutive participant events go to the store as one run when it offers that (one
       // round trip on PostgreSQL); room events change `locked`, so a run ends before each.
+      const bool storeApplies = q.applies_participant_events();
       std::vector<std::size_t> run;
       auto flush = [&] {
         if (run.empty()) return;
         std::vector<Queries::ParticipantEvent> in;
         in.reserve(run.size());
-        for (auto i : run) in.push_back(participant_event(events[i], locked));
+        for (auto i : run)
+          in.push_back(participant_event(events[i], locked_livestream(events[i], locked)));
         auto out = q.apply_participant_events(in, now, now + kWebhookRecordTtl);
         for (std::size_t k = 0; k < run.size(); ++k) {
-          const auto i = run[k];
-          fxs[i] = {};
-          if (out) {
-            results[i].outcome = (*out)[k].outcome;
-            fxs[i].stateOf = std::move((*out)[k].stateOf);
-          } else {
-            results[i].outcome = effects(q, events[i], now, fxs[i], locked);
-          }
+          fxs[run[k]] = {};
+          fxs[run[k]].stateOf = std::move(out[k].stateOf);
+          results[run[k]].outcome = out[k].outcome;
         }
         run.clear();
       };
       for (std::size_t i = 0; i < events.size(); ++i) {
-        if (is_participant_event(events[i])) {
+        if (storeApplies && is_participant_event(events[i])) {
           run.push_back(i);
           continue;
         }

@@ -42,6 +42,8 @@ class WebhookQueue {
  public:
   virtual ~WebhookQueue() = default;
   virtual std::string_view backend() const = 0;  // "sqlite" | "postgresql" | "redis"
+  // True when its writes run one at a time (SQLite): concurrent enqueue batches only queue.
+  virtual bool writes_one_at_a_time() const { return false; }
 
   // Stores the job durably before returning. A job whose id is still queued is not stored twice
   // (returns false). Throws AppError(Unavailable) when the queue cannot store it.

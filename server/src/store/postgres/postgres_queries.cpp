@@ -11,10 +11,9 @@
 
 namespace lso::store::postgres {
 
-std::optional<std::vector<domain::Queries::ParticipantEventResult>>
-PostgresQueries::apply_participant_events(const std::vector<ParticipantEvent>& events,
-                                          domain::TimePoint processedAt,
-                                          domain::TimePoint expiresAt) {
+std::vector<domain::Queries::ParticipantEventResult> PostgresQueries::apply_participant_events(
+    const std::vector<ParticipantEvent>& events, domain::TimePoint processedAt,
+    domain::TimePoint expiresAt) {
   std::vector<ParticipantEventResult> results;
   if (events.empty()) return results;
   boost::json::array batch;

@@ -12,7 +12,8 @@ class PostgresQueries final : public sql::SqlQueries {
   explicit PostgresQueries(Connection& connection)
       : SqlQueries(connection), connection_(connection) {}
 
-  std::optional<std::vector<ParticipantEventResult>> apply_participant_events(
+  bool applies_participant_events() const override { return true; }
+  std::vector<ParticipantEventResult> apply_participant_events(
       const std::vector<ParticipantEvent>& events, domain::TimePoint processedAt,
       domain::TimePoint expiresAt) override;
 

@@ -8,7 +8,6 @@
 
 #include "store/postgres/connection_pool.hpp"
 #include "store/sql/leased_queue.hpp"
-#include "util/group_commit.hpp"
 
 namespace lso::store::postgres {
 

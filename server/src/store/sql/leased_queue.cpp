@@ -7,6 +7,18 @@
 #include "domain/errors.hpp"
 
 namespace lso::store::sql {
+namespace {
+
+// The addresses of `values`, as the batch writers take them.
+template <class T>
+std::vector<T*> pointers_to(std::vector<T>& values) {
+  std::vector<T*> out;
+  out.reserve(values.size());
+  for (auto& v : values) out.push_back(&v);
+  return out;
+}
+
+}  // namespace
 
 LeasedQueue::LeasedQueue(LeaseSettings settings, std::size_t maxEnqueueBatch)
     : settings_(settings), ahead_(settings.lease / 4), enqueues_(maxEnqueueBatch) {}
@@ -24,9 +36,7 @@ void LeasedQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
   std::vector<Enqueue> requests;
   requests.reserve(items.size());
   for (const auto& item : items) requests.push_back(Enqueue{item.id, item.body, false, nullptr});
-  std::vector<Enqueue*> batch;
-  batch.reserve(requests.size());
-  for (auto& r : requests) batch.push_back(&r);
+  auto batch = pointers_to(requests);
   store_and_wake(batch);
   for (std::size_t i = 0; i < items.size(); ++i) {
     items[i].stored = requests[i].stored;
@@ -119,9 +129,7 @@ void LeasedQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
   std::vector<Completion> completions;
   completions.reserve(jobs.size());
   for (const auto& job : jobs) completions.push_back(Completion{receipt_seq(job), job.attempt});
-  std::vector<Completion*> batch;
-  batch.reserve(completions.size());
-  for (auto& c : completions) batch.push_back(&c);
+  auto batch = pointers_to(completions);
   delete_completed(batch);
 }
 

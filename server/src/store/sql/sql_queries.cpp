@@ -211,12 +211,16 @@ void SqlQueries::insert_livestream(const Livestream& l) {
                  optional_time(l.startedAt), optional_time(l.endedAt)});
 }
 
-std::optional<Livestream> SqlQueries::find_livestream(std::string_view id) {
+std::optional<Livestream> SqlQueries::livestream_by_id(Query q, std::string_view id) {
   const auto key = canonical_id(id);
   if (!key) {
     return std::nullopt;
   }
-  return one_livestream(Query::FindLivestream, {*key});
+  return one_livestream(q, {*key});
+}
+
+std::optional<Livestream> SqlQueries::find_livestream(std::string_view id) {
+  return livestream_by_id(Query::FindLivestream, id);
 }
 
 std::optional<Livestream> SqlQueries::find_active_livestream_by_room(std::string_view roomName) {
@@ -228,19 +232,11 @@ std::optional<Livestream> SqlQueries::lock_active_livestream_by_room(std::string
 }
 
 std::optional<Livestream> SqlQueries::lock_livestream_shared(std::string_view id) {
-  const auto key = canonical_id(id);
-  if (!key) {
-    return std::nullopt;
-  }
-  return one_livestream(Query::LockLivestreamShared, {*key});
+  return livestream_by_id(Query::LockLivestreamShared, id);
 }
 
 std::optional<Livestream> SqlQueries::lock_livestream_exclusive(std::string_view id) {
-  const auto key = canonical_id(id);
-  if (!key) {
-    return std::nullopt;
-  }
-  return one_livestream(Query::LockLivestreamExclusive, {*key});
+  return livestream_by_id(Query::LockLivestreamExclusive, id);
 }
 
 std::vector<Livestream> SqlQueries::list_livestreams(const domain::LivestreamFilter& f) {

@@ -62,6 +62,8 @@ class SqlQueries : public domain::Queries {
 
  private:
   std::optional<domain::Livestream> one_livestream(Query q, std::initializer_list<Param> params);
+  // One livestream by id (nullopt for an id that is not a UUID, without asking the database).
+  std::optional<domain::Livestream> livestream_by_id(Query q, std::string_view id);
   std::vector<domain::Livestream> livestreams(Query q, std::initializer_list<Param> params);
   std::optional<domain::Participant> one_participant(Query q, std::initializer_list<Param> params);
   std::int64_t write_participant(Query q, const domain::Participant& participant);

@@ -29,6 +29,7 @@ class SqliteStore final : public domain::Store {
   ~SqliteStore() override;
 
   std::string_view backend() const override { return "sqlite"; }
+  bool writes_one_at_a_time() const override { return true; }
   void migrate() override;
   void ping() override;
   // Write: BEGIN IMMEDIATE on the writer. Read: a deferred transaction (one consistent snapshot)

@@ -8,7 +8,6 @@
 #include <string>
 
 #include "store/sql/leased_queue.hpp"
-#include "util/group_commit.hpp"
 
 namespace lso::store::sqlite {
 
@@ -30,6 +29,7 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
   ~SqliteWebhookQueue() override;
 
   std::string_view backend() const override { return "sqlite"; }
+  bool writes_one_at_a_time() const override { return true; }
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
