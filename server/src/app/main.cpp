@@ -303,6 +303,7 @@ int run(const lso::config::Settings& settings) {
   signals_ctx.run();
 
   // Stop taking work, finish what is in flight, leave unclaimed jobs queued for another instance.
+  reconciler.cancel();
   scheduler.stop();
   prober.stop();
   hub.shutdown();

@@ -40,6 +40,7 @@ Reconciler::Report Reconciler::run_once() {
       [](Queries& q) { return q.list_livestreams_with_status(LivestreamStatus::Live); });
   std::map<std::string, int> seen;
   for (const auto& l : live) {
+    if (cancelled_) return report;  // shutting down: the next pass, here or elsewhere, goes on
     ++report.checked;
     if (now - l.startedAt.value_or(l.createdAt) < options_.grace) continue;
     if (!present.count(l.roomName)) {
@@ -62,28 +63,25 @@ Reconciler::Report Reconciler::run_once() {
       continue;
     }
     // JOINED records LiveKit does not list, past the grace period (a fresh join may not have
-    // connected yet).
+    // connected yet). One read of the livestream's JOINED records: paging through them by
+    // offset re-scanned the earlier pages each time, quadratic in a room of 100k viewers.
     std::vector<std::string> gone;
-    ParticipantFilter f;
-    f.livestreamId = l.id;
-    f.status = ParticipantStatus::Joined;
-    f.limit = 100;
-    for (;;) {
-      const auto page = store_.read([&](Queries& q) { return q.list_participants(f); });
-      for (const auto& p : page)
-        if (!connected.count(p.userId) && now - p.joinedAt >= options_.grace)
-          gone.push_back(p.userId);
-      if (static_cast<int>(page.size()) < f.limit) break;
-      f.offset += f.limit;
+    for (auto& p : store_.read([&](Queries& q) { return q.active_participants(l.id); }))
+      if (!connected.count(p.userId) && now - p.joinedAt >= options_.grace)
+        gone.push_back(std::move(p.userId));
+    // In transactions of kLeftPerTransaction, so webhooks and API writes of the livestream are
+    // not held behind one long transaction when a whole room vanished.
+    int left = 0;
+    for (std::size_t from = 0; from < gone.size() && !cancelled_; from += kLeftPerTransaction) {
+      const auto to = std::min(gone.size(), from + kLeftPerTransaction);
+      left += store_.write([&](Queries& q) {
+        q.lock_livestream_exclusive(l.id);  // one writer of its participants at a time
+        int n = 0;
+        for (auto i = from; i < to; ++i)
+          if (q.mark_participant_left(l.id, gone[i], now)) ++n;
+        return n;
+      });
     }
-    if (gone.empty()) continue;
-    const auto left = store_.write([&](Queries& q) {
-      q.lock_livestream_exclusive(l.id);  // one writer of this livestream's participants at a time
-      int n = 0;
-      for (const auto& user : gone)
-        if (q.mark_participant_left(l.id, user, now)) ++n;
-      return n;
-    });
     if (left > 0) {
       report.participantsLeft += left;
       spdlog::info(

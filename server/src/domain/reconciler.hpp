@@ -4,6 +4,7 @@
 // LiveKit no longer lists is marked LEFT. A LiveKit outage ends nothing. One instance at a time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <string>
@@ -34,6 +35,8 @@ class Reconciler {
   Reconciler(Store& store, RoomService& rooms, LivestreamService& service, JobLock& lock,
              const TimeSource& time, LivestreamEvents& events, Options options);
   Report run_once();
+  // Makes a pass in progress stop at its next livestream or transaction (shutdown).
+  void cancel() { cancelled_ = true; }
 
  private:
   Store& store_;
@@ -44,6 +47,8 @@ class Reconciler {
   LivestreamEvents& events_;
   Options options_;
   std::map<std::string, int> absences_;  // livestream id → consecutive absences seen here
+  std::atomic<bool> cancelled_{false};
+  static constexpr std::size_t kLeftPerTransaction = 500;
 };
 
 }  // namespace lso::domain

@@ -37,6 +37,7 @@ struct ActiveParticipant {
   std::string userId;
   std::string displayName;
   ParticipantRole role = ParticipantRole::Viewer;
+  TimePoint joinedAt{};
 };
 
 // The named queries. Every call runs on the connection the enclosing Store::run checked out,

@@ -179,12 +179,19 @@ for (const backend of backends()) {
     it('reconciliation ends a livestream whose room vanished and marks unlisted participants LEFT', async () => {
       const r = await startStack({ backend, env: { RECONCILIATION_INTERVAL_SECONDS: '1', RECONCILIATION_GRACE_SECONDS: '0', RECONCILIATION_ABSENCES: '2' } });
       const api = (m, p, o) => call(r.base, m, p, o);
-      const create = async () => (await api('POST', '/api/v1/livestreams', { json: { roomName: uid('rc'), title: 'T', createdBy: 'creator' } })).body.data;
+      const create = async () => (await api('POST', '/api/v1/livestreams', { json: { roomName: uid('rc'), title: 'T', createdBy: 'creator', maxParticipants: 1000 } })).body.data;
       const state = async (id) => (await api('GET', `/api/v1/livestreams/${id}/state`)).body.data;
       try {
       const l = await create();
-      await api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: 'ghost', displayName: 'G', role: 'VIEWER' } });
-      await until(async () => (await state(l.id)).participants.length === 0, 8000, 'ghost marked LEFT (LiveKit never listed it)');
+      // Three viewers connected in LiveKit, and more never-connected API joins than one
+      // reconciliation transaction marks LEFT: only the ghosts leave.
+      await fetch(`${r.double.url}/_double/rooms/${l.roomName}/simulate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ viewers: 3, prefix: 'real' }) });
+      await until(async () => (await state(l.id)).participants.length >= 3, 8000, 'connected viewers applied');
+      for (let i = 0; i < 620; i += 20) {
+        await Promise.all(Array.from({ length: 20 }, (_, k) => api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: `ghost-${i + k}`, displayName: 'G', role: 'VIEWER' } })));
+      }
+      await until(async () => (await state(l.id)).participants.length === 3, 15000, 'ghosts marked LEFT (LiveKit never listed them)');
+      assert.deepEqual((await state(l.id)).participants.sort(), ['real-0', 'real-1', 'real-2']);
       const l2 = await create();
       await fetch(`${r.double.url}/_double/rooms/${l2.roomName}/drop`, { method: 'POST' });
       await until(async () => (await api('GET', `/api/v1/livestreams/${l2.id}`)).body.data.status === 'ENDED', 10000, 'dropped room → ENDED');

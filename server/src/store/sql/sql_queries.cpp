@@ -422,7 +422,8 @@ std::vector<domain::ActiveParticipant> SqlQueries::active_participants(
   std::vector<domain::ActiveParticipant> out;
   session_.exec(Query::ActiveParticipants, {*key}, [&](const Row& row) {
     out.push_back({std::string(row.text(0)), std::string(row.text(1)),
-                   parsed(domain::parse_participant_role(row.text(2)), "participants.role")});
+                   parsed(domain::parse_participant_role(row.text(2)), "participants.role"),
+                   time_at(row, 3)});
   });
   return out;
 }

@@ -96,7 +96,7 @@ constexpr Entry kStatements[] = {
      "WHERE livestream_id = ?1 AND user_id = ?2 AND status = 'JOINED' "
      "RETURNING " LSO_PARTICIPANT_COLUMNS},
     {Query::ActiveParticipants,
-     "SELECT user_id, display_name, role FROM participants "
+     "SELECT user_id, display_name, role, joined_at FROM participants "
      "WHERE livestream_id = ?1 AND status = 'JOINED' ORDER BY joined_at, id"},
     {Query::DistinctViewers,
      "SELECT COUNT(DISTINCT user_id) FROM participants "
