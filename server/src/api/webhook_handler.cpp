@@ -21,13 +21,13 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntak
        verify = std::move(verify)](http::Request& req) -> http::asio::awaitable<http::Reply> {
         const auto auth = req.header("Authorization");
         if (auth.empty()) throw AppError(ErrorKind::Authentication, "Missing Authorization header");
+        const std::string& body = req.raw.body();
+        verify(auth, body);  // 401 on any failure, before anything else looks at the request
         const auto ct = req.header("Content-Type");
         if (!ct.empty() && !ct.starts_with("application/webhook+json") &&
             !ct.starts_with("application/json"))
           throw AppError(ErrorKind::UnsupportedMediaType,
                          "Content-Type must be application/webhook+json or application/json");
-        const std::string& body = req.raw.body();
-        verify(auth, body);  // 401 on any failure; the body is not parsed before this
         auto v = parse_json_text(body, "Webhook body");
         const auto* o = v.if_object();
         const auto* id = o ? o->if_contains("id") : nullptr;

@@ -40,6 +40,8 @@ for (const backend of backends()) {
       for (const body of ['{', '[]', '{"event":"room_started"}', '{"id":"x"}', '"str"'])
         assertError(assert, await post(s.base, body), 400);
       assertError(assert, await post(s.base, event('room_started', 'x'), { contentType: 'text/plain' }), 415);
+      // The signature is checked before anything else: unsigned is 401 whatever the content type.
+      assertError(assert, await post(s.base, event('room_started', 'x'), { contentType: 'text/plain', secret: 'wrong' }), 401);
     });
 
     it('accepts webhooks signed by the official SDK (the double) and applies participant_joined', async () => {
