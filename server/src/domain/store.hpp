@@ -126,8 +126,8 @@ class Queries {
   // Records a webhook id; false when it was already recorded (a duplicate delivery).
   virtual bool record_webhook(std::string_view webhookId, std::string_view event,
                               TimePoint processedAt, TimePoint expiresAt) = 0;
-  // Deletes records whose expiresAt is before `now`; returns how many.
-  virtual std::int64_t delete_expired_webhooks(TimePoint now) = 0;
+  // Deletes up to `limit` records whose expiresAt is before `now`; returns how many.
+  virtual std::int64_t delete_expired_webhooks(TimePoint now, std::int64_t limit) = 0;
 
   // --- webhook participant events in one call (optional) ---
   // A backend where every statement is a network round trip may offer to apply a run of

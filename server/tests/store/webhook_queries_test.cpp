@@ -45,15 +45,36 @@ TEST_P(StoreTest, DeleteExpiredWebhooksRemovesOnlyExpiredRecords) {
     q.record_webhook("EV_edge", "room_started", seconds(0), seconds(20));
     q.record_webhook("EV_new", "room_started", seconds(0), seconds(30));
   });
-  EXPECT_EQ(store().write([&](Queries& q) { return q.delete_expired_webhooks(seconds(20)); }), 1);
-  EXPECT_EQ(store().write([&](Queries& q) { return q.delete_expired_webhooks(seconds(20)); }), 0);
+  EXPECT_EQ(store().write([&](Queries& q) { return q.delete_expired_webhooks(seconds(20), 100); }),
+            1);
+  EXPECT_EQ(store().write([&](Queries& q) { return q.delete_expired_webhooks(seconds(20), 100); }),
+            0);
   store().write([&](Queries& q) {
     EXPECT_TRUE(
         q.record_webhook("EV_old", "room_started", seconds(5), seconds(15)));  // was deleted
     EXPECT_FALSE(q.record_webhook("EV_edge", "room_started", seconds(5), seconds(15)));
     EXPECT_FALSE(q.record_webhook("EV_new", "room_started", seconds(5), seconds(15)));
   });
-  EXPECT_EQ(store().write([&](Queries& q) { return q.delete_expired_webhooks(seconds(100)); }), 3);
+  EXPECT_EQ(store().write([&](Queries& q) { return q.delete_expired_webhooks(seconds(100), 100); }),
+            3);
+}
+
+TEST_P(StoreTest, DeleteExpiredWebhooksDeletesAtMostTheLimit) {
+  store().write([&](Queries& q) {
+    for (int i = 0; i < 5; ++i)
+      q.record_webhook("EV_" + std::to_string(i), "room_started", seconds(0), seconds(10));
+    q.record_webhook("EV_live", "room_started", seconds(0), seconds(100));
+  });
+  const auto chunk = [&] {
+    return store().write([&](Queries& q) { return q.delete_expired_webhooks(seconds(50), 2); });
+  };
+  EXPECT_EQ(chunk(), 2);
+  EXPECT_EQ(chunk(), 2);
+  EXPECT_EQ(chunk(), 1);
+  EXPECT_EQ(chunk(), 0);
+  store().write([&](Queries& q) {  // the unexpired record is still there
+    EXPECT_FALSE(q.record_webhook("EV_live", "room_started", seconds(60), seconds(160)));
+  });
 }
 
 }  // namespace

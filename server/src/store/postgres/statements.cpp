@@ -130,7 +130,8 @@ constexpr Entry kStatements[] = {
             "expires_at = EXCLUDED.expires_at "
             "WHERE processed_webhooks.expires_at < EXCLUDED.processed_at"},
     {Query::DeleteExpiredWebhooks,
-     "DELETE FROM processed_webhooks WHERE expires_at < " LSO_TIME(1)},
+     "DELETE FROM processed_webhooks WHERE id IN (SELECT id FROM processed_webhooks "
+     "WHERE expires_at < " LSO_TIME(1) " LIMIT $2)"},
 };
 
 #undef LSO_MICROS

@@ -51,7 +51,7 @@ enum class Query : std::size_t {
   DistinctViewers,                  // livestream_id → one row: count
   // processed webhooks
   RecordWebhook,          // id, event, processed_at, expires_at → rows changed (0/1)
-  DeleteExpiredWebhooks,  // now → rows changed
+  DeleteExpiredWebhooks,  // now, limit → rows changed
   Count_
 };
 inline constexpr std::size_t kQueryCount = static_cast<std::size_t>(Query::Count_);

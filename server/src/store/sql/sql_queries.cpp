@@ -444,8 +444,8 @@ bool SqlQueries::record_webhook(std::string_view webhookId, std::string_view eve
                        {webhookId, event, micros(processedAt), micros(expiresAt)}) > 0;
 }
 
-std::int64_t SqlQueries::delete_expired_webhooks(TimePoint now) {
-  return session_.exec(Query::DeleteExpiredWebhooks, {micros(now)});
+std::int64_t SqlQueries::delete_expired_webhooks(TimePoint now, std::int64_t limit) {
+  return session_.exec(Query::DeleteExpiredWebhooks, {micros(now), limit});
 }
 
 }  // namespace lso::store::sql

@@ -58,7 +58,7 @@ class SqlQueries : public domain::Queries {
 
   bool record_webhook(std::string_view webhookId, std::string_view event,
                       domain::TimePoint processedAt, domain::TimePoint expiresAt) override;
-  std::int64_t delete_expired_webhooks(domain::TimePoint now) override;
+  std::int64_t delete_expired_webhooks(domain::TimePoint now, std::int64_t limit) override;
 
  private:
   std::optional<domain::Livestream> one_livestream(Query q, std::initializer_list<Param> params);

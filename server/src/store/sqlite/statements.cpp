@@ -108,7 +108,9 @@ constexpr Entry kStatements[] = {
      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET event = excluded.event, "
      "processed_at = excluded.processed_at, expires_at = excluded.expires_at "
      "WHERE processed_webhooks.expires_at < excluded.processed_at"},
-    {Query::DeleteExpiredWebhooks, "DELETE FROM processed_webhooks WHERE expires_at < ?1"},
+    {Query::DeleteExpiredWebhooks,
+     "DELETE FROM processed_webhooks WHERE id IN (SELECT id FROM processed_webhooks "
+     "WHERE expires_at < ?1 LIMIT ?2)"},
 };
 
 #undef LSO_LIVESTREAM_COLUMNS
