@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -19,6 +20,7 @@ struct SseHub::Subscriber {
   asio::steady_timer wake;
   std::vector<std::shared_ptr<const std::string>> queue;
   std::size_t queuedBytes = 0;
+  std::size_t largestQueued = 0;  // the largest frame in `queue` (not the write in flight)
   bool closeAfter = false;
   bool dropped = false;
   bool writing = false;  // the coroutine has an async_write in flight
@@ -80,13 +82,18 @@ void SseHub::broadcast(const std::string& topic, std::shared_ptr<const std::stri
           auto rest = n == 0 ? frame : std::make_shared<const std::string>(frame->substr(n));
           sub->queue.push_back(std::move(rest));
           sub->queuedBytes += sub->queue.back()->size();
+          sub->largestQueued = frame->size();
           if (closeAfter) sub->closeAfter = true;
           sub->wake.cancel();
           continue;
         }
         sub->queuedBytes += frame->size();
-        if (sub->queuedBytes > options_.maxQueuedBytes) {
-          // Too far behind: drop it rather than buffer without bound or slow the others.
+        sub->largestQueued = std::max(sub->largestQueued, frame->size());
+        // Too far behind: drop it rather than buffer without bound or slow the others. The bound
+        // is two frames when frames are larger than maxQueuedBytes (the state of a room of 100k
+        // viewers lists them all, ~2 MB): a subscriber reading at full speed still has the last
+        // frame's rest queued when the next one comes, and must not be dropped for it.
+        if (sub->queuedBytes > std::max(options_.maxQueuedBytes, 2 * sub->largestQueued)) {
           sub->dropped = true;
           ++dropped_;
           boost::system::error_code ec;
@@ -141,15 +148,18 @@ asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::
     }
   } unregister{shard, &sub, topics, connections_};
 
-  std::string hello = fmt::format("retry: {}\n\n", options_.retry.count());
-  hello += first;
-  stream.expires_after(options_.writeTimeout);
-  auto [ec0, n0] = co_await asio::async_write(stream, asio::buffer(hello), use_tuple);
-  if (ec0) co_return;
-  hello = std::string();  // idle connections hold no more than they must
   // Non-blocking, so a broadcast can send to an idle subscriber directly (see broadcast()).
   boost::system::error_code nbec;
   stream.socket().non_blocking(true, nbec);
+  std::string hello = fmt::format("retry: {}\n\n", options_.retry.count());
+  hello += first;
+  stream.expires_after(options_.writeTimeout);
+  // Broadcasts during this write queue behind it (a large first state takes several sends).
+  sub.writing = true;
+  auto [ec0, n0] = co_await asio::async_write(stream, asio::buffer(hello), use_tuple);
+  sub.writing = false;
+  if (ec0) co_return;
+  hello = std::string();  // idle connections hold no more than they must
 
   static const std::string heartbeat = ": heartbeat\n\n";
   while (!sub.dropped && !stopping_) {
@@ -157,7 +167,8 @@ asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::
     if (!sub.queue.empty()) {
       auto batch = std::move(sub.queue);
       sub.queue = {};
-      sub.queuedBytes = 0;
+      sub.queuedBytes = 0;  // what is in flight is not counted: it is the kernel's now
+      sub.largestQueued = 0;
       const bool last = sub.closeAfter;
       std::vector<asio::const_buffer> buffers;
       buffers.reserve(batch.size());
