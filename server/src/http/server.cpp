@@ -273,7 +273,8 @@ void Server::apply_cors(const RawRequest& raw, RawResponse& res) const {
   res.set(bhttp::field::access_control_allow_origin, allowed ? origin : std::string_view("*"));
   if (allowed) res.set(bhttp::field::vary, "Origin");
   res.set(bhttp::field::access_control_expose_headers,
-          "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
+          "X-Request-Id, RateLimit-Policy, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+          "Retry-After");
 }
 
 std::optional<Reply> Server::check_rate_limits(const Route& route, const std::string& ip,
@@ -288,6 +289,7 @@ std::optional<Reply> Server::check_rate_limits(const Route& route, const std::st
                         {kWriteLimit, "write", options_.writeLimit},
                         {kCreateLimit, "create", options_.createLimit}};
   std::optional<RateDecision> shown;
+  const RateRule* shownRule = nullptr;
   bool denied = false;
   for (const auto& r : rules) {
     if (!(route.rateClasses & r.cls)) continue;
@@ -295,10 +297,15 @@ std::optional<Reply> Server::check_rate_limits(const Route& route, const std::st
     if (!d.allowed) denied = true;
     // Show the tightest rule: the one the client will hit first.
     if (!shown || (!d.allowed && shown->allowed) ||
-        (d.allowed == shown->allowed && d.remaining < shown->remaining))
+        (d.allowed == shown->allowed && d.remaining < shown->remaining)) {
       shown = d;
+      shownRule = &r.rule;
+    }
   }
   if (!shown) return std::nullopt;
+  // express-rate-limit's standard headers (IETF draft 6), policy included.
+  headers.set("RateLimit-Policy",
+              std::to_string(shown->limit) + ";w=" + std::to_string(shownRule->window.count()));
   headers.set("RateLimit-Limit", std::to_string(shown->limit));
   headers.set("RateLimit-Remaining", std::to_string(shown->remaining));
   headers.set("RateLimit-Reset", std::to_string(shown->reset.count()));

@@ -406,6 +406,7 @@ describe('rate limits', () => {
     assert.equal(a.status, 201);
     assert.equal(a.headers.get('ratelimit-limit'), '2');
     assert.equal(a.headers.get('ratelimit-remaining'), '1');
+    assert.match(a.headers.get('ratelimit-policy'), /^2;w=\d+$/);
     assert.equal((await mk()).status, 201);
     const c = await mk();
     assertError(assert, c, 429, 'RateLimitError');
