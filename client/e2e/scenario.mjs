@@ -171,7 +171,7 @@ export async function runScenario({ baseUrl, doubleUrl, chromiumPath, profilesDi
     );
     await list.evaluate(() => window.scrollTo(0, 0));
     await list.screenshot({ path: shot('list') });
-    await copyFile(shot('list'), docsScreenshot);
+    if (docsScreenshot) await copyFile(shot('list'), docsScreenshot);
 
     // --- Alice ends the livestream from her card ---
     step('Alice ends the livestream');
