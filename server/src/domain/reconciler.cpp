@@ -71,19 +71,17 @@ Reconciler::Report Reconciler::run_once() {
         gone.push_back(std::move(p.userId));
     // In transactions of kLeftPerTransaction, so webhooks and API writes of the livestream are
     // not held behind one long transaction when a whole room vanished.
-    int left = 0;
+    std::int64_t left = 0;
     for (std::size_t from = 0; from < gone.size() && !cancelled_; from += kLeftPerTransaction) {
       const auto to = std::min(gone.size(), from + kLeftPerTransaction);
       left += store_.write([&](Queries& q) {
         q.lock_livestream_exclusive(l.id);  // one writer of its participants at a time
-        int n = 0;
-        for (auto i = from; i < to; ++i)
-          if (q.mark_participant_left(l.id, gone[i], now)) ++n;
-        return n;
+        return q.mark_participants_left(
+            l.id, std::span<const std::string>(gone).subspan(from, to - from), now);
       });
     }
     if (left > 0) {
-      report.participantsLeft += left;
+      report.participantsLeft += static_cast<int>(left);
       spdlog::info(
           "reconciliation: {} participant(s) of livestream {} no longer in LiveKit, marked LEFT",
           left, l.id);

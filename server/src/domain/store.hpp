@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -111,6 +112,11 @@ class Queries {
   // Every JOINED participant of the livestream → LEFT; returns how many changed.
   virtual std::int64_t mark_all_participants_left(std::string_view livestreamId,
                                                   TimePoint leftAt) = 0;
+  // The active sessions of these users → LEFT; returns how many changed. (A backend where each
+  // statement is a round trip does it in one.)
+  virtual std::int64_t mark_participants_left(std::string_view livestreamId,
+                                              std::span<const std::string> userIds,
+                                              TimePoint leftAt) = 0;
   // Attaches LiveKit's session ids to the user's active participant record; nullopt when the user
   // has no active session in that livestream.
   virtual std::optional<Participant> attach_livekit_session(std::string_view livestreamId,

@@ -231,6 +231,38 @@ TEST_P(StoreTest, MarkParticipantLeftEndsOnlyTheActiveSession) {
   });
 }
 
+TEST_P(StoreTest, MarkParticipantsLeftEndsOnlyTheListedActiveSessions) {
+  const std::string l = add_livestream(store());
+  const std::string other = add_livestream(store(), "room-other");
+  const std::string quoted = "o'brien \"q\" \\ ü";  // quoted and escaped on the way
+  store().write([&](Queries& q) {
+    for (const std::string u : {"a", "b", "c", "d"})
+      q.insert_participant(make_participant(l, u, seconds(1)));
+    q.insert_participant(make_participant(l, quoted, seconds(1)));
+    q.insert_participant(make_participant(other, "a", seconds(1)));
+    ASSERT_TRUE(q.mark_participant_left(l, "d", seconds(2)));
+  });
+  const std::vector<std::string> gone = {"a", "c", "d", quoted, "nobody", "a"};
+  EXPECT_EQ(
+      store().write([&](Queries& q) { return q.mark_participants_left(l, gone, seconds(3)); }),
+      3);  // a, c and the quoted one; d had left already, nobody never joined
+  store().read([&](Queries& q) {
+    std::vector<std::string> active;
+    for (const auto& p : q.active_participants(l)) active.push_back(p.userId);
+    EXPECT_EQ(active, std::vector<std::string>{"b"});
+    EXPECT_TRUE(q.find_active_participant(other, "a"));  // another livestream's session stays
+    const auto left = q.list_participants(participants_where(l, ParticipantStatus::Left, {}));
+    ASSERT_EQ(left.size(), 4u);
+    for (const auto& p : left) EXPECT_EQ(p.leftAt, p.userId == "d" ? seconds(2) : seconds(3));
+  });
+  EXPECT_EQ(store().write([&](Queries& q) { return q.mark_participants_left(l, {}, seconds(4)); }),
+            0);
+  EXPECT_EQ(store().write([&](Queries& q) {
+    return q.mark_participants_left("not-a-uuid", gone, seconds(4));
+  }),
+            0);
+}
+
 TEST_P(StoreTest, AttachLivekitSessionThenLeaveBySid) {
   const std::string l = add_livestream(store());
   store().write([&](Queries& q) {

@@ -324,9 +324,36 @@ END
 $fn$;
 )sql";
 
-inline constexpr std::array<sql::Migration, 2> kMigrations{{
+// Reconciliation marks the users LiveKit no longer lists LEFT, a few hundred per call: one round
+// trip, each user an index probe. (A set-based UPDATE … WHERE user_id IN (the list) was planned,
+// on the statistics of a table that had just grown, as a scan of the whole room per call.)
+inline constexpr std::string_view kMarkParticipantsLeftFunction = R"sql(
+CREATE FUNCTION lso_mark_participants_left(p_livestream uuid, p_users jsonb, p_now bigint)
+RETURNS bigint
+LANGUAGE plpgsql
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+AS $fn$
+DECLARE
+  v_now timestamptz := timestamptz 'epoch' + p_now * interval '1 microsecond';
+  v_user text;
+  v_left bigint := 0;
+BEGIN
+  FOR v_user IN SELECT jsonb_array_elements_text(p_users) LOOP
+    UPDATE participants SET status = 'LEFT', left_at = v_now
+      WHERE livestream_id = p_livestream AND user_id = v_user AND status = 'JOINED';
+    IF FOUND THEN
+      v_left := v_left + 1;
+    END IF;
+  END LOOP;
+  RETURN v_left;
+END
+$fn$;
+)sql";
+
+inline constexpr std::array<sql::Migration, 3> kMigrations{{
     {1, "initial schema", kInitialSchema},
     {2, "participant event functions", kParticipantEventFunctions},
+    {3, "mark participants left function", kMarkParticipantsLeftFunction},
 }};
 
 }  // namespace lso::store::postgres

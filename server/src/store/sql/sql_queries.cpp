@@ -402,6 +402,15 @@ std::int64_t SqlQueries::mark_all_participants_left(std::string_view livestreamI
   return session_.exec(Query::MarkAllParticipantsLeft, {*key, micros(leftAt)});
 }
 
+std::int64_t SqlQueries::mark_participants_left(std::string_view livestreamId,
+                                                std::span<const std::string> userIds,
+                                                TimePoint leftAt) {
+  std::int64_t left = 0;
+  for (const auto& user : userIds)
+    if (mark_participant_left(livestreamId, user, leftAt)) ++left;
+  return left;
+}
+
 std::optional<Participant> SqlQueries::attach_livekit_session(std::string_view livestreamId,
                                                               std::string_view userId,
                                                               std::string_view participantSid,

@@ -49,6 +49,9 @@ class SqlQueries : public domain::Queries {
       std::string_view livekitParticipantSid, domain::TimePoint leftAt) override;
   std::int64_t mark_all_participants_left(std::string_view livestreamId,
                                           domain::TimePoint leftAt) override;
+  std::int64_t mark_participants_left(std::string_view livestreamId,
+                                      std::span<const std::string> userIds,
+                                      domain::TimePoint leftAt) override;
   std::optional<domain::Participant> attach_livekit_session(
       std::string_view livestreamId, std::string_view userId,
       std::string_view livekitParticipantSid, std::string_view livekitRoomSid) override;
