@@ -82,9 +82,10 @@ Queries::ParticipantEvent participant_event(const WebhookEvent& e,
 WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events)
     : store_(store), time_(time), events_(events) {}
 
-std::optional<Livestream> WebhookProcessor::locked_livestream(const WebhookEvent& e,
-                                                              const LockedRooms& locked) {
-  if (!locks_livestream(e)) return std::nullopt;
+const std::optional<Livestream>& WebhookProcessor::locked_livestream(const WebhookEvent& e,
+                                                                     const LockedRooms& locked) {
+  static const std::optional<Livestream> kNone;
+  if (!locks_livestream(e)) return kNone;
   return locked.at(e.room->name);
 }
 
@@ -97,7 +98,7 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
   // every transaction takes its locks before it can make another wait on an uncommitted webhook
   // id, so no cycle (and no deadlock) can form between workers applying duplicates of one
   // another's events.
-  const std::optional<Livestream> l = locked_livestream(e, locked);
+  const std::optional<Livestream> l = locked_livestream(e, locked);  // a copy: `locked` changes
   if (!q.record_webhook(e.id, e.event, now, now + kWebhookRecordTtl)) {
     return WebhookOutcome::Duplicate;
   }

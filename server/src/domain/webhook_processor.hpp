@@ -58,8 +58,8 @@ class WebhookProcessor {
   using LockedRooms = std::map<std::string, std::optional<Livestream>, std::less<>>;
   // The active livestream the event's room had when the batch locked it (nullopt: none, or an
   // event that locks no livestream).
-  static std::optional<Livestream> locked_livestream(const WebhookEvent& e,
-                                                     const LockedRooms& locked);
+  static const std::optional<Livestream>& locked_livestream(const WebhookEvent& e,
+                                                            const LockedRooms& locked);
   WebhookOutcome effects(Queries& q, const WebhookEvent& e, TimePoint now, Effects& fx,
                          LockedRooms& locked);
   void after_commit(const WebhookEvent& e, WebhookOutcome outcome, const Effects& fx);

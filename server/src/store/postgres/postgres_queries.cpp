@@ -8,7 +8,6 @@
 
 #include "domain/errors.hpp"
 #include "util/time.hpp"
-#include "util/uuid.hpp"
 
 namespace lso::store::postgres {
 
@@ -63,14 +62,15 @@ std::vector<domain::Queries::ParticipantEventResult> PostgresQueries::apply_part
 std::int64_t PostgresQueries::mark_participants_left(std::string_view livestreamId,
                                                      std::span<const std::string> userIds,
                                                      domain::TimePoint leftAt) {
-  if (userIds.empty() || !util::is_uuid(livestreamId)) return 0;
+  const auto key = sql::canonical_id(livestreamId);
+  if (!key || userIds.empty()) return 0;
   boost::json::array users;
   users.reserve(userIds.size());
   for (const auto& u : userIds) users.emplace_back(u);
   const std::string json = boost::json::serialize(users);
   std::int64_t left = 0;
   connection_.exec_text("SELECT lso_mark_participants_left($1::uuid, $2::jsonb, $3::bigint)",
-                        {livestreamId, json, util::to_epoch_micros(leftAt)},
+                        {*key, json, util::to_epoch_micros(leftAt)},
                         [&](const sql::Row& row) { left = row.int64(0); });
   return left;
 }

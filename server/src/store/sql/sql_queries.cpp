@@ -12,16 +12,7 @@
 #include "util/uuid.hpp"
 
 namespace lso::store::sql {
-namespace {
 
-using domain::AppError;
-using domain::ErrorKind;
-using domain::Livestream;
-using domain::Participant;
-using domain::TimePoint;
-
-// Ids are stored in canonical lowercase form. An id that is not a UUID cannot name a record, so
-// lookups answer "not found" without asking the database (PostgreSQL would reject it as a uuid).
 std::optional<std::string> canonical_id(std::string_view id) {
   if (!util::is_uuid(id)) {
     return std::nullopt;
@@ -31,6 +22,14 @@ std::optional<std::string> canonical_id(std::string_view id) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
+
+namespace {
+
+using domain::AppError;
+using domain::ErrorKind;
+using domain::Livestream;
+using domain::Participant;
+using domain::TimePoint;
 
 std::string require_id(std::string_view id, std::string_view what) {
   auto canonical = canonical_id(id);

@@ -7,6 +7,10 @@
 
 namespace lso::store::sql {
 
+// Ids are stored in canonical lowercase form. An id that is not a UUID cannot name a record, so
+// lookups answer "not found" without asking the database (PostgreSQL would reject it as a uuid).
+std::optional<std::string> canonical_id(std::string_view id);
+
 class SqlQueries : public domain::Queries {
  public:
   explicit SqlQueries(Session& session) : session_(session) {}
