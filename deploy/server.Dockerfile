@@ -11,8 +11,8 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build ccache \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev \
-      libpq-dev libsqlite3-dev libssl-dev libhiredis-dev libspdlog-dev libfmt-dev libcli11-dev \
-      pkg-config \
+      libpq-dev libsqlite3-dev libssl-dev libhiredis-dev libsodium-dev libspdlog-dev libfmt-dev \
+      libcli11-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # docs/ holds the OpenAPI document the server embeds and serves at /api/v1/openapi.json.
@@ -31,7 +31,7 @@ RUN build_dir="build/$(echo "${BUILD_TYPE}" | tr '[:upper:]' '[:lower:]')" \
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libpq5 libsqlite3-0 libssl3 libhiredis0.14 libspdlog1.10 libfmt9 \
+      libpq5 libsqlite3-0 libssl3 libhiredis0.14 libsodium23 libspdlog1.10 libfmt9 \
       libboost-json1.81.0 libboost-url1.81.0 \
       ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \

@@ -1,6 +1,8 @@
-// End-to-end test of the web client (`npm run test:e2e`): starts the LiveKit double and the
-// orchestrator on free ports, drives two users in headless Chromium through create → watch →
-// live viewer count → end, saves screenshots, and stops everything it started.
+// End-to-end test of the web client (`npm run test:e2e`): for each scenario starts the LiveKit
+// double and the orchestrator on free ports with a fresh database, drives users in headless
+// Chromium, saves screenshots, and stops everything it started. Scenarios: "open" (AUTH_MODE=open,
+// the Switch-user identity: create → watch → live viewer count → end) and "accounts" (the default
+// authentication: sign-up, visibility, guests, refusals). E2E_SCENARIOS=open or =accounts runs one.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { ConsoleWatch } from './lib/console.mjs';
 import { freePort, logTail, start, stop, waitForHttp } from './lib/processes.mjs';
 import { runScenario } from './scenario.mjs';
+import { runAccountsScenario } from './scenario-accounts.mjs';
 
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(clientDir, '..');
@@ -18,9 +21,22 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const serverBin = process.env.E2E_SERVER_BIN ?? path.join(repoRoot, 'build', 'release', 'src', 'livestream-orchestrator');
 const doubleDir = path.join(repoRoot, 'tools', 'livekit-double');
 
+const SCENARIOS = {
+  // The seed's trust model: identity from request bodies, chosen with "Switch user".
+  open: { run: runScenario, env: { AUTH_MODE: 'open' } },
+  // The server's default authentication (accounts, open sign-up, guests).
+  accounts: { run: runAccountsScenario, env: {} },
+};
+
 function fail(message) {
   console.error(`\ne2e: ${message}`);
   process.exit(1);
+}
+
+function chosenScenarios() {
+  const names = (process.env.E2E_SCENARIOS ?? 'open,accounts').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) if (!SCENARIOS[name]) fail(`unknown scenario "${name}" in E2E_SCENARIOS (known: ${Object.keys(SCENARIOS).join(', ')})`);
+  return names;
 }
 
 function preflight() {
@@ -44,26 +60,16 @@ function preflight() {
   if (!existsSync(path.join(clientDir, 'dist', 'index.html'))) fail('client/dist/index.html is missing after the build');
 }
 
-async function main() {
-  preflight();
-  mkdirSync(artifactsDir, { recursive: true });
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lso-e2e-'));
+/** Starts the double and the server for one scenario, runs it, stops both. True when it passed. */
+async function runOne(name, processes) {
+  const scenario = SCENARIOS[name];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `lso-e2e-${name}-`));
   const [doublePort, serverPort] = [await freePort(), await freePort()];
   const serverUrl = `http://127.0.0.1:${serverPort}`;
   const doubleUrl = `http://127.0.0.1:${doublePort}`;
-  const processes = [];
   const watch = new ConsoleWatch(`127.0.0.1:${doublePort}`);
-  let exitCode = 1;
-
-  const stopAll = async () => {
-    for (const proc of processes.reverse()) await stop(proc);
-  };
-  const onSignal = () => {
-    void stopAll().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
+  const mine = [];
+  console.log(`\ne2e: ===== scenario "${name}" =====`);
   try {
     const double = start('LiveKit double', process.execPath, [path.join(doubleDir, 'src', 'server.mjs')], {
       cwd: doubleDir,
@@ -73,8 +79,9 @@ async function main() {
         WEBHOOK_URL: `${serverUrl}/api/v1/webhooks/livekit`,
         WEBHOOK_RETRY_BASE_MS: '200',
       },
-      logFile: path.join(artifactsDir, 'livekit-double.log'),
+      logFile: path.join(artifactsDir, `livekit-double-${name}.log`),
     });
+    mine.push(double);
     processes.push(double);
     await waitForHttp(double, `${doubleUrl}/_double/health`, { timeoutMs: 15_000 });
 
@@ -90,44 +97,67 @@ async function main() {
         RATE_LIMIT_ENABLED: 'false',
         // The double moves no media; the server says so in /health and the header shows it.
         LIVEKIT_SIMULATED: 'true',
+        ...scenario.env,
       },
-      logFile: path.join(artifactsDir, 'orchestrator.log'),
+      logFile: path.join(artifactsDir, `orchestrator-${name}.log`),
     });
+    mine.push(server);
     processes.push(server);
     await waitForHttp(server, `${serverUrl}/health`, { timeoutMs: 30_000 });
     console.log(`e2e: LiveKit double on ${doubleUrl}, orchestrator on ${serverUrl}`);
 
-    await runScenario({
+    await scenario.run({
       baseUrl: serverUrl,
       doubleUrl,
       chromiumPath,
       profilesDir: tmp,
       artifactsDir,
       // The README's screenshot is refreshed only on request, so a test run leaves the tree clean.
-      docsScreenshot: process.env.E2E_UPDATE_DOCS === '1' ? path.join(clientDir, 'docs', 'screenshot-list.png') : null,
+      docsScreenshot: name === 'open' && process.env.E2E_UPDATE_DOCS === '1' ? path.join(clientDir, 'docs', 'screenshot-list.png') : null,
       watch,
       copyFile,
     });
 
     const consoleReport = watch.report();
-    if (consoleReport.expected) console.log(`e2e: expected console errors (media connection to the double):\n${consoleReport.expected}`);
+    if (consoleReport.expected) console.log(`e2e: expected console errors:\n${consoleReport.expected}`);
     if (!consoleReport.ok) throw new Error(`unexpected browser console errors:\n${consoleReport.unexpected}`);
-    console.log(`\ne2e: PASSED — screenshots in ${path.relative(repoRoot, artifactsDir)}/`);
-    exitCode = 0;
+    console.log(`e2e: scenario "${name}" PASSED`);
+    return true;
   } catch (error) {
-    console.error(`\ne2e: FAILED — ${error.stack ?? error.message}`);
+    console.error(`\ne2e: scenario "${name}" FAILED — ${error.stack ?? error.message}`);
     const consoleReport = watch.report();
     if (consoleReport.unexpected) console.error(`\nbrowser console errors so far:\n${consoleReport.unexpected}`);
     if (consoleReport.expected) console.error(`\nexpected console errors so far:\n${consoleReport.expected}`);
-    for (const proc of processes) {
+    for (const proc of mine) {
       if (proc.child.exitCode !== null) console.error(`\n${proc.name} had exited; last log lines:\n${logTail(proc)}`);
     }
-    console.error(`Logs: ${path.relative(repoRoot, artifactsDir)}/*.log`);
+    console.error(`Logs: ${path.relative(repoRoot, artifactsDir)}/*-${name}.log`);
+    return false;
   } finally {
-    await stopAll();
+    for (const proc of mine.reverse()) await stop(proc);
     rmSync(tmp, { recursive: true, force: true });
   }
-  process.exit(exitCode);
+}
+
+async function main() {
+  const names = chosenScenarios();
+  preflight();
+  mkdirSync(artifactsDir, { recursive: true });
+  const processes = [];
+  const onSignal = () => {
+    void Promise.allSettled(processes.map((proc) => stop(proc))).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const failed = [];
+  for (const name of names) if (!(await runOne(name, processes))) failed.push(name);
+  if (failed.length > 0) {
+    console.error(`\ne2e: FAILED — ${failed.join(', ')}`);
+    process.exit(1);
+  }
+  console.log(`\ne2e: PASSED (${names.join(', ')}) — screenshots in ${path.relative(repoRoot, artifactsDir)}/`);
+  process.exit(0);
 }
 
 await main();

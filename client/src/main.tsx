@@ -1,7 +1,8 @@
-// Entry point: mounts the app with its identity provider.
+// Entry point: mounts the app with its identity (open mode's Switch user) and auth providers.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { AuthProvider } from './auth/AuthContext';
 import { IdentityProvider } from './identity/IdentityContext';
 import './index.css';
 
@@ -11,7 +12,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <IdentityProvider>
-      <App />
+      <AuthProvider>
+        <App />
+      </AuthProvider>
     </IdentityProvider>
   </StrictMode>,
 );

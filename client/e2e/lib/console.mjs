@@ -18,15 +18,40 @@ export function expectedMediaErrorPatterns(doubleHostPort) {
   ];
 }
 
+const HTTP_ERROR = /^Failed to load resource: the server responded with a status of (\d+)/;
+
 export class ConsoleWatch {
   constructor(doubleHostPort) {
     this.patterns = expectedMediaErrorPatterns(doubleHostPort);
     this.resourcePrefix = new RegExp(`^https?://${escape(doubleHostPort)}/rtc/`);
+    this.httpAllowed = [];
     this.unexpected = [];
     this.expected = [];
   }
 
+  /**
+   * Chromium logs every 4xx answer to fetch as a console error. A scenario names the ones it
+   * causes on purpose (a signed-out "who am I" is a 401, a refused private livestream a 403):
+   * `status` on a path matching `pathPattern`.
+   */
+  allowHttpError(status, pathPattern) {
+    this.httpAllowed.push({ status, pathPattern });
+  }
+
+  isExpectedHttpError(entry) {
+    const status = Number(HTTP_ERROR.exec(entry.text)?.[1]);
+    if (!status) return false;
+    let pathname = '';
+    try {
+      pathname = new URL(entry.location).pathname;
+    } catch {
+      return false;
+    }
+    return this.httpAllowed.some((allowed) => allowed.status === status && allowed.pathPattern.test(pathname));
+  }
+
   isExpected(entry) {
+    if (this.isExpectedHttpError(entry)) return true;
     if (!entry.roomPage) return false;
     // "Failed to load resource: …" names the URL only in its location.
     if (entry.text.startsWith('Failed to load resource: ')) return this.resourcePrefix.test(entry.location);

@@ -1,9 +1,12 @@
 // HTTP client of the orchestrator API: unwraps the {success, data} envelope and turns every
-// failure (error envelope, non-JSON answer, network error) into one ApiError type.
+// failure (error envelope, non-JSON answer, network error) into one ApiError type. A 401 also
+// tells the listeners (the auth context): the session is over, whatever the call was.
+import { waitInWords } from '../format';
 import type {
   ApiFailure,
   CreateLivestreamRequest,
   Health,
+  Invite,
   JoinRequest,
   JoinResponse,
   ListLivestreamsQuery,
@@ -41,8 +44,15 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
 
+/** "Too many attempts. Try again in 2 minutes." from a 429's Retry-After (seconds). */
+export function tooManyAttemptsMessage(retryAfter: number | null): string {
+  return retryAfter === null ? 'Too many attempts. Try again later.' : `Too many attempts. Try again in ${waitInWords(retryAfter)}.`;
+}
+
 /** A message fit to show a user, whatever was thrown. */
 export function errorMessage(error: unknown): string {
+  // With Retry-After the wait is told in words; without, the server's own message stands.
+  if (error instanceof ApiError && error.status === 429 && error.retryAfter !== null) return tooManyAttemptsMessage(error.retryAfter);
   if (error instanceof Error && error.message) return error.message;
   return 'Something went wrong';
 }
@@ -60,11 +70,24 @@ export function buildQuery(params: Record<string, QueryValue>): string {
   return text ? `?${text}` : '';
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
   /** Lets a request outlive the page (leave on tab close). */
   keepalive?: boolean;
+  /** The caller reads a 401 itself (sign-in, "who am I"): the listeners are not told. */
+  handles401?: boolean;
+}
+
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/** Called on every 401 answer (signed out, session expired or revoked); returns the unsubscribe. */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => {
+    unauthorizedListeners.delete(listener);
+  };
 }
 
 function isFailureEnvelope(value: unknown): value is ApiFailure {
@@ -93,7 +116,7 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /** Sends one request and returns the parsed body of a 2xx answer, or throws ApiError. */
-async function send(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+export async function send(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, headers };
   if (options.body !== undefined) {
@@ -113,6 +136,7 @@ async function send(method: string, path: string, options: RequestOptions = {}):
 
   const body = await readJson(response);
   if (!response.ok) {
+    if (response.status === 401 && !options.handles401) for (const listener of [...unauthorizedListeners]) listener();
     const retryHeader = response.headers.get('Retry-After');
     const retryAfter = retryHeader !== null && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
     if (isFailureEnvelope(body)) {
@@ -133,11 +157,11 @@ function unwrap<T>(body: unknown, status = 200): { data: T; count: number | unde
   throw new ApiError('The server sent an unexpected answer', status, INVALID_RESPONSE);
 }
 
-async function call<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
+export async function call<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
   return unwrap<T>(await send(method, path, options)).data;
 }
 
-async function callPage<T>(path: string, signal?: AbortSignal): Promise<Page<T>> {
+export async function callPage<T>(path: string, signal?: AbortSignal): Promise<Page<T>> {
   const { data, count } = unwrap<T[]>(await send('GET', path, signal ? { signal } : {}));
   if (!Array.isArray(data)) throw new ApiError('The server sent an unexpected answer', 200, INVALID_RESPONSE);
   return { items: data, count: count ?? data.length };
@@ -164,17 +188,22 @@ export const api = {
     return call<Livestream>('POST', `${API_BASE}/livestreams`, { body: request });
   },
 
-  /** Ends the livestream (the API calls it DELETE); only its creator may. */
-  endLivestream(id: string, requestingUserId: string): Promise<Livestream> {
-    return call<Livestream>('DELETE', livestreamPath(id), { body: { requestingUserId } });
+  /**
+   * Ends the livestream (the API calls it DELETE); its creator and admins may. The requesting
+   * user is named in open mode only; signed in, the server takes it from the session.
+   */
+  endLivestream(id: string, requestingUserId?: string): Promise<Livestream> {
+    return call<Livestream>('DELETE', livestreamPath(id), requestingUserId === undefined ? {} : { body: { requestingUserId } });
   },
 
   joinLivestream(id: string, request: JoinRequest): Promise<JoinResponse> {
     return call<JoinResponse>('POST', `${livestreamPath(id)}/join`, { body: request });
   },
 
-  async leaveLivestream(id: string, userId: string, options: { keepalive?: boolean } = {}): Promise<void> {
-    await send('POST', `${livestreamPath(id)}/leave`, { body: { userId }, keepalive: options.keepalive ?? false });
+  /** Leaves; `userId` is named in open mode only (signed in, the server knows who leaves). */
+  async leaveLivestream(id: string, userId: string | undefined, options: { keepalive?: boolean } = {}): Promise<void> {
+    const body = userId === undefined ? {} : { userId };
+    await send('POST', `${livestreamPath(id)}/leave`, { body, keepalive: options.keepalive ?? false });
   },
 
   listParticipants(id: string, query: ListParticipantsQuery, signal?: AbortSignal): Promise<Page<Participant>> {
@@ -184,6 +213,21 @@ export const api = {
 
   getState(id: string): Promise<StreamState> {
     return call<StreamState>('GET', `${livestreamPath(id)}/state`);
+  },
+
+  /** A private livestream's invite list (its creator and admins). */
+  async listInvites(id: string, signal?: AbortSignal): Promise<Invite[]> {
+    const page = await callPage<Invite | string>(`${livestreamPath(id)}/invites`, signal);
+    // Tolerates a bare list of user ids.
+    return page.items.map((item) => (typeof item === 'string' ? { userId: item } : item));
+  },
+
+  addInvite(id: string, userId: string): Promise<unknown> {
+    return call<unknown>('POST', `${livestreamPath(id)}/invites`, { body: { userId } });
+  },
+
+  async removeInvite(id: string, userId: string): Promise<void> {
+    await send('DELETE', `${livestreamPath(id)}/invites/${encodeURIComponent(userId)}`);
   },
 
   /** GET /health answers 503 with the same body when a component is down; both are read. */

@@ -3,6 +3,10 @@
 export const LIVESTREAM_STATUSES = ['SCHEDULED', 'LIVE', 'ENDED', 'ERROR'] as const;
 export type LivestreamStatus = (typeof LIVESTREAM_STATUSES)[number];
 
+export const VISIBILITIES = ['public', 'unlisted', 'private'] as const;
+/** public: listed, guests may watch; unlisted: reachable by its link only; private: creator, invitees, admins. */
+export type Visibility = (typeof VISIBILITIES)[number];
+
 export type ParticipantRole = 'HOST' | 'VIEWER';
 export type ParticipantStatus = 'JOINED' | 'LEFT';
 
@@ -12,7 +16,12 @@ export interface Livestream {
   title: string;
   description: string | null;
   status: LivestreamStatus;
-  createdBy: string;
+  /** null when the reader may not see other users' ids (it is set for the creator and admins). */
+  createdBy: string | null;
+  /** The creator's display name (servers without identity leave it out). */
+  creatorName?: string | null;
+  /** Servers without identity leave it out: public. */
+  visibility?: Visibility;
   maxParticipants: number;
   emptyTimeout: number;
   metadata: Record<string, unknown> | null;
@@ -25,7 +34,8 @@ export interface Livestream {
 export interface Participant {
   id: string;
   livestreamId: string;
-  userId: string;
+  /** null when the reader may not see other users' ids. */
+  userId: string | null;
   displayName: string;
   role: ParticipantRole;
   status: ParticipantStatus;
@@ -37,7 +47,8 @@ export interface Participant {
 }
 
 export interface HostInfo {
-  userId: string;
+  /** null when the reader may not see other users' ids. */
+  userId: string | null;
   displayName: string;
 }
 
@@ -45,7 +56,7 @@ export interface HostInfo {
 export interface StreamState {
   streamId: string;
   status: LivestreamStatus;
-  /** userIds of the active (JOINED) participants. */
+  /** userIds of the active (JOINED) participants; their display names when the reader may not see ids. */
   participants: string[];
   viewerCount: number;
   totalViewers: number;
@@ -71,15 +82,18 @@ export interface CreateLivestreamRequest {
   roomName: string;
   title: string;
   description?: string;
-  createdBy: string;
+  /** Open mode only; signed in, the server takes the creator from the session. */
+  createdBy?: string;
   maxParticipants: number;
   emptyTimeout: number;
+  visibility?: Visibility;
   metadata?: Record<string, unknown>;
 }
 
 export interface JoinRequest {
-  userId: string;
-  displayName: string;
+  /** Open mode only (userId, displayName); signed in, the server takes them from the session. */
+  userId?: string;
+  displayName?: string;
   role: ParticipantRole;
 }
 
@@ -117,4 +131,35 @@ export interface Health {
     simulated?: boolean;
     message?: string;
   };
+}
+
+/** How the server knows who is asking (GET /auth/config). */
+export type AuthMode = 'accounts' | 'open' | 'tokens';
+
+export interface AuthConfig {
+  authMode: AuthMode;
+  /** Built-in accounts (sign-in with username and password) exist. */
+  accounts: boolean;
+  signup: 'open' | 'closed';
+  /** Signed-out visitors may watch public livestreams as guests. */
+  guests: boolean;
+}
+
+export type UserKind = 'user' | 'guest' | 'apiKey';
+export type AuthVia = 'session' | 'jwt' | 'apiKey' | 'open';
+
+/** The signed-in principal (GET /auth/me → data.user). */
+export interface CurrentUser {
+  id: string;
+  displayName: string;
+  admin: boolean;
+  kind: UserKind;
+  via: AuthVia;
+}
+
+/** One entry of a private livestream's invite list. */
+export interface Invite {
+  userId: string;
+  displayName?: string | null;
+  createdAt?: string;
 }

@@ -1,11 +1,12 @@
 // Dialog to create a livestream: validates as the server does, previews the sanitised room
-// name, and shows the server's own message when it still refuses.
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+// name, chooses who can watch it, and shows the server's own message when it still refuses.
+import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { Livestream } from '../api/types';
+import type { Livestream, Visibility } from '../api/types';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
+import { Field } from '../ui/Field';
 import {
   INITIAL_VALUES,
   LIMITS,
@@ -13,20 +14,31 @@ import {
   textLength,
   toCreateRequest,
   validateCreateForm,
+  VISIBILITY_OPTIONS,
   type CreateFormErrors,
   type CreateFormValues,
 } from './createForm';
 
 interface CreateLivestreamDialogProps {
   open: boolean;
-  createdBy: string;
+  /** Sent as `createdBy` in open mode; signed in (undefined), the server takes it from the session. */
+  createdBy?: string | undefined;
+  /** Who the livestream will belong to, as shown in the dialog. */
+  creatorName?: string;
   onClose: () => void;
   onCreated: (livestream: Livestream) => void;
   /** Injected by tests; the API client otherwise. */
   create?: typeof api.createLivestream;
 }
 
-export function CreateLivestreamDialog({ open, createdBy, onClose, onCreated, create = api.createLivestream }: CreateLivestreamDialogProps) {
+export function CreateLivestreamDialog({
+  open,
+  createdBy,
+  creatorName,
+  onClose,
+  onCreated,
+  create = api.createLivestream,
+}: CreateLivestreamDialogProps) {
   const [values, setValues] = useState<CreateFormValues>(INITIAL_VALUES);
   const [errors, setErrors] = useState<CreateFormErrors>({});
   const [serverError, setServerError] = useState<string | null>(null);
@@ -39,7 +51,7 @@ export function CreateLivestreamDialog({ open, createdBy, onClose, onCreated, cr
     onClose();
   };
 
-  const update = (field: keyof CreateFormValues) => (value: string) => {
+  const update = (field: Exclude<keyof CreateFormValues, 'visibility'>) => (value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
     // A field's error goes away as soon as it is edited; the next submit checks again.
     if (errors[field]) setErrors((current) => ({ ...current, [field]: undefined }));
@@ -148,8 +160,15 @@ export function CreateLivestreamDialog({ open, createdBy, onClose, onCreated, cr
           </Field>
         </div>
 
+        <VisibilityChoice value={values.visibility} onChange={(visibility) => setValues((current) => ({ ...current, visibility }))} />
+
         <p className="text-xs text-slate-500">
-          Created as <span className="font-mono text-slate-700">{createdBy}</span>
+          Created as{' '}
+          {createdBy !== undefined ? (
+            <span className="font-mono text-slate-700">{createdBy}</span>
+          ) : (
+            <span className="font-medium text-slate-700">{creatorName}</span>
+          )}
         </p>
 
         <div className="flex flex-col-reverse gap-2 pt-2 sm:flex-row sm:justify-end">
@@ -165,51 +184,45 @@ export function CreateLivestreamDialog({ open, createdBy, onClose, onCreated, cr
   );
 }
 
-interface FieldControlProps {
-  id: string;
-  className: string;
-  'aria-invalid': boolean;
-  'aria-describedby': string | undefined;
-}
-
-interface FieldProps {
-  label: string;
-  error: string | undefined;
-  hint?: ReactNode;
-  counter?: string;
-  optional?: boolean;
-  children: (props: FieldControlProps) => ReactNode;
-}
-
-/** Label, control, hint and error wired together for assistive technology. */
-function Field({ label, error, hint, counter, optional = false, children }: FieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
-  const className =
-    'block w-full rounded-lg border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm focus:outline-none focus:ring-2 ' +
-    (error ? 'border-rose-400 focus:ring-rose-500' : 'border-slate-300 focus:border-indigo-500 focus:ring-indigo-500');
+/** Public / unlisted / private, each with what it means for who can watch. */
+function VisibilityChoice({ value, onChange }: { value: Visibility; onChange: (value: Visibility) => void }) {
   return (
-    <div>
-      <div className="mb-1 flex items-baseline justify-between gap-2">
-        <label htmlFor={id} className="text-sm font-medium text-slate-800">
-          {label}
-          {optional && <span className="ml-1 font-normal text-slate-500">(optional)</span>}
-        </label>
-        {counter && <span className="text-xs tabular-nums text-slate-500">{counter}</span>}
+    <fieldset>
+      <legend className="mb-1 text-sm font-medium text-slate-800">Who can watch</legend>
+      <div className="grid gap-2 sm:grid-cols-3">
+        {VISIBILITY_OPTIONS.map((option) => {
+          const id = `visibility-${option.value}`;
+          const checked = option.value === value;
+          return (
+            <label
+              key={option.value}
+              htmlFor={id}
+              className={
+                'flex cursor-pointer flex-col rounded-lg border px-3 py-2 text-sm has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500 ' +
+                (checked ? 'border-indigo-500 bg-indigo-50' : 'border-slate-300 bg-white hover:bg-slate-50')
+              }
+            >
+              <span className="flex items-center gap-2 font-medium text-slate-900">
+                <input
+                  id={id}
+                  type="radio"
+                  name="visibility"
+                  value={option.value}
+                  checked={checked}
+                  aria-labelledby={`${id}-label`}
+                  aria-describedby={`${id}-explanation`}
+                  onChange={() => onChange(option.value)}
+                  className="h-4 w-4 accent-indigo-600"
+                />
+                <span id={`${id}-label`}>{option.label}</span>
+              </span>
+              <span id={`${id}-explanation`} className="mt-1 text-xs text-slate-600">
+                {option.explanation}
+              </span>
+            </label>
+          );
+        })}
       </div>
-      {children({ id, className, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
-      {error && (
-        <p id={errorId} className="mt-1 text-sm text-rose-700">
-          {error}
-        </p>
-      )}
-      {hint && (
-        <p id={hintId} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
-    </div>
+    </fieldset>
   );
 }

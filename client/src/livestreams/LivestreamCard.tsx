@@ -9,6 +9,7 @@ import { ButtonLink, Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { StatusBadge } from '../ui/StatusBadge';
 import { useInView } from '../ui/useInView';
+import { VisibilityBadge } from '../ui/VisibilityBadge';
 import { ParticipantList } from './ParticipantList';
 import { participantEntries } from './participants';
 import { useCardParticipants } from './useCardParticipants';
@@ -17,13 +18,26 @@ interface LivestreamCardProps {
   livestream: Livestream;
   /** Live state from the global SSE stream; absent until one arrives. */
   state: StreamState | undefined;
-  currentUserId: string;
+  /** null when signed out. */
+  currentUserId: string | null;
+  /** Admins may end anyone's livestream. */
+  admin?: boolean;
+  /** Open mode: the request names the user (requestingUserId); signed in, the session does. */
+  identityInBodies?: boolean;
   onChanged: (livestream: Livestream) => void;
   /** Injected by tests; the API client otherwise. */
   endLivestream?: typeof api.endLivestream;
 }
 
-export function LivestreamCard({ livestream, state, currentUserId, onChanged, endLivestream = api.endLivestream }: LivestreamCardProps) {
+export function LivestreamCard({
+  livestream,
+  state,
+  currentUserId,
+  admin = false,
+  identityInBodies = true,
+  onChanged,
+  endLivestream = api.endLivestream,
+}: LivestreamCardProps) {
   const ref = useRef<HTMLElement>(null);
   const visible = useInView(ref, { once: true, rootMargin: '100px' });
   const names = useCardParticipants(livestream, state, visible);
@@ -31,17 +45,20 @@ export function LivestreamCard({ livestream, state, currentUserId, onChanged, en
   const [ending, setEnding] = useState(false);
   const [endError, setEndError] = useState<string | null>(null);
 
-  const isCreator = livestream.createdBy === currentUserId;
+  // createdBy is null for readers who may not see ids: never the current user's.
+  const isCreator = currentUserId !== null && livestream.createdBy === currentUserId;
+  const canEnd = isCreator || (admin && currentUserId !== null);
   const isLive = livestream.status === 'LIVE';
   const liveState = isLive ? state : undefined;
   const entries = participantEntries(liveState, names, currentUserId);
+  const creator = livestream.creatorName || livestream.createdBy || 'Unknown';
   const titleId = `livestream-${livestream.id}-title`;
 
   const confirmEnd = async () => {
     setEnding(true);
     setEndError(null);
     try {
-      onChanged(await endLivestream(livestream.id, currentUserId));
+      onChanged(await endLivestream(livestream.id, identityInBodies && currentUserId !== null ? currentUserId : undefined));
       setConfirming(false);
     } catch (error) {
       setEndError(errorMessage(error));
@@ -63,7 +80,10 @@ export function LivestreamCard({ livestream, state, currentUserId, onChanged, en
         <h3 id={titleId} className="line-clamp-2 text-base font-semibold break-words text-slate-900">
           {livestream.title}
         </h3>
-        <StatusBadge status={livestream.status} />
+        <div className="flex shrink-0 flex-col items-end gap-1">
+          <StatusBadge status={livestream.status} />
+          <VisibilityBadge visibility={livestream.visibility} />
+        </div>
       </header>
       {livestream.description && (
         <p className="mt-2 line-clamp-3 text-sm break-words whitespace-pre-line text-slate-600">{livestream.description}</p>
@@ -71,8 +91,8 @@ export function LivestreamCard({ livestream, state, currentUserId, onChanged, en
 
       <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
         <dt className="text-slate-500">Creator</dt>
-        <dd className="truncate text-slate-800" title={livestream.createdBy}>
-          <span className="font-mono text-xs">{livestream.createdBy}</span>
+        <dd className="truncate text-slate-800" title={livestream.createdBy ?? creator}>
+          {livestream.creatorName ? creator : <span className="font-mono text-xs">{creator}</span>}
           {isCreator && <span className="ml-1 text-xs text-emerald-700">(you)</span>}
         </dd>
         <dt className="text-slate-500">Room</dt>
@@ -142,7 +162,7 @@ export function LivestreamCard({ livestream, state, currentUserId, onChanged, en
             Watch
           </ButtonLink>
         )}
-        {isCreator && livestream.status !== 'ENDED' && (
+        {canEnd && livestream.status !== 'ENDED' && (
           <Button variant="secondary" className="flex-1" onClick={() => setConfirming(true)}>
             End stream
           </Button>

@@ -26,8 +26,9 @@ export function ParticipantList({ entries, limit = 6, tone = 'light', emptyText 
   if (entries.length === 0) return <p className={`text-xs ${muted}`}>{emptyText}</p>;
   return (
     <ul className="space-y-1" aria-label="Participants">
-      {shown.map((entry) => (
-        <li key={entry.userId} className={`flex items-center gap-2 text-xs ${text}`}>
+      {shown.map((entry, index) => (
+        // Display names (what some readers get instead of ids) may repeat.
+        <li key={`${index}:${entry.userId}`} className={`flex items-center gap-2 text-xs ${text}`}>
           <span aria-hidden="true" className="h-1.5 w-1.5 shrink-0 rounded-full bg-emerald-500" />
           <span className="truncate" title={entry.userId}>
             {entry.name}

@@ -1,6 +1,6 @@
 // Rules of the create-livestream form, mirroring the server's validation so that most
 // mistakes are caught before a request is spent on them.
-import type { CreateLivestreamRequest } from '../api/types';
+import type { CreateLivestreamRequest, Visibility } from '../api/types';
 
 export const LIMITS = {
   roomNameMax: 128,
@@ -22,9 +22,17 @@ export interface CreateFormValues {
   description: string;
   maxParticipants: string;
   emptyTimeout: string;
+  visibility: Visibility;
 }
 
 export type CreateFormErrors = Partial<Record<keyof CreateFormValues | 'createdBy', string>>;
+
+/** The choices of the create dialog, with what each means for who can watch. */
+export const VISIBILITY_OPTIONS: { value: Visibility; label: string; explanation: string }[] = [
+  { value: 'public', label: 'Public', explanation: 'Listed for everyone; signed-out visitors can watch as guests.' },
+  { value: 'unlisted', label: 'Unlisted', explanation: 'Not listed; signed-in people with the link can watch.' },
+  { value: 'private', label: 'Private', explanation: 'Only you, admins and the people you invite can see and watch it.' },
+];
 
 export const INITIAL_VALUES: CreateFormValues = {
   roomName: '',
@@ -32,6 +40,7 @@ export const INITIAL_VALUES: CreateFormValues = {
   description: '',
   maxParticipants: String(LIMITS.maxParticipantsDefault),
   emptyTimeout: String(LIMITS.emptyTimeoutDefault),
+  visibility: 'public',
 };
 
 const BLANK = /^[ \t\n\r\f\v]*$/;
@@ -78,7 +87,8 @@ export function parseWholeNumber(text: string, min: number, max: number): number
   return Number.isSafeInteger(value) && value >= min && value <= max ? value : null;
 }
 
-export function validateCreateForm(values: CreateFormValues, createdBy: string): CreateFormErrors {
+/** `createdBy` is checked when given (open mode); signed in, the server knows the creator. */
+export function validateCreateForm(values: CreateFormValues, createdBy?: string): CreateFormErrors {
   const errors: CreateFormErrors = {};
 
   const roomError = requiredText(values.roomName, 'Room name', LIMITS.roomNameMax);
@@ -96,7 +106,7 @@ export function validateCreateForm(values: CreateFormValues, createdBy: string):
     errors.description = 'Description must not contain control characters';
   }
 
-  const creatorError = requiredText(createdBy, 'Your user ID', LIMITS.createdByMax);
+  const creatorError = createdBy === undefined ? undefined : requiredText(createdBy, 'Your user ID', LIMITS.createdByMax);
   if (creatorError) errors.createdBy = creatorError;
 
   if (parseWholeNumber(values.maxParticipants, LIMITS.maxParticipantsMin, LIMITS.maxParticipantsMax) === null) {
@@ -108,15 +118,16 @@ export function validateCreateForm(values: CreateFormValues, createdBy: string):
   return errors;
 }
 
-/** The request body for valid values (call validateCreateForm first). */
-export function toCreateRequest(values: CreateFormValues, createdBy: string): CreateLivestreamRequest {
+/** The request body for valid values (call validateCreateForm first); `createdBy` only when given. */
+export function toCreateRequest(values: CreateFormValues, createdBy?: string): CreateLivestreamRequest {
   const description = values.description.trim();
   return {
     roomName: values.roomName.trim(),
     title: values.title.trim(),
     ...(description ? { description } : {}),
-    createdBy,
+    ...(createdBy === undefined ? {} : { createdBy }),
     maxParticipants: Number(values.maxParticipants.trim()),
     emptyTimeout: Number(values.emptyTimeout.trim()),
+    visibility: values.visibility,
   };
 }

@@ -6,6 +6,8 @@ export type StatusFilter = 'ALL' | LivestreamStatus;
 
 export interface ListState {
   filter: StatusFilter;
+  /** "My livestreams": only this creator's; null for everyone's. */
+  createdBy: string | null;
   /** Bumped on every reset, so answers to requests of an earlier filter are dropped. */
   generation: number;
   items: Livestream[];
@@ -20,7 +22,7 @@ export interface ListState {
 }
 
 export type ListAction =
-  | { type: 'reset'; filter: StatusFilter; generation: number }
+  | { type: 'reset'; filter: StatusFilter; generation: number; createdBy?: string | null }
   | { type: 'load_more' }
   | { type: 'page'; generation: number; items: Livestream[]; append: boolean; limit: number }
   | { type: 'page_failed'; generation: number; message: string }
@@ -30,9 +32,10 @@ export type ListAction =
   | { type: 'snapshot'; states: StreamState[] }
   | { type: 'state'; state: StreamState; ended: boolean };
 
-export function initialListState(filter: StatusFilter): ListState {
+export function initialListState(filter: StatusFilter, createdBy: string | null = null): ListState {
   return {
     filter,
+    createdBy,
     generation: 0,
     items: [],
     states: {},
@@ -58,7 +61,8 @@ export function emptyState(livestream: Livestream): StreamState {
   };
 }
 
-export function matchesFilter(livestream: Livestream, filter: StatusFilter): boolean {
+export function matchesFilter(livestream: Livestream, filter: StatusFilter, createdBy: string | null = null): boolean {
+  if (createdBy !== null && livestream.createdBy !== createdBy) return false;
   return filter === 'ALL' || livestream.status === filter;
 }
 
@@ -68,7 +72,7 @@ export function matchesFilter(livestream: Livestream, filter: StatusFilter): boo
  * away stay on screen but are not counted, so no livestream is skipped.
  */
 export function nextOffset(state: ListState): number {
-  return state.items.filter((item) => matchesFilter(item, state.filter)).length;
+  return state.items.filter((item) => matchesFilter(item, state.filter, state.createdBy)).length;
 }
 
 const time = (iso: string) => {
@@ -88,6 +92,15 @@ function insertSorted(state: ListState, livestream: Livestream): Livestream[] {
   return [...items.slice(0, index), livestream, ...items.slice(index)];
 }
 
+/**
+ * Pushed events carry the public view (createdBy null); the creator's own read of the record
+ * names them. A livestream's creator never changes, so what was known is kept.
+ */
+function keepKnownCreator(next: Livestream, known: Livestream): Livestream {
+  if (next.createdBy !== null || known.createdBy === null) return next;
+  return { ...next, createdBy: known.createdBy, creatorName: next.creatorName ?? known.creatorName ?? null };
+}
+
 function upsert(state: ListState, livestream: Livestream): Livestream[] {
   const index = state.items.findIndex((item) => item.id === livestream.id);
   if (index !== -1) {
@@ -95,10 +108,10 @@ function upsert(state: ListState, livestream: Livestream): Livestream[] {
     const current = state.items[index] as Livestream;
     if (time(livestream.updatedAt) < time(current.updatedAt)) return state.items;
     const items = state.items.slice();
-    items[index] = livestream;
+    items[index] = keepKnownCreator(livestream, current);
     return items;
   }
-  if (!matchesFilter(livestream, state.filter)) return state.items;
+  if (!matchesFilter(livestream, state.filter, state.createdBy)) return state.items;
   return insertSorted(state, livestream);
 }
 
@@ -108,6 +121,7 @@ export function listReducer(state: ListState, action: ListAction): ListState {
       return {
         ...state,
         filter: action.filter,
+        createdBy: action.createdBy ?? null,
         generation: action.generation,
         items: [],
         loading: true,

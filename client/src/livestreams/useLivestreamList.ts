@@ -22,6 +22,7 @@ type PageMode = 'replace' | 'append' | 'merge';
 interface PageRequest {
   generation: number;
   filter: StatusFilter;
+  createdBy: string | null;
   offset: number;
   mode: PageMode;
   signal: AbortSignal | undefined;
@@ -29,10 +30,10 @@ interface PageRequest {
 
 /** Reads one page and dispatches it; a failed merge (a background re-read) stays silent. */
 async function readPage(dispatch: (action: ListAction) => void, request: PageRequest): Promise<void> {
-  const { generation, filter, offset, mode, signal } = request;
+  const { generation, filter, createdBy, offset, mode, signal } = request;
   const status = filter === 'ALL' ? undefined : filter;
   try {
-    const page = await api.listLivestreams({ status, limit: PAGE_SIZE, offset }, signal);
+    const page = await api.listLivestreams({ status, createdBy: createdBy ?? undefined, limit: PAGE_SIZE, offset }, signal);
     if (mode === 'merge') dispatch({ type: 'merge', generation, items: page.items });
     else dispatch({ type: 'page', generation, items: page.items, append: mode === 'append', limit: PAGE_SIZE });
   } catch (error) {
@@ -41,16 +42,17 @@ async function readPage(dispatch: (action: ListAction) => void, request: PageReq
   }
 }
 
-export function useLivestreamList(filter: StatusFilter): LivestreamList {
-  const [state, dispatch] = useReducer(listReducer, filter, initialListState);
+/** The list for a status filter; with `createdBy`, only that creator's livestreams ("My livestreams"). */
+export function useLivestreamList(filter: StatusFilter, createdBy: string | null = null): LivestreamList {
+  const [state, dispatch] = useReducer(listReducer, undefined, () => initialListState(filter, createdBy));
   const stateRef = useRef(state);
   stateRef.current = state;
   const [reloadKey, reload] = useReducer((n: number) => n + 1, 0);
   const generationRef = useRef(0);
 
   const fetchPage = useCallback(
-    (generation: number, pageFilter: StatusFilter, offset: number, mode: PageMode, signal?: AbortSignal) =>
-      readPage(dispatch, { generation, filter: pageFilter, offset, mode, signal }),
+    (generation: number, pageFilter: StatusFilter, pageCreatedBy: string | null, offset: number, mode: PageMode, signal?: AbortSignal) =>
+      readPage(dispatch, { generation, filter: pageFilter, createdBy: pageCreatedBy, offset, mode, signal }),
     [],
   );
 
@@ -58,18 +60,18 @@ export function useLivestreamList(filter: StatusFilter): LivestreamList {
   useEffect(() => {
     generationRef.current += 1;
     const generation = generationRef.current;
-    dispatch({ type: 'reset', filter, generation });
+    dispatch({ type: 'reset', filter, createdBy, generation });
     // Aborted when the filter changes again before the answer arrives.
     const controller = new AbortController();
-    void fetchPage(generation, filter, 0, 'replace', controller.signal);
+    void fetchPage(generation, filter, createdBy, 0, 'replace', controller.signal);
     return () => controller.abort();
-  }, [filter, reloadKey, fetchPage]);
+  }, [filter, createdBy, reloadKey, fetchPage]);
 
   const loadMore = useCallback(() => {
     const current = stateRef.current;
     if (current.loading || current.loadingMore || !current.hasMore || current.error) return;
     dispatch({ type: 'load_more' });
-    void fetchPage(current.generation, current.filter, nextOffset(current), 'append');
+    void fetchPage(current.generation, current.filter, current.createdBy, nextOffset(current), 'append');
   }, [fetchPage]);
 
   const handlers = useMemo(
@@ -102,7 +104,10 @@ export function useLivestreamList(filter: StatusFilter): LivestreamList {
     handlers,
     // Lifecycle events sent while the stream was down are lost; the new snapshot restores live
     // states, one re-read of the first page restores new and changed livestreams.
-    onReconnected: () => void fetchPage(stateRef.current.generation, stateRef.current.filter, 0, 'merge'),
+    onReconnected: () => {
+      const current = stateRef.current;
+      void fetchPage(current.generation, current.filter, current.createdBy, 0, 'merge');
+    },
   });
 
   const upsert = useCallback((livestream: Livestream) => dispatch({ type: 'upsert', livestream }), []);

@@ -3,8 +3,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client';
 import type { JoinResponse, Livestream } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import type { Actor } from '../auth/actor';
 import { plural } from '../format';
-import { useIdentity } from '../identity/IdentityContext';
 import { ParticipantList } from '../livestreams/ParticipantList';
 import { namesFromParticipants, participantEntries, type KnownName } from '../livestreams/participants';
 import { navigate, roomPath } from '../routing/router';
@@ -14,13 +15,15 @@ import { Button, ButtonLink } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Spinner } from '../ui/Spinner';
 import { StatusBadge } from '../ui/StatusBadge';
+import { VisibilityBadge } from '../ui/VisibilityBadge';
+import { InviteManager } from './InviteManager';
 import { MediaStage } from './MediaStage';
 import { LivestreamEnded } from './LivestreamEnded';
 import { useRoomSession, type RoomRole } from './useRoomSession';
 
-export default function RoomPage({ livestreamId, role }: { livestreamId: string; role: RoomRole }) {
-  const { identity } = useIdentity();
-  const { session, retry, leave, markEnded } = useRoomSession(livestreamId, role, identity);
+/** Rendered for someone who acts as a user (signed in, a guest, or the open-mode identity). */
+export default function RoomPage({ livestreamId, role, actor }: { livestreamId: string; role: RoomRole; actor: Actor }) {
+  const { session, retry, leave, markEnded } = useRoomSession(livestreamId, role, actor);
   const livestream = session.livestream;
   const live = session.phase === 'joined' || session.phase === 'conflict' || session.phase === 'loading';
   const events = useLivestreamEvents(livestream && livestream.status === 'LIVE' && live ? livestreamId : null);
@@ -82,7 +85,7 @@ export default function RoomPage({ livestreamId, role }: { livestreamId: string;
       {session.phase === 'conflict' && (
         <Alert tone="warning" title="You are already in this livestream">
           <p data-testid="join-conflict">
-            Your user ID {identity.userId} has an active seat here, probably in another tab or on another device.
+            Your user ID {actor.userId} has an active seat here, probably in another tab or on another device.
             ({session.message})
           </p>
           <div className="mt-3 flex flex-wrap gap-2">
@@ -113,6 +116,7 @@ export default function RoomPage({ livestreamId, role }: { livestreamId: string;
           role={role}
           join={session.join}
           events={events}
+          actor={actor}
           onEnded={markEnded}
         />
       )}
@@ -139,6 +143,7 @@ function RoomHeader({
         <div className="flex flex-wrap items-center gap-2">
           <h1 className="text-xl font-bold break-words text-slate-900 sm:text-2xl">{livestream?.title ?? 'Livestream'}</h1>
           {livestream && <StatusBadge status={livestream.status} />}
+          {livestream && <VisibilityBadge visibility={livestream.visibility} />}
           <span className="rounded-full bg-indigo-50 px-2.5 py-0.5 text-xs font-semibold text-indigo-700" data-testid="room-role">
             {role === 'host' ? 'Hosting' : 'Watching'}
           </span>
@@ -163,11 +168,14 @@ interface JoinedRoomProps {
   role: RoomRole;
   join: JoinResponse;
   events: ReturnType<typeof useLivestreamEvents>;
+  actor: Actor;
   onEnded: (livestream?: Livestream) => void;
 }
 
-function JoinedRoom({ livestream, role, join, events, onEnded }: JoinedRoomProps) {
-  const { identity } = useIdentity();
+function JoinedRoom({ livestream, role, join, events, actor, onEnded }: JoinedRoomProps) {
+  const { me } = useAuth();
+  // createdBy is set only for those who may see ids: the creator (and admins).
+  const canManage = livestream.createdBy === actor.userId || me?.admin === true;
   const [names, setNames] = useState<Map<string, KnownName>>(() => new Map());
   const [mediaNames, setMediaNames] = useState<Map<string, string>>(() => new Map());
   const [confirming, setConfirming] = useState(false);
@@ -188,15 +196,15 @@ function JoinedRoom({ livestream, role, join, events, onEnded }: JoinedRoomProps
 
   const known = new Map(names);
   for (const [userId, name] of mediaNames) if (!known.has(userId)) known.set(userId, { name, isHost: false });
-  known.set(identity.userId, { name: identity.displayName, isHost: role === 'host' });
+  known.set(actor.userId, { name: actor.displayName, isHost: role === 'host' });
   const state = events.state;
-  const entries = participantEntries(state, known, identity.userId);
+  const entries = participantEntries(state, known, actor.userId, actor.displayName);
 
   const endStream = async () => {
     setEnding(true);
     setEndError(null);
     try {
-      onEnded(await api.endLivestream(livestream.id, identity.userId));
+      onEnded(await api.endLivestream(livestream.id, actor.inBodies ? actor.userId : undefined));
     } catch (error) {
       setEndError(errorMessage(error));
       setEnding(false);
@@ -234,6 +242,8 @@ function JoinedRoom({ livestream, role, join, events, onEnded }: JoinedRoomProps
             <ParticipantList entries={entries} limit={30} />
           </div>
         </div>
+
+        {livestream.visibility === 'private' && canManage && <InviteManager livestreamId={livestream.id} />}
 
         {role === 'host' && (
           <div className="rounded-2xl border border-rose-200 bg-rose-50 p-4">

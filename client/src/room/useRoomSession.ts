@@ -2,7 +2,8 @@
 // (POST .../leave) when the user leaves, the page goes away or the tab closes.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage, isApiError } from '../api/client';
-import type { JoinResponse, Livestream } from '../api/types';
+import type { JoinRequest, JoinResponse, Livestream } from '../api/types';
+import { bodyUserId } from '../auth/actor';
 import type { Identity } from '../identity/identity';
 
 export type RoomRole = 'host' | 'viewer';
@@ -40,7 +41,13 @@ interface SeatMessage {
   tabId: string;
 }
 
-export function useRoomSession(livestreamId: string, role: RoomRole, identity: Identity): RoomSessionControls {
+/** Who joins: in open mode (`inBodies` true or absent) the request names the user; signed in, the session does. */
+export type RoomIdentity = Identity & { inBodies?: boolean };
+
+export const PRIVATE_TITLE = 'This livestream is private';
+
+export function useRoomSession(livestreamId: string, role: RoomRole, identity: RoomIdentity): RoomSessionControls {
+  const namedUser = bodyUserId(identity);
   const [session, setSession] = useState<RoomSession>({ phase: 'loading', livestream: null });
   // True while the server holds a JOINED seat for us that we have not released.
   const seated = useRef(false);
@@ -74,11 +81,11 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: I
     (keepalive: boolean) => {
       if (!seated.current) return Promise.resolve();
       seated.current = false;
-      return api.leaveLivestream(livestreamId, identity.userId, { keepalive }).catch(() => {
+      return api.leaveLivestream(livestreamId, namedUser, { keepalive }).catch(() => {
         // Best effort: the server also frees the seat when LiveKit reports the disconnect.
       });
     },
-    [livestreamId, identity.userId],
+    [livestreamId, namedUser],
   );
 
   const join = useCallback(
@@ -94,6 +101,15 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: I
             livestream: null,
             title: 'Livestream not found',
             message: 'It may have been removed, or the link is wrong.',
+            canWatch: false,
+          });
+        } else if (isApiError(error) && error.status === 403) {
+          // Read refused to a signed-in user or guest: only a private livestream does that.
+          setSession({
+            phase: 'unavailable',
+            livestream: null,
+            title: PRIVATE_TITLE,
+            message: 'Only its creator, admins and the people the creator invited can watch it.',
             canWatch: false,
           });
         } else {
@@ -120,18 +136,18 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: I
           phase: 'unavailable',
           livestream,
           title: 'Only the creator can host',
-          message: `This livestream belongs to ${livestream.createdBy}. You are ${identity.userId}.`,
+          message: `This livestream belongs to ${livestream.creatorName || livestream.createdBy || 'someone else'}. You are ${identity.displayName}.`,
           canWatch: true,
         });
         return;
       }
       try {
-        if (takeOver) await api.leaveLivestream(livestreamId, identity.userId);
-        const answer = await api.joinLivestream(livestreamId, {
-          userId: identity.userId,
-          displayName: identity.displayName,
-          role: role === 'host' ? 'HOST' : 'VIEWER',
-        });
+        if (takeOver) await api.leaveLivestream(livestreamId, namedUser);
+        const request: JoinRequest = { role: role === 'host' ? 'HOST' : 'VIEWER' };
+        const answer = await api.joinLivestream(
+          livestreamId,
+          namedUser === undefined ? request : { userId: namedUser, displayName: identity.displayName, ...request },
+        );
         seated.current = true;
         seatChannel.current?.postMessage({ livestreamId, userId: identity.userId, tabId: tabId.current } satisfies SeatMessage);
         if (disposed.current) {
@@ -143,13 +159,19 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: I
         if (isApiError(error) && error.status === 409) {
           setSession({ phase: 'conflict', livestream, message: error.message });
         } else if (isApiError(error) && (error.status === 403 || error.status === 400)) {
-          setSession({ phase: 'unavailable', livestream, title: 'Cannot join', message: error.message, canWatch: error.status === 403 });
+          setSession({
+            phase: 'unavailable',
+            livestream,
+            title: 'Cannot join',
+            message: error.message,
+            canWatch: error.status === 403 && role === 'host',
+          });
         } else {
           setSession({ phase: 'failed', livestream, message: errorMessage(error) });
         }
       }
     },
-    [livestreamId, role, identity.userId, identity.displayName, release],
+    [livestreamId, role, identity.userId, identity.displayName, namedUser, release],
   );
 
   // Join once per mount. React's development double mount runs cleanup then setup again at

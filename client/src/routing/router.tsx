@@ -1,4 +1,4 @@
-// A minimal history router: the two pages of the app, path matching, navigation and links.
+// A minimal history router: the pages of the app, path matching, navigation and links.
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 const NAVIGATE_EVENT = 'app:navigate';
@@ -6,12 +6,23 @@ const NAVIGATE_EVENT = 'app:navigate';
 export type Route =
   | { page: 'livestreams' }
   | { page: 'room'; livestreamId: string; role: 'host' | 'viewer' }
+  | { page: 'signin' }
+  | { page: 'signup' }
+  | { page: 'admin' }
   | { page: 'not_found' };
+
+const SIMPLE_PAGES: Record<string, Route> = {
+  '/signin': { page: 'signin' },
+  '/signup': { page: 'signup' },
+  '/admin': { page: 'admin' },
+};
 
 const ROOM_PATH = /^\/livestreams\/([^/]+)\/room\/?$/;
 
 export function matchRoute(pathname: string, search: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'livestreams' };
+  const simple = SIMPLE_PAGES[pathname.replace(/\/$/, '')];
+  if (simple) return simple;
   const room = ROOM_PATH.exec(pathname);
   if (room?.[1]) {
     const role = new URLSearchParams(search).get('role') === 'host' ? 'host' : 'viewer';
@@ -22,6 +33,12 @@ export function matchRoute(pathname: string, search: string): Route {
 
 export function roomPath(livestreamId: string, role: 'host' | 'viewer'): string {
   return `/livestreams/${encodeURIComponent(livestreamId)}/room?role=${role}`;
+}
+
+/** A `next=` target that stays on this site (a path, never `//host` or `https:`); '/' otherwise. */
+export function safeNext(search: string): string {
+  const next = new URLSearchParams(search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

@@ -21,7 +21,8 @@ export function isLivestream(value: unknown): value is Livestream {
     typeof value.id === 'string' &&
     typeof value.title === 'string' &&
     typeof value.status === 'string' &&
-    typeof value.createdBy === 'string'
+    // null when the reader may not see other users' ids.
+    (typeof value.createdBy === 'string' || value.createdBy === null)
   );
 }
 

@@ -58,6 +58,7 @@ describe('CreateLivestreamDialog', () => {
       createdBy: 'alice',
       maxParticipants: 100,
       emptyTimeout: 86400,
+      visibility: 'public',
     });
     expect(onClose).toHaveBeenCalled();
   });
@@ -79,5 +80,36 @@ describe('CreateLivestreamDialog', () => {
     const { onClose, user } = setup();
     await user.keyboard('{Escape}');
     expect(onClose).toHaveBeenCalled();
+  });
+
+  it('explains each visibility and sends the chosen one', async () => {
+    const { create, user } = setup();
+    expect(screen.getByRole('radio', { name: 'Public' })).toHaveProperty('checked', true);
+    expect(screen.getByText(/signed-out visitors can watch as guests/)).toBeTruthy();
+    expect(screen.getByText(/signed-in people with the link can watch/)).toBeTruthy();
+    expect(screen.getByText(/Only you, admins and the people you invite/)).toBeTruthy();
+
+    await user.click(screen.getByRole('radio', { name: 'Private' }));
+    await user.type(screen.getByLabelText('Room name'), 'secret');
+    await user.type(screen.getByLabelText('Title'), 'Secret show');
+    await user.click(screen.getByRole('button', { name: 'Create livestream' }));
+
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1));
+    expect(create.mock.calls[0]?.[0]).toMatchObject({ visibility: 'private', createdBy: 'alice' });
+  });
+
+  it('leaves the creator out of the request when signed in, and names the user by display name', async () => {
+    const create = vi.fn().mockResolvedValue(livestream());
+    render(<CreateLivestreamDialog open creatorName="Alice Liddell" onClose={vi.fn()} onCreated={vi.fn()} create={create} />);
+    const user = userEvent.setup();
+    expect(screen.getByText('Alice Liddell')).toBeTruthy();
+    await user.type(screen.getByLabelText('Room name'), 'room');
+    await user.type(screen.getByLabelText('Title'), 'Show');
+    await user.click(screen.getByRole('radio', { name: 'Unlisted' }));
+    await user.click(screen.getByRole('button', { name: 'Create livestream' }));
+
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1));
+    expect(create.mock.calls[0]?.[0]).not.toHaveProperty('createdBy');
+    expect(create.mock.calls[0]?.[0]).toMatchObject({ visibility: 'unlisted' });
   });
 });

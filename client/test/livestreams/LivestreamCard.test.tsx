@@ -1,5 +1,5 @@
 // Livestream card: what it shows and which actions each user gets.
-import { render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Livestream, StreamState } from '../../src/api/types';
@@ -14,13 +14,24 @@ beforeEach(() => {
   vi.stubGlobal('fetch', fetchMock);
 });
 
-function renderCard(props: { livestream?: Livestream; state?: StreamState; currentUserId?: string; endLivestream?: () => Promise<Livestream> }) {
+interface CardProps {
+  livestream?: Livestream;
+  state?: StreamState;
+  currentUserId?: string | null;
+  admin?: boolean;
+  identityInBodies?: boolean;
+  endLivestream?: () => Promise<Livestream>;
+}
+
+function renderCard(props: CardProps) {
   const onChanged = vi.fn();
   render(
     <LivestreamCard
       livestream={props.livestream ?? livestream()}
       state={props.state}
-      currentUserId={props.currentUserId ?? 'bob'}
+      currentUserId={props.currentUserId === undefined ? 'bob' : props.currentUserId}
+      admin={props.admin ?? false}
+      identityInBodies={props.identityInBodies ?? true}
       onChanged={onChanged}
       {...(props.endLivestream ? { endLivestream: props.endLivestream } : {})}
     />,
@@ -126,5 +137,34 @@ describe('LivestreamCard', () => {
   it('reads nothing for a card with nobody in it', () => {
     renderCard({ state: streamState({ participants: [] }) });
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('badges unlisted and private livestreams, not public ones', () => {
+    renderCard({ livestream: livestream({ visibility: 'private' }) });
+    expect(screen.getByTestId('visibility-badge').textContent).toBe('Private');
+    cleanup();
+    renderCard({ livestream: livestream({ visibility: 'unlisted' }) });
+    expect(screen.getByTestId('visibility-badge').textContent).toBe('Unlisted');
+    cleanup();
+    renderCard({ livestream: livestream({ visibility: 'public' }) });
+    expect(screen.queryByTestId('visibility-badge')).toBeNull();
+  });
+
+  it("shows the creator's display name when ids are hidden, and offers a signed-out visitor only Watch", () => {
+    renderCard({ currentUserId: null, livestream: livestream({ createdBy: null, creatorName: 'Alice Liddell' }) });
+    expect(screen.getByText('Alice Liddell')).toBeTruthy();
+    expect(screen.queryByText('(you)')).toBeNull();
+    expect(screen.getByRole('link', { name: 'Watch' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'End stream' })).toBeNull();
+  });
+
+  it("lets an admin end someone else's livestream, the session naming who asks", async () => {
+    const endLivestream = vi.fn().mockResolvedValue(livestream({ status: 'ENDED' }));
+    renderCard({ currentUserId: 'root', admin: true, identityInBodies: false, endLivestream });
+    expect(screen.getByRole('link', { name: 'Watch' })).toBeTruthy();
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'End stream' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'End stream' }));
+    expect(endLivestream).toHaveBeenCalledWith('7d1f6c2e-0000-4000-8000-000000000001', undefined);
   });
 });

@@ -1,9 +1,11 @@
-// List page: empty, error and filtered states, and the card grid.
+// List page: empty, error and filtered states, the card grid, "My livestreams", and what a
+// signed-out visitor gets.
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { IdentityProvider } from '../../src/identity/IdentityContext';
+import type { AuthConfig, CurrentUser } from '../../src/api/types';
 import { LivestreamsPage } from '../../src/livestreams/LivestreamsPage';
+import { ACCOUNTS_CONFIG, AuthHarness, currentUser } from '../support/auth';
 import { FakeEventSource } from '../support/fakeEventSource';
 import { jsonResponse, livestream } from '../support/fixtures';
 
@@ -17,11 +19,11 @@ beforeEach(() => {
   window.history.replaceState(null, '', '/');
 });
 
-function renderPage() {
+function renderPage(auth: { config?: AuthConfig; user?: CurrentUser | null } = {}) {
   return render(
-    <IdentityProvider initial={{ userId: 'alice', displayName: 'Alice' }}>
+    <AuthHarness {...auth}>
       <LivestreamsPage />
-    </IdentityProvider>,
+    </AuthHarness>,
   );
 }
 
@@ -67,5 +69,42 @@ describe('LivestreamsPage', () => {
     expect(window.location.search).toBe('?status=LIVE');
     expect(screen.getByRole('button', { name: 'Live' }).getAttribute('aria-pressed')).toBe('true');
     await waitFor(() => expect(listUrls()).toContain('/api/v1/livestreams?status=LIVE&limit=20&offset=0'));
+  });
+
+  it('lists my livestreams with createdBy=<me> and keeps the status filter', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse({ success: true, data: [], count: 0 }));
+    renderPage({ config: ACCOUNTS_CONFIG, user: currentUser() });
+    await screen.findByText('No livestreams yet');
+    const user = userEvent.setup();
+
+    await user.click(screen.getByRole('button', { name: 'Live' }));
+    await user.click(screen.getByRole('button', { name: 'My livestreams' }));
+
+    expect(await screen.findByText('You have no live livestreams')).toBeTruthy();
+    expect(window.location.search).toBe('?mine=1&status=LIVE');
+    expect(screen.getByRole('button', { name: 'My livestreams' }).getAttribute('aria-pressed')).toBe('true');
+    await waitFor(() => expect(listUrls()).toContain('/api/v1/livestreams?status=LIVE&createdBy=alice&limit=20&offset=0'));
+  });
+
+  it('shows a signed-out visitor the public livestreams with a call to sign in, and nothing to create', async () => {
+    fetchMock.mockResolvedValue(jsonResponse({ success: true, data: [livestream({ createdBy: null, creatorName: 'Alice' })], count: 1 }));
+    renderPage({ config: ACCOUNTS_CONFIG, user: null });
+    const card = await screen.findByTestId('livestream-card');
+
+    const cta = screen.getByRole('region', { name: 'Sign in' });
+    expect(within(cta).getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/signin');
+    expect(within(cta).getByRole('link', { name: 'Sign up' }).getAttribute('href')).toBe('/signup');
+    expect(screen.queryByRole('button', { name: 'Create livestream' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'My livestreams' })).toBeNull();
+    expect(within(card).getByText('Alice')).toBeTruthy();
+    expect(within(card).getByRole('link', { name: 'Watch' })).toBeTruthy();
+    expect(within(card).queryByRole('button', { name: 'End stream' })).toBeNull();
+  });
+
+  it('offers a guest no create button either', async () => {
+    fetchMock.mockResolvedValue(jsonResponse({ success: true, data: [], count: 0 }));
+    renderPage({ config: ACCOUNTS_CONFIG, user: currentUser({ id: 'guest-1', displayName: 'Gus', kind: 'guest' }) });
+    expect(await screen.findByText(/You are watching as a guest/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Create livestream' })).toBeNull();
   });
 });

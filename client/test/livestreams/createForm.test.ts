@@ -33,6 +33,11 @@ describe('validateCreateForm', () => {
     expect(errorsFor({})).toEqual({});
   });
 
+  it('checks no creator when none is named (signed in: the server knows it)', () => {
+    expect(validateCreateForm(valid)).toEqual({});
+    expect(validateCreateForm(valid, '').createdBy).toBeTruthy();
+  });
+
   it('requires room name and title (blank counts as missing)', () => {
     const errors = errorsFor({ roomName: '   ', title: '' });
     expect(errors.roomName).toMatch(/required/);
@@ -107,7 +112,14 @@ describe('toCreateRequest', () => {
       createdBy: 'alice',
       maxParticipants: 25,
       emptyTimeout: 60,
+      visibility: 'public',
     });
     expect(toCreateRequest({ ...valid, description: ' hi ' }, 'alice').description).toBe('hi');
+  });
+
+  it('leaves the creator out when the server takes it from the session, and sends the visibility', () => {
+    const request = toCreateRequest({ ...valid, visibility: 'private' });
+    expect(request).not.toHaveProperty('createdBy');
+    expect(request.visibility).toBe('private');
   });
 });

@@ -137,3 +137,24 @@ describe('emptyState', () => {
     expect(emptyState(at(5))).toMatchObject({ streamId: 'ls-5', viewerCount: 0, participants: [] });
   });
 });
+
+describe('the public view of pushed records', () => {
+  it('keeps the creator known from an earlier read when a pushed update hides it', () => {
+    const mine = at(5, { createdBy: 'alice', creatorName: 'Alice' });
+    const pushed = { ...mine, createdBy: null, status: 'ENDED' as const, updatedAt: '2026-01-02T11:00:00.000Z' };
+    const state = listReducer(loaded([mine]), { type: 'upsert', livestream: pushed });
+    expect(state.items[0]).toMatchObject({ createdBy: 'alice', creatorName: 'Alice', status: 'ENDED' });
+  });
+
+  it("leaves out of \"My livestreams\" a pushed record that does not name me", () => {
+    const state = listReducer(
+      [{ type: 'reset', filter: 'ALL', createdBy: 'alice', generation: 1 } as ListAction, { type: 'page', generation: 1, items: [], append: false, limit: 20 } as ListAction].reduce(
+        listReducer,
+        initialListState('ALL', 'alice'),
+      ),
+      { type: 'upsert', livestream: at(6, { createdBy: null }) },
+    );
+    expect(state.items).toEqual([]);
+    expect(listReducer(state, { type: 'upsert', livestream: at(7, { createdBy: 'alice' }) }).items).toHaveLength(1);
+  });
+});

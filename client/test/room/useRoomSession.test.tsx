@@ -2,7 +2,7 @@
 // unknown), taking over a seat, leaving, and releasing the seat when the page goes away.
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { useRoomSession } from '../../src/room/useRoomSession';
+import { PRIVATE_TITLE, useRoomSession } from '../../src/room/useRoomSession';
 import { jsonResponse, livestream, participant } from '../support/fixtures';
 
 const fetchMock = vi.fn<typeof fetch>();
@@ -163,5 +163,34 @@ describe('useRoomSession', () => {
     first.unmount();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(requests()).not.toContain('POST /api/v1/livestreams/ls1/leave');
+  });
+
+  it('says a livestream is private when reading it is refused (403), without joining', async () => {
+    serve([{ method: 'GET', path: '/api/v1/livestreams/ls1', answer: failure(403, 'AuthorizationError', 'Not invited') }]);
+    const { result } = renderHook(() => useRoomSession('ls1', 'viewer', bob));
+    await waitFor(() => expect(result.current.session.phase).toBe('unavailable'));
+    expect(result.current.session).toMatchObject({ title: PRIVATE_TITLE, canWatch: false });
+    expect(requests()).toEqual(['GET /api/v1/livestreams/ls1']);
+  });
+
+  it('signed in, leaves the identity out of join and leave bodies (the session names the user)', async () => {
+    serve([
+      { method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1', createdBy: null, creatorName: 'Alice' })) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/join', answer: ok(joinAnswer, 201) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/leave', answer: ok(null) },
+    ]);
+    const guest = { userId: 'guest-1', displayName: 'Gus', inBodies: false };
+    const { result } = renderHook(() => useRoomSession('ls1', 'viewer', guest));
+    await waitFor(() => expect(result.current.session.phase).toBe('joined'));
+    await act(() => result.current.leave());
+    const bodies = fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST').map(([, init]) => JSON.parse(String(init?.body)));
+    expect(bodies).toEqual([{ role: 'VIEWER' }, {}]);
+  });
+
+  it('names the creator by display name when refusing the host role', async () => {
+    serve([{ method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1', createdBy: null, creatorName: 'Alice' })) }]);
+    const { result } = renderHook(() => useRoomSession('ls1', 'host', { ...bob, inBodies: false }));
+    await waitFor(() => expect(result.current.session.phase).toBe('unavailable'));
+    expect(result.current.session).toMatchObject({ message: 'This livestream belongs to Alice. You are Bob.' });
   });
 });

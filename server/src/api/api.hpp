@@ -11,18 +11,22 @@
 #include <mutex>
 #include <string>
 
+#include "auth/stream_ticket.hpp"
 #include "domain/coordination.hpp"
+#include "domain/identity_service.hpp"
 #include "domain/livekit.hpp"
 #include "domain/livestream_service.hpp"
 #include "domain/store.hpp"
 #include "domain/webhook_queue.hpp"
 #include "http/metrics.hpp"
+#include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 #include "http/sse_hub.hpp"
 
 namespace lso::api {
 
 class ReplyCache;
+class Authentication;
 // /livestreams and its sub-resources. `cache` serves repeated livestream reads (see
 // reply_cache.hpp).
 void add_livestream_routes(http::Router& router, domain::LivestreamService& service,
@@ -96,8 +100,47 @@ std::string_view openapi_document();
 void add_event_routes(http::Router& router, domain::LivestreamService& service, http::SseHub& hub,
                       boost::asio::thread_pool& pool);
 // Feeds every message of the event bus into the hub: per-livestream topics and the global one;
-// livestream changes also invalidate `cache`.
-void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& cache);
+// livestream changes also invalidate `cache`; credential revocations ("auth:revoke\n<what>",
+// published by whichever instance revoked) go to `onRevoke`.
+inline constexpr std::string_view kRevokePrefix = "auth:revoke\n";
+void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& cache,
+                        std::function<void(std::string_view)> onRevoke = {});
+
+// Argon2id work (sign-up, login, password changes, account creation) runs here, apart from the
+// blocking pool, so that a flood of logins costs these threads and never delays reads. At most
+// `maxQueued` requests wait; beyond that they are refused with 503.
+struct PasswordPool {
+  explicit PasswordPool(std::size_t threads, int maxQueued = 64)
+      : pool(threads), maxQueued(maxQueued) {}
+  boost::asio::thread_pool pool;
+  std::atomic<int> queued{0};
+  int maxQueued;
+};
+// Holds a place in the password pool's queue for one request (throws 503 when it is full).
+struct PasswordWork {
+  explicit PasswordWork(PasswordPool& pool);
+  ~PasswordWork();
+  PasswordWork(const PasswordWork&) = delete;
+  PasswordWork& operator=(const PasswordWork&) = delete;
+  PasswordPool& pool;
+};
+
+struct LoginThrottle {
+  std::int64_t max = 10;  // failed sign-ins per account per window (per IP: five times that)
+  std::chrono::seconds window{900};
+};
+
+struct AuthRouteDeps {
+  domain::IdentityService& identity;
+  boost::asio::thread_pool& pool;
+  PasswordPool& passwords;
+  std::shared_ptr<http::RateLimiter> limiter;  // login throttling (blocking: used on `pool`)
+  LoginThrottle loginThrottle;
+  const auth::StreamTickets& tickets;
+  boost::json::object config;  // what GET /auth/config answers
+};
+// /auth/*, /users, /api-keys, /audit, /events/ticket, /livestreams/:id/invites.
+void add_auth_routes(http::Router& router, AuthRouteDeps deps);
 
 // POST /api/v1/webhooks/livekit: verify (throws AppError(Authentication)), then enqueue durably
 // through `intake` before answering 200.

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/api.hpp"
+#include "api/authentication.hpp"
 #include "api/json_io.hpp"
 #include "api/reply_cache.hpp"
 #include "events/bus_message.hpp"
@@ -54,15 +55,21 @@ bool is_state_event(std::string_view e) {
 
 }  // namespace
 
-void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& cache) {
-  bus.subscribe([&hub, &cache](std::string_view message) {
+void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& cache,
+                        std::function<void(std::string_view)> onRevoke) {
+  bus.subscribe([&hub, &cache, onRevoke = std::move(onRevoke)](std::string_view message) {
+    if (message.starts_with(kRevokePrefix)) {
+      if (onRevoke) onRevoke(message.substr(kRevokePrefix.size()));
+      return;
+    }
     auto m = events::decode_bus_message(message);
     if (!m) return;
     if (m->event.starts_with("livestream_")) cache.invalidate_all();
     auto frame = hub.frame(m->event, m->data);  // serialized once for every subscriber
     if (is_state_event(m->event))
       hub.broadcast("livestream:" + std::string(m->livestreamId), frame, m->event == "room_ended");
-    hub.broadcast("all", frame, false);
+    // The dashboard stream is everyone's: unlisted and private livestreams stay out of it.
+    if (m->listed) hub.broadcast("all", frame, false);
   });
 }
 
@@ -70,9 +77,12 @@ void add_event_routes(http::Router& router, domain::LivestreamService& service, 
                       boost::asio::thread_pool& pool) {
   router.add(verb::get, "/api/v1/livestreams/:id/events",
              [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
-               auto state =
-                   co_await http::offload(pool, [&] { return service.state(req.param("id")); });
-               const auto data = json::serialize(to_json(state));
+               const auto& principal = principal_of(req);
+               auto viewed = co_await http::offload(
+                   pool, [&] { return service.state(principal, req.param("id")); });
+               const auto& state = viewed.value;
+               // The view every pushed event of this stream carries (see the broadcaster).
+               const auto data = json::serialize(to_json(state, service.permissions().open));
                auto reply = sse_reply();
                std::string first = *hub.frame("state", data);
                if (state.status == domain::LivestreamStatus::Ended ||
@@ -87,11 +97,13 @@ void add_event_routes(http::Router& router, domain::LivestreamService& service, 
              });
 
   router.add(
-      verb::get, "/api/v1/events", [&](http::Request&) -> http::asio::awaitable<http::Reply> {
+      verb::get, "/api/v1/events", [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
+        domain::require(service.permissions(), domain::actor_of(principal_of(req)),
+                        domain::Action::ListLivestreams);
         auto states =
             co_await http::offload(pool, [&] { return service.live_states(kSnapshotLimit); });
         json::array streams;
-        for (const auto& s : states) streams.push_back(to_json(s));
+        for (const auto& s : states) streams.push_back(to_json(s, service.permissions().open));
         auto reply = sse_reply();
         reply.stream = hub_stream(
             hub, "all",

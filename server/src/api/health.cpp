@@ -129,17 +129,24 @@ void add_health_routes(http::Router& router, const HealthMonitor& health) {
     }
     co_return reply;
   };
-  router.add(verb::get, "/health", full);
-  router.add(verb::get, "/api/v1/health", full);
-  router.add(verb::get, "/health/live", [](http::Request&) -> http::asio::awaitable<http::Reply> {
-    co_return http::json_reply(200, json::object{{"status", "ok"}});
-  });
-  router.add(verb::get, "/health/ready",
-             [&health](http::Request&) -> http::asio::awaitable<http::Reply> {
-               const bool ready = health.database_up();
-               co_return http::json_reply(ready ? 200 : 503,
-                                          json::object{{"status", ready ? "ready" : "not_ready"}});
-             });
+  // Probes would drown the access log: they are quiet routes (debug level).
+  const http::RouteOptions probe{http::kNoLimit, true};
+  router.add(verb::get, "/health", full, probe);
+  router.add(verb::get, "/api/v1/health", full, probe);
+  router.add(
+      verb::get, "/health/live",
+      [](http::Request&) -> http::asio::awaitable<http::Reply> {
+        co_return http::json_reply(200, json::object{{"status", "ok"}});
+      },
+      probe);
+  router.add(
+      verb::get, "/health/ready",
+      [&health](http::Request&) -> http::asio::awaitable<http::Reply> {
+        const bool ready = health.database_up();
+        co_return http::json_reply(ready ? 200 : 503,
+                                   json::object{{"status", ready ? "ready" : "not_ready"}});
+      },
+      probe);
 }
 
 }  // namespace lso::api

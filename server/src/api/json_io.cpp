@@ -111,15 +111,17 @@ std::int32_t query_integer(const http::Request& req, std::string_view name, std:
   return static_cast<std::int32_t>(n);
 }
 
-json::value to_json(const domain::Livestream& l) {
+json::value to_json(const domain::Livestream& l, bool userIds) {
   json::object o;
-  o.reserve(13);
+  o.reserve(15);
   o["id"] = l.id;
   o["roomName"] = l.roomName;
   o["title"] = l.title;
   o["description"] = l.description ? json::value(*l.description) : json::value(nullptr);
   o["status"] = domain::to_string(l.status);
-  o["createdBy"] = l.createdBy;
+  o["createdBy"] = userIds ? json::value(l.createdBy) : json::value(nullptr);
+  o["creatorName"] = l.creatorName.empty() && userIds ? l.createdBy : l.creatorName;
+  o["visibility"] = domain::to_string(l.visibility);
   o["maxParticipants"] = l.maxParticipants;
   o["emptyTimeout"] = l.emptyTimeout;
   o["metadata"] = l.metadata;
@@ -130,12 +132,12 @@ json::value to_json(const domain::Livestream& l) {
   return o;
 }
 
-json::value to_json(const domain::Participant& p) {
+json::value to_json(const domain::Participant& p, bool userIds) {
   json::object o;
   o.reserve(11);
   o["id"] = p.id;
   o["livestreamId"] = p.livestreamId;
-  o["userId"] = p.userId;
+  o["userId"] = userIds ? json::value(p.userId) : json::value(nullptr);
   o["displayName"] = p.displayName;
   o["role"] = domain::to_string(p.role);
   o["status"] = domain::to_string(p.status);
@@ -148,14 +150,14 @@ json::value to_json(const domain::Participant& p) {
   return o;
 }
 
-json::value to_json(const domain::StreamState& s) {
+json::value to_json(const domain::StreamState& s, bool userIds) {
   json::object o;
   o.reserve(8);
   o["streamId"] = s.streamId;
   o["status"] = domain::to_string(s.status);
   json::array participants;
   participants.reserve(s.participants.size());
-  for (const auto& p : s.participants) participants.emplace_back(p);
+  for (const auto& p : userIds ? s.participants : s.participantNames) participants.emplace_back(p);
   o["participants"] = std::move(participants);
   o["viewerCount"] = s.viewerCount;
   o["totalViewers"] = s.totalViewers;
@@ -163,7 +165,8 @@ json::value to_json(const domain::StreamState& s) {
   o["startedAt"] = time_or_null(s.startedAt);
   if (s.hostInfo) {
     o["hostInfo"] =
-        json::object{{"userId", s.hostInfo->userId}, {"displayName", s.hostInfo->displayName}};
+        json::object{{"userId", userIds ? json::value(s.hostInfo->userId) : json::value(nullptr)},
+                     {"displayName", s.hostInfo->displayName}};
   } else {
     o["hostInfo"] = nullptr;
   }

@@ -31,8 +31,10 @@ boost::json::value optional_object(const boost::json::object& body, std::string_
 std::int32_t query_integer(const http::Request& req, std::string_view name, std::int32_t fallback,
                            std::int64_t min, std::int64_t max);
 
-boost::json::value to_json(const domain::Livestream& livestream);
-boost::json::value to_json(const domain::Participant& participant);
-boost::json::value to_json(const domain::StreamState& state);
+// JSON views. `userIds` false is the view of readers who may not see other users' ids
+// (permissions.hpp, SeeUserIds): ids become null and display names stand in their place.
+boost::json::value to_json(const domain::Livestream& livestream, bool userIds = true);
+boost::json::value to_json(const domain::Participant& participant, bool userIds = true);
+boost::json::value to_json(const domain::StreamState& state, bool userIds = true);
 
 }  // namespace lso::api

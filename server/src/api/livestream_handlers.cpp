@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "api/api.hpp"
+#include "api/authentication.hpp"
 #include "api/json_io.hpp"
 #include "api/reply_cache.hpp"
 #include "domain/errors.hpp"
@@ -27,11 +28,21 @@ std::optional<T> query_enum(const http::Request& req, std::string_view name, Par
   return v;
 }
 
-json::value list_json(const auto& items) {
+json::value list_json(const auto& items, bool userIds) {
   json::array a;
   a.reserve(items.size());
-  for (const auto& i : items) a.push_back(to_json(i));
+  for (const auto& i : items) a.push_back(to_json(i, userIds));
   return a;
+}
+
+// The cache key part that names what a reader sees of a livestream they may read: its view
+// ("ids" for its creator, admins and open mode, "names" for everyone else).
+std::string_view view_of(const domain::LivestreamService& service, const domain::Principal& p,
+                         const ReplyCache::Guard& guard) {
+  domain::Livestream l;
+  l.createdBy = guard.createdBy;
+  l.visibility = guard.visibility;
+  return service.sees_user_ids(p, l) ? "ids" : "names";
 }
 
 http::Reply list_reply(json::value data) {
@@ -62,16 +73,27 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         auto body = parse_body(req);
         domain::CreateLivestreamInput in;
+        const auto& principal = principal_of(req);
+        const bool open = principal.kind == domain::PrincipalKind::Open;
         in.roomName = required_string(body, "roomName");
         in.title = required_string(body, "title");
-        in.createdBy = required_string(body, "createdBy");
+        // The seed's body names the creator; signed-in callers may leave it out.
+        in.createdBy = open ? std::optional(required_string(body, "createdBy"))
+                            : optional_string(body, "createdBy");
+        if (auto v = optional_string(body, "visibility")) {
+          auto parsed = domain::parse_visibility(*v);
+          if (!parsed)
+            throw AppError(ErrorKind::Validation, "visibility must be public, unlisted or private");
+          in.visibility = *parsed;
+        }
         in.description = optional_string(body, "description");
         in.maxParticipants =
             optional_integer(body, "maxParticipants", domain::limits::kMaxParticipantsDefault);
         in.emptyTimeout =
             optional_integer(body, "emptyTimeout", domain::limits::kEmptyTimeoutDefault);
         in.metadata = optional_object(body, "metadata");
-        auto created = co_await http::offload(pool, [&] { return service.create(std::move(in)); });
+        auto created = co_await http::offload(
+            pool, [&] { return service.create(principal, std::move(in)); });
         co_return http::data_reply(201, to_json(created));
       },
       kApiLimit | kCreateLimit);
@@ -89,13 +111,24 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         f.limit = query_integer(req, "limit", domain::limits::kPageLimitDefault, 1,
                                 domain::limits::kPageLimitMax);
         f.offset = query_integer(req, "offset", 0, 0, 100'000'000);
-        const std::string key =
-            fmt::format("list:{}|{}|{}|{}", f.status ? domain::to_string(*f.status) : "",
-                        f.createdBy.value_or(""), f.limit, f.offset);
-        if (auto body = cache.get(key)) co_return cached_reply(*body);
+        const auto& principal = principal_of(req);
+        const auto actor = domain::actor_of(principal);
+        domain::require(service.permissions(), actor, domain::Action::ListLivestreams);
+        // A page depends on who reads it: what they may find, and whose ids they see.
+        const auto scope = domain::list_scope(actor);
+        const std::string reader =
+            scope == domain::LivestreamFilter::Scope::PublicOrOwn ? actor.userId : "";
+        const std::string key = fmt::format(
+            "list:{}:{}|{}|{}|{}|{}", static_cast<int>(scope), reader,
+            f.status ? domain::to_string(*f.status) : "", f.createdBy.value_or(""), f.limit,
+            f.offset);
+        if (auto hit = cache.get(key)) co_return cached_reply(*hit->body);
         const auto generation = cache.generation();
-        auto items = co_await http::offload(pool, [&] { return service.list(f); });
-        auto reply = list_reply(list_json(items));
+        auto items = co_await http::offload(pool, [&] { return service.list(principal, f); });
+        json::array a;
+        a.reserve(items.size());
+        for (const auto& l : items) a.push_back(to_json(l, service.sees_user_ids(principal, l)));
+        auto reply = list_reply(std::move(a));
         cache.put(key, generation, reply.response.body());
         co_return reply;
       },
@@ -104,12 +137,33 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
   router.add(
       verb::get, base + "/:id",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
-        const std::string key = fmt::format("id:{}", req.param("id"));
-        if (auto body = cache.get(key)) co_return cached_reply(*body);
+        const auto& principal = principal_of(req);
+        // A cached reply is served only to readers the table lets read it without asking the
+        // database (private livestreams, whose readers include invited users, are not cached).
+        if (auto hit = cache.get(fmt::format("guard:{}", req.param("id")))) {
+          domain::Livestream l;
+          l.createdBy = hit->guard.createdBy;
+          l.visibility = hit->guard.visibility;
+          domain::Subject subject;
+          subject.livestream = &l;
+          if (domain::decide(service.permissions(), domain::actor_of(principal),
+                             domain::Action::ReadLivestream, subject)
+                  .allowed) {
+            if (auto body = cache.get(fmt::format("id:{}:{}", req.param("id"),
+                                                  view_of(service, principal, hit->guard))))
+              co_return cached_reply(*body->body);
+          }
+        }
         const auto generation = cache.generation();
-        auto item = co_await http::offload(pool, [&] { return service.get(req.param("id")); });
-        auto reply = http::data_reply(200, to_json(item));
-        cache.put(key, generation, reply.response.body());
+        auto item =
+            co_await http::offload(pool, [&] { return service.get(principal, req.param("id")); });
+        auto reply = http::data_reply(200, to_json(item.value, item.userIds));
+        if (item.value.visibility != domain::Visibility::Private) {
+          const ReplyCache::Guard guard{item.value.createdBy, item.value.visibility};
+          cache.put(fmt::format("guard:{}", req.param("id")), generation, "", guard);
+          cache.put(fmt::format("id:{}:{}", req.param("id"), view_of(service, principal, guard)),
+                    generation, reply.response.body(), guard);
+        }
         co_return reply;
       },
       kApiLimit);
@@ -118,12 +172,16 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
       verb::delete_, base + "/:id",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         auto body = parse_body(req);
-        auto requester = required_string(body, "requestingUserId");
-        auto ended =
-            co_await http::offload(pool, [&] { return service.end(req.param("id"), requester); });
-        co_return http::json_reply(200, json::object{{"success", true},
-                                                     {"message", "Livestream deleted successfully"},
-                                                     {"data", to_json(ended)}});
+        const auto& principal = principal_of(req);
+        const bool open = principal.kind == domain::PrincipalKind::Open;
+        auto requester = open ? std::optional(required_string(body, "requestingUserId"))
+                              : optional_string(body, "requestingUserId");
+        auto ended = co_await http::offload(
+            pool, [&] { return service.end(principal, req.param("id"), requester); });
+        co_return http::json_reply(
+            200, json::object{{"success", true},
+                              {"message", "Livestream deleted successfully"},
+                              {"data", to_json(ended, service.sees_user_ids(principal, ended))}});
       },
       kApiLimit | kWriteLimit);
 
@@ -132,15 +190,19 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         auto body = parse_body(req);
         domain::JoinInput in;
-        in.userId = required_string(body, "userId");
-        in.displayName = required_string(body, "displayName");
+        const auto& principal = principal_of(req);
+        const bool open = principal.kind == domain::PrincipalKind::Open;
+        in.userId = open ? std::optional(required_string(body, "userId"))
+                         : optional_string(body, "userId");
+        in.displayName = open ? std::optional(required_string(body, "displayName"))
+                              : optional_string(body, "displayName");
         const auto role = required_string(body, "role");
         auto parsed = domain::parse_participant_role(role);
         if (!parsed) throw AppError(ErrorKind::Validation, "role must be HOST or VIEWER");
         in.role = *parsed;
         in.metadata = optional_object(body, "metadata");
         auto joined = co_await http::offload(
-            pool, [&] { return service.join(req.param("id"), std::move(in)); });
+            pool, [&] { return service.join(principal, req.param("id"), std::move(in)); });
         co_return http::data_reply(200, json::object{{"token", joined.token},
                                                      {"url", joined.url},
                                                      {"participant", to_json(joined.participant)}});
@@ -151,8 +213,11 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
       verb::post, base + "/:id/leave",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         auto body = parse_body(req);
-        auto user = required_string(body, "userId");
-        co_await http::offload(pool, [&] { service.leave(req.param("id"), user); });
+        const auto& principal = principal_of(req);
+        const bool open = principal.kind == domain::PrincipalKind::Open;
+        auto user = open ? std::optional(required_string(body, "userId"))
+                         : optional_string(body, "userId");
+        co_await http::offload(pool, [&] { service.leave(principal, req.param("id"), user); });
         co_return http::json_reply(
             200, json::object{{"success", true}, {"message", "Left livestream successfully"}});
       },
@@ -169,17 +234,20 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         f.limit = query_integer(req, "limit", domain::limits::kPageLimitDefault, 1,
                                 domain::limits::kPageLimitMax);
         f.offset = query_integer(req, "offset", 0, 0, 100'000'000);
-        auto items =
-            co_await http::offload(pool, [&] { return service.participants(req.param("id"), f); });
-        co_return list_reply(list_json(items));
+        const auto& principal = principal_of(req);
+        auto items = co_await http::offload(
+            pool, [&] { return service.participants(principal, req.param("id"), f); });
+        co_return list_reply(list_json(items.value, items.userIds));
       },
       kApiLimit);
 
   router.add(
       verb::get, base + "/:id/state",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
-        auto state = co_await http::offload(pool, [&] { return service.state(req.param("id")); });
-        co_return http::data_reply(200, to_json(state));
+        const auto& principal = principal_of(req);
+        auto state =
+            co_await http::offload(pool, [&] { return service.state(principal, req.param("id")); });
+        co_return http::data_reply(200, to_json(state.value, state.userIds));
       },
       kApiLimit);
 }

@@ -24,7 +24,8 @@ void add_metrics_routes(http::Router& router, const http::HttpMetrics& metrics,
         r.response.set(http::bhttp::field::content_type,
                        "text/plain; version=0.0.4; charset=utf-8");
         co_return r;
-      });
+      },
+      http::RouteOptions{http::kNoLimit, true});
 }
 
 void add_docs_routes(http::Router& router) {

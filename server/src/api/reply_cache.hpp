@@ -13,7 +13,16 @@
 #include <string>
 #include <unordered_map>
 
+#include "domain/model.hpp"
+
 namespace lso::api {
+
+// Who may be served an entry without asking the database: what the permission table needs of
+// the livestream it shows.
+struct CacheGuard {
+  std::string createdBy;
+  domain::Visibility visibility = domain::Visibility::Public;
+};
 
 class ReplyCache {
  public:
@@ -21,30 +30,37 @@ class ReplyCache {
                       std::size_t maxEntries = 20000)
       : ttl_(ttl), maxEntries_(maxEntries) {}
 
+  using Guard = CacheGuard;
+  struct Hit {
+    std::shared_ptr<const std::string> body;
+    Guard guard;
+  };
+
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   void invalidate_all() { generation_.fetch_add(1, std::memory_order_acq_rel); }
 
-  std::shared_ptr<const std::string> get(const std::string& key) {
+  std::optional<Hit> get(const std::string& key) {
     auto& s = shard(key);
     std::lock_guard lock(s.mutex);
     auto it = s.entries.find(key);
-    if (it == s.entries.end()) return nullptr;
+    if (it == s.entries.end()) return std::nullopt;
     if (it->second.generation != generation() || Clock::now() > it->second.expires) {
       s.entries.erase(it);
-      return nullptr;
+      return std::nullopt;
     }
-    return it->second.body;
+    return Hit{it->second.body, it->second.guard};
   }
 
   // Stores `body` read while the cache was at `generationBefore`; dropped if anything changed
   // since.
-  void put(const std::string& key, std::uint64_t generationBefore, std::string body) {
+  void put(const std::string& key, std::uint64_t generationBefore, std::string body,
+           Guard guard = Guard()) {
     if (generationBefore != generation()) return;
     auto& s = shard(key);
     std::lock_guard lock(s.mutex);
     if (s.entries.size() >= maxEntries_ / kShards) s.entries.clear();
     s.entries[key] = {generationBefore, Clock::now() + ttl_,
-                      std::make_shared<const std::string>(std::move(body))};
+                      std::make_shared<const std::string>(std::move(body)), std::move(guard)};
   }
 
  private:
@@ -53,6 +69,7 @@ class ReplyCache {
     std::uint64_t generation;
     Clock::time_point expires;
     std::shared_ptr<const std::string> body;
+    Guard guard;
   };
   static constexpr std::size_t kShards = 8;
   struct Shard {

@@ -39,7 +39,9 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntak
         const bool queued = co_await intake.enqueue(eventId, body);
         co_return http::data_reply(
             200, json::object{{"id", eventId}, {"queued", queued}, {"duplicate", !queued}});
-      });
+      },
+      // LiveKit signs with its own JWT in Authorization (never rate-limited: SPEC §4).
+      http::RouteOptions{http::kNoLimit, false, true});
 }
 
 }  // namespace lso::api

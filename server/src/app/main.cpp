@@ -15,13 +15,19 @@
 #include <thread>
 
 #include "api/api.hpp"
+#include "api/authentication.hpp"
 #include "api/reply_cache.hpp"
 #include "api/webhook_intake.hpp"
 #include "app/backends.hpp"
 #include "app/logging.hpp"
 #include "app/scheduler.hpp"
 #include "config/settings.hpp"
+#include "auth/argon2_hasher.hpp"
+#include "auth/host_jwt.hpp"
+#include "auth/secret_source.hpp"
+#include "auth/stream_ticket.hpp"
 #include "domain/clock.hpp"
+#include "domain/identity_service.hpp"
 #include "domain/events.hpp"
 #include "domain/livestream_service.hpp"
 #include "domain/reconciler.hpp"
@@ -38,6 +44,9 @@
 #include "livekit/webhook_event.hpp"
 #include "livekit/webhook_verifier.hpp"
 #include "store/store_factory.hpp"
+
+#include <boost/url/parse.hpp>
+#include <iostream>
 
 namespace {
 
@@ -64,6 +73,85 @@ class InvalidatingEvents final : public lso::domain::LivestreamEvents {
   lso::api::ReplyCache& cache_;
 };
 
+// The administration commands (`user create`, `api-key create|list|revoke`): run against the
+// migrated database and exit. They act as a built-in admin ("cli" in the audit log).
+int run_command(const lso::config::Settings& settings, lso::domain::IdentityService& identity,
+                lso::domain::Store& store) {
+  using namespace lso;
+  using Command = config::Settings::Command;
+  domain::Actor cli;
+  cli.kind = domain::PrincipalKind::User;
+  cli.admin = true;
+  cli.scopes = domain::kAllScopes;
+  cli.principalName = "cli";
+  const auto& a = settings.args;
+  switch (settings.command) {
+    case Command::UserCreate: {
+      std::string password;
+      if (const char* env = std::getenv("LSO_PASSWORD")) {
+        password = env;
+      } else {
+        std::fprintf(stderr, "password for %s: ", a.username.c_str());
+        std::getline(std::cin, password);
+      }
+      domain::AccountInput in{a.username, password,
+                              a.displayName.empty() ? std::nullopt
+                                                    : std::optional(a.displayName),
+                              a.admin};
+      const auto u = identity.create_user(cli, std::move(in));
+      std::printf("created %s%s\n", u.id.c_str(), u.admin ? " (admin)" : "");
+      return 0;
+    }
+    case Command::ApiKeyCreate: {
+      const auto scopes = domain::parse_scopes(a.scopes);
+      if (!scopes || !*scopes)
+        throw domain::AppError(domain::ErrorKind::Validation,
+                               "--scopes must list read, write, admin or act-as");
+      const auto owner = store.read([&](domain::Queries& q) { return q.find_user(a.owner); });
+      if (!owner || !owner->admin || owner->disabled)
+        throw domain::AppError(domain::ErrorKind::Validation,
+                               "--owner must name an enabled admin account");
+      cli.userId = owner->id;
+      cli.principalName = "cli:" + owner->id;
+      const auto k = identity.create_api_key(cli, a.keyName, *scopes);
+      std::printf("id:     %s\nscopes: %s\nkey:    %s\n(shown once: store it now)\n",
+                  k.key.id.c_str(), domain::scopes_to_string(k.key.scopes).c_str(),
+                  k.secret.c_str());
+      return 0;
+    }
+    case Command::ApiKeyList:
+      for (const auto& k : identity.list_api_keys(cli))
+        std::printf("%s  %-14s %-24s %-22s %s\n", k.id.c_str(), k.prefix.c_str(), k.name.c_str(),
+                    domain::scopes_to_string(k.scopes).c_str(),
+                    k.revokedAt ? "revoked" : "active");
+      return 0;
+    case Command::ApiKeyRevoke: {
+      const auto k = identity.revoke_api_key(cli, a.keyId);
+      std::printf("revoked %s (%s)\n", k.id.c_str(), k.prefix.c_str());
+      return 0;
+    }
+    default:
+      return 2;
+  }
+}
+
+// The Content-Security-Policy's connect sources: this origin and LiveKit's (both schemes).
+std::vector<std::string> livekit_sources(const std::string& url) {
+  std::vector<std::string> out;
+  auto u = boost::urls::parse_uri(url);
+  if (!u) return out;
+  const std::string host = std::string(u->encoded_authority());
+  const bool tls = u->scheme() == "wss" || u->scheme() == "https";
+  out.push_back((tls ? "wss://" : "ws://") + host);
+  out.push_back((tls ? "https://" : "http://") + host);
+  // LiveKit Cloud hands out regional hosts after the first connection.
+  if (host.ends_with(".livekit.cloud")) {
+    out.push_back("wss://*.livekit.cloud");
+    out.push_back("https://*.livekit.cloud");
+  }
+  return out;
+}
+
 int run(const lso::config::Settings& settings) {
   using namespace lso;
   auto store =
@@ -76,6 +164,27 @@ int run(const lso::config::Settings& settings) {
   }
 
   domain::SystemTimeSource time;
+
+  // Identity: accounts, sessions, API keys (domain/identity_service.hpp); who may do what is the
+  // permission table (domain/permissions.cpp).
+  const domain::PermissionPolicy permissions{settings.authGuests, settings.open_mode()};
+  auth::Argon2idHasher hasher(static_cast<unsigned long long>(settings.argon2Iterations),
+                              static_cast<std::size_t>(settings.argon2MemoryKib) * 1024);
+  auth::SystemSecrets secrets;
+  // Revocations reach this instance's credential cache at once and every other instance over
+  // the bus (wired below, once both exist).
+  std::function<void(const std::string&)> revoke;
+  domain::IdentityService identity(
+      *store, hasher, secrets, time,
+      {settings.authMode == "accounts", settings.authSignupOpen, settings.sessionTtl,
+       settings.sessionIdle, settings.auditRetention},
+      permissions, [&revoke](const std::string& credential) {
+        if (revoke) revoke(credential);
+      });
+  if (settings.command != config::Settings::Command::Serve &&
+      settings.command != config::Settings::Command::Routes)
+    return run_command(settings, identity, *store);
+
   livekit::AccessTokenIssuer tokens(settings.livekitApiKey, settings.livekitApiSecret,
                                     settings.livekitPublicUrl, settings.tokenTtl, time);
   livekit::HttpClientOptions lkOptions;
@@ -101,10 +210,19 @@ int run(const lso::config::Settings& settings) {
   options.bodyLimit = settings.bodyLimitBytes;
   options.corsOrigins = settings.corsOrigins;
   options.trustProxyHops = settings.trustProxyHops;
-  options.rateLimitEnabled = settings.rateLimitEnabled;
-  options.apiLimit = {settings.rateLimitApi.max, settings.rateLimitApi.window};
-  options.writeLimit = {settings.rateLimitWrite.max, settings.rateLimitWrite.window};
-  options.createLimit = {settings.rateLimitCreate.max, settings.rateLimitCreate.window};
+  auto& limits = options.rateLimits;
+  limits.enabled = settings.rateLimitEnabled;
+  limits.api = {settings.rateLimitApi.max, settings.rateLimitApi.window};
+  limits.write = {settings.rateLimitWrite.max, settings.rateLimitWrite.window};
+  limits.create = {settings.rateLimitCreate.max, settings.rateLimitCreate.window};
+  if (!settings.open_mode()) {
+    // Per principal; signed-out clients per IP under one rule; creates count when they succeed.
+    limits.anonymous = http::RateRule{settings.rateLimitAnonymous.max,
+                                      settings.rateLimitAnonymous.window};
+    limits.createCountsSuccessOnly = true;
+  }
+  options.contentSecurityPolicy =
+      http::SecurityHeaders::policy_for(livekit_sources(settings.livekitPublicUrl));
   options.accessLog = settings.accessLog;
   http::Server server(options, http::Router{}, backends.limiter);
   if (!settings.embedded() && settings.redisUrl) server.set_limiter_pool(pool);
@@ -113,11 +231,73 @@ int run(const lso::config::Settings& settings) {
   hubOptions.heartbeat = settings.sseHeartbeat;
   http::SseHub hub(server.io_contexts(), hubOptions);
   api::ReplyCache replyCache;
-  api::connect_bus_to_hub(*backends.bus, hub, replyCache);
 
-  events::LivestreamBroadcaster broadcaster(*store, *backends.bus, *backends.ledger, {});
+  // Host-app tokens (Authorization: Bearer <JWT>), when keys are configured.
+  std::unique_ptr<auth::HostJwtVerifier> hostTokens;
+  if (settings.host_tokens()) {
+    auth::HostJwtOptions o;
+    o.hmacSecret = settings.jwtSecret;
+    o.publicKeyPem = settings.jwtPublicKeyPem;
+    o.jwksUrl = settings.jwksUrl;
+    o.algorithms = settings.jwtAlgorithms;
+    o.issuer = settings.jwtIssuer;
+    o.audience = settings.jwtAudience;
+    o.leeway = settings.jwtLeeway;
+    o.adminClaim = settings.jwtAdminClaim;
+    std::shared_ptr<livekit::HttpClient> jwksClient;
+    std::string jwksPath;
+    if (!settings.jwksUrl.empty()) {
+      auto u = boost::urls::parse_uri(settings.jwksUrl).value();
+      jwksClient = std::make_shared<livekit::HttpClient>(
+          std::string(u.scheme()) + "://" + std::string(u.encoded_authority()),
+          livekit::HttpClientOptions{});
+      jwksPath = std::string(u.encoded_resource());
+      if (jwksPath.empty()) jwksPath = "/";
+    }
+    hostTokens = std::make_unique<auth::HostJwtVerifier>(
+        o,
+        [jwksClient, jwksPath]() -> std::string {
+          if (!jwksClient) return {};
+          auto r = jwksClient->get(jwksPath);
+          if (r.status != 200)
+            throw std::runtime_error("JWKS fetch answered HTTP " + std::to_string(r.status));
+          return r.body;
+        },
+        [] { return std::chrono::system_clock::now(); });
+  }
+  // The key that signs SSE tickets, the same on every instance.
+  const auto ticketSecret = store->write([&](domain::Queries& q) {
+    return q.get_or_create_secret("stream-ticket-key", secrets.random_hex(32));
+  });
+  auth::StreamTickets tickets(ticketSecret, std::chrono::seconds(60));
+  auto authentication = std::make_shared<api::Authentication>(
+      api::AuthenticationOptions{settings.open_mode(),
+                                 [&] {
+                                   std::vector<std::string> trusted;
+                                   for (const auto& o : settings.corsOrigins)
+                                     if (o != "*") trusted.push_back(o);
+                                   return trusted;
+                                 }(),
+                                 std::chrono::seconds(60), std::chrono::seconds(60)},
+      identity, hostTokens.get(), tickets, pool);
+  server.add_middleware(authentication);
+  auto* bus = backends.bus.get();
+  revoke = [authentication, bus](const std::string& credential) {
+    authentication->cache().revoke(credential);
+    bus->publish(std::string(api::kRevokePrefix) + credential);
+  };
+  api::connect_bus_to_hub(*backends.bus, hub, replyCache,
+                          [authentication](std::string_view credential) {
+                            authentication->cache().revoke(credential);
+                          });
+  api::PasswordPool passwords(static_cast<std::size_t>(settings.hashThreads));
+
+  events::LivestreamBroadcaster::Options broadcastOptions;
+  broadcastOptions.userIds = settings.open_mode();
+  events::LivestreamBroadcaster broadcaster(*store, *backends.bus, *backends.ledger,
+                                            broadcastOptions);
   InvalidatingEvents events(broadcaster, replyCache);
-  domain::LivestreamService service(*store, rooms, tokens, time, events);
+  domain::LivestreamService service(*store, rooms, tokens, time, events, permissions, &identity);
   domain::WebhookProcessor processor(*store, time, events);
   // A store writing one transaction at a time (SQLite): beyond two workers (one applying while
   // the next claims and parses) the rest only queue for the writer, ahead of API writes, and hold
@@ -165,6 +345,15 @@ int run(const lso::config::Settings& settings) {
   });
   if (!settings.embedded() && settings.redisUrl)
     health.add_section("redis", backends.redisHealth, false);
+  health.add_section("auth", [&settings] {
+    return boost::json::value(boost::json::object{
+        {"status", "up"},
+        {"mode", settings.authMode},
+        {"open", settings.open_mode()},
+        {"signup", settings.authSignupOpen ? "open" : "closed"},
+        {"guests", settings.authGuests},
+        {"hostTokens", settings.host_tokens()}});
+  });
   health.probe(true);
 
   http::HttpMetrics metrics;
@@ -240,6 +429,15 @@ int run(const lso::config::Settings& settings) {
   api::add_docs_routes(router);
   api::add_health_routes(router, health);
   api::add_livestream_routes(router, service, pool, replyCache);
+  api::add_auth_routes(
+      router,
+      {identity, pool, passwords, backends.limiter,
+       api::LoginThrottle{settings.loginMaxFailures, settings.loginWindow}, tickets,
+       boost::json::object{{"authMode", settings.authMode},
+                           {"accounts", settings.authMode == "accounts"},
+                           {"signup", settings.authSignupOpen ? "open" : "closed"},
+                           {"guests", settings.authGuests},
+                           {"hostTokens", settings.host_tokens()}}});
   api::add_event_routes(router, service, hub, pool);
   api::add_webhook_routes(
       router,
@@ -289,6 +487,7 @@ int run(const lso::config::Settings& settings) {
     }
     if (n > 0) spdlog::info("deleted {} processed-webhook records older than 24 h", n);
   });
+  scheduler.every("identity-cleanup", std::chrono::hours(1), [&identity] { identity.cleanup(); });
 
   server.start();
   prober.start();
@@ -298,6 +497,10 @@ int run(const lso::config::Settings& settings) {
       "I/O threads)",
       kVersion, settings.host, server.port(), backends.mode, store->backend(),
       backends.queue->backend(), options.ioThreads);
+  if (settings.open_mode())
+    spdlog::warn(
+        "AUTH_MODE=open: identity is whatever a request body says — anyone can act as anyone. "
+        "For local experiments only.");
   if (settings.livekitSimulated)
     spdlog::warn(
         "LiveKit at {} is the LiveKit double: simulated media server — video will not play",
@@ -321,6 +524,7 @@ int run(const lso::config::Settings& settings) {
   broadcaster.stop();
   backends.shutdown();
   intake.stop();
+  passwords.pool.join();
   pool.join();
   spdlog::info("stopped");
   return 0;

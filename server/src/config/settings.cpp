@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 namespace lso::config {
 
@@ -42,13 +43,44 @@ const std::vector<VariableInfo>& variables() {
        "consecutive ListRooms absences before a livestream is ended"},
       {"RECONCILIATION_GRACE_SECONDS", "120", "livestreams younger than this are never reconciled"},
       {"CORS_ORIGINS", "*", "comma-separated allowed origins, or *"},
-      {"RATE_LIMIT_ENABLED", "true", "per-IP rate limits on the API"},
-      {"RATE_LIMIT_API_MAX", "100", "API requests per window"},
+      {"AUTH_MODE", "accounts",
+       "accounts (built-in accounts, host-app JWTs, API keys) | tokens (no built-in accounts) | "
+       "open (identity from request bodies: local experiments only)"},
+      {"AUTH_ALLOW_OPEN", "false", "allow AUTH_MODE=open on PostgreSQL"},
+      {"AUTH_SIGNUP", "open", "open: anyone may sign up | closed: admins create accounts"},
+      {"AUTH_GUESTS", "true", "guests (and signed-out readers) may watch public livestreams"},
+      {"AUTH_SESSION_TTL_HOURS", "720", "session lifetime"},
+      {"AUTH_SESSION_IDLE_HOURS", "168", "sessions unused this long end"},
+      {"AUTH_JWT_SECRET", "", "HS256 secret of host-app tokens (Authorization: Bearer <JWT>)"},
+      {"AUTH_JWT_PUBLIC_KEY", "",
+       "PEM public key (RSA, EC P-256, Ed25519) of host-app tokens, or a path to a PEM file"},
+      {"AUTH_JWKS_URL", "", "JWKS URL of host-app token keys (fetched, cached)"},
+      {"AUTH_JWT_ISSUER", "", "required iss of host-app tokens"},
+      {"AUTH_JWT_AUDIENCE", "", "required aud of host-app tokens"},
+      {"AUTH_JWT_ALGORITHMS", "",
+       "allowed algorithms, comma-separated (default: what the configured keys verify)"},
+      {"AUTH_JWT_ADMIN_CLAIM", "admin",
+       "claim marking admins: 'admin' (\"admin\": true) or 'role=admin' (claim equals/contains)"},
+      {"AUTH_JWT_LEEWAY_SECONDS", "30", "clock leeway for exp/nbf of host-app tokens"},
+      {"AUTH_HASH_THREADS", "1", "threads hashing passwords (Argon2id)"},
+      {"AUTH_ARGON2_MEMORY_KIB", "65536", "Argon2id memory per hash"},
+      {"AUTH_ARGON2_ITERATIONS", "2", "Argon2id passes"},
+      {"AUTH_LOGIN_MAX_FAILURES", "10",
+       "failed sign-ins per account per window (per IP: five times this)"},
+      {"AUTH_LOGIN_WINDOW_SECONDS", "900", "sign-in throttling window"},
+      {"AUDIT_RETENTION_DAYS", "90", "audit log entries older than this are deleted"},
+      {"RATE_LIMIT_ENABLED", "true", "rate limits on the API"},
+      {"RATE_LIMIT_API_MAX", "3000",
+       "API requests per window, per user or API key (per IP in open mode; default there 100)"},
       {"RATE_LIMIT_API_WINDOW_SECONDS", "900", "API window"},
-      {"RATE_LIMIT_WRITE_MAX", "20", "DELETE, join and leave requests per window"},
+      {"RATE_LIMIT_WRITE_MAX", "600",
+       "DELETE, join and leave requests per window (open mode default 20)"},
       {"RATE_LIMIT_WRITE_WINDOW_SECONDS", "3600", "write window"},
-      {"RATE_LIMIT_CREATE_MAX", "5", "livestream creations per window"},
+      {"RATE_LIMIT_CREATE_MAX", "30",
+       "successful livestream creations per window (open mode default 5, counting all)"},
       {"RATE_LIMIT_CREATE_WINDOW_SECONDS", "3600", "create window"},
+      {"RATE_LIMIT_ANONYMOUS_MAX", "300", "requests per window of signed-out clients, per IP"},
+      {"RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS", "300", "anonymous window"},
       {"TRUST_PROXY", "false", "true/1..N: take the client IP from X-Forwarded-For (N proxy hops)"},
       {"LOG_LEVEL", "info", "trace|debug|info|warn|error"},
       {"LOG_FORMAT", "text", "text|json"},
@@ -221,6 +253,79 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     }
   }
+  r.choice("AUTH_MODE", s.authMode, {"accounts", "tokens", "open"});
+  r.boolean("AUTH_ALLOW_OPEN", s.authAllowOpen);
+  if (s.open_mode() && !s.embedded() && !s.authAllowOpen)
+    throw ConfigError(
+        "AUTH_MODE: open mode lets anyone act as anyone; on PostgreSQL it also needs "
+        "AUTH_ALLOW_OPEN=true");
+  std::string signup = "open";
+  r.choice("AUTH_SIGNUP", signup, {"open", "closed"});
+  s.authSignupOpen = signup == "open";
+  r.boolean("AUTH_GUESTS", s.authGuests);
+  {
+    std::int64_t idle = 168;
+    r.integer("AUTH_SESSION_IDLE_HOURS", idle, 1, 24 * 365);
+    s.sessionIdle = std::chrono::hours(idle);
+    std::int64_t ttl = 720;
+    r.integer("AUTH_SESSION_TTL_HOURS", ttl, 1, 24 * 365);
+    s.sessionTtl = std::chrono::hours(ttl);
+    if (s.sessionIdle > s.sessionTtl) s.sessionIdle = s.sessionTtl;
+  }
+  r.text("AUTH_JWT_SECRET", s.jwtSecret);
+  if (!s.jwtSecret.empty() && s.jwtSecret.size() < 32)
+    throw ConfigError("AUTH_JWT_SECRET: must be at least 32 characters (256 bits)");
+  if (auto v = r.raw("AUTH_JWT_PUBLIC_KEY")) {
+    if (v->starts_with("-----BEGIN")) {
+      s.jwtPublicKeyPem = *v;
+    } else {
+      std::ifstream in(*v);
+      if (!in) throw ConfigError(fmt::format("AUTH_JWT_PUBLIC_KEY: cannot read the file '{}'", *v));
+      s.jwtPublicKeyPem.assign(std::istreambuf_iterator<char>(in), {});
+    }
+  }
+  if (auto v = r.raw("AUTH_JWKS_URL")) {
+    check_url("AUTH_JWKS_URL", *v, {"http", "https"});
+    s.jwksUrl = *v;
+  }
+  r.text("AUTH_JWT_ISSUER", s.jwtIssuer);
+  r.text("AUTH_JWT_AUDIENCE", s.jwtAudience);
+  if (auto v = r.raw("AUTH_JWT_ALGORITHMS")) {
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = trim(rest.substr(0, comma));
+      if (item != "HS256" && item != "RS256" && item != "ES256" && item != "EdDSA")
+        throw ConfigError(fmt::format(
+            "AUTH_JWT_ALGORITHMS: '{}' is not one of HS256, RS256, ES256, EdDSA", item));
+      s.jwtAlgorithms.push_back(item);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  r.text("AUTH_JWT_ADMIN_CLAIM", s.jwtAdminClaim);
+  r.duration("AUTH_JWT_LEEWAY_SECONDS", s.jwtLeeway, 0, 600);
+  if (s.authMode == "tokens" && !s.host_tokens())
+    throw ConfigError(
+        "AUTH_MODE: 'tokens' needs host-app token keys (AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or "
+        "AUTH_JWKS_URL)");
+  r.integer("AUTH_HASH_THREADS", s.hashThreads, 1, 64);
+  r.integer("AUTH_ARGON2_MEMORY_KIB", s.argon2MemoryKib, 8 * 1024, 4 * 1024 * 1024);
+  r.integer("AUTH_ARGON2_ITERATIONS", s.argon2Iterations, 1, 64);
+  r.integer("AUTH_LOGIN_MAX_FAILURES", s.loginMaxFailures, 1, 1000000);
+  r.duration("AUTH_LOGIN_WINDOW_SECONDS", s.loginWindow, 1, 7 * 86400);
+  {
+    std::int64_t days = 90;
+    r.integer("AUDIT_RETENTION_DAYS", days, 1, 3650);
+    s.auditRetention = std::chrono::hours(24 * days);
+  }
+
+  // Per-user limits a person using the web client never meets; open mode keeps the seed's
+  // per-IP limits (its contract), which count refused creates too.
+  if (s.open_mode()) {
+    s.rateLimitApi = {100, std::chrono::seconds{900}};
+    s.rateLimitWrite = {20, std::chrono::seconds{3600}};
+    s.rateLimitCreate = {5, std::chrono::seconds{3600}};
+  }
   r.boolean("RATE_LIMIT_ENABLED", s.rateLimitEnabled);
   r.integer("RATE_LIMIT_API_MAX", s.rateLimitApi.max, 1, 100000000);
   r.duration("RATE_LIMIT_API_WINDOW_SECONDS", s.rateLimitApi.window, 1, 7 * 86400);
@@ -228,6 +333,8 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
   r.duration("RATE_LIMIT_WRITE_WINDOW_SECONDS", s.rateLimitWrite.window, 1, 7 * 86400);
   r.integer("RATE_LIMIT_CREATE_MAX", s.rateLimitCreate.max, 1, 100000000);
   r.duration("RATE_LIMIT_CREATE_WINDOW_SECONDS", s.rateLimitCreate.window, 1, 7 * 86400);
+  r.integer("RATE_LIMIT_ANONYMOUS_MAX", s.rateLimitAnonymous.max, 1, 100000000);
+  r.duration("RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS", s.rateLimitAnonymous.window, 1, 7 * 86400);
   if (auto v = r.raw("TRUST_PROXY")) {
     auto l = lower(*v);
     if (l == "true" || l == "yes" || l == "on")
@@ -292,6 +399,23 @@ std::optional<Settings> load_settings(int argc, char** argv) {
   auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
   auto* routes =
       app.add_subcommand("routes", "print the HTTP routes the server registers and exit");
+  Settings::CommandArgs args;
+  auto* user = app.add_subcommand("user", "manage built-in accounts");
+  auto* userCreate = user->add_subcommand(
+      "create", "create an account (password from LSO_PASSWORD or one line on stdin)");
+  userCreate->add_option("username", args.username, "login name")->required();
+  userCreate->add_option("--display-name", args.displayName, "shown to others");
+  userCreate->add_flag("--admin", args.admin, "make it an admin");
+  user->require_subcommand(1);
+  auto* key = app.add_subcommand("api-key", "manage API keys");
+  auto* keyCreate = key->add_subcommand("create", "create an API key (printed once)");
+  keyCreate->add_option("--name", args.keyName, "what it is for")->required();
+  keyCreate->add_option("--scopes", args.scopes, "comma-separated: read,write,admin,act-as");
+  keyCreate->add_option("--owner", args.owner, "the admin account the key acts as")->required();
+  auto* keyList = key->add_subcommand("list", "list API keys");
+  auto* keyRevoke = key->add_subcommand("revoke", "revoke an API key");
+  keyRevoke->add_option("id", args.keyId, "the key's id")->required();
+  key->require_subcommand(1);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -308,6 +432,11 @@ std::optional<Settings> load_settings(int argc, char** argv) {
   auto s = parse_settings(values);
   if (migrate->parsed()) s.command = Settings::Command::Migrate;
   if (routes->parsed()) s.command = Settings::Command::Routes;
+  if (userCreate->parsed()) s.command = Settings::Command::UserCreate;
+  if (keyCreate->parsed()) s.command = Settings::Command::ApiKeyCreate;
+  if (keyList->parsed()) s.command = Settings::Command::ApiKeyList;
+  if (keyRevoke->parsed()) s.command = Settings::Command::ApiKeyRevoke;
+  s.args = std::move(args);
   return s;
 }
 

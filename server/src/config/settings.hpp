@@ -18,8 +18,18 @@ struct RateLimitRule {
 };
 
 struct Settings {
-  enum class Command { Serve, Migrate, Routes };
+  enum class Command { Serve, Migrate, Routes, UserCreate, ApiKeyCreate, ApiKeyList, ApiKeyRevoke };
   Command command = Command::Serve;
+  // Arguments of the administration commands (`user create`, `api-key …`).
+  struct CommandArgs {
+    std::string username;
+    std::string displayName;
+    bool admin = false;
+    std::string keyName;
+    std::string scopes = "read,write";
+    std::string owner;  // the admin a new key acts as
+    std::string keyId;
+  } args;
 
   std::uint16_t port = 3001;
   std::string host = "0.0.0.0";
@@ -49,6 +59,32 @@ struct Settings {
   RateLimitRule rateLimitWrite{20, std::chrono::seconds{3600}};
   RateLimitRule rateLimitCreate{5, std::chrono::seconds{3600}};
   int trustProxyHops = 0;  // 0: ignore X-Forwarded-For
+
+  // Identity (SPEC §12, docs/security.md).
+  std::string authMode = "accounts";  // accounts | tokens (no built-in accounts) | open
+  bool authAllowOpen = false;         // open mode on PostgreSQL must be asked for explicitly
+  bool authSignupOpen = true;
+  bool authGuests = true;
+  std::chrono::seconds sessionTtl{30 * 24 * 3600};
+  std::chrono::seconds sessionIdle{7 * 24 * 3600};
+  std::string jwtSecret;
+  std::string jwtPublicKeyPem;
+  std::string jwksUrl;
+  std::string jwtIssuer;
+  std::string jwtAudience;
+  std::vector<std::string> jwtAlgorithms;
+  std::string jwtAdminClaim = "admin";
+  std::chrono::seconds jwtLeeway{30};
+  int hashThreads = 1;
+  std::int64_t argon2MemoryKib = 64 * 1024;
+  std::int64_t argon2Iterations = 2;
+  std::int64_t loginMaxFailures = 10;
+  std::chrono::seconds loginWindow{900};
+  std::chrono::seconds auditRetention{90 * 24 * 3600};
+  RateLimitRule rateLimitAnonymous{300, std::chrono::seconds{300}};
+
+  bool open_mode() const { return authMode == "open"; }
+  bool host_tokens() const { return !jwtSecret.empty() || !jwtPublicKeyPem.empty() || !jwksUrl.empty(); }
 
   std::string logLevel = "info";
   std::string logFormat = "text";

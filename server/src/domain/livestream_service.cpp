@@ -35,8 +35,15 @@ std::string metadata_text(const boost::json::value& metadata) {
 }  // namespace
 
 LivestreamService::LivestreamService(Store& store, RoomService& rooms, const TokenIssuer& tokens,
-                                     const TimeSource& time, LivestreamEvents& events)
-    : store_(store), rooms_(rooms), tokens_(tokens), time_(time), events_(events) {}
+                                     const TimeSource& time, LivestreamEvents& events,
+                                     PermissionPolicy permissions, AuditTrail* audit)
+    : store_(store),
+      rooms_(rooms),
+      tokens_(tokens),
+      time_(time),
+      events_(events),
+      permissions_(permissions),
+      audit_(audit) {}
 
 Livestream LivestreamService::load(Queries& q, std::string_view id) {
   // Ids that are not UUIDs cannot exist: a 404 without asking the database (and never a 500
@@ -47,14 +54,39 @@ Livestream LivestreamService::load(Queries& q, std::string_view id) {
   return std::move(*livestream);
 }
 
+Livestream LivestreamService::readable(Queries& q, const Actor& actor,
+                                       std::string_view id) const {
+  auto livestream = load(q, id);
+  Subject s;
+  s.livestream = &livestream;
+  const auto d = decide(permissions_, actor, Action::ReadLivestream, s);
+  if (d.allowed) return livestream;
+  // Private livestreams are readable by their invited users: asked only when it decides.
+  if (livestream.visibility == Visibility::Private && actor.signed_in() && !actor.userId.empty()) {
+    s.invited = q.is_invited(livestream.id, actor.userId);
+    if (s.invited) require(permissions_, actor, Action::ReadLivestream, s);
+    if (s.invited) return livestream;
+  }
+  throw AppError(d.refusal, d.reason);
+}
+
+bool LivestreamService::sees_user_ids(const Principal& principal,
+                                      const Livestream& livestream) const {
+  Subject s;
+  s.livestream = &livestream;
+  return decide(permissions_, actor_of(principal), Action::SeeUserIds, s).allowed;
+}
+
 AppError LivestreamService::not_found(std::string_view id) {
   return AppError(ErrorKind::NotFound, fmt::format("Livestream {} not found", id));
 }
 
-Livestream LivestreamService::create(CreateLivestreamInput input) {
+Livestream LivestreamService::create(const Principal& principal, CreateLivestreamInput input) {
+  if (input.createdBy) require_text("createdBy", *input.createdBy, limits::kUserIdMax);
+  const Actor actor = resolve_actor(principal, "createdBy", input.createdBy);
+  require(permissions_, actor, Action::CreateLivestream);
   require_text("roomName", input.roomName, limits::kRoomNameMax);
   require_text("title", input.title, limits::kTitleMax);
-  require_text("createdBy", input.createdBy, limits::kUserIdMax);
   if (input.description) {
     if (utf8_length(*input.description) > limits::kDescriptionMax)
       throw invalid(
@@ -78,7 +110,9 @@ Livestream LivestreamService::create(CreateLivestreamInput input) {
   livestream.roomName = std::move(room);
   livestream.title = std::move(input.title);
   livestream.description = std::move(input.description);
-  livestream.createdBy = std::move(input.createdBy);
+  livestream.createdBy = actor.userId;
+  livestream.creatorName = actor.displayName.empty() ? actor.userId : actor.displayName;
+  livestream.visibility = input.visibility;
   livestream.maxParticipants = static_cast<std::int32_t>(input.maxParticipants);
   livestream.emptyTimeout = static_cast<std::int32_t>(input.emptyTimeout);
   livestream.metadata = std::move(input.metadata);
@@ -111,22 +145,39 @@ Livestream LivestreamService::create(CreateLivestreamInput input) {
   // Ended concurrently between the two steps (a DELETE racing the create): answer what is stored.
   if (!live) live = store_.read([&](Queries& q) { return load(q, livestream.id); });
   events_.livestream_changed(*live, true);
+  if (audit_)
+    audit_->audit(actor, "livestream.create", live->id, "ok",
+                  boost::json::object{{"roomName", live->roomName},
+                                      {"visibility", to_string(live->visibility)}});
   return std::move(*live);
 }
 
-std::vector<Livestream> LivestreamService::list(const LivestreamFilter& filter) {
+std::vector<Livestream> LivestreamService::list(const Principal& principal,
+                                                LivestreamFilter filter) {
+  const Actor actor = actor_of(principal);
+  require(permissions_, actor, Action::ListLivestreams);
+  filter.scope = list_scope(actor);
+  filter.reader = actor.userId;
   return store_.read([&](Queries& q) { return q.list_livestreams(filter); });
 }
 
-Livestream LivestreamService::get(std::string_view id) {
-  return store_.read([&](Queries& q) { return load(q, id); });
+Viewed<Livestream> LivestreamService::get(const Principal& principal, std::string_view id) {
+  auto l = store_.read([&](Queries& q) { return readable(q, actor_of(principal), id); });
+  const bool ids = sees_user_ids(principal, l);
+  return {std::move(l), ids};
 }
 
-Livestream LivestreamService::end(std::string_view id, std::string_view requestingUserId) {
-  require_text("requestingUserId", requestingUserId, limits::kUserIdMax);
-  auto livestream = get(id);
-  if (livestream.createdBy != requestingUserId)
-    throw AppError(ErrorKind::Authorization, "Only the creator can end this livestream");
+Livestream LivestreamService::end(const Principal& principal, std::string_view id,
+                                  const std::optional<std::string>& requestingUserId) {
+  if (requestingUserId) require_text("requestingUserId", *requestingUserId, limits::kUserIdMax);
+  const Actor actor = resolve_actor(principal, "requestingUserId", requestingUserId);
+  auto livestream = store_.read([&](Queries& q) { return readable(q, actor, id); });
+  Subject subject;
+  subject.livestream = &livestream;
+  if (const auto d = decide(permissions_, actor, Action::EndLivestream, subject); !d.allowed) {
+    if (audit_) audit_->audit(actor, "livestream.end", livestream.id, "refused");
+    throw AppError(d.refusal, d.reason);
+  }
   if (livestream.status == LivestreamStatus::Ended) return livestream;  // idempotent
 
   // Our record first: the caller sees ENDED at once, and LiveKit's room_finished / participant_left
@@ -140,7 +191,8 @@ Livestream LivestreamService::end(std::string_view id, std::string_view requesti
       spdlog::warn("DeleteRoom failed for livestream {} (room {}): {}", livestream.id,
                    livestream.roomName, e.what());
   }
-  return get(id);
+  if (audit_) audit_->audit(actor, "livestream.end", livestream.id, "ok");
+  return store_.read([&](Queries& q) { return load(q, id); });
 }
 
 bool LivestreamService::finish(std::string_view id) {
@@ -158,24 +210,46 @@ bool LivestreamService::finish(std::string_view id) {
   return true;
 }
 
-JoinResult LivestreamService::join(std::string_view id, JoinInput input) {
-  require_text("userId", input.userId, limits::kUserIdMax);
-  require_text("displayName", input.displayName, limits::kDisplayNameMax);
+JoinResult LivestreamService::join(const Principal& principal, std::string_view id,
+                                   JoinInput input) {
+  if (input.userId) require_text("userId", *input.userId, limits::kUserIdMax);
+  const Actor actor = resolve_actor(principal, "userId", input.userId);
+  // A signed-in person joins under the name they signed in with (display names are what
+  // everyone else sees of them); only open mode and act-as keys name it in the body.
+  std::string displayName = actor.namedInBody || actor.displayName.empty()
+                                ? input.displayName.value_or("")
+                                : actor.displayName;
+  if (actor.namedInBody && !input.displayName)
+    throw invalid("displayName is required");
+  if (actor.kind != PrincipalKind::Nobody)
+    require_text("displayName", displayName, limits::kDisplayNameMax);
   require_metadata(input.metadata);
 
   JoinResult result;
   Participant& p = result.participant;
   p.id = util::new_uuid();
-  p.userId = std::move(input.userId);
-  p.displayName = std::move(input.displayName);
+  p.userId = actor.userId;
+  p.displayName = std::move(displayName);
   p.role = input.role;
   p.status = ParticipantStatus::Joined;
   p.metadata = std::move(input.metadata);
   p.joinedAt = time_.now();
 
-  PendingJoin pending{id, &p, {}, nullptr};
+  PendingJoin pending{id, &actor, &permissions_, &p, {}, nullptr};
   joins_.submit(pending, [this](std::vector<PendingJoin*>& batch) { join_batch(batch); });
-  if (pending.refused) std::rethrow_exception(pending.refused);
+  if (pending.refused) {
+    if (audit_) {
+      try {
+        std::rethrow_exception(pending.refused);
+      } catch (const AppError& e) {
+        if (e.kind() == ErrorKind::Authorization || e.kind() == ErrorKind::Authentication)
+          audit_->audit(actor, "join.refused", id, "refused",
+                        boost::json::object{{"role", to_string(p.role)}, {"reason", e.what()}});
+      } catch (...) {
+      }
+    }
+    std::rethrow_exception(pending.refused);
+  }
   const std::string& room = pending.room;
 
   result.token = tokens_.issue_join_token(
@@ -204,9 +278,19 @@ void LivestreamService::join_one(Queries& q, PendingJoin& join, LockedLivestream
         invalid(fmt::format("Livestream is not live (status {})", to_string(livestream->status))));
     return;
   }
-  if (p.role == ParticipantRole::Host && p.userId != livestream->createdBy) {
-    join.refused = std::make_exception_ptr(
-        AppError(ErrorKind::Authorization, "Only the creator can join as HOST"));
+  Subject subject;
+  subject.livestream = &*livestream;
+  const Action action =
+      p.role == ParticipantRole::Host ? Action::JoinAsHost : Action::JoinAsViewer;
+  auto decision = decide(*join.permissions, *join.actor, action, subject);
+  if (!decision.allowed && action == Action::JoinAsViewer &&
+      livestream->visibility == Visibility::Private && join.actor->signed_in() &&
+      !p.userId.empty()) {
+    subject.invited = q.is_invited(livestream->id, p.userId);
+    decision = decide(*join.permissions, *join.actor, action, subject);
+  }
+  if (!decision.allowed) {
+    join.refused = std::make_exception_ptr(AppError(decision.refusal, decision.reason));
     return;
   }
   p.livestreamId = livestream->id;
@@ -269,34 +353,49 @@ void LivestreamService::join_batch(std::vector<PendingJoin*>& batch) {
   }
 }
 
-void LivestreamService::leave(std::string_view id, std::string_view userId) {
-  require_text("userId", userId, limits::kUserIdMax);
+void LivestreamService::leave(const Principal& principal, std::string_view id,
+                              const std::optional<std::string>& named) {
+  if (named) require_text("userId", *named, limits::kUserIdMax);
+  // The body may name another participant: the table decides (the creator and admins may).
+  const Actor actor = resolve_actor(principal, "userId", named, true);
+  const std::string userId = named.value_or(actor.userId);
   std::string room;
   auto left = store_.write([&](Queries& q) {
-    room = load(q, id).roomName;
+    auto livestream = readable(q, actor, id);
+    Subject subject;
+    subject.livestream = &livestream;
+    subject.targetUserId = userId;
+    require(permissions_, actor, Action::Leave, subject);
+    room = livestream.roomName;
     return q.mark_participant_left(id, userId, time_.now());
   });
   if (!left) return;  // idempotent: no active session
   events_.state_changed(left->livestreamId, StateChange::ParticipantsChanged);
   // Leaving must really disconnect (SPEC §4 Fix): best effort, the record is already LEFT.
   try {
-    rooms_.remove_participant(room, std::string(userId));
+    rooms_.remove_participant(room, userId);
   } catch (const LiveKitError& e) {
     if (!e.is_not_found())
       spdlog::info("RemoveParticipant {} from room {} failed: {}", userId, room, e.what());
   }
 }
 
-std::vector<Participant> LivestreamService::participants(std::string_view id,
-                                                         ParticipantFilter filter) {
+Viewed<std::vector<Participant>> LivestreamService::participants(const Principal& principal,
+                                                                 std::string_view id,
+                                                                 ParticipantFilter filter) {
   return store_.read([&](Queries& q) {
-    filter.livestreamId = load(q, id).id;
-    return q.list_participants(filter);
+    auto livestream = readable(q, actor_of(principal), id);
+    filter.livestreamId = livestream.id;
+    return Viewed<std::vector<Participant>>{q.list_participants(filter),
+                                            sees_user_ids(principal, livestream)};
   });
 }
 
-StreamState LivestreamService::state(std::string_view id) {
-  return store_.read([&](Queries& q) { return build_state(q, load(q, id)); });
+Viewed<StreamState> LivestreamService::state(const Principal& principal, std::string_view id) {
+  return store_.read([&](Queries& q) {
+    auto livestream = readable(q, actor_of(principal), id);
+    return Viewed<StreamState>{build_state(q, livestream), sees_user_ids(principal, livestream)};
+  });
 }
 
 std::vector<StreamState> LivestreamService::live_states(std::size_t limit) {
@@ -304,6 +403,8 @@ std::vector<StreamState> LivestreamService::live_states(std::size_t limit) {
     std::vector<StreamState> out;
     for (const auto& l : q.list_livestreams_with_status(LivestreamStatus::Live)) {
       if (out.size() >= limit) break;
+      // The dashboard stream is one for everyone: it shows what everyone may find.
+      if (!permissions_.open && l.visibility != Visibility::Public) continue;
       out.push_back(build_state(q, l));
     }
     return out;
@@ -322,10 +423,14 @@ StreamState LivestreamService::build_state(Queries& q, const Livestream& livestr
     else if (!hostName && p.userId == livestream.createdBy)
       hostName = p.displayName;
     s.participants.push_back(std::move(p.userId));
+    s.participantNames.push_back(std::move(p.displayName));
   }
   s.totalViewers = q.distinct_viewers(livestream.id);
   s.peakViewerCount = std::max(q.peak_viewers(livestream.id), s.viewerCount);
-  s.hostInfo = HostInfo{livestream.createdBy, hostName.value_or(livestream.createdBy)};
+  s.visibility = livestream.visibility;
+  s.hostInfo = HostInfo{livestream.createdBy,
+                        hostName.value_or(livestream.creatorName.empty() ? livestream.createdBy
+                                                                         : livestream.creatorName)};
   return s;
 }
 

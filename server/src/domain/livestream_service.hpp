@@ -14,6 +14,8 @@
 #include "domain/events.hpp"
 #include "domain/livekit.hpp"
 #include "domain/model.hpp"
+#include "domain/permissions.hpp"
+#include "domain/principal.hpp"
 #include "domain/store.hpp"
 #include "util/group_commit.hpp"
 
@@ -23,17 +25,25 @@ struct CreateLivestreamInput {
   std::string roomName;
   std::string title;
   std::optional<std::string> description;
-  std::string createdBy;
+  std::optional<std::string> createdBy;  // required in open mode; else the actor's own id
+  Visibility visibility = Visibility::Public;
   std::int64_t maxParticipants = 100;
   std::int64_t emptyTimeout = 86400;
   boost::json::value metadata;  // null or object
 };
 
 struct JoinInput {
-  std::string userId;
-  std::string displayName;
+  std::optional<std::string> userId;       // required in open mode; else the actor's own id
+  std::optional<std::string> displayName;  // default: the signed-in user's display name
   ParticipantRole role = ParticipantRole::Viewer;
   boost::json::value metadata;  // null or object
+};
+
+// What a reader gets, and whether it may see other users' ids in it (the API's views).
+template <class T>
+struct Viewed {
+  T value;
+  bool userIds = false;
 };
 
 struct JoinResult {
@@ -44,18 +54,29 @@ struct JoinResult {
 
 class LivestreamService {
  public:
+  // `audit` may be null (tools and tests that keep no audit log).
   LivestreamService(Store& store, RoomService& rooms, const TokenIssuer& tokens,
-                    const TimeSource& time, LivestreamEvents& events);
+                    const TimeSource& time, LivestreamEvents& events,
+                    PermissionPolicy permissions = {}, AuditTrail* audit = nullptr);
 
-  Livestream create(CreateLivestreamInput input);
-  std::vector<Livestream> list(const LivestreamFilter& filter);
-  Livestream get(std::string_view id);
-  // Ends the livestream (creator only; idempotent once ENDED).
-  Livestream end(std::string_view id, std::string_view requestingUserId);
-  JoinResult join(std::string_view id, JoinInput input);
-  void leave(std::string_view id, std::string_view userId);
-  std::vector<Participant> participants(std::string_view id, ParticipantFilter filter);
-  StreamState state(std::string_view id);
+  // Every use case takes the principal asking; the permission table decides (permissions.hpp).
+  Livestream create(const Principal& principal, CreateLivestreamInput input);
+  std::vector<Livestream> list(const Principal& principal, LivestreamFilter filter);
+  Viewed<Livestream> get(const Principal& principal, std::string_view id);
+  // Ends the livestream (creator or admin; idempotent once ENDED). `requestingUserId` is the
+  // body's identity field (required in open mode).
+  Livestream end(const Principal& principal, std::string_view id,
+                 const std::optional<std::string>& requestingUserId);
+  JoinResult join(const Principal& principal, std::string_view id, JoinInput input);
+  // Ends `userId`'s session (default: the actor's own).
+  void leave(const Principal& principal, std::string_view id,
+             const std::optional<std::string>& userId);
+  Viewed<std::vector<Participant>> participants(const Principal& principal, std::string_view id,
+                                                ParticipantFilter filter);
+  Viewed<StreamState> state(const Principal& principal, std::string_view id);
+  // Whether `principal` sees other users' ids in `livestream` (the table's SeeUserIds).
+  bool sees_user_ids(const Principal& principal, const Livestream& livestream) const;
+  const PermissionPolicy& permissions() const { return permissions_; }
   // The states of LIVE livestreams, newest first, at most `limit` (the global SSE snapshot).
   std::vector<StreamState> live_states(std::size_t limit);
   // The live state read from the database (the source of truth), for SSE and tests.
@@ -67,10 +88,14 @@ class LivestreamService {
   bool finish(std::string_view id);
 
  private:
-  Livestream load(Queries& q, std::string_view id);
+  static Livestream load(Queries& q, std::string_view id);
+  // load(), then the table's ReadLivestream for `actor` (404 first, then 401/403).
+  Livestream readable(Queries& q, const Actor& actor, std::string_view id) const;
   // A join waiting for its batch (see join()).
   struct PendingJoin {
     std::string_view livestreamId;
+    const Actor* actor;
+    const PermissionPolicy* permissions;
     Participant* participant;
     std::string room;            // set when the join was written
     std::exception_ptr refused;  // 404 / 400 / 403 / 409 for this join only
@@ -93,6 +118,8 @@ class LivestreamService {
   const TokenIssuer& tokens_;
   const TimeSource& time_;
   LivestreamEvents& events_;
+  PermissionPolicy permissions_;
+  AuditTrail* audit_;
   // Joins that arrive together share one transaction (one commit, one flush).
   util::GroupCommit<PendingJoin> joins_;
 };

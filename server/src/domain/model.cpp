@@ -25,6 +25,25 @@ std::string_view to_string(ParticipantStatus s) {
   return s == ParticipantStatus::Joined ? "JOINED" : "LEFT";
 }
 
+std::string_view to_string(Visibility v) {
+  switch (v) {
+    case Visibility::Public:
+      return "public";
+    case Visibility::Unlisted:
+      return "unlisted";
+    case Visibility::Private:
+      return "private";
+  }
+  return "private";
+}
+
+std::optional<Visibility> parse_visibility(std::string_view s) {
+  if (s == "public") return Visibility::Public;
+  if (s == "unlisted") return Visibility::Unlisted;
+  if (s == "private") return Visibility::Private;
+  return std::nullopt;
+}
+
 std::optional<LivestreamStatus> parse_livestream_status(std::string_view s) {
   if (s == "SCHEDULED") return LivestreamStatus::Scheduled;
   if (s == "LIVE") return LivestreamStatus::Live;

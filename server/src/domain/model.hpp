@@ -17,12 +17,18 @@ using TimePoint = std::chrono::time_point<Clock, std::chrono::microseconds>;
 enum class LivestreamStatus { Scheduled, Live, Ended, Error };
 enum class ParticipantRole { Host, Viewer };
 enum class ParticipantStatus { Joined, Left };
+// Who may find and watch a livestream (the permission table in permissions.hpp decides):
+// public: listed, guests may watch; unlisted: not listed, reachable by its (unguessable) id;
+// private: only its creator, admins and the users on its invite list.
+enum class Visibility { Public, Unlisted, Private };
 
 // Wire/database spelling: "SCHEDULED", "LIVE", "ENDED", "ERROR", "HOST", "VIEWER", "JOINED",
 // "LEFT".
 std::string_view to_string(LivestreamStatus s);
 std::string_view to_string(ParticipantRole r);
 std::string_view to_string(ParticipantStatus s);
+std::string_view to_string(Visibility v);  // "public", "unlisted", "private"
+std::optional<Visibility> parse_visibility(std::string_view s);
 std::optional<LivestreamStatus> parse_livestream_status(std::string_view s);
 std::optional<ParticipantRole> parse_participant_role(std::string_view s);
 std::optional<ParticipantStatus> parse_participant_status(std::string_view s);
@@ -34,6 +40,8 @@ struct Livestream {
   std::optional<std::string> description;
   LivestreamStatus status = LivestreamStatus::Scheduled;
   std::string createdBy;
+  std::string creatorName;  // the creator's display name when created (empty: unknown, seed data)
+  Visibility visibility = Visibility::Public;
   std::int32_t maxParticipants = 100;
   std::int32_t emptyTimeout = 86400;
   boost::json::value metadata;  // null or a JSON object
@@ -75,6 +83,8 @@ struct StreamState {
   std::string streamId;
   LivestreamStatus status = LivestreamStatus::Scheduled;
   std::vector<std::string> participants;  // userIds of active (JOINED) participants
+  std::vector<std::string> participantNames;  // their display names, in the same order
+  Visibility visibility = Visibility::Public;
   std::int64_t viewerCount = 0;           // active VIEWERs
   std::int64_t totalViewers = 0;          // distinct VIEWER userIds ever joined
   std::int64_t peakViewerCount = 0;

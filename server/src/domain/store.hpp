@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/identity.hpp"
 #include "domain/model.hpp"
 
 namespace lso::domain {
@@ -21,6 +22,11 @@ namespace lso::domain {
 struct LivestreamFilter {
   std::optional<LivestreamStatus> status;
   std::optional<std::string> createdBy;
+  // What the reader may find (permissions.hpp): All (admins, open mode), PublicOrOwn (public
+  // livestreams and those created by `reader`), PublicOnly (guests and anonymous readers).
+  enum class Scope { All, PublicOrOwn, PublicOnly };
+  Scope scope = Scope::All;
+  std::string reader;  // for PublicOrOwn
   std::int32_t limit = 20;
   std::int32_t offset = 0;
 };
@@ -134,6 +140,61 @@ class Queries {
                               TimePoint processedAt, TimePoint expiresAt) = 0;
   // Deletes up to `limit` records whose expiresAt is before `now`; returns how many.
   virtual std::int64_t delete_expired_webhooks(TimePoint now, std::int64_t limit) = 0;
+
+  // --- identity (identity.hpp) ---
+  // Rule "users_pkey": one account per id.
+  virtual void insert_user(const User& user) = 0;
+  virtual std::optional<User> find_user(std::string_view id) = 0;
+  virtual std::int64_t count_users() = 0;
+  // Oldest first.
+  virtual std::vector<User> list_users(std::int32_t limit, std::int32_t offset) = 0;
+  // Each returns the updated account, nullopt when there is none with that id.
+  virtual std::optional<User> set_user_password(std::string_view id, std::string_view passwordHash,
+                                                TimePoint now) = 0;
+  virtual std::optional<User> set_user_admin(std::string_view id, bool admin, TimePoint now) = 0;
+  virtual std::optional<User> set_user_disabled(std::string_view id, bool disabled,
+                                                TimePoint now) = 0;
+
+  virtual void insert_session(const AuthSession& session) = 0;
+  // The session and its account (guests have none), whatever its expiry: the caller decides.
+  virtual std::optional<SessionLookup> find_session(std::string_view idHash) = 0;
+  virtual void touch_session(std::string_view idHash, TimePoint lastSeenAt) = 0;
+  // Returns whether a session was deleted.
+  virtual bool delete_session(std::string_view idHash) = 0;
+  // Every session of the user, except `keepIdHash` (may be empty); returns the deleted hashes.
+  virtual std::vector<std::string> delete_user_sessions(std::string_view userId,
+                                                        std::string_view keepIdHash) = 0;
+  // Deletes up to `limit` sessions past their expiry, or idle since before `idleBefore`.
+  virtual std::int64_t delete_expired_sessions(TimePoint now, TimePoint idleBefore,
+                                               std::int64_t limit) = 0;
+
+  // Rule "api_keys_secret": secret hashes are unique.
+  virtual void insert_api_key(const ApiKey& key) = 0;
+  // Revoked keys too (the caller refuses them).
+  virtual std::optional<ApiKeyLookup> find_api_key_by_hash(std::string_view secretHash) = 0;
+  // Newest first, revoked ones included.
+  virtual std::vector<ApiKey> list_api_keys() = 0;
+  // Sets revokedAt; nullopt when unknown or already revoked.
+  virtual std::optional<ApiKey> revoke_api_key(std::string_view id, TimePoint now) = 0;
+  virtual void touch_api_key(std::string_view id, TimePoint lastUsedAt) = 0;
+
+  // Returns the entry's id.
+  virtual std::int64_t insert_audit(const AuditEntry& entry) = 0;
+  // Newest first.
+  virtual std::vector<AuditEntry> list_audit(const AuditFilter& filter) = 0;
+  // Deletes up to `limit` entries older than `before`; returns how many.
+  virtual std::int64_t delete_audit_before(TimePoint before, std::int64_t limit) = 0;
+
+  // Private livestreams' invite lists. add: false when already invited; remove: false when not.
+  virtual bool add_invite(const Invite& invite) = 0;
+  virtual bool remove_invite(std::string_view livestreamId, std::string_view userId) = 0;
+  virtual bool is_invited(std::string_view livestreamId, std::string_view userId) = 0;
+  // Oldest first.
+  virtual std::vector<Invite> list_invites(std::string_view livestreamId) = 0;
+
+  // A named secret shared by every instance (e.g. the key that signs SSE tickets): the stored
+  // value, or `candidate` stored now when there is none (the first instance to ask wins).
+  virtual std::string get_or_create_secret(std::string_view name, std::string_view candidate) = 0;
 
   // --- webhook participant events in one call (optional) ---
   // A backend where every statement is a network round trip may offer to apply a run of

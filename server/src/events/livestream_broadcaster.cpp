@@ -43,9 +43,10 @@ void LivestreamBroadcaster::stop() {
 }
 
 void LivestreamBroadcaster::livestream_changed(const domain::Livestream& livestream, bool created) {
-  const auto data = boost::json::serialize(api::to_json(livestream));
+  const auto data = boost::json::serialize(api::to_json(livestream, options_.userIds));
   bus_.publish(encode_bus_message(created ? "livestream_created" : "livestream_updated",
-                                  livestream.id, data));
+                                  livestream.id, data,
+                                  livestream.visibility == domain::Visibility::Public));
 }
 
 void LivestreamBroadcaster::state_changed(const std::string& livestreamId,
@@ -151,7 +152,8 @@ void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
   if (state->viewerCount > storedPeak)
     store_.write([&](domain::Queries& q) { q.raise_peak_viewers(id, state->viewerCount); });
 
-  const auto data = boost::json::serialize(api::to_json(*state));
+  const auto data = boost::json::serialize(api::to_json(*state, options_.userIds));
+  const bool listed = state->visibility == domain::Visibility::Public;
   if (changes & bit(domain::StateChange::RoomEnded) ||
       state->status == domain::LivestreamStatus::Ended) {
     ledger_.forget(id);
@@ -159,16 +161,16 @@ void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
       std::lock_guard lock(mutex_);
       trailing_.erase(id);
     }
-    bus_.publish(encode_bus_message("room_ended", id, data));
+    bus_.publish(encode_bus_message("room_ended", id, data, listed));
     return;
   }
   if (changes & bit(domain::StateChange::RoomStarted)) {
     ledger_.try_push(id, state->viewerCount, options_.throttle);
-    bus_.publish(encode_bus_message("room_started", id, data));
+    bus_.publish(encode_bus_message("room_started", id, data, listed));
     return;
   }
   if (ledger_.try_push(id, state->viewerCount, options_.throttle)) {
-    bus_.publish(encode_bus_message("viewer_count_update", id, data));
+    bus_.publish(encode_bus_message("viewer_count_update", id, data, listed));
     std::lock_guard lock(mutex_);
     trailing_.erase(id);
   } else if (!(changes & kTrailing)) {

@@ -25,6 +25,9 @@ class LivestreamBroadcaster final : public domain::LivestreamEvents {
     // At most one state read per livestream per this interval: a burst of joins into a big
     // livestream costs a few reads a second, not one per join (state is O(participants)).
     std::chrono::milliseconds coalesce{200};
+    // Pushed events are built once for every subscriber, so they carry the view everyone may
+    // see: user ids only in open mode (AUTH_MODE=open), display names otherwise.
+    bool userIds = true;
   };
   LivestreamBroadcaster(domain::Store& store, domain::EventBus& bus, domain::PushLedger& ledger,
                         Options options);

@@ -2,18 +2,19 @@
 // bounded by the clients seen within one window.
 #include "http/rate_limiter.hpp"
 
+#include <algorithm>
 #include <functional>
 
 namespace lso::http {
 
-RateDecision LocalRateLimiter::hit(std::string_view rule, std::string_view key, std::int64_t max,
-                                   std::chrono::seconds window) {
-  return hit_at(Clock::now(), rule, key, max, window);
+RateDecision LocalRateLimiter::add(std::string_view rule, std::string_view key, std::int64_t max,
+                                   std::chrono::seconds window, int increment) {
+  return hit_at(Clock::now(), rule, key, max, window, increment);
 }
 
 RateDecision LocalRateLimiter::hit_at(Clock::time_point now, std::string_view rule,
                                       std::string_view key, std::int64_t max,
-                                      std::chrono::seconds window) {
+                                      std::chrono::seconds window, int increment) {
   std::string k;
   k.reserve(rule.size() + 1 + key.size());
   k.append(rule).push_back('|');
@@ -30,10 +31,11 @@ RateDecision LocalRateLimiter::hit_at(Clock::time_point now, std::string_view ru
     w.length = window;
     w.count = 0;
   }
-  ++w.count;
+  w.count = std::max<std::int64_t>(0, w.count + increment);
   RateDecision d;
   d.limit = max;
-  d.allowed = w.count <= max;
+  // A peek is refused once the count has reached the limit: the next hit would exceed it.
+  d.allowed = increment > 0 ? w.count <= max : w.count < max;
   d.remaining = d.allowed ? max - w.count : 0;
   const auto left = std::chrono::ceil<std::chrono::seconds>(w.start + window - now);
   d.reset = left.count() > 0 ? left : std::chrono::seconds(1);

@@ -23,18 +23,36 @@ class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
   // Counts one hit for `key` under the named rule and decides.
-  virtual RateDecision hit(std::string_view rule, std::string_view key, std::int64_t max,
-                           std::chrono::seconds window) = 0;
+  RateDecision hit(std::string_view rule, std::string_view key, std::int64_t max,
+                   std::chrono::seconds window) {
+    return add(rule, key, max, window, 1);
+  }
+  // Decides as hit() would, without counting (login throttling checks before it counts failures).
+  RateDecision peek(std::string_view rule, std::string_view key, std::int64_t max,
+                    std::chrono::seconds window) {
+    return add(rule, key, max, window, 0);
+  }
+  // Takes one hit back (a create that failed); nothing when the window has ended.
+  void give_back(std::string_view rule, std::string_view key, std::chrono::seconds window) {
+    add(rule, key, 0, window, -1);
+  }
+
+ protected:
+  // Adds `increment` (1, 0 or -1) to the key's count in its current window and decides.
+  virtual RateDecision add(std::string_view rule, std::string_view key, std::int64_t max,
+                           std::chrono::seconds window, int increment) = 0;
 };
 
 class LocalRateLimiter final : public RateLimiter {
  public:
   using Clock = std::chrono::steady_clock;
-  RateDecision hit(std::string_view rule, std::string_view key, std::int64_t max,
-                   std::chrono::seconds window) override;
   // For tests: decide as if it were `now`.
   RateDecision hit_at(Clock::time_point now, std::string_view rule, std::string_view key,
-                      std::int64_t max, std::chrono::seconds window);
+                      std::int64_t max, std::chrono::seconds window, int increment = 1);
+
+ protected:
+  RateDecision add(std::string_view rule, std::string_view key, std::int64_t max,
+                   std::chrono::seconds window, int increment) override;
 
  private:
   struct Window {

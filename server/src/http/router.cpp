@@ -2,6 +2,10 @@
 // and the small request helpers every handler uses.
 #include "http/router.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "domain/errors.hpp"
+
 #include <boost/json/serialize.hpp>
 
 namespace lso::http {
@@ -55,7 +59,12 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 
 void Router::add(bhttp::verb method, std::string pattern, Handler handler,
                  std::uint8_t rateClasses) {
-  Route r{method, std::move(pattern), std::move(handler), rateClasses, {}};
+  add(method, std::move(pattern), std::move(handler), RouteOptions{rateClasses, false});
+}
+
+void Router::add(bhttp::verb method, std::string pattern, Handler handler, RouteOptions options) {
+  Route r{method,        std::move(pattern),       std::move(handler), options.rateClasses,
+          options.quiet, options.ownAuthorization, {}};
   for_each_segment(r.pattern, [&](std::string_view seg) { r.segments.emplace_back(seg); });
   routes_.push_back(std::move(r));
 }
@@ -145,6 +154,27 @@ Reply data_reply(unsigned status, boost::json::value data) {
   o["success"] = true;
   o["data"] = std::move(data);
   return json_reply(status, o);
+}
+
+}  // namespace lso::http
+
+namespace lso::http {
+
+Reply exception_reply(std::exception_ptr error, std::string_view requestId) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const domain::AppError& e) {
+    const auto kind = e.kind();
+    if (kind == domain::ErrorKind::Internal)
+      spdlog::error("[{}] internal error: {}", requestId, e.what());
+    return error_reply(static_cast<unsigned>(domain::http_status(kind)), domain::error_name(kind),
+                       e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("[{}] unhandled exception: {}", requestId, e.what());
+  } catch (...) {
+    spdlog::error("[{}] unhandled exception of unknown type", requestId);
+  }
+  return error_reply(500, "InternalServerError", "Internal server error");
 }
 
 }  // namespace lso::http

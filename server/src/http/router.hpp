@@ -20,11 +20,22 @@ enum RateClass : std::uint8_t {
   kCreateLimit = 4,  // livestream creation
 };
 
+// What a route says about itself to the middleware chain.
+struct RouteOptions {
+  std::uint8_t rateClasses = kNoLimit;
+  bool quiet = false;  // probes and scrapes: logged at debug level, not info
+  // The handler reads `Authorization` itself (LiveKit's webhook signatures): the application's
+  // authentication leaves such a request alone.
+  bool ownAuthorization = false;
+};
+
 struct Route {
   bhttp::verb method;
   std::string pattern;  // "/api/v1/livestreams/:id", also the route's name in logs and metrics
   Handler handler;
   std::uint8_t rateClasses = kNoLimit;
+  bool quiet = false;
+  bool ownAuthorization = false;
   std::vector<std::string> segments;
 };
 
@@ -32,6 +43,7 @@ class Router {
  public:
   void add(bhttp::verb method, std::string pattern, Handler handler,
            std::uint8_t rateClasses = kNoLimit);
+  void add(bhttp::verb method, std::string pattern, Handler handler, RouteOptions options);
 
   struct Match {
     const Route* route = nullptr;  // set when found

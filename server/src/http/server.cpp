@@ -45,18 +45,6 @@ std::string new_request_id() {
                      static_cast<std::uint32_t>(++counter));
 }
 
-Reply error_for(const std::exception& e, std::string_view requestId) {
-  if (auto* app = dynamic_cast<const domain::AppError*>(&e)) {
-    const auto kind = app->kind();
-    if (kind == domain::ErrorKind::Internal)
-      spdlog::error("[{}] internal error: {}", requestId, e.what());
-    return error_reply(static_cast<unsigned>(domain::http_status(kind)), domain::error_name(kind),
-                       e.what());
-  }
-  spdlog::error("[{}] unhandled exception: {}", requestId, e.what());
-  return error_reply(500, "InternalServerError", "Internal server error");
-}
-
 }  // namespace
 
 Server::Server(ServerOptions options, Router router, std::shared_ptr<RateLimiter> limiter)
@@ -260,63 +248,52 @@ std::string Server::client_ip(const RawRequest& raw, const std::string& peer) co
   return std::string(parts[index]);
 }
 
-void Server::apply_cors(const RawRequest& raw, RawResponse& res) const {
-  auto it = raw.find(bhttp::field::origin);
-  if (it == raw.end() || options_.corsOrigins.empty()) return;
-  std::string_view origin(it->value().data(), it->value().size());
-  bool allowed = false, any = false;
-  for (const auto& o : options_.corsOrigins) {
-    if (o == "*") any = true;
-    if (o == origin) allowed = true;
-  }
-  if (!allowed && !any) return;
-  res.set(bhttp::field::access_control_allow_origin, allowed ? origin : std::string_view("*"));
-  if (allowed) res.set(bhttp::field::vary, "Origin");
-  res.set(bhttp::field::access_control_expose_headers,
-          "X-Request-Id, RateLimit-Policy, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
-          "Retry-After");
+bool Server::came_over_https(const RawRequest& raw) const {
+  if (options_.trustProxyHops <= 0) return false;
+  auto it = raw.find("X-Forwarded-Proto");
+  if (it == raw.end()) return false;
+  std::string_view proto(it->value().data(), it->value().size());
+  // A chain of proxies appends: the last value was set by the proxy we trust.
+  if (auto comma = proto.rfind(','); comma != std::string_view::npos) proto = proto.substr(comma + 1);
+  while (!proto.empty() && proto.front() == ' ') proto.remove_prefix(1);
+  return proto == "https";
 }
 
-std::optional<Reply> Server::check_rate_limits(const Route& route, const std::string& ip,
-                                               RawResponse& headers) {
-  if (!options_.rateLimitEnabled || route.rateClasses == kNoLimit || !limiter_) return std::nullopt;
-  struct Rule {
-    std::uint8_t cls;
-    const char* name;
-    const RateRule& rule;
-  };
-  const Rule rules[] = {{kApiLimit, "api", options_.apiLimit},
-                        {kWriteLimit, "write", options_.writeLimit},
-                        {kCreateLimit, "create", options_.createLimit}};
-  std::optional<RateDecision> shown;
-  const RateRule* shownRule = nullptr;
-  bool denied = false;
-  for (const auto& r : rules) {
-    if (!(route.rateClasses & r.cls)) continue;
-    auto d = limiter_->hit(r.name, ip, r.rule.max, r.rule.window);
-    if (!d.allowed) denied = true;
-    // Show the tightest rule: the one the client will hit first.
-    if (!shown || (!d.allowed && shown->allowed) ||
-        (d.allowed == shown->allowed && d.remaining < shown->remaining)) {
-      shown = d;
-      shownRule = &r.rule;
-    }
+void Server::build_chain() {
+  owned_.clear();
+  owned_.push_back(std::make_shared<AccessLog>(options_.accessLog, observer_));
+  owned_.push_back(std::make_shared<Cors>(options_.corsOrigins));
+  owned_.push_back(std::make_shared<SecurityHeaders>(options_.contentSecurityPolicy));
+  for (auto& m : appMiddlewares_) owned_.push_back(m);
+  owned_.push_back(std::make_shared<RateLimit>(options_.rateLimits, limiter_, limiterPool_));
+  chain_.clear();
+  for (auto& m : owned_) chain_.push_back(m.get());
+  terminal_ = [this](Request& req) { return dispatch(req); };
+}
+
+asio::awaitable<Reply> Server::dispatch(Request& req) {
+  const auto& raw = req.raw;
+  if (req.route) co_return co_await req.route->handler(req);
+  std::vector<std::pair<std::string_view, std::string>> ignored;
+  auto m = router_.match(raw.method(), req.path, ignored);
+  if (m.pathExists) {
+    auto reply = error_reply(405, "MethodNotAllowedError",
+                             fmt::format("Method {} not allowed on {}",
+                                         std::string_view(raw.method_string()), req.path));
+    reply.response.set(bhttp::field::allow, m.allow);
+    co_return reply;
   }
-  if (!shown) return std::nullopt;
-  // express-rate-limit's standard headers (IETF draft 6), policy included.
-  headers.set("RateLimit-Policy",
-              std::to_string(shown->limit) + ";w=" + std::to_string(shownRule->window.count()));
-  headers.set("RateLimit-Limit", std::to_string(shown->limit));
-  headers.set("RateLimit-Remaining", std::to_string(shown->remaining));
-  headers.set("RateLimit-Reset", std::to_string(shown->reset.count()));
-  if (!denied) return std::nullopt;
-  auto reply = error_reply(429, "RateLimitError", "Too many requests, please try again later.");
-  headers.set(bhttp::field::retry_after, std::to_string(shown->reset.count()));
-  return reply;
+  // "/api" itself and everything under it is the API: a JSON 404, never the client shell.
+  const bool api = req.path == "/api" || req.path.starts_with("/api/");
+  if (fallback_ && (raw.method() == bhttp::verb::get || raw.method() == bhttp::verb::head) && !api)
+    co_return co_await fallback_(req);
+  co_return error_reply(404, "NotFoundError",
+                        fmt::format("Route {} {} not found", std::string_view(raw.method_string()),
+                                    req.path));
 }
 
 asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp) {
-  const auto started = std::chrono::steady_clock::now();
+  if (chain_.empty()) build_chain();
   std::string_view target(raw.target().data(), raw.target().size());
   const auto qpos = target.find('?');
   const auto incoming = raw.find("X-Request-Id");
@@ -331,99 +308,19 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
               qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1),
               client_ip(raw, peerIp),
               std::move(requestId),
+              {},
+              nullptr,
+              came_over_https(raw),
+              nullptr,
               {}};
-
-  Reply reply;
-  std::string_view routeName = "unmatched";
-  std::optional<Reply> early;
-  RawResponse limitHeaders;
-  const Route* route = nullptr;
-  try {
-    if (raw.method() == bhttp::verb::options) {
-      reply.response.result(bhttp::status::no_content);
-      reply.response.set(bhttp::field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
-      auto h = raw.find(bhttp::field::access_control_request_headers);
-      reply.response.set(bhttp::field::access_control_allow_headers,
-                         h != raw.end()
-                             ? std::string_view(h->value().data(), h->value().size())
-                             : std::string_view("Content-Type, Authorization, X-Request-Id"));
-      reply.response.set(bhttp::field::access_control_max_age, "600");
-      routeName = "preflight";
-    } else {
-      auto m = router_.match(raw.method(), req.path, req.params);
-      if (m.route) {
-        route = m.route;
-        routeName = route->pattern;
-        if (!limiterPool_) early = check_rate_limits(*route, req.clientIp, limitHeaders);
-      } else if (m.pathExists) {
-        early = error_reply(405, "MethodNotAllowedError",
-                            fmt::format("Method {} not allowed on {}",
-                                        std::string_view(raw.method_string()), req.path));
-        early->response.set(bhttp::field::allow, m.allow);
-      } else if (fallback_ &&
-                 (raw.method() == bhttp::verb::get || raw.method() == bhttp::verb::head) &&
-                 !req.path.starts_with("/api/")) {
-        routeName = "static";
-      } else {
-        early = error_reply(
-            404, "NotFoundError",
-            fmt::format("Route {} {} not found", std::string_view(raw.method_string()), req.path));
-      }
-    }
-  } catch (const std::exception& e) {
-    early = error_for(e, req.requestId);
+  if (raw.method() != bhttp::verb::options) {
+    auto m = router_.match(raw.method(), req.path, req.params);
+    req.route = m.route;
   }
 
-  if (route && limiterPool_ && options_.rateLimitEnabled && route->rateClasses != kNoLimit) {
-    early = co_await offload(*limiterPool_,
-                             [&] { return check_rate_limits(*route, req.clientIp, limitHeaders); });
-  }
-  if (early) {
-    reply = std::move(*early);
-  } else if (route || routeName == "static") {
-    // co_await may not appear in a handler block: capture the exception, answer outside.
-    std::exception_ptr error;
-    try {
-      // (Not a conditional expression: g++ 12 miscompiles co_await on a ?: of two calls.)
-      if (route)
-        reply = co_await route->handler(req);
-      else
-        reply = co_await fallback_(req);
-    } catch (...) {
-      error = std::current_exception();
-    }
-    if (error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        reply = error_for(e, req.requestId);
-      } catch (...) {
-        reply = error_reply(500, "InternalServerError", "Internal server error");
-      }
-    }
-  }
-  for (const auto& f : limitHeaders) reply.response.set(f.name_string(), f.value());
-  apply_cors(raw, reply.response);
+  // Next turns whatever a middleware or handler throws into an error reply.
+  Reply reply = co_await Next(chain_, terminal_)(req);
   reply.response.set("X-Request-Id", req.requestId);
-
-  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - started);
-  const unsigned status = reply.response.result_int();
-  if (options_.accessLog) {
-    // Probes and scrapes would drown the log: they go to debug.
-    const bool quiet = routeName == "/health" || routeName == "/health/live" ||
-                       routeName == "/health/ready" || routeName == "/metrics" ||
-                       routeName == "/api/v1/health";
-    const auto level = status >= 500 ? spdlog::level::warn
-                       : quiet       ? spdlog::level::debug
-                                     : spdlog::level::info;
-    if (spdlog::should_log(level))
-      spdlog::log(level, "{} {} {} {}B {:.2f}ms ip={} id={}", std::string_view(raw.method_string()),
-                  target, status, reply.response.body().size(),
-                  static_cast<double>(took.count()) / 1000.0, req.clientIp, req.requestId);
-  }
-  // to_string(verb) is static storage (unknown methods are "<unknown>"): safe to keep as a view.
-  if (observer_) observer_({bhttp::to_string(raw.method()), routeName, status, took});
   co_return reply;
 }
 

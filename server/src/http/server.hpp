@@ -13,16 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include "http/middleware.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 #include "http/types.hpp"
 
 namespace lso::http {
-
-struct RateRule {
-  std::int64_t max = 0;
-  std::chrono::seconds window{0};
-};
 
 struct ServerOptions {
   std::string host = "0.0.0.0";
@@ -34,19 +30,9 @@ struct ServerOptions {
   std::chrono::seconds idleTimeout{75};  // keep-alive connections with no request
   std::vector<std::string> corsOrigins{"*"};
   int trustProxyHops = 0;
-  bool rateLimitEnabled = true;
-  RateRule apiLimit{100, std::chrono::seconds{900}};
-  RateRule writeLimit{20, std::chrono::seconds{3600}};
-  RateRule createLimit{5, std::chrono::seconds{3600}};
+  RateLimitOptions rateLimits;
+  std::string contentSecurityPolicy;  // empty: none sent
   bool accessLog = true;
-};
-
-// One finished request, for the access log and /metrics.
-struct RequestRecord {
-  std::string_view method;
-  std::string_view route;  // the route pattern, or "static" / "unmatched"
-  unsigned status;
-  std::chrono::microseconds duration;
 };
 
 class Server {
@@ -69,6 +55,11 @@ class Server {
   }
   // A limiter that blocks (Redis) is consulted from this pool, never on an I/O thread.
   void set_limiter_pool(asio::thread_pool& pool) { limiterPool_ = &pool; }
+  // The application's middlewares (authentication), run after the security headers and before
+  // the rate limits, in the order added. Until start().
+  void add_middleware(std::shared_ptr<Middleware> middleware) {
+    appMiddlewares_.push_back(std::move(middleware));
+  }
 
   // Binds and starts the I/O threads; throws on bind failure (port in use, …).
   void start();
@@ -87,9 +78,10 @@ class Server {
   asio::awaitable<void> accept_loop(std::size_t index);
   asio::awaitable<void> session(asio::ip::tcp::socket socket);
   std::string client_ip(const RawRequest& raw, const std::string& peer) const;
-  void apply_cors(const RawRequest& raw, RawResponse& res) const;
-  std::optional<Reply> check_rate_limits(const Route& route, const std::string& ip,
-                                         RawResponse& headers);
+  bool came_over_https(const RawRequest& raw) const;
+  // The end of the chain: the matched route, the fallback (static files), or 404/405.
+  asio::awaitable<Reply> dispatch(Request& req);
+  void build_chain();
 
   ServerOptions options_;
   Router router_;
@@ -97,6 +89,10 @@ class Server {
   Handler fallback_;
   std::function<void(const RequestRecord&)> observer_;
   asio::thread_pool* limiterPool_ = nullptr;
+  std::vector<std::shared_ptr<Middleware>> appMiddlewares_;
+  std::vector<std::shared_ptr<Middleware>> owned_;  // the whole chain, in order
+  std::vector<Middleware*> chain_;
+  Next::Terminal terminal_;
   std::vector<std::unique_ptr<asio::io_context>> contexts_;
   std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
   std::vector<std::thread> threads_;

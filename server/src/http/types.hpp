@@ -8,6 +8,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json/value.hpp>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ namespace bhttp = boost::beast::http;
 using RawRequest = bhttp::request<bhttp::string_body>;
 using RawResponse = bhttp::response<bhttp::string_body>;
 
+struct Route;
+
 struct Request {
   const RawRequest& raw;
   std::string_view path;   // without the query string
@@ -31,6 +34,13 @@ struct Request {
   std::string clientIp;
   std::string requestId;
   std::vector<std::pair<std::string_view, std::string>> params;  // path parameters, decoded
+  const Route* route = nullptr;  // the matched route (its metadata), null when none matched
+  bool secure = false;           // came over HTTPS (X-Forwarded-Proto from a trusted proxy)
+  // Set by the application's authentication middleware for the rest of the chain: who is asking
+  // (an application type the transport never reads), and the key rate limits count against
+  // (empty: the client IP).
+  const void* principal = nullptr;
+  std::string rateKey;
 
   // A path parameter by name ("" when the route has none of that name).
   std::string_view param(std::string_view name) const;
@@ -53,5 +63,8 @@ Reply json_reply(unsigned status, const boost::json::value& body);
 Reply error_reply(unsigned status, std::string_view error, std::string_view message);
 // {"success":true,"data":data}
 Reply data_reply(unsigned status, boost::json::value data);
+// The error reply for a thrown exception: an application error's own status and name, anything
+// else a logged 500 that says nothing of the cause.
+Reply exception_reply(std::exception_ptr error, std::string_view requestId);
 
 }  // namespace lso::http

@@ -207,6 +207,51 @@ struct HttpClient::Impl {
     dropped.swap(idle);
   }
 
+  http::request<http::string_body> request(http::verb verb, std::string_view path,
+                                           std::string_view authorization) const {
+    std::string target = origin.pathPrefix + std::string(path);
+    if (target.empty()) {
+      target = "/";  // GET of a base URL without a path
+    }
+    http::request<http::string_body> req{verb, target, 11};
+    req.set(http::field::host, origin.hostHeader);
+    req.set(http::field::user_agent, "livestream-orchestrator");
+    if (!authorization.empty()) {
+      req.set(http::field::authorization, authorization);
+    }
+    req.keep_alive(true);
+    return req;
+  }
+
+  // At most two attempts, and the second only when the first went over a reused connection that
+  // the server had already closed: then the request never reached it and resending is safe.
+  HttpResponse send(const http::request<http::string_body>& req) {
+    for (bool mayRetry = true;; mayRetry = false) {
+      std::unique_ptr<Connection> conn = mayRetry ? take_idle() : nullptr;
+      const bool reused = conn != nullptr;
+      if (!conn) {
+        conn = std::make_unique<Connection>(tls ? &*tls : nullptr);
+        if (const error_code ec = conn->connect(origin, options.timeout)) {
+          fail("connect", ec);
+        }
+      }
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(kMaxResponseBody);
+      if (const error_code ec = conn->exchange(req, parser, options.timeout)) {
+        if (reused && !parser.got_some() && closed_by_peer(ec)) {
+          drop_idle();
+          continue;
+        }
+        fail("request", ec);
+      }
+      http::response<http::string_body> res = parser.release();
+      if (res.keep_alive()) {
+        give_back(std::move(conn));
+      }
+      return HttpResponse{res.result_int(), std::move(res.body())};
+    }
+  }
+
   [[noreturn]] void fail(const char* stage, const error_code& ec) const {
     const std::string why =
         ec == beast::error::timeout
@@ -244,45 +289,17 @@ const std::string& HttpClient::origin() const noexcept {
 
 HttpResponse HttpClient::post(std::string_view path, std::string_view contentType,
                               std::string_view authorization, std::string body) {
-  Impl& s = *impl_;
-  http::request<http::string_body> req{http::verb::post, s.origin.pathPrefix + std::string(path),
-                                       11};
-  req.set(http::field::host, s.origin.hostHeader);
-  req.set(http::field::user_agent, "livestream-orchestrator");
+  http::request<http::string_body> req = impl_->request(http::verb::post, path, authorization);
   req.set(http::field::content_type, contentType);
-  if (!authorization.empty()) {
-    req.set(http::field::authorization, authorization);
-  }
-  req.keep_alive(true);
   req.body() = std::move(body);
   req.prepare_payload();
+  return impl_->send(req);
+}
 
-  // At most two attempts, and the second only when the first went over a reused connection that
-  // the server had already closed: then the request never reached it and resending is safe.
-  for (bool mayRetry = true;; mayRetry = false) {
-    std::unique_ptr<Connection> conn = mayRetry ? s.take_idle() : nullptr;
-    const bool reused = conn != nullptr;
-    if (!conn) {
-      conn = std::make_unique<Connection>(s.tls ? &*s.tls : nullptr);
-      if (const error_code ec = conn->connect(s.origin, s.options.timeout)) {
-        s.fail("connect", ec);
-      }
-    }
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(kMaxResponseBody);
-    if (const error_code ec = conn->exchange(req, parser, s.options.timeout)) {
-      if (reused && !parser.got_some() && closed_by_peer(ec)) {
-        s.drop_idle();
-        continue;
-      }
-      s.fail("request", ec);
-    }
-    http::response<http::string_body> res = parser.release();
-    if (res.keep_alive()) {
-      s.give_back(std::move(conn));
-    }
-    return HttpResponse{res.result_int(), std::move(res.body())};
-  }
+HttpResponse HttpClient::get(std::string_view path, std::string_view authorization) {
+  http::request<http::string_body> req = impl_->request(http::verb::get, path, authorization);
+  req.prepare_payload();
+  return impl_->send(req);
 }
 
 }  // namespace lso::livekit

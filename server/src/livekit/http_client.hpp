@@ -49,6 +49,10 @@ class HttpClient {
   HttpResponse post(std::string_view path, std::string_view contentType,
                     std::string_view authorization, std::string body);
 
+  // GETs baseUrl + `path` ("" for the base URL itself), with the same pooling, retry and errors
+  // as post.
+  HttpResponse get(std::string_view path, std::string_view authorization = {});
+
   // "scheme://host:port", for messages.
   const std::string& origin() const noexcept;
 

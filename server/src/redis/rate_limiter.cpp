@@ -9,11 +9,20 @@ namespace lso::redis {
 
 namespace {
 
-// KEYS: counter. ARGV: window ms. → {count in this window, ms until it ends}.
+// KEYS: counter. ARGV: window ms, increment (1 hit, 0 peek, -1 give back).
+// → {count in this window, ms until it ends}.
 const Script& hit_script() {
   static const Script s(R"lua(
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local inc = tonumber(ARGV[2])
+if inc < 0 then
+  -- Giving a hit back never creates a window (nor one without an expiry).
+  if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0} end
+  local left = redis.call('DECR', KEYS[1])
+  if left < 0 then redis.call('SET', KEYS[1], 0, 'KEEPTTL') end
+  return {math.max(left, 0), redis.call('PTTL', KEYS[1])}
+end
+local count = redis.call('INCRBY', KEYS[1], inc)
+if count == inc then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
   -- A counter without expiry (written by something else) would block a client forever.
@@ -30,8 +39,9 @@ return {count, ttl}
 RedisRateLimiter::RedisRateLimiter(Client& client, RateLimiterOptions options)
     : client_(client), options_(std::move(options)) {}
 
-http::RateDecision RedisRateLimiter::hit(std::string_view rule, std::string_view key,
-                                         std::int64_t max, std::chrono::seconds window) {
+http::RateDecision RedisRateLimiter::add(std::string_view rule, std::string_view key,
+                                         std::int64_t max, std::chrono::seconds window,
+                                         int increment) {
   http::RateDecision d;
   d.limit = max;
   std::string k;
@@ -39,14 +49,14 @@ http::RateDecision RedisRateLimiter::hit(std::string_view rule, std::string_view
   k.append(options_.keyPrefix).append(rule).append(":").append(key);
   const std::string windowMs = std::to_string(std::max<std::int64_t>(1, window.count()) * 1000);
   try {
-    Reply r = client_.eval(hit_script(), {k}, {windowMs});
+    Reply r = client_.eval(hit_script(), {k}, {windowMs, std::to_string(increment)});
     const auto& a = r.as_array();  // an error reply throws here
     if (a.size() != 2)
       throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed rate limit reply");
     const std::int64_t count = a[0].as_integer();
     const std::int64_t ttlMs = a[1].as_integer();
     outage_.succeeded();
-    d.allowed = count <= max;
+    d.allowed = increment > 0 ? count <= max : count < max;
     d.remaining = d.allowed ? max - count : 0;
     d.reset = std::chrono::seconds(std::max<std::int64_t>(1, (ttlMs + 999) / 1000));
   } catch (const std::exception& e) {

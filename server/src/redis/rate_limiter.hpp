@@ -23,8 +23,9 @@ class RedisRateLimiter final : public http::RateLimiter {
  public:
   explicit RedisRateLimiter(Client& client, RateLimiterOptions options = {});
 
-  http::RateDecision hit(std::string_view rule, std::string_view key, std::int64_t max,
-                         std::chrono::seconds window) override;
+ protected:
+  http::RateDecision add(std::string_view rule, std::string_view key, std::int64_t max,
+                         std::chrono::seconds window, int increment) override;
 
  private:
   Client& client_;

@@ -80,6 +80,8 @@ void expect_same(const Livestream& a, const Livestream& e) {
   EXPECT_EQ(a.description, e.description);
   EXPECT_EQ(a.status, e.status);
   EXPECT_EQ(a.createdBy, e.createdBy);
+  EXPECT_EQ(a.creatorName, e.creatorName);
+  EXPECT_EQ(a.visibility, e.visibility);
   EXPECT_EQ(a.maxParticipants, e.maxParticipants);
   EXPECT_EQ(a.emptyTimeout, e.emptyTimeout);
   EXPECT_EQ(a.metadata, e.metadata) << boost::json::serialize(a.metadata);

@@ -32,9 +32,20 @@ std::string trimmed(const char* message) {
 // Statements that can violate a uniqueness rule run inside a savepoint when a transaction is
 // open: PostgreSQL aborts the whole transaction on an error, SQLite only the statement, and the
 // Queries contract must not depend on the backend (a caller may catch UniqueViolation and go on).
+// An invite to an unknown livestream (a foreign key: NotFound) is covered the same way.
 bool may_violate_uniqueness(sql::Query q) {
-  return q == sql::Query::InsertLivestream || q == sql::Query::InsertParticipant ||
-         q == sql::Query::AttachLivekitSession;
+  switch (q) {
+    case sql::Query::InsertLivestream:
+    case sql::Query::InsertParticipant:
+    case sql::Query::AttachLivekitSession:
+    case sql::Query::InsertUser:
+    case sql::Query::InsertSession:
+    case sql::Query::InsertApiKey:
+    case sql::Query::AddInvite:
+      return true;
+    default:
+      return false;
+  }
 }
 
 class ResultRow final : public sql::Row {

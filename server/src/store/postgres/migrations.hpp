@@ -350,10 +350,93 @@ END
 $fn$;
 )sql";
 
-inline constexpr std::array<sql::Migration, 3> kMigrations{{
+// Identity (domain/identity.hpp): who may see a livestream, accounts, their sessions, API keys,
+// the audit log, invite lists and the secrets every instance shares. Existing livestreams become
+// public with an unknown creator name, as they were visible to everyone before. (A column with a
+// constant default rewrites no rows; the CHECK costs one scan of the table.)
+inline constexpr std::string_view kIdentitySchema = R"sql(
+ALTER TABLE livestreams
+  ADD COLUMN visibility text NOT NULL DEFAULT 'public'
+    CHECK (visibility IN ('public', 'unlisted', 'private')),
+  ADD COLUMN creator_name text NOT NULL DEFAULT '';
+CREATE INDEX livestreams_visibility_created ON livestreams (visibility, created_at DESC, id DESC);
+
+-- Ids are login names (free text), not uuids.
+CREATE TABLE users (
+  id            text PRIMARY KEY,
+  display_name  text NOT NULL,
+  password_hash text NOT NULL,
+  admin         boolean NOT NULL,
+  disabled      boolean NOT NULL,
+  created_at    timestamptz NOT NULL,
+  updated_at    timestamptz NOT NULL
+);
+
+CREATE INDEX users_created ON users (created_at, id);
+
+-- user_id has no foreign key: guest sessions belong to no account.
+CREATE TABLE auth_sessions (
+  id_hash      text PRIMARY KEY,
+  user_id      text NOT NULL,
+  display_name text NOT NULL,
+  guest        boolean NOT NULL,
+  created_at   timestamptz NOT NULL,
+  expires_at   timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL
+);
+
+CREATE INDEX auth_sessions_user ON auth_sessions (user_id);
+CREATE INDEX auth_sessions_expires ON auth_sessions (expires_at);
+-- The cleanup's idle condition: without it every run would read the whole table.
+CREATE INDEX auth_sessions_last_seen ON auth_sessions (last_seen_at);
+
+-- owner_id has no foreign key: the owner may be a host-app (JWT) admin without an account.
+CREATE TABLE api_keys (
+  id           uuid PRIMARY KEY,
+  name         text NOT NULL,
+  prefix       text NOT NULL,
+  secret_hash  text NOT NULL,
+  scopes       integer NOT NULL,
+  owner_id     text NOT NULL,
+  created_at   timestamptz NOT NULL,
+  last_used_at timestamptz,
+  revoked_at   timestamptz
+);
+
+CREATE UNIQUE INDEX api_keys_secret ON api_keys (secret_hash);
+
+CREATE TABLE audit_log (
+  id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at        timestamptz NOT NULL,
+  action    text NOT NULL,
+  principal text NOT NULL,
+  ip        text NOT NULL,
+  target    text NOT NULL,
+  outcome   text NOT NULL,
+  details   jsonb
+);
+
+CREATE INDEX audit_log_action ON audit_log (action, id);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+CREATE TABLE livestream_invites (
+  livestream_id uuid NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  user_id       text NOT NULL,
+  created_at    timestamptz NOT NULL,
+  PRIMARY KEY (livestream_id, user_id)
+);
+
+CREATE TABLE server_secrets (
+  name  text PRIMARY KEY,
+  value text NOT NULL
+);
+)sql";
+
+inline constexpr std::array<sql::Migration, 4> kMigrations{{
     {1, "initial schema", kInitialSchema},
     {2, "participant event functions", kParticipantEventFunctions},
     {3, "mark participants left function", kMarkParticipantsLeftFunction},
+    {4, "identity", kIdentitySchema},
 }};
 
 }  // namespace lso::store::postgres

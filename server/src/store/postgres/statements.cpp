@@ -12,11 +12,11 @@ using sql::Query;
 #define LSO_MICROS(column) "(extract(epoch FROM " column ") * 1000000)::bigint"
 #define LSO_TIME(n) "(timestamptz 'epoch' + $" #n "::bigint * interval '1 microsecond')"
 
-// Result column lists in the order of sql::livestream_col / sql::participant_col.
-#define LSO_LIVESTREAM_COLUMNS                                                      \
-  "id::text, room_name, title, description, status, created_by, max_participants, " \
-  "empty_timeout, metadata::text, " LSO_MICROS("created_at") ", " LSO_MICROS(       \
-      "updated_at") ", " LSO_MICROS("started_at") ", " LSO_MICROS("ended_at")
+// Result column lists in the order of the sql::*_col namespaces; booleans leave as 0/1.
+#define LSO_LIVESTREAM_COLUMNS                                                             \
+  "id::text, room_name, title, description, status, created_by, max_participants, "        \
+  "empty_timeout, metadata::text, " LSO_MICROS("created_at") ", " LSO_MICROS("updated_at") \
+  ", " LSO_MICROS("started_at") ", " LSO_MICROS("ended_at") ", creator_name, visibility"
 #define LSO_PARTICIPANT_COLUMNS                                                          \
   "id::text, livestream_id::text, user_id, display_name, role, status, metadata::text, " \
   "livekit_participant_sid, livekit_room_sid, " LSO_MICROS("joined_at") ", " LSO_MICROS("left_at")
@@ -24,6 +24,22 @@ using sql::Query;
 #define LSO_SELECT_PARTICIPANTS "SELECT " LSO_PARTICIPANT_COLUMNS " FROM participants "
 #define LSO_NEWEST_LIVESTREAMS " ORDER BY created_at DESC, id DESC"
 #define LSO_NEWEST_PARTICIPANTS " ORDER BY joined_at DESC, id DESC"
+// What the reader may see: everything, or public livestreams and their own.
+#define LSO_VISIBLE(unrestricted, reader) \
+  "($" #unrestricted "::bigint = 1 OR visibility = 'public' OR created_by = $" #reader "::text)"
+#define LSO_USER_COLUMNS                                                             \
+  "id, display_name, password_hash, admin::integer, disabled::integer, " LSO_MICROS( \
+      "created_at") ", " LSO_MICROS("updated_at")
+#define LSO_SESSION_COLUMNS(s)                                                    \
+  s "id_hash, " s "user_id, " s "display_name, " s "guest::integer, " LSO_MICROS( \
+      s "created_at") ", " LSO_MICROS(s "expires_at") ", " LSO_MICROS(s "last_seen_at")
+#define LSO_API_KEY_COLUMNS(k)                                                                     \
+  k "id::text, " k "name, " k "prefix, " k "secret_hash, " k "scopes, " k "owner_id, " LSO_MICROS( \
+      k "created_at") ", " LSO_MICROS(k "last_used_at") ", " LSO_MICROS(k "revoked_at")
+#define LSO_AUDIT_COLUMNS \
+  "id, " LSO_MICROS("at") ", action, principal, ip, target, outcome, details::text"
+#define LSO_SELECT_USERS "SELECT " LSO_USER_COLUMNS " FROM users "
+#define LSO_SELECT_AUDIT "SELECT " LSO_AUDIT_COLUMNS " FROM audit_log "
 
 struct Entry {
   Query query;
@@ -33,9 +49,10 @@ struct Entry {
 constexpr Entry kStatements[] = {
     {Query::InsertLivestream,
      "INSERT INTO livestreams (id, room_name, title, description, status, created_by, "
-     "max_participants, empty_timeout, metadata, created_at, updated_at, started_at, ended_at) "
+     "max_participants, empty_timeout, metadata, created_at, updated_at, started_at, ended_at, "
+     "creator_name, visibility) "
      "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7::integer, $8::integer, $9::jsonb, " LSO_TIME(
-         10) ", " LSO_TIME(11) ", " LSO_TIME(12) ", " LSO_TIME(13) ")"},
+         10) ", " LSO_TIME(11) ", " LSO_TIME(12) ", " LSO_TIME(13) ", $14, $15)"},
     {Query::FindLivestream, LSO_SELECT_LIVESTREAMS "WHERE id = $1::uuid"},
     {Query::FindActiveLivestreamByRoom,
      LSO_SELECT_LIVESTREAMS "WHERE room_name = $1 AND status IN ('SCHEDULED', 'LIVE')"},
@@ -46,13 +63,19 @@ constexpr Entry kStatements[] = {
     {Query::LockLivestreamShared, LSO_SELECT_LIVESTREAMS "WHERE id = $1::uuid FOR SHARE"},
     {Query::LockLivestreamExclusive,
      LSO_SELECT_LIVESTREAMS "WHERE id = $1::uuid FOR NO KEY UPDATE"},
-    {Query::ListLivestreams, LSO_SELECT_LIVESTREAMS LSO_NEWEST_LIVESTREAMS " LIMIT $1 OFFSET $2"},
-    {Query::ListLivestreamsByStatus,
-     LSO_SELECT_LIVESTREAMS "WHERE status = $1" LSO_NEWEST_LIVESTREAMS " LIMIT $2 OFFSET $3"},
-    {Query::ListLivestreamsByCreator,
-     LSO_SELECT_LIVESTREAMS "WHERE created_by = $1" LSO_NEWEST_LIVESTREAMS " LIMIT $2 OFFSET $3"},
-    {Query::ListLivestreamsByStatusAndCreator, LSO_SELECT_LIVESTREAMS
-     "WHERE status = $1 AND created_by = $2" LSO_NEWEST_LIVESTREAMS " LIMIT $3 OFFSET $4"},
+    // The scope condition only filters the rows the filter's own index yields in order.
+    {Query::ListLivestreams, LSO_SELECT_LIVESTREAMS "WHERE " LSO_VISIBLE(3, 4)
+                                 LSO_NEWEST_LIVESTREAMS " LIMIT $1 OFFSET $2"},
+    {Query::ListLivestreamsByStatus, LSO_SELECT_LIVESTREAMS
+     "WHERE status = $1 AND " LSO_VISIBLE(4, 5) LSO_NEWEST_LIVESTREAMS " LIMIT $2 OFFSET $3"},
+    {Query::ListLivestreamsByCreator, LSO_SELECT_LIVESTREAMS
+     "WHERE created_by = $1 AND " LSO_VISIBLE(4, 5) LSO_NEWEST_LIVESTREAMS " LIMIT $2 OFFSET $3"},
+    {Query::ListLivestreamsByStatusAndCreator,
+     LSO_SELECT_LIVESTREAMS "WHERE status = $1 AND created_by = $2 AND " LSO_VISIBLE(5, 6)
+         LSO_NEWEST_LIVESTREAMS " LIMIT $3 OFFSET $4"},
+    // The public listing of anonymous readers, answered by livestreams_visibility_created.
+    {Query::ListPublicLivestreams, LSO_SELECT_LIVESTREAMS
+     "WHERE visibility = 'public'" LSO_NEWEST_LIVESTREAMS " LIMIT $1 OFFSET $2"},
     {Query::ListAllLivestreamsWithStatus,
      LSO_SELECT_LIVESTREAMS "WHERE status = $1" LSO_NEWEST_LIVESTREAMS},
     {Query::MarkLivestreamLive,
@@ -132,6 +155,77 @@ constexpr Entry kStatements[] = {
     {Query::DeleteExpiredWebhooks,
      "DELETE FROM processed_webhooks WHERE id IN (SELECT id FROM processed_webhooks "
      "WHERE expires_at < " LSO_TIME(1) " LIMIT $2)"},
+
+    {Query::InsertUser,
+     "INSERT INTO users (id, display_name, password_hash, admin, disabled, created_at, updated_at) "
+     "VALUES ($1, $2, $3, $4::integer <> 0, $5::integer <> 0, " LSO_TIME(6) ", " LSO_TIME(7) ")"},
+    {Query::FindUser, LSO_SELECT_USERS "WHERE id = $1"},
+    {Query::CountUsers, "SELECT count(*) FROM users"},
+    {Query::ListUsers, LSO_SELECT_USERS "ORDER BY created_at, id LIMIT $1 OFFSET $2"},
+    {Query::SetUserPassword, "UPDATE users SET password_hash = $2, updated_at = " LSO_TIME(
+                                 3) " WHERE id = $1 RETURNING " LSO_USER_COLUMNS},
+    {Query::SetUserAdmin, "UPDATE users SET admin = $2::integer <> 0, updated_at = " LSO_TIME(
+                              3) " WHERE id = $1 RETURNING " LSO_USER_COLUMNS},
+    {Query::SetUserDisabled, "UPDATE users SET disabled = $2::integer <> 0, updated_at = " LSO_TIME(
+                                 3) " WHERE id = $1 RETURNING " LSO_USER_COLUMNS},
+
+    {Query::InsertSession,
+     "INSERT INTO auth_sessions (id_hash, user_id, display_name, guest, created_at, expires_at, "
+     "last_seen_at) VALUES ($1, $2, $3, $4::integer <> 0, " LSO_TIME(5) ", " LSO_TIME(
+         6) ", " LSO_TIME(7) ")"},
+    // A guest's id is never an account's, even if an account of that name exists.
+    {Query::FindSession,
+     "SELECT " LSO_SESSION_COLUMNS("s.") ", u.admin::integer, u.disabled::integer, u.display_name "
+     "FROM auth_sessions s LEFT JOIN users u ON u.id = s.user_id AND NOT s.guest "
+     "WHERE s.id_hash = $1"},
+    {Query::TouchSession,
+     "UPDATE auth_sessions SET last_seen_at = " LSO_TIME(2) " WHERE id_hash = $1"},
+    {Query::DeleteSession, "DELETE FROM auth_sessions WHERE id_hash = $1"},
+    {Query::DeleteUserSessions,
+     "DELETE FROM auth_sessions WHERE user_id = $1 AND id_hash <> $2 RETURNING id_hash"},
+    {Query::DeleteExpiredSessions,
+     "DELETE FROM auth_sessions WHERE id_hash IN (SELECT id_hash FROM auth_sessions "
+     "WHERE expires_at < " LSO_TIME(1) " OR last_seen_at < " LSO_TIME(2) " LIMIT $3)"},
+
+    {Query::InsertApiKey,
+     "INSERT INTO api_keys (id, name, prefix, secret_hash, scopes, owner_id, created_at, "
+     "last_used_at, revoked_at) VALUES ($1::uuid, $2, $3, $4, $5::integer, $6, " LSO_TIME(
+         7) ", " LSO_TIME(8) ", " LSO_TIME(9) ")"},
+    {Query::FindApiKeyByHash,
+     "SELECT " LSO_API_KEY_COLUMNS("k.") ", u.display_name, u.admin::integer, u.disabled::integer "
+     "FROM api_keys k LEFT JOIN users u ON u.id = k.owner_id WHERE k.secret_hash = $1"},
+    {Query::ListApiKeys,
+     "SELECT " LSO_API_KEY_COLUMNS("") " FROM api_keys ORDER BY created_at DESC, id DESC"},
+    {Query::RevokeApiKey,
+     "UPDATE api_keys SET revoked_at = " LSO_TIME(
+         2) " WHERE id = $1::uuid AND revoked_at IS NULL RETURNING " LSO_API_KEY_COLUMNS("")},
+    {Query::TouchApiKey, "UPDATE api_keys SET last_used_at = " LSO_TIME(2) " WHERE id = $1::uuid"},
+
+    {Query::InsertAudit,
+     "INSERT INTO audit_log (at, action, principal, ip, target, outcome, details) "
+     "VALUES (" LSO_TIME(1) ", $2, $3, $4, $5, $6, $7::jsonb) RETURNING id"},
+    {Query::ListAudit, LSO_SELECT_AUDIT "WHERE id < $1::bigint ORDER BY id DESC LIMIT $2"},
+    {Query::ListAuditByAction,
+     LSO_SELECT_AUDIT "WHERE action = $1 AND id < $2::bigint ORDER BY id DESC LIMIT $3"},
+    {Query::DeleteAuditBefore,
+     "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < " LSO_TIME(
+         1) " LIMIT $2)"},
+
+    {Query::AddInvite,
+     "INSERT INTO livestream_invites (livestream_id, user_id, created_at) "
+     "VALUES ($1::uuid, $2, " LSO_TIME(3) ") ON CONFLICT DO NOTHING"},
+    {Query::RemoveInvite,
+     "DELETE FROM livestream_invites WHERE livestream_id = $1::uuid AND user_id = $2"},
+    {Query::IsInvited,
+     "SELECT 1 FROM livestream_invites WHERE livestream_id = $1::uuid AND user_id = $2"},
+    {Query::ListInvites,
+     "SELECT livestream_id::text, user_id, " LSO_MICROS("created_at") " FROM livestream_invites "
+     "WHERE livestream_id = $1::uuid ORDER BY created_at, user_id"},
+
+    // A racing instance's uncommitted insert makes this one wait for its commit, then do nothing.
+    {Query::InsertSecretIfAbsent,
+     "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
+    {Query::FindSecret, "SELECT value FROM server_secrets WHERE name = $1"},
 };
 
 #undef LSO_MICROS
@@ -142,6 +236,13 @@ constexpr Entry kStatements[] = {
 #undef LSO_SELECT_PARTICIPANTS
 #undef LSO_NEWEST_LIVESTREAMS
 #undef LSO_NEWEST_PARTICIPANTS
+#undef LSO_VISIBLE
+#undef LSO_USER_COLUMNS
+#undef LSO_SESSION_COLUMNS
+#undef LSO_API_KEY_COLUMNS
+#undef LSO_AUDIT_COLUMNS
+#undef LSO_SELECT_USERS
+#undef LSO_SELECT_AUDIT
 
 // Indexed by Query; the static_asserts keep the table complete.
 constexpr std::array<std::string_view, sql::kQueryCount> make_table() {

@@ -13,20 +13,23 @@ namespace lso::store::sql {
 
 // Every statement the store runs. Each backend supplies the SQL text of each one (its own
 // dialect), with the parameters in the order given here ($1/?1 first) and result columns in the
-// order of livestream_col / participant_col below. Times travel as int64 microseconds
-// since the epoch in both directions, whatever the column type.
+// order of the *_col namespaces below. Times travel as int64 microseconds since the epoch in both
+// directions, whatever the column type; booleans as integers 0/1.
 enum class Query : std::size_t {
   // livestreams
-  InsertLivestream,                   // the 13 livestream columns in column order
+  InsertLivestream,                   // the 15 livestream columns in column order
   FindLivestream,                     // id
   FindActiveLivestreamByRoom,         // room_name
   LockActiveLivestreamByRoom,         // room_name (row lock: exclusive)
   LockLivestreamShared,               // id (row lock: shared)
   LockLivestreamExclusive,            // id (row lock: exclusive)
-  ListLivestreams,                    // limit, offset
-  ListLivestreamsByStatus,            // status, limit, offset
-  ListLivestreamsByCreator,           // created_by, limit, offset
-  ListLivestreamsByStatusAndCreator,  // status, created_by, limit, offset
+  // The list statements end with the reader's scope: unrestricted (1: every livestream; 0: the
+  // public ones and, when reader is not NULL, those created_by reader), reader.
+  ListLivestreams,                    // limit, offset, unrestricted, reader
+  ListLivestreamsByStatus,            // status, limit, offset, unrestricted, reader
+  ListLivestreamsByCreator,           // created_by, limit, offset, unrestricted, reader
+  ListLivestreamsByStatusAndCreator,  // status, created_by, limit, offset, unrestricted, reader
+  ListPublicLivestreams,              // limit, offset (visibility 'public' only)
   ListAllLivestreamsWithStatus,       // status
   MarkLivestreamLive,                 // id, started_at  (also updated_at)
   MarkLivestreamError,                // id, now         (updated_at)
@@ -52,11 +55,45 @@ enum class Query : std::size_t {
   // processed webhooks
   RecordWebhook,          // id, event, processed_at, expires_at → rows changed (0/1)
   DeleteExpiredWebhooks,  // now, limit → rows changed
+  // users (result rows in user_col order)
+  InsertUser,       // the 7 user columns in column order
+  FindUser,         // id
+  CountUsers,       // → one row: count
+  ListUsers,        // limit, offset (oldest first)
+  SetUserPassword,  // id, password_hash, now (updated_at)
+  SetUserAdmin,     // id, admin (0/1), now (updated_at)
+  SetUserDisabled,  // id, disabled (0/1), now (updated_at)
+  // sessions
+  InsertSession,          // the 7 session columns in column order
+  FindSession,            // id_hash → session_col + session_lookup_col (user's NULL when none)
+  TouchSession,           // id_hash, last_seen_at → rows changed
+  DeleteSession,          // id_hash → rows changed
+  DeleteUserSessions,     // user_id, keep_id_hash → one row per deleted session: id_hash
+  DeleteExpiredSessions,  // now, idle_before, limit → rows changed
+  // API keys
+  InsertApiKey,       // the 9 api key columns in column order
+  FindApiKeyByHash,   // secret_hash → api_key_col + api_key_owner_col (owner's NULL when none)
+  ListApiKeys,        // (newest first)
+  RevokeApiKey,       // id, now → the key when it was not revoked yet
+  TouchApiKey,        // id, last_used_at → rows changed
+  // audit log (result rows in audit_col order)
+  InsertAudit,          // at, action, principal, ip, target, outcome, details → one row: id
+  ListAudit,            // before_id, limit (newest first)
+  ListAuditByAction,    // action, before_id, limit (newest first)
+  DeleteAuditBefore,    // before, limit → rows changed
+  // invites (result rows in invite_col order)
+  AddInvite,     // livestream_id, user_id, created_at → rows changed (0: already invited)
+  RemoveInvite,  // livestream_id, user_id → rows changed
+  IsInvited,     // livestream_id, user_id → one row when invited
+  ListInvites,   // livestream_id (oldest first)
+  // server secrets
+  InsertSecretIfAbsent,  // name, value → rows changed (0: one is stored already)
+  FindSecret,            // name → one row: value
   Count_
 };
 inline constexpr std::size_t kQueryCount = static_cast<std::size_t>(Query::Count_);
 
-// Result column order of every statement returning livestream / participant rows.
+// Result column order of every statement returning livestream / participant / identity rows.
 namespace livestream_col {
 enum : int {
   Id,
@@ -72,6 +109,9 @@ enum : int {
   UpdatedAt,
   StartedAt,
   EndedAt,
+  // Added by a later migration, so they come after the original columns.
+  CreatorName,
+  Visibility,
   Count_
 };
 }
@@ -90,6 +130,40 @@ enum : int {
   LeftAt,
   Count_
 };
+}
+namespace user_col {
+enum : int { Id, DisplayName, PasswordHash, Admin, Disabled, CreatedAt, UpdatedAt, Count_ };
+}
+namespace session_col {
+enum : int { IdHash, UserId, DisplayName, Guest, CreatedAt, ExpiresAt, LastSeenAt, Count_ };
+}
+// FindSession: the session columns, then its account's (all NULL for a session without one).
+namespace session_lookup_col {
+enum : int { UserAdmin = session_col::Count_, UserDisabled, UserDisplayName, Count_ };
+}
+namespace api_key_col {
+enum : int {
+  Id,
+  Name,
+  Prefix,
+  SecretHash,
+  Scopes,
+  OwnerId,
+  CreatedAt,
+  LastUsedAt,
+  RevokedAt,
+  Count_
+};
+}
+// FindApiKeyByHash: the key columns, then its owner's account (all NULL without one).
+namespace api_key_owner_col {
+enum : int { DisplayName = api_key_col::Count_, Admin, Disabled, Count_ };
+}
+namespace audit_col {
+enum : int { Id, At, Action, Principal, Ip, Target, Outcome, Details, Count_ };
+}
+namespace invite_col {
+enum : int { LivestreamId, UserId, CreatedAt, Count_ };
 }
 
 // A positional parameter: SQL NULL, text or integer. Text views must outlive the exec call.

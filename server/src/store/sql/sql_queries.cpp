@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cctype>
+#include <limits>
 #include <string>
 
 #include "domain/errors.hpp"
@@ -77,27 +78,33 @@ bool contains_nul(const boost::json::value& v) {
   }
 }
 
-// Metadata is a JSON object or null; null is stored as SQL NULL.
-std::optional<std::string> metadata_text(const boost::json::value& metadata) {
-  if (metadata.is_null()) {
+// Metadata (and audit details) is a JSON object or null; null is stored as SQL NULL.
+std::optional<std::string> json_text(const boost::json::value& value, std::string_view what) {
+  if (value.is_null()) {
     return std::nullopt;
   }
-  if (contains_nul(metadata)) {
-    throw AppError(ErrorKind::Validation, "metadata must not contain NUL characters");
+  if (contains_nul(value)) {
+    throw AppError(ErrorKind::Validation, std::string(what) + " must not contain NUL characters");
   }
-  return boost::json::serialize(metadata);
+  return boost::json::serialize(value);
+}
+std::optional<std::string> metadata_text(const boost::json::value& metadata) {
+  return json_text(metadata, "metadata");
 }
 
-boost::json::value metadata_at(const Row& row, int col) {
+boost::json::value json_at(const Row& row, int col, std::string_view what) {
   if (row.is_null(col)) {
     return nullptr;
   }
   boost::system::error_code ec;
   auto value = boost::json::parse(row.text(col), ec);
   if (ec) {
-    throw AppError(ErrorKind::Internal, "stored metadata is not valid JSON");
+    throw AppError(ErrorKind::Internal, "stored " + std::string(what) + " is not valid JSON");
   }
   return value;
+}
+boost::json::value metadata_at(const Row& row, int col) {
+  return json_at(row, col, "metadata");
 }
 
 std::optional<std::string> optional_text_at(const Row& row, int col) {
@@ -138,6 +145,9 @@ Livestream livestream_from(const Row& row) {
   l.updatedAt = time_at(row, c::UpdatedAt);
   l.startedAt = optional_time_at(row, c::StartedAt);
   l.endedAt = optional_time_at(row, c::EndedAt);
+  l.creatorName = row.text(c::CreatorName);
+  l.visibility =
+      parsed(domain::parse_visibility(row.text(c::Visibility)), "livestreams.visibility");
   return l;
 }
 
@@ -156,6 +166,74 @@ Participant participant_from(const Row& row) {
   p.joinedAt = time_at(row, c::JoinedAt);
   p.leftAt = optional_time_at(row, c::LeftAt);
   return p;
+}
+
+bool flag_at(const Row& row, int col) {
+  return row.int64(col) != 0;
+}
+std::int64_t flag(bool b) {
+  return b ? 1 : 0;
+}
+
+domain::User user_from(const Row& row) {
+  namespace c = user_col;
+  domain::User u;
+  u.id = row.text(c::Id);
+  u.displayName = row.text(c::DisplayName);
+  u.passwordHash = row.text(c::PasswordHash);
+  u.admin = flag_at(row, c::Admin);
+  u.disabled = flag_at(row, c::Disabled);
+  u.createdAt = time_at(row, c::CreatedAt);
+  u.updatedAt = time_at(row, c::UpdatedAt);
+  return u;
+}
+
+domain::AuthSession session_from(const Row& row) {
+  namespace c = session_col;
+  domain::AuthSession s;
+  s.idHash = row.text(c::IdHash);
+  s.userId = row.text(c::UserId);
+  s.displayName = row.text(c::DisplayName);
+  s.guest = flag_at(row, c::Guest);
+  s.createdAt = time_at(row, c::CreatedAt);
+  s.expiresAt = time_at(row, c::ExpiresAt);
+  s.lastSeenAt = time_at(row, c::LastSeenAt);
+  return s;
+}
+
+domain::ApiKey api_key_from(const Row& row) {
+  namespace c = api_key_col;
+  domain::ApiKey k;
+  k.id = row.text(c::Id);
+  k.name = row.text(c::Name);
+  k.prefix = row.text(c::Prefix);
+  k.secretHash = row.text(c::SecretHash);
+  k.scopes = static_cast<std::uint8_t>(row.int64(c::Scopes));
+  k.ownerId = row.text(c::OwnerId);
+  k.createdAt = time_at(row, c::CreatedAt);
+  k.lastUsedAt = optional_time_at(row, c::LastUsedAt);
+  k.revokedAt = optional_time_at(row, c::RevokedAt);
+  return k;
+}
+
+domain::AuditEntry audit_from(const Row& row) {
+  namespace c = audit_col;
+  domain::AuditEntry e;
+  e.id = row.int64(c::Id);
+  e.at = time_at(row, c::At);
+  e.action = row.text(c::Action);
+  e.principal = row.text(c::Principal);
+  e.ip = row.text(c::Ip);
+  e.target = row.text(c::Target);
+  e.outcome = row.text(c::Outcome);
+  e.details = json_at(row, c::Details, "audit details");
+  return e;
+}
+
+domain::Invite invite_from(const Row& row) {
+  namespace c = invite_col;
+  return {std::string(row.text(c::LivestreamId)), std::string(row.text(c::UserId)),
+          time_at(row, c::CreatedAt)};
 }
 
 // Negative paging values would mean "no limit" to SQLite and an error to PostgreSQL.
@@ -198,16 +276,23 @@ std::int64_t SqlQueries::scalar(Query q, std::initializer_list<Param> params) {
   return out;
 }
 
+std::optional<domain::User> SqlQueries::one_user(Query q, std::initializer_list<Param> params) {
+  std::optional<domain::User> out;
+  session_.exec(q, params, [&](const Row& row) { out = user_from(row); });
+  return out;
+}
+
 // --- livestreams ---
 
 void SqlQueries::insert_livestream(const Livestream& l) {
   const std::string id = require_id(l.id, "livestream id");
   const auto metadata = metadata_text(l.metadata);
-  session_.exec(Query::InsertLivestream,
-                {id, l.roomName, l.title, optional_text(l.description), to_string(l.status),
-                 l.createdBy, std::int64_t{l.maxParticipants}, std::int64_t{l.emptyTimeout},
-                 optional_text(metadata), micros(l.createdAt), micros(l.updatedAt),
-                 optional_time(l.startedAt), optional_time(l.endedAt)});
+  session_.exec(
+      Query::InsertLivestream,
+      {id, l.roomName, l.title, optional_text(l.description), to_string(l.status), l.createdBy,
+       std::int64_t{l.maxParticipants}, std::int64_t{l.emptyTimeout}, optional_text(metadata),
+       micros(l.createdAt), micros(l.updatedAt), optional_time(l.startedAt),
+       optional_time(l.endedAt), l.creatorName, to_string(l.visibility)});
 }
 
 std::optional<Livestream> SqlQueries::livestream_by_id(Query q, std::string_view id) {
@@ -241,18 +326,29 @@ std::optional<Livestream> SqlQueries::lock_livestream_exclusive(std::string_view
 std::vector<Livestream> SqlQueries::list_livestreams(const domain::LivestreamFilter& f) {
   const std::int64_t limit = non_negative(f.limit);
   const std::int64_t offset = non_negative(f.offset);
-  // One statement per filter combination, so each is planned against its own index.
+  using Scope = domain::LivestreamFilter::Scope;
+  const std::int64_t unrestricted = f.scope == Scope::All ? 1 : 0;
+  // NULL matches no creator: PublicOnly readers see no livestream of their own.
+  const Param reader =
+      f.scope == Scope::PublicOrOwn ? Param{std::string_view(f.reader)} : Param{nullptr};
+  // One statement per filter combination, so each is planned against its own index; the scope
+  // filters the rows that index yields.
   if (f.status && f.createdBy) {
     return livestreams(Query::ListLivestreamsByStatusAndCreator,
-                       {to_string(*f.status), *f.createdBy, limit, offset});
+                       {to_string(*f.status), *f.createdBy, limit, offset, unrestricted, reader});
   }
   if (f.status) {
-    return livestreams(Query::ListLivestreamsByStatus, {to_string(*f.status), limit, offset});
+    return livestreams(Query::ListLivestreamsByStatus,
+                       {to_string(*f.status), limit, offset, unrestricted, reader});
   }
   if (f.createdBy) {
-    return livestreams(Query::ListLivestreamsByCreator, {*f.createdBy, limit, offset});
+    return livestreams(Query::ListLivestreamsByCreator,
+                       {*f.createdBy, limit, offset, unrestricted, reader});
   }
-  return livestreams(Query::ListLivestreams, {limit, offset});
+  if (f.scope == Scope::PublicOnly) {
+    return livestreams(Query::ListPublicLivestreams, {limit, offset});
+  }
+  return livestreams(Query::ListLivestreams, {limit, offset, unrestricted, reader});
 }
 
 std::vector<Livestream> SqlQueries::list_livestreams_with_status(domain::LivestreamStatus status) {
@@ -454,6 +550,224 @@ bool SqlQueries::record_webhook(std::string_view webhookId, std::string_view eve
 
 std::int64_t SqlQueries::delete_expired_webhooks(TimePoint now, std::int64_t limit) {
   return session_.exec(Query::DeleteExpiredWebhooks, {micros(now), limit});
+}
+
+// --- users ---
+
+void SqlQueries::insert_user(const domain::User& u) {
+  session_.exec(Query::InsertUser, {u.id, u.displayName, u.passwordHash, flag(u.admin),
+                                    flag(u.disabled), micros(u.createdAt), micros(u.updatedAt)});
+}
+
+std::optional<domain::User> SqlQueries::find_user(std::string_view id) {
+  return one_user(Query::FindUser, {id});
+}
+
+std::int64_t SqlQueries::count_users() {
+  return scalar(Query::CountUsers, {});
+}
+
+std::vector<domain::User> SqlQueries::list_users(std::int32_t limit, std::int32_t offset) {
+  std::vector<domain::User> out;
+  session_.exec(Query::ListUsers, {non_negative(limit), non_negative(offset)},
+                [&](const Row& row) { out.push_back(user_from(row)); });
+  return out;
+}
+
+std::optional<domain::User> SqlQueries::set_user_password(std::string_view id,
+                                                          std::string_view passwordHash,
+                                                          TimePoint now) {
+  return one_user(Query::SetUserPassword, {id, passwordHash, micros(now)});
+}
+
+std::optional<domain::User> SqlQueries::set_user_admin(std::string_view id, bool admin,
+                                                       TimePoint now) {
+  return one_user(Query::SetUserAdmin, {id, flag(admin), micros(now)});
+}
+
+std::optional<domain::User> SqlQueries::set_user_disabled(std::string_view id, bool disabled,
+                                                          TimePoint now) {
+  return one_user(Query::SetUserDisabled, {id, flag(disabled), micros(now)});
+}
+
+// --- sessions ---
+
+void SqlQueries::insert_session(const domain::AuthSession& s) {
+  session_.exec(Query::InsertSession,
+                {s.idHash, s.userId, s.displayName, flag(s.guest), micros(s.createdAt),
+                 micros(s.expiresAt), micros(s.lastSeenAt)});
+}
+
+std::optional<domain::SessionLookup> SqlQueries::find_session(std::string_view idHash) {
+  std::optional<domain::SessionLookup> out;
+  session_.exec(Query::FindSession, {idHash}, [&](const Row& row) {
+    namespace c = session_lookup_col;
+    domain::SessionLookup lookup;
+    lookup.session = session_from(row);
+    // A session without an account row (a guest's) speaks for itself.
+    if (row.is_null(c::UserAdmin)) {
+      lookup.displayName = lookup.session.displayName;
+    } else {
+      lookup.admin = flag_at(row, c::UserAdmin);
+      lookup.disabled = flag_at(row, c::UserDisabled);
+      lookup.displayName = row.text(c::UserDisplayName);
+    }
+    out = std::move(lookup);
+  });
+  return out;
+}
+
+void SqlQueries::touch_session(std::string_view idHash, TimePoint lastSeenAt) {
+  session_.exec(Query::TouchSession, {idHash, micros(lastSeenAt)});
+}
+
+bool SqlQueries::delete_session(std::string_view idHash) {
+  return session_.exec(Query::DeleteSession, {idHash}) > 0;
+}
+
+std::vector<std::string> SqlQueries::delete_user_sessions(std::string_view userId,
+                                                          std::string_view keepIdHash) {
+  std::vector<std::string> deleted;
+  session_.exec(Query::DeleteUserSessions, {userId, keepIdHash},
+                [&](const Row& row) { deleted.emplace_back(row.text(0)); });
+  return deleted;
+}
+
+std::int64_t SqlQueries::delete_expired_sessions(TimePoint now, TimePoint idleBefore,
+                                                 std::int64_t limit) {
+  return session_.exec(Query::DeleteExpiredSessions,
+                       {micros(now), micros(idleBefore), std::max<std::int64_t>(limit, 0)});
+}
+
+// --- API keys ---
+
+void SqlQueries::insert_api_key(const domain::ApiKey& k) {
+  const std::string id = require_id(k.id, "API key id");
+  session_.exec(Query::InsertApiKey,
+                {id, k.name, k.prefix, k.secretHash, std::int64_t{k.scopes}, k.ownerId,
+                 micros(k.createdAt), optional_time(k.lastUsedAt), optional_time(k.revokedAt)});
+}
+
+std::optional<domain::ApiKeyLookup> SqlQueries::find_api_key_by_hash(std::string_view secretHash) {
+  std::optional<domain::ApiKeyLookup> out;
+  session_.exec(Query::FindApiKeyByHash, {secretHash}, [&](const Row& row) {
+    namespace c = api_key_owner_col;
+    domain::ApiKeyLookup lookup;
+    lookup.key = api_key_from(row);
+    // An owner without an account (a host-app admin) is known only by its id.
+    if (row.is_null(c::Admin)) {
+      lookup.ownerDisplayName = lookup.key.ownerId;
+    } else {
+      lookup.ownerDisplayName = row.text(c::DisplayName);
+      lookup.ownerAdmin = flag_at(row, c::Admin);
+      lookup.ownerDisabled = flag_at(row, c::Disabled);
+    }
+    out = std::move(lookup);
+  });
+  return out;
+}
+
+std::vector<domain::ApiKey> SqlQueries::list_api_keys() {
+  std::vector<domain::ApiKey> out;
+  session_.exec(Query::ListApiKeys, {}, [&](const Row& row) { out.push_back(api_key_from(row)); });
+  return out;
+}
+
+std::optional<domain::ApiKey> SqlQueries::revoke_api_key(std::string_view id, TimePoint now) {
+  const auto key = canonical_id(id);
+  if (!key) {
+    return std::nullopt;
+  }
+  std::optional<domain::ApiKey> out;
+  session_.exec(Query::RevokeApiKey, {*key, micros(now)},
+                [&](const Row& row) { out = api_key_from(row); });
+  return out;
+}
+
+void SqlQueries::touch_api_key(std::string_view id, TimePoint lastUsedAt) {
+  const auto key = canonical_id(id);
+  if (!key) {
+    return;
+  }
+  session_.exec(Query::TouchApiKey, {*key, micros(lastUsedAt)});
+}
+
+// --- audit log ---
+
+std::int64_t SqlQueries::insert_audit(const domain::AuditEntry& e) {
+  const auto details = json_text(e.details, "audit details");
+  return scalar(Query::InsertAudit, {micros(e.at), e.action, e.principal, e.ip, e.target, e.outcome,
+                                     optional_text(details)});
+}
+
+std::vector<domain::AuditEntry> SqlQueries::list_audit(const domain::AuditFilter& f) {
+  const std::int64_t before = f.beforeId.value_or(std::numeric_limits<std::int64_t>::max());
+  const std::int64_t limit = non_negative(f.limit);
+  std::vector<domain::AuditEntry> out;
+  const auto add = [&](const Row& row) { out.push_back(audit_from(row)); };
+  if (f.action) {
+    session_.exec(Query::ListAuditByAction, {*f.action, before, limit}, add);
+  } else {
+    session_.exec(Query::ListAudit, {before, limit}, add);
+  }
+  return out;
+}
+
+std::int64_t SqlQueries::delete_audit_before(TimePoint before, std::int64_t limit) {
+  return session_.exec(Query::DeleteAuditBefore,
+                       {micros(before), std::max<std::int64_t>(limit, 0)});
+}
+
+// --- invites ---
+
+bool SqlQueries::add_invite(const domain::Invite& invite) {
+  const auto key = canonical_id(invite.livestreamId);
+  if (!key) {
+    throw AppError(ErrorKind::NotFound, "livestream not found");
+  }
+  return session_.exec(Query::AddInvite, {*key, invite.userId, micros(invite.createdAt)}) > 0;
+}
+
+bool SqlQueries::remove_invite(std::string_view livestreamId, std::string_view userId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return false;
+  }
+  return session_.exec(Query::RemoveInvite, {*key, userId}) > 0;
+}
+
+bool SqlQueries::is_invited(std::string_view livestreamId, std::string_view userId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return false;
+  }
+  return session_.exec(Query::IsInvited, {*key, userId}) > 0;
+}
+
+std::vector<domain::Invite> SqlQueries::list_invites(std::string_view livestreamId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return {};
+  }
+  std::vector<domain::Invite> out;
+  session_.exec(Query::ListInvites, {*key},
+                [&](const Row& row) { out.push_back(invite_from(row)); });
+  return out;
+}
+
+// --- server secrets ---
+
+// Two statements rather than an upsert: whoever inserts first wins, and a racing instance's
+// insert waits for that commit and then reads the winner's value.
+std::string SqlQueries::get_or_create_secret(std::string_view name, std::string_view candidate) {
+  session_.exec(Query::InsertSecretIfAbsent, {name, candidate});
+  std::optional<std::string> value;
+  session_.exec(Query::FindSecret, {name},
+                [&](const Row& row) { value = std::string(row.text(0)); });
+  if (!value) {
+    throw AppError(ErrorKind::Internal, "server secret '" + std::string(name) + "' not stored");
+  }
+  return *std::move(value);
 }
 
 }  // namespace lso::store::sql

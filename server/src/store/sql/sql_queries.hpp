@@ -67,6 +67,43 @@ class SqlQueries : public domain::Queries {
                       domain::TimePoint processedAt, domain::TimePoint expiresAt) override;
   std::int64_t delete_expired_webhooks(domain::TimePoint now, std::int64_t limit) override;
 
+  void insert_user(const domain::User& user) override;
+  std::optional<domain::User> find_user(std::string_view id) override;
+  std::int64_t count_users() override;
+  std::vector<domain::User> list_users(std::int32_t limit, std::int32_t offset) override;
+  std::optional<domain::User> set_user_password(std::string_view id, std::string_view passwordHash,
+                                                domain::TimePoint now) override;
+  std::optional<domain::User> set_user_admin(std::string_view id, bool admin,
+                                             domain::TimePoint now) override;
+  std::optional<domain::User> set_user_disabled(std::string_view id, bool disabled,
+                                                domain::TimePoint now) override;
+
+  void insert_session(const domain::AuthSession& session) override;
+  std::optional<domain::SessionLookup> find_session(std::string_view idHash) override;
+  void touch_session(std::string_view idHash, domain::TimePoint lastSeenAt) override;
+  bool delete_session(std::string_view idHash) override;
+  std::vector<std::string> delete_user_sessions(std::string_view userId,
+                                                std::string_view keepIdHash) override;
+  std::int64_t delete_expired_sessions(domain::TimePoint now, domain::TimePoint idleBefore,
+                                       std::int64_t limit) override;
+
+  void insert_api_key(const domain::ApiKey& key) override;
+  std::optional<domain::ApiKeyLookup> find_api_key_by_hash(std::string_view secretHash) override;
+  std::vector<domain::ApiKey> list_api_keys() override;
+  std::optional<domain::ApiKey> revoke_api_key(std::string_view id, domain::TimePoint now) override;
+  void touch_api_key(std::string_view id, domain::TimePoint lastUsedAt) override;
+
+  std::int64_t insert_audit(const domain::AuditEntry& entry) override;
+  std::vector<domain::AuditEntry> list_audit(const domain::AuditFilter& filter) override;
+  std::int64_t delete_audit_before(domain::TimePoint before, std::int64_t limit) override;
+
+  bool add_invite(const domain::Invite& invite) override;
+  bool remove_invite(std::string_view livestreamId, std::string_view userId) override;
+  bool is_invited(std::string_view livestreamId, std::string_view userId) override;
+  std::vector<domain::Invite> list_invites(std::string_view livestreamId) override;
+
+  std::string get_or_create_secret(std::string_view name, std::string_view candidate) override;
+
  private:
   std::optional<domain::Livestream> one_livestream(Query q, std::initializer_list<Param> params);
   // One livestream by id (nullopt for an id that is not a UUID, without asking the database).
@@ -76,6 +113,7 @@ class SqlQueries : public domain::Queries {
   std::int64_t write_participant(Query q, const domain::Participant& participant);
   std::vector<domain::Participant> participants(Query q, std::initializer_list<Param> params);
   std::int64_t scalar(Query q, std::initializer_list<Param> params);
+  std::optional<domain::User> one_user(Query q, std::initializer_list<Param> params);
 
   Session& session_;
 };

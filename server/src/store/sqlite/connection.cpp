@@ -46,6 +46,12 @@ constexpr UniqueRule kUniqueRules[] = {
     {"livestreams.id", "livestreams_pkey"},
     {"participants.id", "participants_pkey"},
     {"processed_webhooks.id", "processed_webhooks_pkey"},
+    {"users.id", "users_pkey"},
+    {"auth_sessions.id_hash", "auth_sessions_pkey"},
+    {"api_keys.secret_hash", "api_keys_secret"},
+    {"api_keys.id", "api_keys_pkey"},
+    {"livestream_invites.livestream_id, livestream_invites.user_id", "livestream_invites_pkey"},
+    {"server_secrets.name", "server_secrets_pkey"},
 };
 
 std::string unique_rule(std::string_view message) {

@@ -72,8 +72,90 @@ CREATE TABLE processed_webhooks (
 CREATE INDEX processed_webhooks_expires ON processed_webhooks (expires_at);
 )sql";
 
-inline constexpr std::array<sql::Migration, 1> kMigrations{{
+// Identity (domain/identity.hpp): who may see a livestream, accounts, their sessions, API keys,
+// the audit log, invite lists and the secrets every instance shares. Existing livestreams become
+// public with an unknown creator name, as they were visible to everyone before.
+inline constexpr std::string_view kIdentitySchema = R"sql(
+ALTER TABLE livestreams ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'
+  CHECK (visibility IN ('public', 'unlisted', 'private'));
+ALTER TABLE livestreams ADD COLUMN creator_name TEXT NOT NULL DEFAULT '';
+CREATE INDEX livestreams_visibility_created ON livestreams (visibility, created_at DESC, id DESC);
+
+CREATE TABLE users (
+  id            TEXT PRIMARY KEY,
+  display_name  TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  admin         INTEGER NOT NULL CHECK (admin IN (0, 1)),
+  disabled      INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX users_created ON users (created_at, id);
+
+-- user_id has no foreign key: guest sessions belong to no account.
+CREATE TABLE auth_sessions (
+  id_hash      TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  guest        INTEGER NOT NULL CHECK (guest IN (0, 1)),
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX auth_sessions_user ON auth_sessions (user_id);
+CREATE INDEX auth_sessions_expires ON auth_sessions (expires_at);
+-- The cleanup's idle condition: without it every run would read the whole table.
+CREATE INDEX auth_sessions_last_seen ON auth_sessions (last_seen_at);
+
+-- owner_id has no foreign key: the owner may be a host-app (JWT) admin without an account.
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  prefix       TEXT NOT NULL,
+  secret_hash  TEXT NOT NULL,
+  scopes       INTEGER NOT NULL,
+  owner_id     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+) STRICT;
+
+CREATE UNIQUE INDEX api_keys_secret ON api_keys (secret_hash);
+
+-- AUTOINCREMENT: ids never go back, even when the newest entries were deleted, so paging by id
+-- stays newest first.
+CREATE TABLE audit_log (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  at        INTEGER NOT NULL,
+  action    TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  ip        TEXT NOT NULL,
+  target    TEXT NOT NULL,
+  outcome   TEXT NOT NULL,
+  details   TEXT
+) STRICT;
+
+CREATE INDEX audit_log_action ON audit_log (action, id);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+CREATE TABLE livestream_invites (
+  livestream_id TEXT NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  user_id       TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  PRIMARY KEY (livestream_id, user_id)
+) STRICT;
+
+CREATE TABLE server_secrets (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+)sql";
+
+inline constexpr std::array<sql::Migration, 2> kMigrations{{
     {1, "initial schema", kInitialSchema},
+    {2, "identity", kIdentitySchema},
 }};
 
 }  // namespace lso::store::sqlite

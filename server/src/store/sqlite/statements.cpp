@@ -9,10 +9,10 @@ namespace {
 
 using sql::Query;
 
-// Column lists in the order of sql::livestream_col / sql::participant_col.
+// Column lists in the order of the sql::*_col namespaces.
 #define LSO_LIVESTREAM_COLUMNS                                                               \
   "id, room_name, title, description, status, created_by, max_participants, empty_timeout, " \
-  "metadata, created_at, updated_at, started_at, ended_at"
+  "metadata, created_at, updated_at, started_at, ended_at, creator_name, visibility"
 #define LSO_PARTICIPANT_COLUMNS                                                                 \
   "id, livestream_id, user_id, display_name, role, status, metadata, livekit_participant_sid, " \
   "livekit_room_sid, joined_at, left_at"
@@ -20,6 +20,18 @@ using sql::Query;
 #define LSO_SELECT_PARTICIPANTS "SELECT " LSO_PARTICIPANT_COLUMNS " FROM participants "
 #define LSO_NEWEST_LIVESTREAMS " ORDER BY created_at DESC, id DESC"
 #define LSO_NEWEST_PARTICIPANTS " ORDER BY joined_at DESC, id DESC"
+// What the reader may see: everything, or public livestreams and their own.
+#define LSO_VISIBLE(unrestricted, reader) \
+  "(" unrestricted " = 1 OR visibility = 'public' OR created_by = " reader ")"
+#define LSO_USER_COLUMNS "id, display_name, password_hash, admin, disabled, created_at, updated_at"
+#define LSO_SESSION_COLUMNS \
+  "id_hash, user_id, display_name, guest, created_at, expires_at, last_seen_at"
+#define LSO_API_KEY_COLUMNS \
+  "id, name, prefix, secret_hash, scopes, owner_id, created_at, last_used_at, revoked_at"
+#define LSO_AUDIT_COLUMNS "id, at, action, principal, ip, target, outcome, details"
+#define LSO_SELECT_USERS "SELECT " LSO_USER_COLUMNS " FROM users "
+#define LSO_SELECT_API_KEYS "SELECT " LSO_API_KEY_COLUMNS " FROM api_keys "
+#define LSO_SELECT_AUDIT "SELECT " LSO_AUDIT_COLUMNS " FROM audit_log "
 
 struct Entry {
   Query query;
@@ -27,8 +39,9 @@ struct Entry {
 };
 
 constexpr Entry kStatements[] = {
-    {Query::InsertLivestream, "INSERT INTO livestreams (" LSO_LIVESTREAM_COLUMNS
-                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+    {Query::InsertLivestream,
+     "INSERT INTO livestreams (" LSO_LIVESTREAM_COLUMNS
+     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"},
     {Query::FindLivestream, LSO_SELECT_LIVESTREAMS "WHERE id = ?1"},
     // The WHERE repeats the partial index's predicate verbatim so SQLite can use that index.
     {Query::FindActiveLivestreamByRoom,
@@ -38,13 +51,20 @@ constexpr Entry kStatements[] = {
      LSO_SELECT_LIVESTREAMS "WHERE room_name = ?1 AND status IN ('SCHEDULED', 'LIVE')"},
     {Query::LockLivestreamShared, LSO_SELECT_LIVESTREAMS "WHERE id = ?1"},
     {Query::LockLivestreamExclusive, LSO_SELECT_LIVESTREAMS "WHERE id = ?1"},
-    {Query::ListLivestreams, LSO_SELECT_LIVESTREAMS LSO_NEWEST_LIVESTREAMS " LIMIT ?1 OFFSET ?2"},
-    {Query::ListLivestreamsByStatus,
-     LSO_SELECT_LIVESTREAMS "WHERE status = ?1" LSO_NEWEST_LIVESTREAMS " LIMIT ?2 OFFSET ?3"},
+    // The scope condition only filters the rows the filter's own index yields in order.
+    {Query::ListLivestreams, LSO_SELECT_LIVESTREAMS "WHERE " LSO_VISIBLE("?3", "?4")
+                                 LSO_NEWEST_LIVESTREAMS " LIMIT ?1 OFFSET ?2"},
+    {Query::ListLivestreamsByStatus, LSO_SELECT_LIVESTREAMS
+     "WHERE status = ?1 AND " LSO_VISIBLE("?4", "?5") LSO_NEWEST_LIVESTREAMS " LIMIT ?2 OFFSET ?3"},
     {Query::ListLivestreamsByCreator,
-     LSO_SELECT_LIVESTREAMS "WHERE created_by = ?1" LSO_NEWEST_LIVESTREAMS " LIMIT ?2 OFFSET ?3"},
-    {Query::ListLivestreamsByStatusAndCreator, LSO_SELECT_LIVESTREAMS
-     "WHERE created_by = ?2 AND status = ?1" LSO_NEWEST_LIVESTREAMS " LIMIT ?3 OFFSET ?4"},
+     LSO_SELECT_LIVESTREAMS "WHERE created_by = ?1 AND " LSO_VISIBLE("?4", "?5")
+         LSO_NEWEST_LIVESTREAMS " LIMIT ?2 OFFSET ?3"},
+    {Query::ListLivestreamsByStatusAndCreator,
+     LSO_SELECT_LIVESTREAMS "WHERE created_by = ?2 AND status = ?1 AND " LSO_VISIBLE("?5", "?6")
+         LSO_NEWEST_LIVESTREAMS " LIMIT ?3 OFFSET ?4"},
+    // The public listing of anonymous readers, answered by livestreams_visibility_created.
+    {Query::ListPublicLivestreams, LSO_SELECT_LIVESTREAMS
+     "WHERE visibility = 'public'" LSO_NEWEST_LIVESTREAMS " LIMIT ?1 OFFSET ?2"},
     {Query::ListAllLivestreamsWithStatus,
      LSO_SELECT_LIVESTREAMS "WHERE status = ?1" LSO_NEWEST_LIVESTREAMS},
     {Query::MarkLivestreamLive,
@@ -111,6 +131,70 @@ constexpr Entry kStatements[] = {
     {Query::DeleteExpiredWebhooks,
      "DELETE FROM processed_webhooks WHERE id IN (SELECT id FROM processed_webhooks "
      "WHERE expires_at < ?1 LIMIT ?2)"},
+
+    {Query::InsertUser,
+     "INSERT INTO users (" LSO_USER_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+    {Query::FindUser, LSO_SELECT_USERS "WHERE id = ?1"},
+    {Query::CountUsers, "SELECT COUNT(*) FROM users"},
+    {Query::ListUsers, LSO_SELECT_USERS "ORDER BY created_at, id LIMIT ?1 OFFSET ?2"},
+    {Query::SetUserPassword,
+     "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1 "
+     "RETURNING " LSO_USER_COLUMNS},
+    {Query::SetUserAdmin,
+     "UPDATE users SET admin = ?2, updated_at = ?3 WHERE id = ?1 RETURNING " LSO_USER_COLUMNS},
+    {Query::SetUserDisabled,
+     "UPDATE users SET disabled = ?2, updated_at = ?3 WHERE id = ?1 RETURNING " LSO_USER_COLUMNS},
+
+    {Query::InsertSession,
+     "INSERT INTO auth_sessions (" LSO_SESSION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+    // A guest's id is never an account's, even if an account of that name exists.
+    {Query::FindSession,
+     "SELECT s.id_hash, s.user_id, s.display_name, s.guest, s.created_at, s.expires_at, "
+     "s.last_seen_at, u.admin, u.disabled, u.display_name FROM auth_sessions s "
+     "LEFT JOIN users u ON u.id = s.user_id AND s.guest = 0 WHERE s.id_hash = ?1"},
+    {Query::TouchSession, "UPDATE auth_sessions SET last_seen_at = ?2 WHERE id_hash = ?1"},
+    {Query::DeleteSession, "DELETE FROM auth_sessions WHERE id_hash = ?1"},
+    {Query::DeleteUserSessions,
+     "DELETE FROM auth_sessions WHERE user_id = ?1 AND id_hash <> ?2 RETURNING id_hash"},
+    {Query::DeleteExpiredSessions,
+     "DELETE FROM auth_sessions WHERE id_hash IN (SELECT id_hash FROM auth_sessions "
+     "WHERE expires_at < ?1 OR last_seen_at < ?2 LIMIT ?3)"},
+
+    {Query::InsertApiKey,
+     "INSERT INTO api_keys (" LSO_API_KEY_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+    {Query::FindApiKeyByHash,
+     "SELECT k.id, k.name, k.prefix, k.secret_hash, k.scopes, k.owner_id, k.created_at, "
+     "k.last_used_at, k.revoked_at, u.display_name, u.admin, u.disabled FROM api_keys k "
+     "LEFT JOIN users u ON u.id = k.owner_id WHERE k.secret_hash = ?1"},
+    {Query::ListApiKeys, LSO_SELECT_API_KEYS "ORDER BY created_at DESC, id DESC"},
+    {Query::RevokeApiKey,
+     "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL "
+     "RETURNING " LSO_API_KEY_COLUMNS},
+    {Query::TouchApiKey, "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1"},
+
+    {Query::InsertAudit,
+     "INSERT INTO audit_log (at, action, principal, ip, target, outcome, details) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id"},
+    {Query::ListAudit, LSO_SELECT_AUDIT "WHERE id < ?1 ORDER BY id DESC LIMIT ?2"},
+    {Query::ListAuditByAction,
+     LSO_SELECT_AUDIT "WHERE action = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"},
+    {Query::DeleteAuditBefore,
+     "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ?1 LIMIT ?2)"},
+
+    {Query::AddInvite,
+     "INSERT INTO livestream_invites (livestream_id, user_id, created_at) VALUES (?1, ?2, ?3) "
+     "ON CONFLICT DO NOTHING"},
+    {Query::RemoveInvite,
+     "DELETE FROM livestream_invites WHERE livestream_id = ?1 AND user_id = ?2"},
+    {Query::IsInvited,
+     "SELECT 1 FROM livestream_invites WHERE livestream_id = ?1 AND user_id = ?2"},
+    {Query::ListInvites,
+     "SELECT livestream_id, user_id, created_at FROM livestream_invites WHERE livestream_id = ?1 "
+     "ORDER BY created_at, user_id"},
+
+    {Query::InsertSecretIfAbsent,
+     "INSERT INTO server_secrets (name, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
+    {Query::FindSecret, "SELECT value FROM server_secrets WHERE name = ?1"},
 };
 
 #undef LSO_LIVESTREAM_COLUMNS
@@ -119,6 +203,14 @@ constexpr Entry kStatements[] = {
 #undef LSO_SELECT_PARTICIPANTS
 #undef LSO_NEWEST_LIVESTREAMS
 #undef LSO_NEWEST_PARTICIPANTS
+#undef LSO_VISIBLE
+#undef LSO_USER_COLUMNS
+#undef LSO_SESSION_COLUMNS
+#undef LSO_API_KEY_COLUMNS
+#undef LSO_AUDIT_COLUMNS
+#undef LSO_SELECT_USERS
+#undef LSO_SELECT_API_KEYS
+#undef LSO_SELECT_AUDIT
 
 // Indexed by Query; the static_assert and the constexpr check keep the table complete and ordered.
 constexpr std::array<std::string_view, sql::kQueryCount> make_table() {

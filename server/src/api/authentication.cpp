@@ -1,0 +1,242 @@
+// Credentials → Principal, once per request, cached by digest; CSRF for cookie-authenticated
+// writes.
+#include "api/authentication.hpp"
+
+#include <fmt/format.h>
+
+#include "auth/cookies.hpp"
+#include "domain/errors.hpp"
+#include "http/offload.hpp"
+#include "http/router.hpp"
+
+namespace lso::api {
+
+using domain::AppError;
+using domain::ErrorKind;
+using domain::Principal;
+using domain::PrincipalKind;
+
+namespace {
+
+const Principal kNobody{};
+
+AppError unauthenticated(std::string_view why) {
+  return AppError(ErrorKind::Authentication, std::string(why));
+}
+
+bool unsafe(http::bhttp::verb m) {
+  return m != http::bhttp::verb::get && m != http::bhttp::verb::head &&
+         m != http::bhttp::verb::options;
+}
+
+// The ticket of `?ticket=` (SSE only: EventSource cannot send headers).
+std::optional<std::string> ticket_of(const http::Request& req) {
+  if (req.raw.method() != http::bhttp::verb::get || !req.path.ends_with("/events"))
+    return std::nullopt;
+  return req.query_param("ticket");
+}
+
+}  // namespace
+
+const Principal& principal_of(const http::Request& req) {
+  return req.principal ? *static_cast<const Principal*>(req.principal) : kNobody;
+}
+
+std::optional<CredentialCache::Entry> CredentialCache::get(const std::string& digest) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(digest);
+  if (it == entries_.end()) return std::nullopt;
+  if (Clock::now() >= it->second.expires) {
+    entries_.erase(it);
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+void CredentialCache::put(const std::string& digest, Entry entry) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();  // a flood of distinct tokens: start over
+  entries_[digest] = std::move(entry);
+}
+
+bool CredentialCache::due_for_touch(const std::string& digest, std::chrono::seconds every) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(digest);
+  if (it == entries_.end()) return false;
+  const auto now = Clock::now();
+  if (now - it->second.touched < every) return false;
+  it->second.touched = now;
+  return true;
+}
+
+void CredentialCache::revoke(std::string_view credential) {
+  std::lock_guard lock(mutex_);
+  if (credential.size() < 2 || credential[1] != ':') return;
+  const auto id = credential.substr(2);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const auto& p = it->second.principal;
+    const bool drop = (credential[0] == 's' && p.method == domain::AuthMethod::Session &&
+                       p.credentialId == id) ||
+                      (credential[0] == 'k' && p.kind == PrincipalKind::ApiKey &&
+                       p.credentialId == id) ||
+                      (credential[0] == 'u' && p.userId == id);
+    it = drop ? entries_.erase(it) : std::next(it);
+  }
+}
+
+Authentication::Authentication(AuthenticationOptions options, domain::IdentityService& identity,
+                               domain::HostTokenVerifier* hostTokens,
+                               const auth::StreamTickets& tickets, boost::asio::thread_pool& pool)
+    : options_(std::move(options)),
+      identity_(identity),
+      hostTokens_(hostTokens),
+      tickets_(tickets),
+      pool_(pool) {}
+
+http::asio::awaitable<std::optional<Principal>> Authentication::lookup(
+    const std::string& digest, std::function<std::optional<Principal>()> load,
+    const std::chrono::seconds& ttl) {
+  if (auto hit = cache_.get(digest)) co_return hit->principal;
+  auto found = co_await http::offload(pool_, [&] { return load(); });
+  if (found) {
+    const auto now = CredentialCache::Clock::now();
+    cache_.put(digest, {*found, now + std::min(ttl, options_.cacheTtl), now});
+  }
+  co_return found;
+}
+
+http::asio::awaitable<Principal> Authentication::resolve(http::Request& req, bool& staleCookie,
+                                                         bool& cookieAuth) {
+  const auto authorization = req.header("Authorization");
+  if (!authorization.empty()) {
+    if (!authorization.starts_with("Bearer ") || authorization.size() <= 7)
+      throw unauthenticated("Authorization must be 'Bearer <API key or token>'");
+    const std::string token(authorization.substr(7));
+    const auto digest = identity_.digest(token);
+    if (token.starts_with("lso_")) {
+      auto p = co_await lookup(
+          digest, [&] { return identity_.api_key_principal(token); }, options_.cacheTtl);
+      if (!p) throw unauthenticated("Unknown or revoked API key");
+      if (cache_.due_for_touch(digest, options_.touchEvery))
+        boost::asio::post(pool_, [this, id = p->credentialId] {
+          try {
+            identity_.touch_api_key(id);
+          } catch (const std::exception&) {  // best effort: a last-used time
+          }
+        });
+      co_return std::move(*p);
+    }
+    if (!hostTokens_) throw unauthenticated("Bearer tokens are not accepted here (no AUTH_JWT_* set)");
+    std::chrono::seconds ttl = options_.cacheTtl;
+    auto p = co_await lookup(
+        digest,
+        [&]() -> std::optional<Principal> {
+          // Verification may fetch the JWKS: on the pool, never on the I/O thread.
+          const auto claims = hostTokens_->verify(token);
+          Principal out;
+          out.kind = PrincipalKind::User;
+          out.method = domain::AuthMethod::Jwt;
+          out.userId = claims.subject;
+          out.displayName = claims.displayName;
+          out.admin = claims.admin;
+          out.scopes = domain::kScopeRead | domain::kScopeWrite |
+                       (claims.admin ? domain::kScopeAdmin : 0);
+          const auto left = claims.expiresAt -
+                            std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+          ttl = std::chrono::seconds(std::max<long long>(1, left));
+          return out;
+        },
+        ttl);
+    co_return std::move(*p);
+  }
+  if (auto ticket = ticket_of(req)) {
+    auto p = tickets_.verify(*ticket, std::chrono::system_clock::now());
+    if (!p) throw unauthenticated("The event-stream ticket is invalid or expired");
+    co_return std::move(*p);
+  }
+  const auto cookieHeader = req.header("Cookie");
+  if (auto cookie = auth::find_cookie(cookieHeader, kSessionCookie); cookie && !cookie->empty()) {
+    const std::string token(*cookie);
+    const auto digest = identity_.digest(token);
+    auto p = co_await lookup(
+        digest, [&] { return identity_.session_principal(token); }, options_.cacheTtl);
+    if (!p) {
+      // An expired or revoked session reads as signed out (public pages keep working); the
+      // reply tells the browser to forget the cookie.
+      staleCookie = true;
+      co_return Principal{};
+    }
+    cookieAuth = true;
+    if (cache_.due_for_touch(digest, options_.touchEvery))
+      boost::asio::post(pool_, [this, id = p->credentialId] {
+        try {
+          identity_.touch_session(id);
+        } catch (const std::exception&) {  // best effort: the idle clock
+        }
+      });
+    co_return std::move(*p);
+  }
+  co_return Principal{};
+}
+
+void Authentication::check_csrf(const http::Request& req) const {
+  // Fetch metadata first: every current browser sends it, and it cannot be forged by a page.
+  const auto site = req.header("Sec-Fetch-Site");
+  if (!site.empty()) {
+    if (site == "same-origin" || site == "none") return;
+    if (site == "same-site" || site == "cross-site") {
+      const auto origin = req.header("Origin");
+      for (const auto& o : options_.trustedOrigins)
+        if (o == origin) return;
+      throw AppError(ErrorKind::Authorization,
+                     "Cross-site request refused (CSRF protection): send it from this site");
+    }
+  }
+  const auto origin = req.header("Origin");
+  if (origin.empty()) return;  // not a browser: it cannot be tricked into sending our cookie
+  const auto host = req.header("Host");
+  if (origin == fmt::format("http://{}", host) || origin == fmt::format("https://{}", host))
+    return;
+  for (const auto& o : options_.trustedOrigins)
+    if (o == origin) return;
+  throw AppError(ErrorKind::Authorization,
+                 "Cross-site request refused (CSRF protection): send it from this site");
+}
+
+http::asio::awaitable<http::Reply> Authentication::handle(http::Request& req,
+                                                          const http::Next& next) {
+  // Static files and unknown routes need nobody; the webhook route checks its own signature.
+  if (!req.route || req.route->ownAuthorization) co_return co_await next(req);
+  Principal principal;
+  bool staleCookie = false, cookieAuth = false;
+  if (options_.open) {
+    principal = Principal::open();
+  } else {
+    principal = co_await resolve(req, staleCookie, cookieAuth);
+    // Writes authenticated by the ambient cookie (or by nothing: sign-in forms) must come from
+    // this site; Bearer credentials are never sent by a browser on its own.
+    if (unsafe(req.raw.method()) && req.header("Authorization").empty()) check_csrf(req);
+  }
+  principal.ip = req.clientIp;
+  req.principal = &principal;
+  switch (principal.kind) {
+    case PrincipalKind::Nobody:
+    case PrincipalKind::Open:
+      break;  // per client IP
+    case PrincipalKind::ApiKey:
+      req.rateKey = "k:" + principal.credentialId;
+      break;
+    default:
+      req.rateKey = "u:" + principal.userId;
+  }
+  auto reply = co_await next(req);
+  if (staleCookie && reply.response.find(http::bhttp::field::set_cookie) == reply.response.end())
+    reply.response.set(http::bhttp::field::set_cookie,
+                       auth::set_cookie(kSessionCookie, "",
+                                        {req.secure, "/", std::chrono::seconds(0)}));
+  co_return reply;
+}
+
+}  // namespace lso::api

@@ -1,0 +1,149 @@
+// The permission table and the rules its rows name. Reading the table top to bottom answers
+// "who may do what" for the whole service; docs/architecture.md repeats it for readers.
+#include "domain/permissions.hpp"
+
+#include <array>
+
+namespace lso::domain {
+
+namespace {
+
+// What an actor is with respect to a subject; each row of the table is one of these rules.
+bool is_admin(const Actor& a) {
+  return a.admin;
+}
+bool is_creator(const Actor& a, const Subject& s) {
+  return s.livestream && !a.userId.empty() && s.livestream->createdBy == a.userId;
+}
+bool signed_in(const Actor& a) {
+  return a.signed_in();
+}
+
+// Visibility: public and unlisted livestreams are readable by every signed-in user, and by guests
+// and anonymous readers when the deployment allows guests; private ones only by the creator,
+// invited users and admins. Open mode has no identities to restrict by: everything is readable.
+bool may_read(const PermissionPolicy& policy, const Actor& a, const Subject& s) {
+  if (a.kind == PrincipalKind::Open || is_admin(a)) return true;
+  if (!s.livestream) return false;
+  if (is_creator(a, s)) return true;
+  if (s.livestream->visibility == Visibility::Private) return signed_in(a) && s.invited;
+  return signed_in(a) || policy.guestsAllowed;
+}
+
+using Rule = bool (*)(const PermissionPolicy&, const Actor&, const Subject&);
+
+struct Row {
+  Action action;
+  std::uint8_t scope;  // the credential must carry this scope
+  Rule allowed;
+  const char* refusal;
+};
+
+// clang-format off
+constexpr std::array kTable{
+  Row{Action::ListLivestreams, kScopeRead,
+      [](const PermissionPolicy& p, const Actor& a, const Subject&) {
+        return signed_in(a) || p.guestsAllowed; },
+      "Authentication required: sign in first"},
+  Row{Action::ReadLivestream, kScopeRead,
+      [](const PermissionPolicy& p, const Actor& a, const Subject& s) { return may_read(p, a, s); },
+      "This livestream is private"},
+  Row{Action::SeeUserIds, kScopeRead,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return a.kind == PrincipalKind::Open || is_admin(a) || is_creator(a, s); },
+      "Only the creator and admins see user ids"},
+  Row{Action::CreateLivestream, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject&) {
+        return signed_in(a) && !a.userId.empty(); },
+      "Only signed-in users can create livestreams"},
+  Row{Action::EndLivestream, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return is_creator(a, s) || is_admin(a); },
+      "Only the creator can end this livestream"},
+  Row{Action::JoinAsHost, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) { return is_creator(a, s); },
+      "Only the creator can join as HOST"},
+  Row{Action::JoinAsViewer, kScopeWrite,
+      [](const PermissionPolicy& p, const Actor& a, const Subject& s) {
+        if (a.userId.empty() || !may_read(p, a, s)) return false;
+        // Guests watch public livestreams only: an unlisted link is for signed-in people.
+        return a.kind != PrincipalKind::Guest || s.livestream->visibility == Visibility::Public; },
+      "You may not watch this livestream"},
+  Row{Action::Leave, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return (!a.userId.empty() && s.targetUserId == a.userId) || is_creator(a, s) ||
+               is_admin(a); },
+      "Only the participant, the creator or an admin can end this session"},
+  Row{Action::ManageInvites, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return is_creator(a, s) || is_admin(a); },
+      "Only the creator can manage the invite list"},
+  Row{Action::ManageUsers, kScopeAdmin,
+      [](const PermissionPolicy&, const Actor& a, const Subject&) { return is_admin(a); },
+      "Only admins can manage accounts"},
+  Row{Action::ManageApiKeys, kScopeAdmin,
+      [](const PermissionPolicy&, const Actor& a, const Subject&) { return is_admin(a); },
+      "Only admins can manage API keys"},
+  Row{Action::ReadAudit, kScopeAdmin,
+      [](const PermissionPolicy&, const Actor& a, const Subject&) { return is_admin(a); },
+      "Only admins can read the audit log"},
+  Row{Action::OpenEventTicket, kScopeRead,
+      [](const PermissionPolicy&, const Actor& a, const Subject&) {
+        return a.kind != PrincipalKind::Nobody; },
+      "Sign in first"},
+};
+// clang-format on
+
+const Row& row(Action action) {
+  for (const auto& r : kTable)
+    if (r.action == action) return r;
+  return kTable.front();  // unreachable: every Action has a row (permissions_test checks it)
+}
+
+}  // namespace
+
+std::string_view to_string(Action action) {
+  switch (action) {
+    case Action::ListLivestreams: return "list livestreams";
+    case Action::ReadLivestream: return "read livestream";
+    case Action::SeeUserIds: return "see user ids";
+    case Action::CreateLivestream: return "create livestream";
+    case Action::EndLivestream: return "end livestream";
+    case Action::JoinAsHost: return "join as host";
+    case Action::JoinAsViewer: return "join as viewer";
+    case Action::Leave: return "leave";
+    case Action::ManageInvites: return "manage invites";
+    case Action::ManageUsers: return "manage users";
+    case Action::ManageApiKeys: return "manage api keys";
+    case Action::ReadAudit: return "read audit";
+    case Action::OpenEventTicket: return "open event ticket";
+  }
+  return "unknown";
+}
+
+Decision decide(const PermissionPolicy& policy, const Actor& actor, Action action,
+                const Subject& subject) {
+  const auto& r = row(action);
+  if ((actor.scopes & r.scope) == r.scope && r.allowed(policy, actor, subject))
+    return {true, ErrorKind::Authorization, ""};
+  // Nobody is asked to authenticate (401); anyone else is refused (403).
+  if (actor.kind == PrincipalKind::Nobody)
+    return {false, ErrorKind::Authentication, "Authentication required: sign in first"};
+  if ((actor.scopes & r.scope) != r.scope)
+    return {false, ErrorKind::Authorization, "This credential lacks the scope for this action"};
+  return {false, ErrorKind::Authorization, r.refusal};
+}
+
+void require(const PermissionPolicy& policy, const Actor& actor, Action action,
+             const Subject& subject) {
+  const auto d = decide(policy, actor, action, subject);
+  if (!d.allowed) throw AppError(d.refusal, d.reason);
+}
+
+LivestreamFilter::Scope list_scope(const Actor& actor) {
+  if (actor.kind == PrincipalKind::Open || actor.admin) return LivestreamFilter::Scope::All;
+  if (actor.signed_in() && !actor.userId.empty()) return LivestreamFilter::Scope::PublicOrOwn;
+  return LivestreamFilter::Scope::PublicOnly;
+}
+
+}  // namespace lso::domain

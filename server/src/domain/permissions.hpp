@@ -1,0 +1,64 @@
+// THE permission table: every who-may-do-what decision of the service, in one place
+// (docs/architecture.md shows it as a table). Use cases call require() before acting; nothing
+// else decides.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "domain/errors.hpp"
+#include "domain/model.hpp"
+#include "domain/principal.hpp"
+#include "domain/store.hpp"
+
+namespace lso::domain {
+
+enum class Action {
+  ListLivestreams,   // the list (what it shows is narrowed by list_scope)
+  ReadLivestream,    // get, state, SSE, participants
+  SeeUserIds,        // other users' ids in what is read
+  CreateLivestream,
+  EndLivestream,
+  JoinAsHost,
+  JoinAsViewer,
+  Leave,             // end the session of `Subject::targetUserId`
+  ManageInvites,
+  ManageUsers,       // admin: accounts
+  ManageApiKeys,     // admin: keys
+  ReadAudit,         // admin: the audit log
+  OpenEventTicket,   // any principal: a ticket for EventSource
+};
+
+std::string_view to_string(Action action);
+
+// What an action is about. Fields an action does not use stay empty.
+struct Subject {
+  const Livestream* livestream = nullptr;
+  bool invited = false;            // the actor is on the private livestream's invite list
+  std::string_view targetUserId;   // Leave: whose session
+};
+
+// Deployment-wide switches the table reads.
+struct PermissionPolicy {
+  bool guestsAllowed = true;  // AUTH_GUESTS: guests (and anonymous readers) on public livestreams
+  // AUTH_MODE=open: no identities, so everything is readable and every view shows user ids
+  // (the seed's behaviour); pushed events carry the full view.
+  bool open = false;
+};
+
+struct Decision {
+  bool allowed = false;
+  ErrorKind refusal = ErrorKind::Authorization;  // Authentication (401) for nobody
+  const char* reason = "";
+};
+
+Decision decide(const PermissionPolicy& policy, const Actor& actor, Action action,
+                const Subject& subject = {});
+// decide(), throwing AppError(Authentication|Authorization) with the reason when refused.
+void require(const PermissionPolicy& policy, const Actor& actor, Action action,
+             const Subject& subject = {});
+
+// Which livestreams a list shows this actor (admins and open mode: all).
+LivestreamFilter::Scope list_scope(const Actor& actor);
+
+}  // namespace lso::domain
