@@ -3,7 +3,7 @@
 // the public link and watches as a guest (Alice's card counts the viewer), is refused the private
 // one and cannot end Alice's; Bob signs up, does not see the private livestream and cannot end
 // the public one; Alice invites Bob to the private one and he can watch it; the admin page shows
-// the accounts and the audit log; Alice ends the public livestream and the guest sees it ended.
+// the accounts, a new API key once (then revoked) and the audit log; Alice ends the public livestream and the guest sees it ended.
 import path from 'node:path';
 import { check, launchUser, step } from './scenario.mjs';
 
@@ -180,6 +180,23 @@ export async function runAccountsScenario({ baseUrl, chromiumPath, profilesDir, 
     const users = admin.getByRole('table', { name: 'Users' });
     await users.getByRole('cell', { name: 'bob', exact: true }).waitFor();
     await admin.screenshot({ path: shot('admin-users') });
+    await admin.getByRole('tab', { name: 'API keys' }).click();
+    await admin.getByLabel('Key name').fill('e2e backend');
+    await admin.getByRole('checkbox', { name: 'write' }).check();
+    await admin.getByRole('button', { name: 'Create key' }).click();
+    const keyDialog = admin.getByRole('dialog', { name: /API key “e2e backend” created/ });
+    await keyDialog.getByText('Copy the key now: it is shown only this once.').waitFor();
+    const secret = await keyDialog.getByTestId('new-api-key').inputValue();
+    check(/^lso_[A-Za-z0-9_-]{43}$/.test(secret), `the new key should look like lso_ + 43 characters, got ${secret.length} characters`);
+    await admin.screenshot({ path: shot('admin-new-key') });
+    await keyDialog.getByRole('button', { name: 'I have copied it' }).click();
+    await keyDialog.waitFor({ state: 'detached' });
+    const keyRow = admin.getByTestId('api-key-row').filter({ hasText: 'e2e backend' });
+    check((await keyRow.textContent()).includes(secret.slice(0, 12)), 'the key list should show the key by its prefix');
+    check(!(await admin.content()).includes(secret), 'the key must not stay on the page once the dialog is closed');
+    await keyRow.getByRole('button', { name: 'Revoke e2e backend' }).click();
+    await admin.getByRole('dialog', { name: 'Revoke “e2e backend”?' }).getByRole('button', { name: 'Revoke key' }).click();
+    await keyRow.getByText(/revoked/).waitFor();
     await admin.getByRole('tab', { name: 'Audit log' }).click();
     await admin.getByTestId('audit-row').first().waitFor();
     await admin.screenshot({ path: shot('admin-audit') });

@@ -9,7 +9,7 @@ import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Spinner } from '../ui/Spinner';
 import { NewKeyDialog } from './NewKeyDialog';
-import { inputClass, panelTitle, table, tableWrap, td, th } from './table';
+import { inputClass, panelTitle, table, tableWrap, tbody, td, th } from './table';
 
 type Client = Pick<typeof adminApi, 'listApiKeys' | 'createApiKey' | 'revokeApiKey'>;
 
@@ -80,7 +80,7 @@ export function ApiKeysPanel({ client = adminApi }: { client?: Client }) {
                   <th scope="col" className={th}><span className="sr-only">Actions</span></th>
                 </tr>
               </thead>
-              <tbody className="divide-y divide-slate-100">
+              <tbody className={tbody}>
                 {keys.map((key) => (
                   <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? 'text-slate-400' : ''}>
                     <td className={td}>{key.name}</td>

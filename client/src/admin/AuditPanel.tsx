@@ -7,7 +7,7 @@ import { formatDateTime } from '../format';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Spinner } from '../ui/Spinner';
-import { inputClass, panelTitle, table, tableWrap, td, th } from './table';
+import { inputClass, panelTitle, table, tableWrap, tbody, td, th } from './table';
 
 export const AUDIT_PAGE = 50;
 
@@ -120,7 +120,7 @@ export function AuditPanel({ client = adminApi }: { client?: Client }) {
                 <th scope="col" className={th}>Details</th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className={tbody}>
               {entries.map((entry) => (
                 <tr key={entry.id} data-testid="audit-row">
                   <td className={`${td} whitespace-nowrap text-slate-600`}>

@@ -9,7 +9,7 @@ import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Field } from '../ui/Field';
 import { Spinner } from '../ui/Spinner';
-import { panelTitle, table, tableWrap, td, th } from './table';
+import { panelTitle, table, tableWrap, tbody, td, th } from './table';
 
 type Client = Pick<typeof adminApi, 'listUsers' | 'createUser' | 'updateUser'>;
 
@@ -69,7 +69,7 @@ export function UsersPanel({ currentUserId, client = adminApi }: { currentUserId
                   <th scope="col" className={th}><span className="sr-only">Actions</span></th>
                 </tr>
               </thead>
-              <tbody className="divide-y divide-slate-100">
+              <tbody className={tbody}>
                 {users.map((user) => {
                   const self = user.id === currentUserId;
                   const busy = busyId === user.id;

@@ -244,25 +244,10 @@ int run(const lso::config::Settings& settings) {
     o.audience = settings.jwtAudience;
     o.leeway = settings.jwtLeeway;
     o.adminClaim = settings.jwtAdminClaim;
-    std::shared_ptr<livekit::HttpClient> jwksClient;
-    std::string jwksPath;
-    if (!settings.jwksUrl.empty()) {
-      auto u = boost::urls::parse_uri(settings.jwksUrl).value();
-      jwksClient = std::make_shared<livekit::HttpClient>(
-          std::string(u.scheme()) + "://" + std::string(u.encoded_authority()),
-          livekit::HttpClientOptions{});
-      jwksPath = std::string(u.encoded_resource());
-      if (jwksPath.empty()) jwksPath = "/";
-    }
     hostTokens = std::make_unique<auth::HostJwtVerifier>(
         o,
-        [jwksClient, jwksPath]() -> std::string {
-          if (!jwksClient) return {};
-          auto r = jwksClient->get(jwksPath);
-          if (r.status != 200)
-            throw std::runtime_error("JWKS fetch answered HTTP " + std::to_string(r.status));
-          return r.body;
-        },
+        settings.jwksUrl.empty() ? auth::HostJwtVerifier::JwksFetch{}
+                                 : auth::http_jwks_fetch(settings.jwksUrl, settings.livekitTimeout),
         [] { return std::chrono::system_clock::now(); });
   }
   // The key that signs SSE tickets, the same on every instance.

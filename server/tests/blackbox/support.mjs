@@ -67,6 +67,9 @@ export async function startStack({ backend = 'sqlite', env = {}, doubleOptions =
         LIVEKIT_API_SECRET: 'secret',
         RATE_LIMIT_ENABLED: 'false',
         LOG_LEVEL: 'warn',
+        // The seed's contract (identity from request bodies); suites about identity set
+        // AUTH_MODE themselves.
+        AUTH_MODE: 'open',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -33,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   raw.set(http::bhttp::field::content_type, "application/json");
   raw.body() = text;
   http::Request req{
-      raw, "/api/v1/livestreams", std::string_view(text).substr(0, 256), "127.0.0.1", "fuzz", {}};
+      raw, "/api/v1/livestreams", std::string_view(text).substr(0, 256), "127.0.0.1", "fuzz", {},
+      nullptr, false, nullptr, {}};
 
   expect_only_app_errors([&] {
     auto body = api::parse_body(req);

@@ -54,7 +54,8 @@ TEST(PercentDecode, DecodesAndRejectsMalformed) {
 
 TEST(Request, QueryParams) {
   RawRequest raw;
-  Request req{raw, "/x", "limit=20&status=LIVE&createdBy=o%27brien&flag&empty=", "", "", {}};
+  Request req{raw, "/x", "limit=20&status=LIVE&createdBy=o%27brien&flag&empty=", "", "", {},
+              nullptr, false, nullptr, {}};
   EXPECT_EQ(*req.query_param("limit"), "20");
   EXPECT_EQ(*req.query_param("createdBy"), "o'brien");
   EXPECT_EQ(*req.query_param("flag"), "");
