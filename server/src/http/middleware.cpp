@@ -14,14 +14,18 @@ namespace lso::http {
 asio::awaitable<Reply> Next::operator()(Request& req) const {
   // co_await may not appear in a handler block: capture the exception, answer outside. Every
   // level answers its own failures, so the pieces before it (the access log) see a reply.
+  Reply reply;
   std::exception_ptr error;
   try {
-    if (rest_.empty()) co_return co_await terminal_(req);
-    co_return co_await rest_.front()->handle(req, Next(rest_.subspan(1), terminal_));
+    if (rest_.empty())
+      reply = co_await terminal_(req);
+    else
+      reply = co_await rest_.front()->handle(req, Next(rest_.subspan(1), terminal_));
   } catch (...) {
     error = std::current_exception();
   }
-  co_return exception_reply(error, req.requestId);
+  if (error) reply = exception_reply(error, req.requestId);
+  co_return reply;
 }
 
 namespace {
@@ -185,7 +189,12 @@ asio::awaitable<Reply> RateLimit::handle(Request& req, const Next& next) {
     refused = co_await offload(*pool_, [&] { return check(*route, key, anonymous, headers); });
   else
     refused = check(*route, key, anonymous, headers);
-  Reply reply = refused ? std::move(*refused) : co_await next(req);
+  // (Not a conditional expression: g++ 12 miscompiles co_await inside ?:.)
+  Reply reply;
+  if (refused)
+    reply = std::move(*refused);
+  else
+    reply = co_await next(req);
   if (!refused && options_.createCountsSuccessOnly && (route->rateClasses & kCreateLimit) &&
       !(anonymous && options_.anonymous) && reply.response.result_int() >= 300) {
     if (pool_)

@@ -70,6 +70,7 @@ export async function startStack({ backend = 'sqlite', env = {}, doubleOptions =
         // The seed's contract (identity from request bodies); suites about identity set
         // AUTH_MODE themselves.
         AUTH_MODE: 'open',
+        AUTH_ALLOW_OPEN: 'true',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
