@@ -396,6 +396,9 @@ std::optional<Settings> load_settings(int argc, char** argv) {
                                    *v.defaultValue ? ", default " : "", v.defaultValue);
     app.add_option(flag_name(v.name), flags[v.name], help);
   }
+  // Flags such as --database-url may come after a subcommand (`user create alice --admin
+  // --database-url …`): subcommands created from here on pass what they do not know up.
+  app.fallthrough();
   auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
   auto* routes =
       app.add_subcommand("routes", "print the HTTP routes the server registers and exit");
