@@ -132,10 +132,12 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
   auto& passwords = deps.passwords;
   const auto authConfig = deps.config;
 
-  router.add(verb::get, base + "/auth/config",
-             [authConfig](http::Request&) -> http::asio::awaitable<http::Reply> {
-               co_return http::data_reply(200, authConfig);
-             });
+  router.add(
+      verb::get, base + "/auth/config",
+      [authConfig](http::Request&) -> http::asio::awaitable<http::Reply> {
+        co_return http::data_reply(200, authConfig);
+      },
+      http::RouteOptions{http::kNoLimit, false, false});
 
   router.add(
       verb::post, base + "/auth/signup",

@@ -207,8 +207,8 @@ void Authentication::check_csrf(const http::Request& req) const {
 
 http::asio::awaitable<http::Reply> Authentication::handle(http::Request& req,
                                                           const http::Next& next) {
-  // Static files and unknown routes need nobody; the webhook route checks its own signature.
-  if (!req.route || req.route->ownAuthorization) co_return co_await next(req);
+  // Static files, unknown routes, probes and the webhook receiver need nobody.
+  if (!req.route || !req.route->authenticate) co_return co_await next(req);
   Principal principal;
   bool staleCookie = false, cookieAuth = false;
   if (options_.open) {

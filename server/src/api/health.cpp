@@ -130,7 +130,7 @@ void add_health_routes(http::Router& router, const HealthMonitor& health) {
     co_return reply;
   };
   // Probes would drown the access log: they are quiet routes (debug level).
-  const http::RouteOptions probe{http::kNoLimit, true};
+  const http::RouteOptions probe{http::kNoLimit, true, false};
   router.add(verb::get, "/health", full, probe);
   router.add(verb::get, "/api/v1/health", full, probe);
   router.add(

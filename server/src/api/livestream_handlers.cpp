@@ -114,6 +114,11 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         const auto& principal = principal_of(req);
         const auto actor = domain::actor_of(principal);
         domain::require(service.permissions(), actor, domain::Action::ListLivestreams);
+        if (f.createdBy) {
+          domain::Subject subject;
+          subject.targetUserId = *f.createdBy;
+          domain::require(service.permissions(), actor, domain::Action::ListByCreator, subject);
+        }
         // A page depends on who reads it: what they may find, and whose ids they see.
         const auto scope = domain::list_scope(actor);
         const std::string reader =

@@ -25,7 +25,7 @@ void add_metrics_routes(http::Router& router, const http::HttpMetrics& metrics,
                        "text/plain; version=0.0.4; charset=utf-8");
         co_return r;
       },
-      http::RouteOptions{http::kNoLimit, true});
+      http::RouteOptions{http::kNoLimit, true, false});
 }
 
 void add_docs_routes(http::Router& router) {
@@ -36,7 +36,8 @@ void add_docs_routes(http::Router& router) {
                r.response.set(http::bhttp::field::content_type, "application/json; charset=utf-8");
                r.response.body() = std::string(openapi_document());
                co_return r;
-             });
+             },
+             http::RouteOptions{http::kNoLimit, false, false});
   router.add(verb::get, "/api/docs", [](http::Request&) -> http::asio::awaitable<http::Reply> {
     http::Reply r;
     r.response.result(http::bhttp::status::found);

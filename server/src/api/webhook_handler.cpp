@@ -41,7 +41,7 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntak
             200, json::object{{"id", eventId}, {"queued", queued}, {"duplicate", !queued}});
       },
       // LiveKit signs with its own JWT in Authorization (never rate-limited: SPEC §4).
-      http::RouteOptions{http::kNoLimit, false, true});
+      http::RouteOptions{http::kNoLimit, false, false});
 }
 
 }  // namespace lso::api

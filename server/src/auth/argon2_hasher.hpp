@@ -20,7 +20,7 @@ class Argon2idHasher final : public domain::PasswordHasher {
   // True when `hash` was not made by Argon2id with exactly this hasher's parameters (weaker or
   // merely different: rehash after the next successful login), or its parameters cannot be read.
   // Only meaningful after verify() accepted the hash: the salt and digest are not inspected.
-  bool needs_rehash(std::string_view hash) const;
+  bool needs_rehash(std::string_view hash) const override;
 
  private:
   unsigned long long iterations_;

@@ -23,7 +23,10 @@ std::pair<std::string, long long> StreamTickets::issue(
                              {"kind", domain::to_string(p.kind)},
                              {"admin", p.admin},
                              {"scopes", p.scopes},
-                             {"cid", p.credentialId},
+                             // A key's id names it in the audit log; a session's digest stays
+                             // out of URLs.
+                             {"cid", p.kind == domain::PrincipalKind::ApiKey ? p.credentialId
+                                                                           : std::string()},
                              {"exp", exp}};
   return {livekit::jwt::sign(claims, secret_), exp};
 }

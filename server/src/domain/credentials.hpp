@@ -28,6 +28,8 @@ class PasswordHasher {
   virtual std::string hash(std::string_view password) const = 0;
   // Constant-time; false for a wrong password or a malformed hash.
   virtual bool verify(std::string_view hash, std::string_view password) const = 0;
+  // True when a verified `hash` was made with a weaker cost than the current one.
+  virtual bool needs_rehash(std::string_view hash) const = 0;
 };
 
 // The identity a host-app token asserts.

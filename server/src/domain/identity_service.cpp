@@ -164,6 +164,11 @@ SignedIn IdentityService::login(std::string_view username, std::string_view pass
     throw bad_credentials();
   }
   audit(who, "auth.login", user->id, "ok");
+  // A cost raised since this password was hashed (AUTH_ARGON2_*) applies from its next login.
+  if (hasher_.needs_rehash(user->passwordHash)) {
+    const auto rehashed = hasher_.hash(password);
+    store_.write([&](Queries& q) { q.set_user_password(user->id, rehashed, time_.now()); });
+  }
   auto signedIn = new_session(user->id, user->displayName, user->admin, false);
   signedIn.principal.ip = ip;
   return signedIn;

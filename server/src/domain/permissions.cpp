@@ -45,6 +45,12 @@ constexpr std::array kTable{
       [](const PermissionPolicy& p, const Actor& a, const Subject&) {
         return signed_in(a) || p.guestsAllowed; },
       "Authentication required: sign in first"},
+  Row{Action::ListByCreator, kScopeRead,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        // A filter by someone else's id would tell who created what: ids are for admins.
+        return a.kind == PrincipalKind::Open || is_admin(a) ||
+               (!a.userId.empty() && s.targetUserId == a.userId); },
+      "createdBy may only name yourself"},
   Row{Action::ReadLivestream, kScopeRead,
       [](const PermissionPolicy& p, const Actor& a, const Subject& s) { return may_read(p, a, s); },
       "This livestream is private"},
@@ -105,6 +111,7 @@ const Row& row(Action action) {
 std::string_view to_string(Action action) {
   switch (action) {
     case Action::ListLivestreams: return "list livestreams";
+    case Action::ListByCreator: return "list by creator";
     case Action::ReadLivestream: return "read livestream";
     case Action::SeeUserIds: return "see user ids";
     case Action::CreateLivestream: return "create livestream";

@@ -15,6 +15,7 @@ namespace lso::domain {
 
 enum class Action {
   ListLivestreams,   // the list (what it shows is narrowed by list_scope)
+  ListByCreator,     // filter the list by `Subject::targetUserId` as creator (names a user id)
   ReadLivestream,    // get, state, SSE, participants
   SeeUserIds,        // other users' ids in what is read
   CreateLivestream,

@@ -64,7 +64,7 @@ void Router::add(bhttp::verb method, std::string pattern, Handler handler,
 
 void Router::add(bhttp::verb method, std::string pattern, Handler handler, RouteOptions options) {
   Route r{method,        std::move(pattern),       std::move(handler), options.rateClasses,
-          options.quiet, options.ownAuthorization, {}};
+          options.quiet, options.authenticate, {}};
   for_each_segment(r.pattern, [&](std::string_view seg) { r.segments.emplace_back(seg); });
   routes_.push_back(std::move(r));
 }

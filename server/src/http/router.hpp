@@ -24,9 +24,9 @@ enum RateClass : std::uint8_t {
 struct RouteOptions {
   std::uint8_t rateClasses = kNoLimit;
   bool quiet = false;  // probes and scrapes: logged at debug level, not info
-  // The handler reads `Authorization` itself (LiveKit's webhook signatures): the application's
-  // authentication leaves such a request alone.
-  bool ownAuthorization = false;
+  // Whether the application's authentication resolves the caller (false: probes, scrapes,
+  // documents, and the webhook receiver, which checks LiveKit's own signature in Authorization).
+  bool authenticate = true;
 };
 
 struct Route {
@@ -35,7 +35,7 @@ struct Route {
   Handler handler;
   std::uint8_t rateClasses = kNoLimit;
   bool quiet = false;
-  bool ownAuthorization = false;
+  bool authenticate = true;
   std::vector<std::string> segments;
 };
 

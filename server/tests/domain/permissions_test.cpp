@@ -156,6 +156,14 @@ TEST(Permissions, AdministrationIsForAdminsWithTheAdminScope) {
   }
 }
 
+TEST(Permissions, FilteringByCreatorNamesOnlyYourselfUnlessAdmin) {
+  EXPECT_TRUE(allowed(user("bob"), Action::ListByCreator, nullptr, false, "bob"));
+  EXPECT_FALSE(allowed(user("bob"), Action::ListByCreator, nullptr, false, "carol"));
+  EXPECT_TRUE(allowed(user("root", true), Action::ListByCreator, nullptr, false, "carol"));
+  EXPECT_FALSE(allowed(nobody(), Action::ListByCreator, nullptr, false, "carol"));
+  EXPECT_TRUE(allowed(actor_of(Principal::open()), Action::ListByCreator, nullptr, false, "x"));
+}
+
 TEST(Permissions, ListScopes) {
   EXPECT_EQ(list_scope(user("root", true)), LivestreamFilter::Scope::All);
   EXPECT_EQ(list_scope(actor_of(Principal::open())), LivestreamFilter::Scope::All);
