@@ -99,8 +99,9 @@ http::asio::awaitable<std::optional<Principal>> Authentication::lookup(
   if (auto hit = cache_.get(digest)) co_return hit->principal;
   auto found = co_await http::offload(pool_, [&] { return load(); });
   if (found) {
-    const auto now = CredentialCache::Clock::now();
-    cache_.put(digest, {*found, now + std::min(ttl, options_.cacheTtl), now});
+    // Never touched in this cache fill: its first use writes lastSeenAt / lastUsedAt.
+    cache_.put(digest, {*found, CredentialCache::Clock::now() + std::min(ttl, options_.cacheTtl),
+                        CredentialCache::Clock::time_point{}});
   }
   co_return found;
 }

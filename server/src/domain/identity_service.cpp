@@ -343,8 +343,9 @@ std::optional<Principal> IdentityService::api_key_principal(std::string_view key
   p.method = AuthMethod::ApiKey;
   p.userId = found->key.ownerId;
   p.displayName = found->ownerDisplayName;
-  // Admin powers need both the scope and an owner who is still an admin.
-  p.admin = (found->key.scopes & kScopeAdmin) && found->ownerAdmin;
+  // A key acts as its owner (an admin when it was made): the table's admin rows for livestreams
+  // apply within its scopes; the administration routes also need the `admin` scope.
+  p.admin = found->ownerAdmin;
   p.scopes = found->key.scopes;
   p.credentialId = found->key.id;
   return p;
