@@ -1,4 +1,4 @@
-// Credentials → Principal, once per request, cached by digest; CSRF for cookie-authenticated
+// Credentials → Principal, once per request, cached in memory; CSRF for cookie-authenticated
 // writes.
 #include "api/authentication.hpp"
 
@@ -38,31 +38,41 @@ std::optional<std::string> ticket_of(const http::Request& req) {
 
 }  // namespace
 
+std::string Authentication::cache_key(const std::string& credential) const {
+  // The cache is this process's memory, where the credential passes anyway: it is keyed by the
+  // credential itself (no hash per request), unless it is unusually long.
+  return credential.size() <= 512 ? credential : identity_.digest(credential);
+}
+
 const Principal& principal_of(const http::Request& req) {
   return req.principal ? *static_cast<const Principal*>(req.principal) : kNobody;
 }
 
 std::optional<CredentialCache::Entry> CredentialCache::get(const std::string& digest) {
-  std::lock_guard lock(mutex_);
-  auto it = entries_.find(digest);
-  if (it == entries_.end()) return std::nullopt;
+  auto& sh = shard(digest);
+  std::lock_guard lock(sh.mutex);
+  auto it = sh.entries.find(digest);
+  if (it == sh.entries.end()) return std::nullopt;
   if (Clock::now() >= it->second.expires) {
-    entries_.erase(it);
+    sh.entries.erase(it);
     return std::nullopt;
   }
   return it->second;
 }
 
 void CredentialCache::put(const std::string& digest, Entry entry) {
-  std::lock_guard lock(mutex_);
-  if (entries_.size() >= kMaxEntries) entries_.clear();  // a flood of distinct tokens: start over
-  entries_[digest] = std::move(entry);
+  auto& sh = shard(digest);
+  std::lock_guard lock(sh.mutex);
+  // A flood of distinct tokens: start this shard over rather than grow without bound.
+  if (sh.entries.size() >= kMaxEntriesPerShard) sh.entries.clear();
+  sh.entries[digest] = std::move(entry);
 }
 
 bool CredentialCache::due_for_touch(const std::string& digest, std::chrono::seconds every) {
-  std::lock_guard lock(mutex_);
-  auto it = entries_.find(digest);
-  if (it == entries_.end()) return false;
+  auto& sh = shard(digest);
+  std::lock_guard lock(sh.mutex);
+  auto it = sh.entries.find(digest);
+  if (it == sh.entries.end()) return false;
   const auto now = Clock::now();
   if (now - it->second.touched < every) return false;
   it->second.touched = now;
@@ -70,17 +80,19 @@ bool CredentialCache::due_for_touch(const std::string& digest, std::chrono::seco
 }
 
 void CredentialCache::revoke(std::string_view credential) {
-  std::lock_guard lock(mutex_);
   if (credential.size() < 2 || credential[1] != ':') return;
   const auto id = credential.substr(2);
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    const auto& p = it->second.principal;
-    const bool drop = (credential[0] == 's' && p.method == domain::AuthMethod::Session &&
-                       p.credentialId == id) ||
-                      (credential[0] == 'k' && p.kind == PrincipalKind::ApiKey &&
-                       p.credentialId == id) ||
-                      (credential[0] == 'u' && p.userId == id);
-    it = drop ? entries_.erase(it) : std::next(it);
+  for (auto& sh : shards_) {
+    std::lock_guard lock(sh.mutex);
+    for (auto it = sh.entries.begin(); it != sh.entries.end();) {
+      const auto& p = it->second.principal;
+      const bool drop = (credential[0] == 's' && p.method == domain::AuthMethod::Session &&
+                         p.credentialId == id) ||
+                        (credential[0] == 'k' && p.kind == PrincipalKind::ApiKey &&
+                         p.credentialId == id) ||
+                        (credential[0] == 'u' && p.userId == id);
+      it = drop ? sh.entries.erase(it) : std::next(it);
+    }
   }
 }
 
@@ -95,13 +107,23 @@ Authentication::Authentication(AuthenticationOptions options, domain::IdentitySe
 
 http::asio::awaitable<std::optional<Principal>> Authentication::lookup(
     const std::string& digest, std::function<std::optional<Principal>()> load,
-    const std::chrono::seconds& ttl) {
+    const std::chrono::seconds& ttl, bool blocking) {
   if (auto hit = cache_.get(digest)) co_return hit->principal;
-  auto found = co_await http::offload(pool_, [&] { return load(); });
+  std::optional<Principal> found;
+  if (blocking)
+    found = co_await http::offload(pool_, [&] { return load(); });
+  else
+    found = load();
   if (found) {
-    // Never touched in this cache fill: its first use writes lastSeenAt / lastUsedAt.
-    cache_.put(digest, {*found, CredentialCache::Clock::now() + std::min(ttl, options_.cacheTtl),
-                        CredentialCache::Clock::time_point{}});
+    // The last recorded use, on the steady clock: the next write of it is due a touch period
+    // after it (a credential never recorded is due at once).
+    const auto now = CredentialCache::Clock::now();
+    auto touched = CredentialCache::Clock::time_point{};
+    if (found->lastActive) {
+      const auto age = std::chrono::system_clock::now() - *found->lastActive;
+      touched = now - std::chrono::duration_cast<CredentialCache::Clock::duration>(age);
+    }
+    cache_.put(digest, {*found, now + std::min(ttl, options_.cacheTtl), touched});
   }
   co_return found;
 }
@@ -113,18 +135,12 @@ http::asio::awaitable<Principal> Authentication::resolve(http::Request& req, boo
     if (!authorization.starts_with("Bearer ") || authorization.size() <= 7)
       throw unauthenticated("Authorization must be 'Bearer <API key or token>'");
     const std::string token(authorization.substr(7));
-    const auto digest = identity_.digest(token);
+    const auto digest = cache_key(token);
     if (token.starts_with("lso_")) {
       auto p = co_await lookup(
           digest, [&] { return identity_.api_key_principal(token); }, options_.cacheTtl);
       if (!p) throw unauthenticated("Unknown or revoked API key");
-      if (cache_.due_for_touch(digest, options_.touchEvery))
-        boost::asio::post(pool_, [this, id = p->credentialId] {
-          try {
-            identity_.touch_api_key(id);
-          } catch (const std::exception&) {  // best effort: a last-used time
-          }
-        });
+      if (cache_.due_for_touch(digest, options_.touchEvery)) touch(false, p->credentialId);
       co_return std::move(*p);
     }
     if (!hostTokens_) throw unauthenticated("Bearer tokens are not accepted here (no AUTH_JWT_* set)");
@@ -132,7 +148,7 @@ http::asio::awaitable<Principal> Authentication::resolve(http::Request& req, boo
     auto p = co_await lookup(
         digest,
         [&]() -> std::optional<Principal> {
-          // Verification may fetch the JWKS: on the pool, never on the I/O thread.
+          // Verification that may fetch the JWKS runs on the pool, never on the I/O thread.
           const auto claims = hostTokens_->verify(token);
           Principal out;
           out.kind = PrincipalKind::User;
@@ -149,7 +165,7 @@ http::asio::awaitable<Principal> Authentication::resolve(http::Request& req, boo
           ttl = std::chrono::seconds(std::max<long long>(1, left));
           return out;
         },
-        ttl);
+        ttl, options_.hostTokensMayBlock);
     co_return std::move(*p);
   }
   if (auto ticket = ticket_of(req)) {
@@ -160,7 +176,7 @@ http::asio::awaitable<Principal> Authentication::resolve(http::Request& req, boo
   const auto cookieHeader = req.header("Cookie");
   if (auto cookie = auth::find_cookie(cookieHeader, kSessionCookie); cookie && !cookie->empty()) {
     const std::string token(*cookie);
-    const auto digest = identity_.digest(token);
+    const auto digest = cache_key(token);
     auto p = co_await lookup(
         digest, [&] { return identity_.session_principal(token); }, options_.cacheTtl);
     if (!p) {
@@ -170,16 +186,39 @@ http::asio::awaitable<Principal> Authentication::resolve(http::Request& req, boo
       co_return Principal{};
     }
     cookieAuth = true;
-    if (cache_.due_for_touch(digest, options_.touchEvery))
-      boost::asio::post(pool_, [this, id = p->credentialId] {
-        try {
-          identity_.touch_session(id);
-        } catch (const std::exception&) {  // best effort: the idle clock
-        }
-      });
+    if (cache_.due_for_touch(digest, options_.touchEvery)) touch(true, p->credentialId);
     co_return std::move(*p);
   }
   co_return Principal{};
+}
+
+void Authentication::touch(bool session, const std::string& id) {
+  {
+    std::lock_guard lock(touchMutex_);
+    (session ? touchSessions_ : touchKeys_).push_back(id);
+    if (touchFlushing_) return;  // the running flush takes it next
+    touchFlushing_ = true;
+  }
+  boost::asio::post(pool_, [this] { flush_touches(); });
+}
+
+void Authentication::flush_touches() {
+  for (;;) {
+    std::vector<std::string> sessions, keys;
+    {
+      std::lock_guard lock(touchMutex_);
+      if (touchSessions_.empty() && touchKeys_.empty()) {
+        touchFlushing_ = false;
+        return;
+      }
+      sessions.swap(touchSessions_);
+      keys.swap(touchKeys_);
+    }
+    try {
+      identity_.touch(sessions, keys);
+    } catch (const std::exception&) {  // best effort: last-use times and the idle clock
+    }
+  }
 }
 
 void Authentication::check_csrf(const http::Request& req) const {

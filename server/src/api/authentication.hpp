@@ -33,9 +33,12 @@ struct AuthenticationOptions {
   std::vector<std::string> trustedOrigins;
   std::chrono::seconds cacheTtl{60};    // how long a resolved credential is trusted in memory
   std::chrono::seconds touchEvery{60};  // lastSeenAt / lastUsedAt written at most this often
+  // Host-app token verification may block (it fetches the JWKS): then it runs on the pool; a
+  // secret or PEM key verifies in microseconds, on the I/O thread.
+  bool hostTokensMayBlock = false;
 };
 
-// Resolved credentials by digest, so that a signed-in request costs a hash-map lookup. Entries
+// Resolved credentials by credential, so that a signed-in request costs a hash-map lookup. Entries
 // expire after the TTL (and JWTs at their `exp`); revocations drop them at once.
 class CredentialCache {
  public:
@@ -53,9 +56,16 @@ class CredentialCache {
   void revoke(std::string_view credential);
 
  private:
-  static constexpr std::size_t kMaxEntries = 100000;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
+  static constexpr std::size_t kShards = 16;
+  static constexpr std::size_t kMaxEntriesPerShard = 8192;
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::string, Entry> entries;
+  };
+  Shard& shard(const std::string& digest) {
+    return shards_[std::hash<std::string>{}(digest) % kShards];
+  }
+  Shard shards_[kShards];
 };
 
 class Authentication final : public http::Middleware {
@@ -71,10 +81,16 @@ class Authentication final : public http::Middleware {
   // Throws AppError(Authentication) for a credential that is present but not valid.
   http::asio::awaitable<domain::Principal> resolve(http::Request& req, bool& staleCookie,
                                                     bool& cookieAuth);
+  // The cached principal of `digest`, or `load` run (on the pool when `blocking`) and cached for
+  // `ttl` (read after `load` ran: a JWT's remaining life), at most the cache TTL.
   http::asio::awaitable<std::optional<domain::Principal>> lookup(
       const std::string& digest, std::function<std::optional<domain::Principal>()> load,
-      const std::chrono::seconds& ttl);  // read after `load` ran (a JWT's remaining life)
+      const std::chrono::seconds& ttl, bool blocking = true);
   void check_csrf(const http::Request& req) const;
+  std::string cache_key(const std::string& credential) const;
+  // Queues a last-use write; one transaction at a time writes all that queued meanwhile.
+  void touch(bool session, const std::string& id);
+  void flush_touches();
 
   AuthenticationOptions options_;
   domain::IdentityService& identity_;
@@ -82,6 +98,9 @@ class Authentication final : public http::Middleware {
   const auth::StreamTickets& tickets_;
   boost::asio::thread_pool& pool_;
   CredentialCache cache_;
+  std::mutex touchMutex_;
+  std::vector<std::string> touchSessions_, touchKeys_;
+  bool touchFlushing_ = false;
 };
 
 }  // namespace lso::api

@@ -151,11 +151,13 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
           l.visibility = hit->guard.visibility;
           domain::Subject subject;
           subject.livestream = &l;
-          if (domain::decide(service.permissions(), domain::actor_of(principal),
-                             domain::Action::ReadLivestream, subject)
-                  .allowed) {
-            if (auto body = cache.get(fmt::format("id:{}:{}", req.param("id"),
-                                                  view_of(service, principal, hit->guard))))
+          const auto actor = domain::actor_of(principal);
+          const auto& permissions = service.permissions();
+          if (domain::decide(permissions, actor, domain::Action::ReadLivestream, subject).allowed) {
+            const bool ids =
+                domain::decide(permissions, actor, domain::Action::SeeUserIds, subject).allowed;
+            if (auto body =
+                    cache.get(fmt::format("id:{}:{}", req.param("id"), ids ? "ids" : "names")))
               co_return cached_reply(*body->body);
           }
         }

@@ -263,7 +263,8 @@ int run(const lso::config::Settings& settings) {
                                      if (o != "*") trusted.push_back(o);
                                    return trusted;
                                  }(),
-                                 std::chrono::seconds(60), std::chrono::seconds(60)},
+                                 std::chrono::seconds(60), std::chrono::seconds(60),
+                                 !settings.jwksUrl.empty()},
       identity, hostTokens.get(), tickets, pool);
   server.add_middleware(authentication);
   auto* bus = backends.bus.get();

@@ -330,6 +330,7 @@ std::optional<Principal> IdentityService::session_principal(std::string_view ses
   p.admin = !s.guest && found->admin;
   p.scopes = kScopeRead | kScopeWrite | (p.admin ? kScopeAdmin : 0);
   p.credentialId = digest;
+  p.lastActive = s.lastSeenAt;
   return p;
 }
 
@@ -348,15 +349,17 @@ std::optional<Principal> IdentityService::api_key_principal(std::string_view key
   p.admin = found->ownerAdmin;
   p.scopes = found->key.scopes;
   p.credentialId = found->key.id;
+  p.lastActive = found->key.lastUsedAt;
   return p;
 }
 
-void IdentityService::touch_session(std::string_view digest) {
-  store_.write([&](Queries& q) { q.touch_session(digest, time_.now()); });
-}
-
-void IdentityService::touch_api_key(std::string_view id) {
-  store_.write([&](Queries& q) { q.touch_api_key(id, time_.now()); });
+void IdentityService::touch(const std::vector<std::string>& sessions,
+                            const std::vector<std::string>& keys) {
+  const auto now = time_.now();
+  store_.write([&](Queries& q) {
+    for (const auto& digest : sessions) q.touch_session(digest, now);
+    for (const auto& id : keys) q.touch_api_key(id, now);
+  });
 }
 
 Livestream IdentityService::managed_livestream(Queries& q, const Actor& actor,

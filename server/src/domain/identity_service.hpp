@@ -87,8 +87,8 @@ class IdentityService final : public AuditTrail {
   // nullopt: unknown, expired, idle too long, revoked, or the account is disabled.
   std::optional<Principal> session_principal(std::string_view sessionToken);
   std::optional<Principal> api_key_principal(std::string_view key);
-  void touch_session(std::string_view digest);
-  void touch_api_key(std::string_view id);
+  // Records that these sessions (digests) and keys (ids) were used now, in one transaction.
+  void touch(const std::vector<std::string>& sessions, const std::vector<std::string>& keys);
   // The digest the store keeps of a session token or an API key.
   std::string digest(std::string_view secret) const { return secrets_.digest(secret); }
 

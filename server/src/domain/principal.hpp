@@ -30,6 +30,9 @@ struct Principal {
   std::uint8_t scopes = 0;   // what the credential allows (Scope bits)
   std::string credentialId;  // ApiKey: the key id; Session: the session's digest
   std::string ip;            // where the request came from (audit log)
+  // When the credential was last recorded in use (session lastSeenAt, key lastUsedAt), so that
+  // the next write of it waits until it is worth making.
+  std::optional<TimePoint> lastActive;
 
   // "user:alice", "guest:guest-1f…", "apikey:<id>", "open", "anonymous": for the audit log.
   std::string audit_name() const;
