@@ -93,6 +93,9 @@ constexpr std::array kTable{
   Row{Action::ReadAudit, kScopeAdmin,
       [](const PermissionPolicy&, const Actor& a, const Subject&) { return is_admin(a); },
       "Only admins can read the audit log"},
+  Row{Action::ManageDeadLetters, kScopeAdmin,
+      [](const PermissionPolicy&, const Actor& a, const Subject&) { return is_admin(a); },
+      "Only admins can manage dead-lettered webhooks"},
   Row{Action::OpenEventTicket, kScopeRead,
       [](const PermissionPolicy&, const Actor& a, const Subject&) {
         return a.kind != PrincipalKind::Nobody; },
@@ -123,6 +126,7 @@ std::string_view to_string(Action action) {
     case Action::ManageUsers: return "manage users";
     case Action::ManageApiKeys: return "manage api keys";
     case Action::ReadAudit: return "read audit";
+    case Action::ManageDeadLetters: return "manage dead letters";
     case Action::OpenEventTicket: return "open event ticket";
   }
   return "unknown";

@@ -27,6 +27,7 @@ enum class Action {
   ManageUsers,       // admin: accounts
   ManageApiKeys,     // admin: keys
   ReadAudit,         // admin: the audit log
+  ManageDeadLetters, // admin: inspect, replay and drop dead-lettered webhooks
   OpenEventTicket,   // any principal: a ticket for EventSource
 };
 

@@ -146,7 +146,8 @@ TEST(Permissions, LeaveIsForTheParticipantTheCreatorAndAdmins) {
 }
 
 TEST(Permissions, AdministrationIsForAdminsWithTheAdminScope) {
-  for (auto action : {Action::ManageUsers, Action::ManageApiKeys, Action::ReadAudit}) {
+  for (auto action : {Action::ManageUsers, Action::ManageApiKeys, Action::ReadAudit,
+                      Action::ManageDeadLetters}) {
     EXPECT_TRUE(allowed(user("root", true), action)) << to_string(action);
     EXPECT_TRUE(allowed(key(kScopeAdmin, true), action)) << to_string(action);
     EXPECT_FALSE(allowed(key(kScopeRead | kScopeWrite, true), action)) << to_string(action);
