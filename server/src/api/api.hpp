@@ -142,10 +142,23 @@ struct AuthRouteDeps {
 // /auth/*, /users, /api-keys, /audit, /events/ticket, /livestreams/:id/invites.
 void add_auth_routes(http::Router& router, AuthRouteDeps deps);
 
-// POST /api/v1/webhooks/livekit: verify (throws AppError(Authentication)), then enqueue durably
-// through `intake` before answering 200.
+// POST /api/v1/webhooks/livekit: verify (throws AppError(Authentication)), check the body is an
+// event the workers can apply, then enqueue durably through `intake` before answering 200.
 class WebhookIntake;
 using WebhookVerify = std::function<void(std::string_view authorization, std::string_view body)>;
-void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntake& intake);
+// Webhooks refused before they were queued, by reason (lso_webhooks_rejected_total in /metrics).
+struct WebhookRejections {
+  std::atomic<std::int64_t> signature{0};  // 401: missing or invalid signature
+  std::atomic<std::int64_t> malformed{0};  // 400: signed, but not a valid event
+};
+void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntake& intake,
+                        WebhookRejections& rejections);
+
+// The dead-letter list for admins (permission ManageDeadLetters; each action audited):
+// GET /api/v1/webhooks/dead?limit=&after=, GET /api/v1/webhooks/dead/:id,
+// POST /api/v1/webhooks/dead/:id/replay, POST /api/v1/webhooks/dead/replay (all),
+// DELETE /api/v1/webhooks/dead/:id.
+void add_dead_letter_routes(http::Router& router, domain::WebhookQueue& queue,
+                            domain::IdentityService& identity, boost::asio::thread_pool& pool);
 
 }  // namespace lso::api

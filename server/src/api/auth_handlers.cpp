@@ -82,12 +82,6 @@ http::Reply signed_in_reply(unsigned status, const http::Request& req,
   return reply;
 }
 
-http::Reply list_reply(json::array items) {
-  const auto count = items.size();
-  return http::json_reply(
-      200, json::object{{"success", true}, {"data", std::move(items)}, {"count", count}});
-}
-
 std::optional<bool> optional_bool(const json::object& body, std::string_view field) {
   const auto* v = body.if_contains(field);
   if (!v || v->is_null()) return std::nullopt;
@@ -276,9 +270,7 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         const auto actor = domain::actor_of(principal_of(req));
         auto users =
             co_await http::offload(pool, [&] { return identity.list_users(actor, limit, offset); });
-        json::array items;
-        for (const auto& u : users) items.push_back(account_json(u));
-        co_return list_reply(std::move(items));
+        co_return list_reply(users, account_json);
       },
       http::kApiLimit);
 
@@ -318,9 +310,7 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
       [&identity, &pool](http::Request& req) -> http::asio::awaitable<http::Reply> {
         const auto actor = domain::actor_of(principal_of(req));
         auto keys = co_await http::offload(pool, [&] { return identity.list_api_keys(actor); });
-        json::array items;
-        for (const auto& k : keys) items.push_back(key_json(k));
-        co_return list_reply(std::move(items));
+        co_return list_reply(keys, key_json);
       },
       http::kApiLimit);
 
@@ -365,9 +355,7 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         }
         const auto actor = domain::actor_of(principal_of(req));
         auto entries = co_await http::offload(pool, [&] { return identity.audit_log(actor, f); });
-        json::array items;
-        for (const auto& e : entries) items.push_back(audit_json(e));
-        co_return list_reply(std::move(items));
+        co_return list_reply(entries, audit_json);
       },
       http::kApiLimit);
 
@@ -378,11 +366,9 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         const auto actor = domain::actor_of(principal_of(req));
         auto invites =
             co_await http::offload(pool, [&] { return identity.invites(actor, req.param("id")); });
-        json::array items;
-        for (const auto& i : invites)
-          items.push_back(json::object{{"userId", i.userId},
-                                       {"createdAt", util::to_iso8601(i.createdAt)}});
-        co_return list_reply(std::move(items));
+        co_return list_reply(invites, [](const domain::Invite& i) {
+          return json::object{{"userId", i.userId}, {"createdAt", util::to_iso8601(i.createdAt)}};
+        });
       },
       http::kApiLimit);
 

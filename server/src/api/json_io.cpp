@@ -173,4 +173,10 @@ json::value to_json(const domain::StreamState& s, bool userIds) {
   return o;
 }
 
+http::Reply list_reply(json::array items) {
+  const auto count = items.size();
+  return http::json_reply(
+      200, json::object{{"success", true}, {"data", std::move(items)}, {"count", count}});
+}
+
 }  // namespace lso::api

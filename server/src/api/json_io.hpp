@@ -37,4 +37,14 @@ boost::json::value to_json(const domain::Livestream& livestream, bool userIds = 
 boost::json::value to_json(const domain::Participant& participant, bool userIds = true);
 boost::json::value to_json(const domain::StreamState& state, bool userIds = true);
 
+// A page of a list in the envelope: {"success":true,"data":[view(item)…],"count":n}.
+http::Reply list_reply(boost::json::array items);
+template <class Items, class View>
+http::Reply list_reply(const Items& items, View view) {
+  boost::json::array a;
+  a.reserve(items.size());
+  for (const auto& item : items) a.push_back(view(item));
+  return list_reply(std::move(a));
+}
+
 }  // namespace lso::api

@@ -28,13 +28,6 @@ std::optional<T> query_enum(const http::Request& req, std::string_view name, Par
   return v;
 }
 
-json::value list_json(const auto& items, bool userIds) {
-  json::array a;
-  a.reserve(items.size());
-  for (const auto& i : items) a.push_back(to_json(i, userIds));
-  return a;
-}
-
 // The cache key part that names what a reader sees of a livestream they may read: its view
 // ("ids" for its creator, admins and open mode, "names" for everyone else).
 std::string_view view_of(const domain::LivestreamService& service, const domain::Principal& p,
@@ -43,12 +36,6 @@ std::string_view view_of(const domain::LivestreamService& service, const domain:
   l.createdBy = guard.createdBy;
   l.visibility = guard.visibility;
   return service.sees_user_ids(p, l) ? "ids" : "names";
-}
-
-http::Reply list_reply(json::value data) {
-  const auto count = data.as_array().size();
-  return http::json_reply(
-      200, json::object{{"success", true}, {"data", std::move(data)}, {"count", count}});
 }
 
 http::Reply cached_reply(const std::string& body) {
@@ -130,10 +117,9 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         if (auto hit = cache.get(key)) co_return cached_reply(*hit->body);
         const auto generation = cache.generation();
         auto items = co_await http::offload(pool, [&] { return service.list(principal, f); });
-        json::array a;
-        a.reserve(items.size());
-        for (const auto& l : items) a.push_back(to_json(l, service.sees_user_ids(principal, l)));
-        auto reply = list_reply(std::move(a));
+        auto reply = list_reply(items, [&](const domain::Livestream& l) {
+          return to_json(l, service.sees_user_ids(principal, l));
+        });
         cache.put(key, generation, reply.response.body());
         co_return reply;
       },
@@ -244,7 +230,9 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         const auto& principal = principal_of(req);
         auto items = co_await http::offload(
             pool, [&] { return service.participants(principal, req.param("id"), f); });
-        co_return list_reply(list_json(items.value, items.userIds));
+        co_return list_reply(items.value, [&](const domain::Participant& p) {
+          return to_json(p, items.userIds);
+        });
       },
       kApiLimit);
 
