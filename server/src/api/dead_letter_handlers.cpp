@@ -95,8 +95,8 @@ void add_dead_letter_routes(http::Router& router, domain::WebhookQueue& queue,
                          json::object{{"replayed", static_cast<std::int64_t>(n)}});
           return n;
         });
-        co_return http::data_reply(
-            200, json::object{{"replayed", static_cast<std::int64_t>(replayed)}});
+        co_return http::data_reply(200,
+                                   json::object{{"replayed", static_cast<std::int64_t>(replayed)}});
       },
       http::kApiLimit | http::kWriteLimit);
 

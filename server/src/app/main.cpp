@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -44,6 +45,7 @@
 #include "livekit/webhook_event.hpp"
 #include "livekit/webhook_verifier.hpp"
 #include "store/store_factory.hpp"
+#include "util/time.hpp"
 
 #include <boost/url/parse.hpp>
 #include <iostream>
@@ -73,8 +75,78 @@ class InvalidatingEvents final : public lso::domain::LivestreamEvents {
   lso::api::ReplyCache& cache_;
 };
 
-// The administration commands (`user create`, `api-key create|list|revoke`): run against the
-// migrated database and exit. They act as a built-in admin ("cli" in the audit log).
+// `webhooks dead list|show|replay|drop`: the dead-letter list of the queue this configuration
+// selects (the one the servers share), acting as `cli`; replays and drops are audited as the API's.
+int run_dead_letter_command(const lso::config::Settings& settings,
+                            lso::domain::IdentityService& identity, const lso::domain::Actor& cli) {
+  using namespace lso;
+  using Command = config::Settings::Command;
+  auto backends = app::make_backends(settings);
+  auto& queue = *backends.queue;
+  const auto& id = settings.args.deadId;
+  const auto not_found = [&id] {
+    return domain::AppError(domain::ErrorKind::NotFound, "no dead letter with id " + id);
+  };
+  switch (settings.command) {
+    case Command::DeadLetterList: {
+      // Tab-separated, the error last (it may hold spaces; line breaks in it become spaces).
+      std::optional<std::string> after;
+      for (;;) {
+        constexpr std::size_t kPage = 500;
+        const auto page = queue.list_dead(kPage, after);
+        for (const auto& d : page) {
+          std::string error = d.lastError;
+          std::replace_if(
+              error.begin(), error.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+          std::printf("%s\t%s\t%d\t%s\t%lld\t%s\n", d.id.c_str(), d.webhookId.c_str(), d.attempts,
+                      util::to_iso8601(d.diedAt).c_str(), static_cast<long long>(d.bodySize),
+                      error.c_str());
+        }
+        if (page.size() < kPage) break;
+        after = page.back().id;
+      }
+      break;
+    }
+    case Command::DeadLetterShow: {
+      const auto d = queue.find_dead(id);
+      if (!d) throw not_found();
+      identity.audit(cli, "webhook.show", id, "ok",
+                     boost::json::object{{"webhookId", d->webhookId}});
+      std::fwrite(d->body.data(), 1, d->body.size(), stdout);
+      std::fputc('\n', stdout);
+      break;
+    }
+    case Command::DeadLetterReplay:
+      if (settings.args.replayAll) {
+        const auto n = queue.replay_all_dead();
+        identity.audit(cli, "webhook.replay_all", "", "ok",
+                       boost::json::object{{"replayed", static_cast<std::int64_t>(n)}});
+        std::printf("replayed %zu dead letter(s)\n", n);
+      } else {
+        const bool ok = queue.replay_dead(id);
+        identity.audit(cli, "webhook.replay", id, ok ? "ok" : "not_found");
+        if (!ok) throw not_found();
+        std::printf("replayed %s\n", id.c_str());
+      }
+      break;
+    case Command::DeadLetterDrop: {
+      const bool ok = queue.drop_dead(id);
+      identity.audit(cli, "webhook.drop", id, ok ? "ok" : "not_found");
+      if (!ok) throw not_found();
+      std::printf("dropped %s\n", id.c_str());
+      break;
+    }
+    default:
+      return 2;
+  }
+  queue.close();
+  backends.shutdown();
+  return 0;
+}
+
+// The administration commands (`user create`, `api-key create|list|revoke`, `webhooks dead …`):
+// run against the migrated database and exit. They act as a built-in admin ("cli" in the audit
+// log).
 int run_command(const lso::config::Settings& settings, lso::domain::IdentityService& identity,
                 lso::domain::Store& store) {
   using namespace lso;
@@ -84,6 +156,7 @@ int run_command(const lso::config::Settings& settings, lso::domain::IdentityServ
   cli.admin = true;
   cli.scopes = domain::kAllScopes;
   cli.principalName = "cli";
+  if (settings.dead_letter_command()) return run_dead_letter_command(settings, identity, cli);
   const auto& a = settings.args;
   switch (settings.command) {
     case Command::UserCreate: {
@@ -409,6 +482,15 @@ int run(const lso::config::Settings& settings) {
   // a time (SQLite) gets a single batcher, so each batch grows while the previous one commits
   // (fewer, larger commits: ~10 % more receiver throughput, lower p99; docs/benchmarks.md run E).
   api::WebhookIntake intake(*backends.queue, backends.queue->writes_one_at_a_time() ? 1 : 4);
+  api::WebhookRejections rejections;
+  gauges.push_back([&rejections](std::string& out) {
+    http::prometheus_metric(out, "lso_webhooks_rejected_total", "counter",
+                            "webhooks refused before they were queued, by reason");
+    out += fmt::format(
+        "lso_webhooks_rejected_total{{reason=\"signature\"}} {}\n"
+        "lso_webhooks_rejected_total{{reason=\"malformed\"}} {}\n",
+        rejections.signature.load(), rejections.malformed.load());
+  });
 
   auto& router = server.router();
   api::add_metrics_routes(router, metrics, std::move(gauges));
@@ -424,11 +506,12 @@ int run(const lso::config::Settings& settings) {
                            {"signup", settings.authSignupOpen ? "open" : "closed"},
                            {"guests", settings.authGuests},
                            {"hostTokens", settings.host_tokens()}}});
+  api::add_dead_letter_routes(router, *backends.queue, identity, pool);
   api::add_event_routes(router, service, hub, pool);
   api::add_webhook_routes(
       router,
       [&verifier](std::string_view auth, std::string_view body) { verifier.verify(auth, body); },
-      intake);
+      intake, rejections);
 
   if (settings.command == config::Settings::Command::Routes) {
     // For the API documentation check: every registered route, one per line.

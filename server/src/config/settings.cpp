@@ -419,6 +419,21 @@ std::optional<Settings> load_settings(int argc, char** argv) {
   auto* keyRevoke = key->add_subcommand("revoke", "revoke an API key");
   keyRevoke->add_option("id", args.keyId, "the key's id")->required();
   key->require_subcommand(1);
+  auto* webhooks = app.add_subcommand("webhooks", "the webhook queue");
+  auto* dead =
+      webhooks->add_subcommand("dead", "the dead-letter list: webhooks whose every attempt failed");
+  auto* deadList = dead->add_subcommand(
+      "list", "one line per dead letter: id, webhook id, attempts, buried at, body bytes, error");
+  auto* deadShow = dead->add_subcommand("show", "print a dead letter's body");
+  deadShow->add_option("id", args.deadId, "the dead letter's id (from list)")->required();
+  auto* deadReplay = dead->add_subcommand(
+      "replay", "move a dead letter back to the queue as a fresh job (applied at most once)");
+  auto* replayId = deadReplay->add_option("id", args.deadId, "the dead letter's id (from list)");
+  deadReplay->add_flag("--all", args.replayAll, "replay every dead letter")->excludes(replayId);
+  auto* deadDrop = dead->add_subcommand("drop", "delete a dead letter");
+  deadDrop->add_option("id", args.deadId, "the dead letter's id (from list)")->required();
+  dead->require_subcommand(1);
+  webhooks->require_subcommand(1);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -439,6 +454,14 @@ std::optional<Settings> load_settings(int argc, char** argv) {
   if (keyCreate->parsed()) s.command = Settings::Command::ApiKeyCreate;
   if (keyList->parsed()) s.command = Settings::Command::ApiKeyList;
   if (keyRevoke->parsed()) s.command = Settings::Command::ApiKeyRevoke;
+  if (deadList->parsed()) s.command = Settings::Command::DeadLetterList;
+  if (deadShow->parsed()) s.command = Settings::Command::DeadLetterShow;
+  if (deadReplay->parsed()) {
+    if (args.deadId.empty() && !args.replayAll)
+      throw ConfigError("webhooks dead replay: give a dead letter's id or --all");
+    s.command = Settings::Command::DeadLetterReplay;
+  }
+  if (deadDrop->parsed()) s.command = Settings::Command::DeadLetterDrop;
   s.args = std::move(args);
   return s;
 }

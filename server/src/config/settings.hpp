@@ -18,9 +18,25 @@ struct RateLimitRule {
 };
 
 struct Settings {
-  enum class Command { Serve, Migrate, Routes, UserCreate, ApiKeyCreate, ApiKeyList, ApiKeyRevoke };
+  enum class Command {
+    Serve,
+    Migrate,
+    Routes,
+    UserCreate,
+    ApiKeyCreate,
+    ApiKeyList,
+    ApiKeyRevoke,
+    DeadLetterList,
+    DeadLetterShow,
+    DeadLetterReplay,
+    DeadLetterDrop,
+  };
   Command command = Command::Serve;
-  // Arguments of the administration commands (`user create`, `api-key …`).
+  bool dead_letter_command() const {
+    return command == Command::DeadLetterList || command == Command::DeadLetterShow ||
+           command == Command::DeadLetterReplay || command == Command::DeadLetterDrop;
+  }
+  // Arguments of the administration commands (`user create`, `api-key …`, `webhooks dead …`).
   struct CommandArgs {
     std::string username;
     std::string displayName;
@@ -29,6 +45,8 @@ struct Settings {
     std::string scopes = "read,write";
     std::string owner;  // the admin a new key acts as
     std::string keyId;
+    std::string deadId;      // a dead letter's id (show, replay, drop)
+    bool replayAll = false;  // `webhooks dead replay --all`
   } args;
 
   std::uint16_t port = 3001;

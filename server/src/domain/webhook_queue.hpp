@@ -30,6 +30,19 @@ struct QueueCounts {
   std::int64_t dead = 0;       // in the dead-letter list
 };
 
+// A job in the dead-letter list, as an operator inspects it.
+struct DeadJob {
+  // The dead letter's own id (SQL: its row number; Redis: its dead-stream entry id): the same
+  // webhook buried twice is two dead letters. show / replay / drop take this id.
+  std::string id;
+  std::string webhookId;  // LiveKit's event id
+  int attempts = 0;       // attempts made before it was buried
+  std::string lastError;
+  std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds> diedAt{};
+  std::int64_t bodySize = 0;  // bytes
+  std::string body;           // find_dead() only: list_dead() leaves it empty
+};
+
 // One job of an enqueue_many() call; `stored` / `error` are its outcome.
 struct EnqueueItem {
   std::string_view id;
@@ -88,6 +101,37 @@ class WebhookQueue {
                      std::string_view error) = 0;
   // The last attempt failed: the job moves to the dead-letter list, kept for operators.
   virtual void bury(const WebhookJob& job, std::string_view error) = 0;
+
+  // --- the dead-letter list (operators: CLI and admin API) ---
+  // Up to `limit` dead letters in the order they were buried, after `afterId` (a previous page's
+  // last id) when given; bodies are left out.
+  virtual std::vector<DeadJob> list_dead(std::size_t limit,
+                                         std::optional<std::string_view> afterId = {}) = 0;
+  // The dead letter with its body; nullopt when there is none with that id.
+  virtual std::optional<DeadJob> find_dead(std::string_view id) = 0;
+  // Moves the dead letter back to the waiting jobs as a fresh job (claimed next as attempt 1),
+  // in one atomic step: replaying one id twice, or on two instances at once, gives one waiting
+  // job at most. When its webhook id is queued already, the dead letter is only removed (the
+  // queued job does the work). The worker's dedup record keeps the effects exactly-once even if
+  // the job had in fact been applied before it was buried. False when there is no such dead
+  // letter (never was, dropped, or replayed already).
+  virtual bool replay_dead(std::string_view id) = 0;
+  // Deletes the dead letter; false when there is none with that id.
+  virtual bool drop_dead(std::string_view id) = 0;
+  // Replays every dead letter there is when it is called; returns how many were replayed. The
+  // ids are collected first, so a replayed job that dies again is not replayed a second time.
+  std::size_t replay_all_dead() {
+    constexpr std::size_t kPage = 500;
+    std::vector<std::string> ids;
+    for (;;) {
+      const auto page = ids.empty() ? list_dead(kPage) : list_dead(kPage, ids.back());
+      for (const auto& dead : page) ids.push_back(dead.id);
+      if (page.size() < kPage) break;
+    }
+    std::size_t replayed = 0;
+    for (const auto& id : ids) replayed += replay_dead(id) ? 1 : 0;
+    return replayed;
+  }
 
   virtual QueueCounts counts() = 0;
   // Wakes every claim() waiting and makes later ones return nullopt at once (shutdown).

@@ -21,6 +21,10 @@ WebhookEvent parse_webhook_event(std::string_view body) {
   if (ec) {
     invalid("malformed JSON (" + ec.message() + ")");
   }
+  return read_webhook_event(doc);
+}
+
+WebhookEvent read_webhook_event(const boost::json::value& doc) {
   if (!doc.is_object()) {
     invalid("body is not a JSON object");
   }

@@ -2,6 +2,7 @@
 // acts on. Parse only after WebhookVerifier has accepted the raw bytes.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,5 +24,8 @@ struct WebhookEvent {
 // fields it does not know. Throws domain::AppError(ErrorKind::Validation) on malformed JSON, a
 // non-object body, a field of the wrong type, or a missing `event` or `id`.
 WebhookEvent parse_webhook_event(std::string_view body);
+// The same reading of a body already parsed (the receiver parses it once, depth-limited, and
+// refuses with 400 what the workers would refuse).
+WebhookEvent read_webhook_event(const boost::json::value& doc);
 
 }  // namespace lso::livekit

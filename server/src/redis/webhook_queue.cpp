@@ -194,6 +194,59 @@ return {len, pending, redis.call('ZCARD', KEYS[2]), redis.call('XLEN', KEYS[3])}
   return s;
 }
 
+// Reads dead letters. KEYS: dead stream. ARGV: first entry id, last entry id, count, skip the
+// first id (1: it is the previous page's last), with bodies (1).
+// → {entry id, webhook id, attempts, error, at (ms), body bytes[, body]} flattened, per entry.
+// A script so a page costs one round trip and, without bodies, none of them cross the wire.
+const Script& dead_entries_script() {
+  static const Script s(R"lua(
+local count = tonumber(ARGV[3])
+local skip = ARGV[4] == '1'
+local withBody = ARGV[5] == '1'
+local fetch = count
+if skip then fetch = count + 1 end
+local out = {}
+local n = 0
+for _, e in ipairs(redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', fetch)) do
+  if n < count and not (skip and e[1] == ARGV[1]) then
+    local f = {}
+    for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+    local body = f['body'] or ''
+    out[#out + 1] = e[1]
+    out[#out + 1] = f['id'] or ''
+    out[#out + 1] = f['attempts'] or '0'
+    out[#out + 1] = f['error'] or ''
+    out[#out + 1] = f['at'] or '0'
+    out[#out + 1] = #body
+    if withBody then out[#out + 1] = body end
+    n = n + 1
+  end
+end
+return out
+)lua");
+  return s;
+}
+
+// Moves a dead letter back into the stream as a fresh job (a = 1). KEYS: dead stream, stream,
+// the job's dedup marker. ARGV: dead entry id, dedup TTL (s). → 1, or 0 when the entry is gone
+// (dropped, or replayed by another call first: the XDEL and XADD happen in one script, so two
+// replays of one entry add one job at most). When the marker is held (the id is queued, or was
+// completed within the TTL) the entry is only removed: that job does, or did, the work.
+const Script& replay_dead_script() {
+  static const Script s(R"lua(
+local e = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])[1]
+if not e then return 0 end
+local f = {}
+for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+redis.call('XDEL', KEYS[1], ARGV[1])
+if redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[2]) then
+  redis.call('XADD', KEYS[2], '*', 'id', f['id'] or '', 'body', f['body'] or '', 'a', '1')
+end
+return 1
+)lua");
+  return s;
+}
+
 // KEYS: stream. ARGV: group, idle ms. Forgets consumers of instances long gone that hold nothing
 // (each instance start adds a consumer name; without this the group's list only grows).
 const Script& prune_consumers_script() {
@@ -217,6 +270,40 @@ std::optional<std::pair<std::string, std::string>> split_receipt(const std::stri
   const auto slash = receipt.rfind('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == receipt.size()) return std::nullopt;
   return std::make_pair(receipt.substr(0, slash), receipt.substr(slash + 1));
+}
+
+// "<ms>-<seq>": a whole stream entry id. Anything else names no dead letter: XRANGE would read
+// "<ms>" alone as a range of entries, and other text is a Redis error.
+bool is_entry_id(std::string_view id) {
+  const auto dash = id.find('-');
+  const auto digits = [](std::string_view s) {
+    return !s.empty() && s.size() <= 20 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return dash != std::string_view::npos && digits(id.substr(0, dash)) &&
+         digits(id.substr(dash + 1));
+}
+
+// The dead letters of a dead_entries_script reply.
+std::vector<domain::DeadJob> dead_jobs_from(const Reply& r, bool withBody) {
+  const auto& a = r.as_array();
+  const std::size_t width = withBody ? 7 : 6;
+  if (a.size() % width != 0)
+    throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed dead-letter reply");
+  std::vector<domain::DeadJob> out;
+  out.reserve(a.size() / width);
+  for (std::size_t i = 0; i < a.size(); i += width) {
+    domain::DeadJob dead;
+    dead.id = a[i].as_string();
+    dead.webhookId = a[i + 1].as_string();
+    dead.attempts = static_cast<int>(a[i + 2].as_integer());
+    dead.lastError = a[i + 3].as_string();
+    dead.diedAt = domain::DeadJob{}.diedAt + std::chrono::milliseconds(a[i + 4].as_integer());
+    dead.bodySize = a[i + 5].as_integer();
+    if (withBody) dead.body = a[i + 6].as_string();
+    out.push_back(std::move(dead));
+  }
+  return out;
 }
 
 // The jobs of a claim script's reply (see claim_script).
@@ -509,6 +596,38 @@ void RedisWebhookQueue::bury(const domain::WebhookJob& job, std::string_view err
   const std::string dedupKey = dedupPrefix_ + job.id;
   if (settle(bury_script(), job, {stream_, dead_, dedupKey}, {job.id, job.body, attempts, error}))
     ++failed_;
+}
+
+std::vector<domain::DeadJob> RedisWebhookQueue::list_dead(std::size_t limit,
+                                                          std::optional<std::string_view> afterId) {
+  if (limit == 0 || (afterId && !is_entry_id(*afterId))) return {};
+  const std::string count = std::to_string(limit);
+  const std::string_view start = afterId ? *afterId : std::string_view("-");
+  return dead_jobs_from(
+      run(dead_entries_script(), {dead_}, {start, "+", count, afterId ? "1" : "0", "0"}), false);
+}
+
+std::optional<domain::DeadJob> RedisWebhookQueue::find_dead(std::string_view id) {
+  if (!is_entry_id(id)) return std::nullopt;
+  auto found = dead_jobs_from(run(dead_entries_script(), {dead_}, {id, id, "1", "0", "1"}), true);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+bool RedisWebhookQueue::replay_dead(std::string_view id) {
+  // The dedup marker's key is named by the job's webhook id, read first: the script must be
+  // given every key it touches. Entry ids are never reused, so the entry the script finds (if
+  // it is still there) is the one read here.
+  const auto dead = find_dead(id);
+  if (!dead) return false;
+  const std::string dedupKey = dedupPrefix_ + dead->webhookId;
+  const std::string ttl = std::to_string(options_.dedupTtl.count());
+  return run(replay_dead_script(), {dead_, stream_, dedupKey}, {id, ttl}).as_integer() == 1;
+}
+
+bool RedisWebhookQueue::drop_dead(std::string_view id) {
+  if (!is_entry_id(id)) return false;
+  return client_.call({"XDEL", dead_, id}).as_integer() == 1;
 }
 
 domain::QueueCounts RedisWebhookQueue::counts() {

@@ -32,7 +32,7 @@ struct WebhookQueueOptions {
 // - lso:webhooks:delayed — ZSET of retries: member = old entry id, score = due ms (Redis TIME)
 // - lso:webhooks:delayed:jobs — HASH member → msgpack(id, body, attempt)
 // - lso:webhooks:dead — stream of buried jobs {id, body, attempts, error, at}; never trimmed
-//   by the server (operators inspect and XTRIM it)
+//   by the server (operators list, show, replay and drop its entries: `webhooks dead …`)
 // - lso:webhook:queued:<id> — dedup marker; kept for dedupTtl after completion, removed on bury
 //
 // A job's receipt is "<entry id>/<delivery count>"; complete/retry/bury act only while that
@@ -66,6 +66,13 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
+  // The dead stream's entries: ids are its entry ids ("1700000000000-0").
+  std::vector<domain::DeadJob> list_dead(std::size_t limit,
+                                         std::optional<std::string_view> afterId) override;
+  std::optional<domain::DeadJob> find_dead(std::string_view id) override;
+  // One script: removes the entry and adds the job to the stream as attempt 1.
+  bool replay_dead(std::string_view id) override;
+  bool drop_dead(std::string_view id) override;
   domain::QueueCounts counts() override;
   void close() override;
 

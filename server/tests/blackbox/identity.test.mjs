@@ -844,6 +844,29 @@ for (const backend of backends()) {
       assert.equal(plain.status, 200, plain.text);
       assert.ok(!setCookieLine(plain).split(';').map((a) => a.trim().toLowerCase()).includes('secure'), setCookieLine(plain));
     });
+
+    it('a failed login takes as long for an unknown account as for a wrong password (no timing oracle)', async () => {
+      // Both run one Argon2id verification (~0.2 s here); without the dummy verification an unknown
+      // name would answer in a millisecond. Each attempt from its own address (TRUST_PROXY=1).
+      const time = async (username, i) => {
+        const t0 = process.hrtime.bigint();
+        const r = await call(s.base, 'POST', '/api/v1/auth/login', {
+          headers: { 'x-forwarded-for': `192.0.2.${i}` },
+          json: { username, password: 'not the password' },
+        });
+        assert.equal(r.status, 401, r.text);
+        return Number(process.hrtime.bigint() - t0) / 1e6;
+      };
+      const known = [], unknown = [];
+      for (let i = 0; i < 6; i++) {
+        known.push(await time('tls-user', 2 * i + 1));
+        unknown.push(await time(`nobody-${process.pid}-${i}`, 2 * i + 2));
+      }
+      const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      const ratio = median(unknown) / median(known);
+      assert.ok(ratio > 0.6 && ratio < 1.6, `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms`);
+      assert.ok(median(unknown) > 20, `an unknown account must cost a verification too: ${median(unknown).toFixed(1)} ms`);
+    });
   });
 
   describe(`AUTH_GUESTS=false on ${backend}`, () => {

@@ -1,6 +1,6 @@
 // The WebhookQueue contract (domain/webhook_queue.hpp, SPEC §6), checked against every backend
 // in the registry of backends.hpp: order, dedup, leases and takeover, retries, dead letters,
-// concurrency, shutdown and durability.
+// concurrency, shutdown, durability, and the dead-letter list operators act on.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -407,6 +407,231 @@ TEST_P(QueueConformance, ClaimOfDestroyedInstanceComesBackAfterLease) {
   ASSERT_TRUE(job.has_value());
   EXPECT_EQ(job->id, "EV_inflight");
   EXPECT_EQ(job->attempt, 2);
+}
+
+// Enqueues, claims and buries one job; `attempts` claims in all (retried in between).
+void bury_job(WebhookQueue& queue, const std::string& id, const std::string& body,
+              const std::string& error, int attempts = 1) {
+  ASSERT_TRUE(queue.enqueue(id, body));
+  for (int attempt = 1;; ++attempt) {
+    const auto job = queue.claim(5s);
+    ASSERT_TRUE(job.has_value());
+    ASSERT_EQ(job->id, id);
+    ASSERT_EQ(job->attempt, attempt);
+    if (attempt == attempts) {
+      queue.bury(*job, error);
+      return;
+    }
+    queue.retry(*job, 0ms, "again");
+  }
+}
+
+// The ids of every dead letter, oldest first.
+std::vector<std::string> dead_ids(WebhookQueue& queue) {
+  std::vector<std::string> ids;
+  for (const auto& dead : queue.list_dead(1000)) ids.push_back(dead.id);
+  return ids;
+}
+
+TEST_P(QueueConformance, DeadLettersAreListedInOrderWithoutBodiesAndShownWithThem) {
+  auto queue = open();
+  const std::string body1 = std::string("{\"x\":\"\xC3\xA9\"}\n") + std::string(1, '\x01');
+  const std::string body2 = body_of("EV_d2");
+  const auto before = std::chrono::system_clock::now();
+  bury_job(*queue, "EV_d1", body1, "permanent failure");
+  bury_job(*queue, "EV_d2", body2, "failed twice", 2);
+  const auto after = std::chrono::system_clock::now();
+
+  const auto all = queue->list_dead(10);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].webhookId, "EV_d1");
+  EXPECT_EQ(all[0].attempts, 1);
+  EXPECT_EQ(all[0].lastError, "permanent failure");
+  EXPECT_EQ(all[0].bodySize, static_cast<std::int64_t>(body1.size()));  // bytes
+  EXPECT_TRUE(all[0].body.empty());
+  EXPECT_EQ(all[1].webhookId, "EV_d2");
+  EXPECT_EQ(all[1].attempts, 2);
+  EXPECT_EQ(all[1].lastError, "failed twice");
+  EXPECT_NE(all[0].id, all[1].id);
+  for (const auto& dead : all) {
+    // The database's or Redis's clock: allow for a little skew.
+    EXPECT_GE(dead.diedAt, before - 60s);
+    EXPECT_LE(dead.diedAt, after + 60s);
+  }
+
+  const auto shown = queue->find_dead(all[0].id);
+  ASSERT_TRUE(shown.has_value());
+  EXPECT_EQ(shown->id, all[0].id);
+  EXPECT_EQ(shown->webhookId, "EV_d1");
+  EXPECT_EQ(shown->body, body1);  // byte for byte
+  EXPECT_EQ(shown->bodySize, static_cast<std::int64_t>(body1.size()));
+  EXPECT_EQ(shown->attempts, 1);
+
+  // Pages: after a page's last id comes the rest.
+  const auto first = queue->list_dead(1);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id, all[0].id);
+  const auto rest = queue->list_dead(10, first[0].id);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].id, all[1].id);
+  EXPECT_TRUE(queue->list_dead(10, rest[0].id).empty());
+  EXPECT_TRUE(queue->list_dead(0).empty());
+  // Listing and showing change nothing.
+  EXPECT_EQ(queue->counts().dead, 2);
+}
+
+TEST_P(QueueConformance, ReplayMovesADeadLetterBackAsAFirstAttempt) {
+  auto queue = open();
+  const std::string body = body_of("EV_replay");
+  bury_job(*queue, "EV_replay", body, "store down", 3);
+  const auto dead = queue->list_dead(10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].attempts, 3);
+  EXPECT_TRUE(queue->replay_dead(dead[0].id));
+  auto counts = queue->counts();
+  EXPECT_EQ(counts.dead, 0);
+  EXPECT_EQ(counts.waiting, 1);
+  EXPECT_FALSE(queue->find_dead(dead[0].id).has_value());
+  EXPECT_FALSE(queue->enqueue("EV_replay", body));  // queued again: LiveKit's copy is a duplicate
+  const auto job = queue->claim(5s);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_EQ(job->id, "EV_replay");
+  EXPECT_EQ(job->body, body);
+  EXPECT_EQ(job->attempt, 1);  // a fresh start, not attempt 4
+  queue->complete(*job);
+  counts = queue->counts();
+  EXPECT_EQ(counts.waiting, 0);
+  EXPECT_EQ(counts.active, 0);
+  EXPECT_EQ(counts.dead, 0);
+}
+
+TEST_P(QueueConformance, ReplayingTwiceLeavesOneJob) {
+  auto queue = open();
+  bury_job(*queue, "EV_twice", "b", "failed");
+  const auto id = dead_ids(*queue).at(0);
+  EXPECT_TRUE(queue->replay_dead(id));
+  EXPECT_FALSE(queue->replay_dead(id));  // already replayed
+  EXPECT_EQ(queue->counts().waiting, 1);
+  const auto job = queue->claim(5s);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_EQ(job->id, "EV_twice");
+  EXPECT_TRUE(queue->claim_ready(10).empty());
+  queue->complete(*job);
+  EXPECT_EQ(queue->counts().waiting, 0);
+}
+
+TEST_P(QueueConformance, ConcurrentReplaysOnTwoInstancesLeaveOneJobEach) {
+  constexpr int kJobs = 20;
+  std::vector<std::unique_ptr<WebhookQueue>> queues;
+  queues.push_back(open());
+  queues.push_back(open());
+  for (int i = 0; i < kJobs; ++i) bury_job(*queues[0], "EV_race" + std::to_string(i), "b", "x");
+  const auto ids = dead_ids(*queues[1]);
+  ASSERT_EQ(ids.size(), static_cast<std::size_t>(kJobs));
+  std::atomic<int> replayed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      auto& queue = *queues[static_cast<std::size_t>(t % 2)];
+      for (const auto& id : ids)
+        if (queue.replay_dead(id)) ++replayed;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(replayed.load(), kJobs);  // each dead letter replayed by exactly one call
+  const auto counts = queues[0]->counts();
+  EXPECT_EQ(counts.dead, 0);
+  EXPECT_EQ(counts.waiting, kJobs);
+  // One instance claims them all (an instance may lease jobs ahead of its own claims).
+  std::map<std::string, int> seen;
+  for (int i = 0; i < kJobs; ++i) {
+    const auto job = queues[0]->claim(5s);
+    ASSERT_TRUE(job.has_value());
+    EXPECT_EQ(job->attempt, 1);
+    ++seen[job->id];
+    queues[0]->complete(*job);
+  }
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kJobs));
+  EXPECT_FALSE(queues[0]->claim(100ms).has_value());
+}
+
+TEST_P(QueueConformance, ReplayOfAnIdQueuedAgainOnlyRemovesTheDeadLetter) {
+  auto queue = open();
+  bury_job(*queue, "EV_again", "b", "failed");
+  ASSERT_TRUE(queue->enqueue("EV_again", "b"));  // LiveKit delivered it once more meanwhile
+  EXPECT_TRUE(queue->replay_dead(dead_ids(*queue).at(0)));
+  const auto counts = queue->counts();
+  EXPECT_EQ(counts.dead, 0);
+  EXPECT_EQ(counts.waiting, 1);  // the queued job does the work; no second one
+}
+
+TEST_P(QueueConformance, ReplayWakesAWaitingClaim) {
+  auto queue = open();
+  bury_job(*queue, "EV_wake_dead", "b", "failed");
+  const auto id = dead_ids(*queue).at(0);
+  std::optional<WebhookJob> job;
+  Clock::duration waited{};
+  std::thread worker([&] {
+    const auto start = Clock::now();
+    job = queue->claim(10s);
+    waited = Clock::now() - start;
+  });
+  std::this_thread::sleep_for(150ms);
+  ASSERT_TRUE(queue->replay_dead(id));
+  worker.join();
+  ASSERT_TRUE(job.has_value());
+  EXPECT_EQ(job->id, "EV_wake_dead");
+  EXPECT_EQ(job->attempt, 1);
+  EXPECT_LT(waited, 2s);
+}
+
+TEST_P(QueueConformance, ReplayAllReplaysEveryDeadLetterOnce) {
+  auto queue = open();
+  for (const char* id : {"EV_all1", "EV_all2", "EV_all3"}) bury_job(*queue, id, "b", "failed");
+  EXPECT_EQ(queue->replay_all_dead(), 3u);
+  EXPECT_EQ(queue->replay_all_dead(), 0u);
+  auto counts = queue->counts();
+  EXPECT_EQ(counts.dead, 0);
+  EXPECT_EQ(counts.waiting, 3);
+  for (const char* expected : {"EV_all1", "EV_all2", "EV_all3"}) {
+    const auto job = queue->claim(5s);
+    ASSERT_TRUE(job.has_value());
+    EXPECT_EQ(job->id, expected);  // in the order they were buried
+    EXPECT_EQ(job->attempt, 1);
+    queue->complete(*job);
+  }
+}
+
+TEST_P(QueueConformance, DropDeletesADeadLetter) {
+  auto queue = open();
+  bury_job(*queue, "EV_drop", "b", "failed");
+  bury_job(*queue, "EV_keep", "b", "failed");
+  const auto ids = dead_ids(*queue);
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_TRUE(queue->drop_dead(ids[0]));
+  EXPECT_FALSE(queue->drop_dead(ids[0]));
+  EXPECT_FALSE(queue->find_dead(ids[0]).has_value());
+  EXPECT_FALSE(queue->replay_dead(ids[0]));
+  EXPECT_EQ(dead_ids(*queue), std::vector<std::string>{ids[1]});
+  const auto counts = queue->counts();
+  EXPECT_EQ(counts.dead, 1);
+  EXPECT_EQ(counts.waiting, 0);
+  EXPECT_FALSE(queue->claim(100ms).has_value());
+}
+
+TEST_P(QueueConformance, UnknownIdsNameNoDeadLetter) {
+  auto queue = open();
+  bury_job(*queue, "EV_known", "b", "failed");
+  // Well-formed ids of no dead letter on one backend or the other, and ids of no form at all.
+  for (const char* id : {"999999", "999999-0", "0", "-1", "", "nope", "1-x", "EV_known"}) {
+    EXPECT_FALSE(queue->find_dead(id).has_value()) << id;
+    EXPECT_FALSE(queue->replay_dead(id)) << id;
+    EXPECT_FALSE(queue->drop_dead(id)) << id;
+  }
+  EXPECT_TRUE(queue->list_dead(10, std::string_view("nope")).empty());
+  const auto counts = queue->counts();
+  EXPECT_EQ(counts.dead, 1);
+  EXPECT_EQ(counts.waiting, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, QueueConformance, testing::ValuesIn(queue_backends()),

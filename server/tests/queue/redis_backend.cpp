@@ -87,6 +87,15 @@ class OwningRedisQueue final : public domain::WebhookQueue {
   void bury(const domain::WebhookJob& job, std::string_view error) override {
     queue_.bury(job, error);
   }
+  std::vector<domain::DeadJob> list_dead(std::size_t limit,
+                                         std::optional<std::string_view> afterId) override {
+    return queue_.list_dead(limit, afterId);
+  }
+  std::optional<domain::DeadJob> find_dead(std::string_view id) override {
+    return queue_.find_dead(id);
+  }
+  bool replay_dead(std::string_view id) override { return queue_.replay_dead(id); }
+  bool drop_dead(std::string_view id) override { return queue_.drop_dead(id); }
   domain::QueueCounts counts() override { return queue_.counts(); }
   void close() override { queue_.close(); }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "domain/errors.hpp"
+#include "util/time.hpp"
 
 namespace lso::store::postgres {
 namespace {
@@ -84,6 +85,38 @@ constexpr std::string_view kCounts =
     "SELECT count(*) FILTER (WHERE locked_until IS NULL OR locked_until <= clock_timestamp()), "
     "count(*) FILTER (WHERE locked_until > clock_timestamp()), "
     "(SELECT count(*) FROM webhook_dead_letters) FROM webhook_jobs";
+
+// The dead-letter list. Times as microseconds since the epoch, like the rest of the queue's API.
+constexpr std::string_view kListDead =
+    "SELECT seq, id, attempts, coalesce(last_error, ''), "
+    "(extract(epoch FROM died_at) * 1000000)::bigint, octet_length(body) "
+    "FROM webhook_dead_letters WHERE seq > $1::bigint ORDER BY seq LIMIT $2::bigint";
+constexpr std::string_view kFindDead =
+    "SELECT seq, id, attempts, coalesce(last_error, ''), "
+    "(extract(epoch FROM died_at) * 1000000)::bigint, octet_length(body), body "
+    "FROM webhook_dead_letters WHERE seq = $1::bigint";
+// One statement: the DELETE row-locks the dead letter, so a concurrent replay of it waits, then
+// finds it gone and stores nothing. The job starts over (attempt 0, the claim makes it 1); an id
+// queued already keeps its job.
+constexpr std::string_view kRequeueDead =
+    "WITH moved AS (DELETE FROM webhook_dead_letters WHERE seq = $1::bigint RETURNING id, body), "
+    "queued AS (INSERT INTO webhook_jobs (id, body) SELECT id, body FROM moved "
+    "ON CONFLICT (id) DO NOTHING) "
+    "SELECT count(*) FROM moved";
+constexpr std::string_view kDeleteDead = "DELETE FROM webhook_dead_letters WHERE seq = $1::bigint";
+
+// A row of kListDead / kFindDead; the body when the statement has it (column 6).
+domain::DeadJob dead_job_from(const sql::Row& row, bool withBody) {
+  domain::DeadJob dead;
+  dead.id = std::string(row.text(0));
+  dead.webhookId = std::string(row.text(1));
+  dead.attempts = static_cast<int>(row.int64(2));
+  dead.lastError = std::string(row.text(3));
+  dead.diedAt = util::from_epoch_micros(row.int64(4));
+  dead.bodySize = row.int64(5);
+  if (withBody) dead.body = std::string(row.text(6));
+  return dead;
+}
 
 // A PostgreSQL array literal of text elements: each quoted, with " and \ escaped.
 std::string text_array(const std::vector<std::string_view>& values) {
@@ -290,6 +323,37 @@ void PostgresWebhookQueue::bury(const domain::WebhookJob& job, std::string_view 
     connection->exec_text(kBury, {seq, std::int64_t{job.attempt}, error});
   }
   count_failed();
+}
+
+std::vector<domain::DeadJob> PostgresWebhookQueue::dead_rows(std::size_t limit,
+                                                             std::int64_t afterSeq) {
+  std::vector<domain::DeadJob> out;
+  auto connection = workPool_.acquire();
+  connection->exec_text(kListDead, {afterSeq, static_cast<std::int64_t>(limit)},
+                        [&](const sql::Row& row) { out.push_back(dead_job_from(row, false)); });
+  return out;
+}
+
+std::optional<domain::DeadJob> PostgresWebhookQueue::dead_row(std::int64_t seq) {
+  std::optional<domain::DeadJob> out;
+  auto connection = workPool_.acquire();
+  connection->exec_text(kFindDead, {seq},
+                        [&](const sql::Row& row) { out = dead_job_from(row, true); });
+  return out;
+}
+
+// On the enqueue pool: the job is an accepted webhook again, so the replay commits durably
+// (synchronous_commit as the server says), like an enqueue.
+bool PostgresWebhookQueue::requeue_dead_row(std::int64_t seq) {
+  std::int64_t moved = 0;
+  auto connection = enqueuePool_.acquire();
+  connection->exec_text(kRequeueDead, {seq}, [&](const sql::Row& row) { moved = row.int64(0); });
+  return moved == 1;
+}
+
+bool PostgresWebhookQueue::delete_dead_row(std::int64_t seq) {
+  auto connection = workPool_.acquire();
+  return connection->exec_text(kDeleteDead, {seq}) == 1;
 }
 
 domain::QueueCounts PostgresWebhookQueue::counts() {

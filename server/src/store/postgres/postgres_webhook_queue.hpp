@@ -38,6 +38,10 @@ class PostgresWebhookQueue final : public sql::LeasedQueue {
   void store_jobs(std::vector<Enqueue*>& batch) override;
   void insert_batch(Connection& connection, std::vector<Enqueue*>& batch);
   void delete_completed(std::vector<Completion*>& batch) override;
+  std::vector<domain::DeadJob> dead_rows(std::size_t limit, std::int64_t afterSeq) override;
+  std::optional<domain::DeadJob> dead_row(std::int64_t seq) override;
+  bool requeue_dead_row(std::int64_t seq) override;
+  bool delete_dead_row(std::int64_t seq) override;
 
   const PostgresQueueOptions options_;
   // Enqueues commit durably (synchronous_commit as the server says, normally on): the receiver

@@ -2,6 +2,7 @@
 #include "store/sql/leased_queue.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 
 #include "domain/errors.hpp"
@@ -16,6 +17,16 @@ std::vector<T*> pointers_to(std::vector<T>& values) {
   out.reserve(values.size());
   for (auto& v : values) out.push_back(&v);
   return out;
+}
+
+// A dead letter's id as its row number; nullopt for anything else (it names no dead letter).
+std::optional<std::int64_t> dead_seq(std::string_view id) {
+  std::int64_t seq = 0;
+  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), seq);
+  if (ec != std::errc{} || end != id.data() + id.size() || id.empty() || seq <= 0) {
+    return std::nullopt;
+  }
+  return seq;
 }
 
 }  // namespace
@@ -131,6 +142,34 @@ void LeasedQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
   for (const auto& job : jobs) completions.push_back(Completion{receipt_seq(job), job.attempt});
   auto batch = pointers_to(completions);
   delete_completed(batch);
+}
+
+std::vector<domain::DeadJob> LeasedQueue::list_dead(std::size_t limit,
+                                                    std::optional<std::string_view> afterId) {
+  std::int64_t after = 0;
+  if (afterId) {
+    const auto seq = dead_seq(*afterId);
+    if (!seq) return {};  // no such row to page after
+    after = *seq;
+  }
+  return limit == 0 ? std::vector<domain::DeadJob>{} : dead_rows(limit, after);
+}
+
+std::optional<domain::DeadJob> LeasedQueue::find_dead(std::string_view id) {
+  const auto seq = dead_seq(id);
+  return seq ? dead_row(*seq) : std::nullopt;
+}
+
+bool LeasedQueue::replay_dead(std::string_view id) {
+  const auto seq = dead_seq(id);
+  if (!seq || !requeue_dead_row(*seq)) return false;
+  work_arrived();
+  return true;
+}
+
+bool LeasedQueue::drop_dead(std::string_view id) {
+  const auto seq = dead_seq(id);
+  return seq && delete_dead_row(*seq);
 }
 
 std::int64_t receipt_seq(const domain::WebhookJob& job) {

@@ -1,13 +1,15 @@
 // What the SQL webhook queues (SQLite, PostgreSQL) share above their SQL: enqueues, claims and
 // completions of concurrent callers grouped into one write each, blocking claims with wake-ups
 // and polling, jobs leased ahead of demand, shutdown, and this instance's completed / failed
-// counters. A backend only writes: store_jobs, lease_jobs, unlease_jobs, delete_completed.
+// counters, and the dead-letter list's ids (row numbers). A backend only writes: store_jobs,
+// lease_jobs, unlease_jobs, delete_completed, and the dead_* row operations.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -40,6 +42,13 @@ class LeasedQueue : public domain::WebhookQueue {
   void complete_all(std::span<const domain::WebhookJob> jobs) final;
   // Wakes the waiting claims and gives the jobs leased ahead back to the queue.
   void close() final;
+  // Dead letters by row number: an id that is not one (a Redis entry id, a typo) names none.
+  std::vector<domain::DeadJob> list_dead(std::size_t limit,
+                                         std::optional<std::string_view> afterId) final;
+  std::optional<domain::DeadJob> find_dead(std::string_view id) final;
+  // Wakes this instance's waiting claims when the job came back.
+  bool replay_dead(std::string_view id) final;
+  bool drop_dead(std::string_view id) final;
 
  protected:
   struct Claimed {
@@ -73,6 +82,16 @@ class LeasedQueue : public domain::WebhookQueue {
     std::int64_t attempt;
   };
   virtual void delete_completed(std::vector<Completion*>& batch) = 0;
+
+  // The dead-letter rows (webhook_dead_letters), by seq. dead_rows: up to `limit` rows with
+  // seq > afterSeq in seq order, without bodies; dead_row: one row with its body.
+  virtual std::vector<domain::DeadJob> dead_rows(std::size_t limit, std::int64_t afterSeq) = 0;
+  virtual std::optional<domain::DeadJob> dead_row(std::int64_t seq) = 0;
+  // One transaction deleting the row and storing its job as new (attempt 0, due now; nothing is
+  // stored when its id is queued already); false when there was no row. A concurrent call for
+  // the same row must find it gone, so the job is stored once at most.
+  virtual bool requeue_dead_row(std::int64_t seq) = 0;
+  virtual bool delete_dead_row(std::int64_t seq) = 0;
 
   // For the derived class's destructor (this one cannot call unlease_jobs any more).
   void release_ahead() noexcept;

@@ -9,6 +9,7 @@
 
 #include "domain/errors.hpp"
 #include "store/sqlite/connection.hpp"
+#include "util/time.hpp"
 
 namespace lso::store::sqlite {
 namespace {
@@ -66,6 +67,10 @@ enum Stmt : std::size_t {
   CountJobs,
   CountDead,
   Release,
+  ListDead,
+  FindDead,
+  RequeueDead,
+  DeleteDead,
   StmtCount_
 };
 
@@ -96,6 +101,16 @@ constexpr std::array<const char*, StmtCount_> kSql = {
     "SELECT count(*) FROM webhook_dead_letters",
     "UPDATE webhook_jobs SET locked_until = NULL, attempt = attempt - 1 "
     "WHERE seq = ?1 AND attempt = ?2 AND locked_until IS NOT NULL",
+    "SELECT seq, id, attempts, last_error, died_at, length(body) FROM webhook_dead_letters "
+    "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    "SELECT seq, id, attempts, last_error, died_at, length(body), body FROM webhook_dead_letters "
+    "WHERE seq = ?1",
+    // A replayed job starts over: attempt 0 (the claim makes it 1), due now. An id queued
+    // already keeps its job (the upsert inserts nothing).
+    "INSERT INTO webhook_jobs (id, body, available_at, created_at) "
+    "SELECT id, body, ?2, ?2 FROM webhook_dead_letters WHERE seq = ?1 "
+    "ON CONFLICT (id) DO NOTHING",
+    "DELETE FROM webhook_dead_letters WHERE seq = ?1",
 };
 
 }  // namespace
@@ -372,6 +387,65 @@ void SqliteWebhookQueue::bury(const domain::WebhookJob& job, std::string_view er
     });
   }
   count_failed();
+}
+
+namespace {
+
+// A row of ListDead / FindDead; the body when the statement has it (column 6).
+domain::DeadJob dead_job_from(const auto& row, bool withBody) {
+  domain::DeadJob dead;
+  dead.id = std::to_string(row.int64(0));
+  dead.webhookId = row.bytes(1);
+  dead.attempts = static_cast<int>(row.int64(2));
+  dead.lastError = row.bytes(3);
+  dead.diedAt = util::from_epoch_micros(row.int64(4));
+  dead.bodySize = row.int64(5);
+  if (withBody) dead.body = row.bytes(6);
+  return dead;
+}
+
+}  // namespace
+
+std::vector<domain::DeadJob> SqliteWebhookQueue::dead_rows(std::size_t limit,
+                                                           std::int64_t afterSeq) {
+  std::vector<domain::DeadJob> out;
+  const std::lock_guard lock(dbMutex_);
+  Database::Call list(*db_, ListDead);
+  list.bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
+  while (list.step()) out.push_back(dead_job_from(list, false));
+  return out;
+}
+
+std::optional<domain::DeadJob> SqliteWebhookQueue::dead_row(std::int64_t seq) {
+  const std::lock_guard lock(dbMutex_);
+  Database::Call find(*db_, FindDead);
+  find.bind(1, seq);
+  if (!find.step()) return std::nullopt;
+  return dead_job_from(find, true);
+}
+
+// BEGIN IMMEDIATE holds the file's write lock across both statements, so a replay of the same
+// row by another process (or instance) runs after this one and finds the row gone.
+bool SqliteWebhookQueue::requeue_dead_row(std::int64_t seq) {
+  bool moved = false;
+  const std::lock_guard lock(dbMutex_);
+  db_->write(false, [&] {
+    Database::Call requeue(*db_, RequeueDead);
+    requeue.bind(1, seq).bind(2, now_micros()).run();
+    Database::Call del(*db_, DeleteDead);
+    moved = del.bind(1, seq).run() == 1;
+  });
+  return moved;
+}
+
+bool SqliteWebhookQueue::delete_dead_row(std::int64_t seq) {
+  bool deleted = false;
+  const std::lock_guard lock(dbMutex_);
+  db_->write(false, [&] {
+    Database::Call del(*db_, DeleteDead);
+    deleted = del.bind(1, seq).run() == 1;
+  });
+  return deleted;
 }
 
 domain::QueueCounts SqliteWebhookQueue::counts() {

@@ -42,6 +42,10 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
   void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) override;
   void store_jobs(std::vector<Enqueue*>& batch) override;
   void delete_completed(std::vector<Completion*>& batch) override;
+  std::vector<domain::DeadJob> dead_rows(std::size_t limit, std::int64_t afterSeq) override;
+  std::optional<domain::DeadJob> dead_row(std::int64_t seq) override;
+  bool requeue_dead_row(std::int64_t seq) override;
+  bool delete_dead_row(std::int64_t seq) override;
 
   const SqliteQueueOptions options_;
   // One connection, one writer at a time: SQLite serialises writers anyway, and one in-process
