@@ -36,8 +36,17 @@ void HealthMonitor::probe(bool livekit) {
   }
   if (livekit) probe_livekit();
   auto r = report();
+  // In the API's envelope like every other JSON route; a 503 is also an error envelope, so a
+  // client reading `success` and `error` understands it, and `data` still says what is down.
+  json::object envelope{{"success", r.status == 200}};
+  if (r.status != 200) {
+    envelope["error"] = "ServiceUnavailableError";
+    envelope["message"] = "A required component is down";
+    envelope["statusCode"] = r.status;
+  }
+  envelope["data"] = std::move(r.body);
   std::atomic_store(&cached_, std::shared_ptr<const Cached>(std::make_shared<Cached>(
-                                  Cached{r.status, json::serialize(r.body)})));
+                                  Cached{r.status, json::serialize(envelope)})));
 }
 
 void HealthMonitor::probe_livekit() {

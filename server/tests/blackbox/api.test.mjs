@@ -367,9 +367,10 @@ for (const backend of backends()) {
       it('/health reports the database and LiveKit', async () => {
         const h = await api('GET', '/health');
         assert.equal(h.status, 200, h.text);
-        assert.equal(h.body.services.database.status, 'up');
-        assert.equal(h.body.services.database.backend, backend);
-        assert.equal(h.body.livekit.status, 'up');
+        assert.equal(h.body.success, true, 'the seed\'s envelope');
+        assert.equal(h.body.data.services.database.status, 'up');
+        assert.equal(h.body.data.services.database.backend, backend);
+        assert.equal(h.body.data.livekit.status, 'up');
         assert.equal((await api('GET', '/health/ready')).status, 200);
       });
 

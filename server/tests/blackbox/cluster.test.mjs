@@ -43,7 +43,7 @@ describe('production mode: two instances on PostgreSQL + Redis', { skip: !pg || 
 
   it('both report production mode', async () => {
     for (const s of [a, b]) {
-      const h = (await call(s.base, 'GET', '/health')).body;
+      const h = (await call(s.base, 'GET', '/health')).body.data;
       assert.equal(h.mode, 'production');
       assert.equal(h.services.queue.backend, 'redis');
       assert.equal(h.services.redis.status, 'up');
@@ -105,10 +105,10 @@ describe('production mode: two instances on PostgreSQL + Redis', { skip: !pg || 
     const r = await post(a.base, event('participant_joined', l.roomName, { identity: 'while-down' }));
     assert.equal(r.status, 503, r.text);
     assert.equal((await call(a.base, 'GET', `/api/v1/livestreams/${l.id}`)).status, 200);
-    await until(async () => (await call(a.base, 'GET', '/health')).body.status !== 'ok', 8000, 'health degraded');
+    await until(async () => (await call(a.base, 'GET', '/health')).body.data.status !== 'ok', 8000, 'health degraded');
     spawnSync('redis-server', ['--bind', '127.0.0.1', '--port', u.port, '--dir', dir, '--daemonize', 'yes', '--pidfile', `${dir}/redis.pid`, '--logfile', `${dir}/redis.log`, '--save', '', '--appendonly', 'no']);
     await until(async () => (await post(a.base, event('participant_joined', l.roomName, { identity: 'after' }))).status === 200, 15000, 'webhooks accepted again');
-    await until(async () => (await call(a.base, 'GET', '/health')).body.status === 'ok', 15000, 'health ok again');
+    await until(async () => (await call(a.base, 'GET', '/health')).body.data.status === 'ok', 15000, 'health ok again');
     for (let i = 0; i < 6; i++) await post(a.base, event('participant_joined', l.roomName, { identity: `back-${i}` }));
     await until(() => stream.events.find((e) => e.event === 'viewer_count_update' && e.data.participants.includes('back-5')), 10000, 'SSE events after recovery');
     stream.close();

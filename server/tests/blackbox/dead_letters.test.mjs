@@ -41,7 +41,7 @@ for (const backend of backends()) {
     const as = (who, m, p, o = {}) => call(s.base, m, p, { ...o, headers: { ...(who?.headers ?? {}), ...(o.headers ?? {}) } });
     const dead = async () => (await as(admin, 'GET', '/api/v1/webhooks/dead?limit=500')).body.data;
     const participants = async () => (await as(admin, 'GET', `/api/v1/livestreams/${live.id}/participants`)).body.data;
-    const queueCounts = async () => (await call(s.base, 'GET', '/health')).body.services.queue;
+    const queueCounts = async () => (await call(s.base, 'GET', '/health')).body.data.services.queue;
     // A participant_joined for `identity` in the livestream's room, as LiveKit sends it.
     const joined = (identity) => event('participant_joined', live.roomName, { identity });
     // Sends `e` (200) and waits until its dead letter is listed.

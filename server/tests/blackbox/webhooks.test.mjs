@@ -204,7 +204,7 @@ for (const backend of backends()) {
     });
 
     it('/health shows queue counts and SSE connections', async () => {
-      const h = (await api('GET', '/health')).body;
+      const h = (await api('GET', '/health')).body.data;
       assert.equal(h.services.queue.status, 'up');
       for (const k of ['waiting', 'active', 'completed', 'failed', 'dead']) assert.equal(typeof h.services.queue[k], 'number');
       assert.ok(h.services.queue.completed > 0);
