@@ -63,6 +63,8 @@ asio::io_context& Server::next_io_context() {
 }
 
 void Server::start() {
+  // Before any I/O thread runs: the chain is read by all of them and never changes afterwards.
+  build_chain();
   // One acceptor (no SO_REUSEPORT: a second instance on the same port must fail loudly, not
   // share it); accepted sockets are spread round-robin over the I/O threads' io_contexts.
   const auto address = asio::ip::make_address(options_.host);
@@ -293,7 +295,7 @@ asio::awaitable<Reply> Server::dispatch(Request& req) {
 }
 
 asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp) {
-  if (chain_.empty()) build_chain();
+  if (chain_.empty()) build_chain();  // handle() without start(): tests, one thread
   std::string_view target(raw.target().data(), raw.target().size());
   const auto qpos = target.find('?');
   const auto incoming = raw.find("X-Request-Id");

@@ -857,9 +857,11 @@ for (const backend of backends()) {
         assert.equal(r.status, 401, r.text);
         return Number(process.hrtime.bigint() - t0) / 1e6;
       };
+      // Three failures per account stay under this server's throttle (AUTH_LOGIN_MAX_FAILURES=3).
+      await signup(s.base, 'tls-user2', 'TLS 2');
       const known = [], unknown = [];
       for (let i = 0; i < 6; i++) {
-        known.push(await time('tls-user', 2 * i + 1));
+        known.push(await time(i < 3 ? 'tls-user' : 'tls-user2', 2 * i + 1));
         unknown.push(await time(`nobody-${process.pid}-${i}`, 2 * i + 2));
       }
       const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
