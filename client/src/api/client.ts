@@ -242,8 +242,10 @@ export const api = {
     if (typeof body !== 'object' || body === null) {
       throw new ApiError(statusText(response.status), response.status, INVALID_RESPONSE);
     }
-    const envelope = body as { success?: unknown; data?: unknown };
-    const health = envelope.success === true && typeof envelope.data === 'object' ? envelope.data : body;
+    // The report is the envelope's `data`, on a 503 (error envelope) as on a 200; a server from
+    // before the envelope answered the bare report.
+    const envelope = body as { data?: unknown };
+    const health = typeof envelope.data === 'object' && envelope.data !== null ? envelope.data : body;
     return health as Health;
   },
 };

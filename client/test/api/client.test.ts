@@ -161,6 +161,24 @@ describe('participants and health', () => {
     expect(health.livekit?.simulated).toBe(true);
   });
 
+  it('reads the report from a 503 error envelope', async () => {
+    fetchMock.mockResolvedValue(
+      jsonResponse(
+        {
+          success: false,
+          error: 'ServiceUnavailableError',
+          message: 'A required component is down',
+          statusCode: 503,
+          data: { status: 'down', livekit: { status: 'up', simulated: true } },
+        },
+        503,
+      ),
+    );
+    const health = await api.getHealth();
+    expect(health.status).toBe('down');
+    expect(health.livekit?.simulated).toBe(true);
+  });
+
   it('accepts a health answer wrapped in an envelope', async () => {
     fetchMock.mockResolvedValue(jsonResponse({ success: true, data: { status: 'ok', livekit: { simulated: false } } }));
     expect((await api.getHealth()).livekit?.simulated).toBe(false);
