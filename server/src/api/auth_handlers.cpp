@@ -89,6 +89,15 @@ std::optional<bool> optional_bool(const json::object& body, std::string_view fie
   return v->as_bool();
 }
 
+// The body of a new account (sign-up, or an admin creating one).
+domain::AccountInput account_input(const json::object& body) {
+  domain::AccountInput in;
+  in.username = required_string(body, "username");
+  in.password = required_string(body, "password");
+  in.displayName = optional_string(body, "displayName");
+  return in;
+}
+
 std::uint8_t scopes_from(const json::object& body) {
   const auto* v = body.if_contains("scopes");
   if (!v || !v->is_array() || v->as_array().empty())
@@ -136,11 +145,7 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
   router.add(
       verb::post, base + "/auth/signup",
       [&identity, &passwords](http::Request& req) -> http::asio::awaitable<http::Reply> {
-        auto body = parse_body(req);
-        domain::AccountInput in;
-        in.username = required_string(body, "username");
-        in.password = required_string(body, "password");
-        in.displayName = optional_string(body, "displayName");
+        auto in = account_input(parse_body(req));
         const auto& caller = principal_of(req);
         PasswordWork guard(passwords);
         auto s = co_await http::offload(passwords.pool,
@@ -278,10 +283,7 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
       verb::post, base + "/users",
       [&identity, &passwords](http::Request& req) -> http::asio::awaitable<http::Reply> {
         auto body = parse_body(req);
-        domain::AccountInput in;
-        in.username = required_string(body, "username");
-        in.password = required_string(body, "password");
-        in.displayName = optional_string(body, "displayName");
+        auto in = account_input(body);
         in.admin = optional_bool(body, "admin").value_or(false);
         const auto actor = domain::actor_of(principal_of(req));
         PasswordWork guard(passwords);

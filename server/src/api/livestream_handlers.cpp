@@ -28,14 +28,28 @@ std::optional<T> query_enum(const http::Request& req, std::string_view name, Par
   return v;
 }
 
-// The cache key part that names what a reader sees of a livestream they may read: its view
-// ("ids" for its creator, admins and open mode, "names" for everyone else).
-std::string_view view_of(const domain::LivestreamService& service, const domain::Principal& p,
-                         const ReplyCache::Guard& guard) {
+// The cache key part naming a view: "ids" for readers who see user ids (creator, admins, open
+// mode), "names" for everyone else.
+std::string_view view_name(bool userIds) {
+  return userIds ? "ids" : "names";
+}
+
+// The view a cached livestream reply may be served in to `p`, decided from its guard alone;
+// nullopt when the table would not let `p` read it that way (the database decides instead).
+std::optional<std::string_view> cached_view(const domain::LivestreamService& service,
+                                            const domain::Principal& p,
+                                            const ReplyCache::Guard& guard) {
   domain::Livestream l;
   l.createdBy = guard.createdBy;
   l.visibility = guard.visibility;
-  return service.sees_user_ids(p, l) ? "ids" : "names";
+  domain::Subject subject;
+  subject.livestream = &l;
+  const auto actor = domain::actor_of(p);
+  if (!domain::decide(service.permissions(), actor, domain::Action::ReadLivestream, subject)
+           .allowed)
+    return std::nullopt;
+  return view_name(
+      domain::decide(service.permissions(), actor, domain::Action::SeeUserIds, subject).allowed);
 }
 
 http::Reply cached_reply(const std::string& body) {
@@ -132,20 +146,9 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         // A cached reply is served only to readers the table lets read it without asking the
         // database (private livestreams, whose readers include invited users, are not cached).
         if (auto hit = cache.get(fmt::format("guard:{}", req.param("id")))) {
-          domain::Livestream l;
-          l.createdBy = hit->guard.createdBy;
-          l.visibility = hit->guard.visibility;
-          domain::Subject subject;
-          subject.livestream = &l;
-          const auto actor = domain::actor_of(principal);
-          const auto& permissions = service.permissions();
-          if (domain::decide(permissions, actor, domain::Action::ReadLivestream, subject).allowed) {
-            const bool ids =
-                domain::decide(permissions, actor, domain::Action::SeeUserIds, subject).allowed;
-            if (auto body =
-                    cache.get(fmt::format("id:{}:{}", req.param("id"), ids ? "ids" : "names")))
+          if (auto view = cached_view(service, principal, hit->guard))
+            if (auto body = cache.get(fmt::format("id:{}:{}", req.param("id"), *view)))
               co_return cached_reply(*body->body);
-          }
         }
         const auto generation = cache.generation();
         auto item =
@@ -154,8 +157,8 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         if (item.value.visibility != domain::Visibility::Private) {
           const ReplyCache::Guard guard{item.value.createdBy, item.value.visibility};
           cache.put(fmt::format("guard:{}", req.param("id")), generation, "", guard);
-          cache.put(fmt::format("id:{}:{}", req.param("id"), view_of(service, principal, guard)),
-                    generation, reply.response.body(), guard);
+          cache.put(fmt::format("id:{}:{}", req.param("id"), view_name(item.userIds)), generation,
+                    reply.response.body(), guard);
         }
         co_return reply;
       },

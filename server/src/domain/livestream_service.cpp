@@ -59,15 +59,16 @@ Livestream LivestreamService::readable(Queries& q, const Actor& actor,
   auto livestream = load(q, id);
   Subject s;
   s.livestream = &livestream;
-  const auto d = decide(permissions_, actor, Action::ReadLivestream, s);
-  if (d.allowed) return livestream;
-  // Private livestreams are readable by their invited users: asked only when it decides.
-  if (livestream.visibility == Visibility::Private && actor.signed_in() && !actor.userId.empty()) {
+  auto d = decide(permissions_, actor, Action::ReadLivestream, s);
+  // Private livestreams are readable by their invited users: the list is read only when it
+  // decides.
+  if (!d.allowed && livestream.visibility == Visibility::Private && actor.signed_in() &&
+      !actor.userId.empty()) {
     s.invited = q.is_invited(livestream.id, actor.userId);
-    if (s.invited) require(permissions_, actor, Action::ReadLivestream, s);
-    if (s.invited) return livestream;
+    d = decide(permissions_, actor, Action::ReadLivestream, s);
   }
-  throw AppError(d.refusal, d.reason);
+  if (!d.allowed) throw AppError(d.refusal, d.reason);
+  return livestream;
 }
 
 bool LivestreamService::sees_user_ids(const Principal& principal,
