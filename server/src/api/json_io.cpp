@@ -113,7 +113,7 @@ std::int32_t query_integer(const http::Request& req, std::string_view name, std:
 
 json::value to_json(const domain::Livestream& l, bool userIds) {
   json::object o;
-  o.reserve(15);
+  o.reserve(19);
   o["id"] = l.id;
   o["roomName"] = l.roomName;
   o["title"] = l.title;
@@ -129,6 +129,10 @@ json::value to_json(const domain::Livestream& l, bool userIds) {
   o["updatedAt"] = util::to_iso8601(l.updatedAt);
   o["startedAt"] = time_or_null(l.startedAt);
   o["endedAt"] = time_or_null(l.endedAt);
+  o["viewerCount"] = l.viewerCount;
+  o["peakViewerCount"] = l.peakViewers;
+  o["peakAt"] = time_or_null(l.peakAt);
+  o["totalViewers"] = l.totalViewers;
   return o;
 }
 
@@ -152,17 +156,31 @@ json::value to_json(const domain::Participant& p, bool userIds) {
 
 json::value to_json(const domain::StreamState& s, bool userIds) {
   json::object o;
-  o.reserve(8);
+  o.reserve(13);
   o["streamId"] = s.streamId;
   o["status"] = domain::to_string(s.status);
-  json::array participants;
-  participants.reserve(s.participants.size());
-  for (const auto& p : userIds ? s.participants : s.participantNames) participants.emplace_back(p);
+  // `participants` is the seed's shape (user ids, or display names for readers who may not see
+  // ids); `people` says who they are, in the same order.
+  json::array participants, people;
+  participants.reserve(s.people.size());
+  people.reserve(s.people.size());
+  for (const auto& p : s.people) {
+    participants.emplace_back(userIds ? p.userId : p.displayName);
+    people.emplace_back(json::object{
+        {"userId", userIds ? json::value(p.userId) : json::value(nullptr)},
+        {"displayName", p.displayName},
+        {"role", domain::to_string(p.role)},
+        {"connectedAt", util::to_iso8601(p.connectedAt)}});
+  }
   o["participants"] = std::move(participants);
+  o["people"] = std::move(people);
   o["viewerCount"] = s.viewerCount;
   o["totalViewers"] = s.totalViewers;
   o["peakViewerCount"] = s.peakViewerCount;
+  o["peakAt"] = time_or_null(s.peakAt);
+  o["hostConnected"] = s.hostConnected;
   o["startedAt"] = time_or_null(s.startedAt);
+  o["endedAt"] = time_or_null(s.endedAt);
   if (s.hostInfo) {
     o["hostInfo"] =
         json::object{{"userId", userIds ? json::value(s.hostInfo->userId) : json::value(nullptr)},

@@ -539,9 +539,10 @@ int run(const lso::config::Settings& settings) {
                [&health, round = 0]() mutable { health.probe(++round % 5 == 0); });
   scheduler.every("reconciliation", settings.reconciliationInterval, [&reconciler] {
     const auto r = reconciler.run_once();
-    if (r.ran && (r.ended || r.participantsLeft))
-      spdlog::info("reconciliation: {} checked, {} ended, {} participants left", r.checked, r.ended,
-                   r.participantsLeft);
+    if (r.ran && (r.ended || r.participantsLeft || r.participantsJoined))
+      spdlog::info(
+          "reconciliation: {} checked, {} ended, {} participants left, {} sessions connected",
+          r.checked, r.ended, r.participantsLeft, r.participantsJoined);
   });
   scheduler.every("webhook-record-cleanup", std::chrono::hours(1), [&store, &time] {
     // In transactions of 5,000 rows: a day of busy webhooks is millions of records, and one

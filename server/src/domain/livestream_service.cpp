@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
+#include "domain/audience.hpp"
 #include "domain/errors.hpp"
 #include "domain/validation.hpp"
 #include "util/uuid.hpp"
@@ -203,7 +204,11 @@ bool LivestreamService::finish(std::string_view id) {
     // The livestream row first (the lock order of every writer), then its participants: a join
     // committed before this sees its participant marked LEFT, one after it finds ENDED.
     auto livestream = q.mark_livestream_ended(id, now);
-    q.mark_all_participants_left(id, now);
+    if (livestream) {
+      audience::Samples samples;
+      audience::end_all(q, *livestream, now, samples);
+      samples.write(q, now);
+    }
     return livestream;
   });
   if (!ended) return false;
@@ -257,7 +262,7 @@ JoinResult LivestreamService::join(const Principal& principal, std::string_view 
   result.token = tokens_.issue_join_token(
       {room, p.userId, p.displayName, metadata_text(p.metadata), p.role == ParticipantRole::Host});
   result.url = tokens_.public_url();
-  events_.state_changed(p.livestreamId, StateChange::ParticipantsChanged);
+  // No state change: a seat is not a viewer until LiveKit says its session connected.
   return result;
 }
 
@@ -361,18 +366,28 @@ void LivestreamService::leave(const Principal& principal, std::string_view id,
   // The body may name another participant: the table decides (the creator and admins may).
   const Actor actor = resolve_actor(principal, "userId", named, true);
   const std::string userId = named.value_or(actor.userId);
-  std::string room;
-  auto left = store_.write([&](Queries& q) {
-    auto livestream = load(q, id);
+  std::string room, livestreamId;
+  const auto now = time_.now();
+  const bool left = store_.write([&](Queries& q) {
+    // Exclusive: the leave changes the audience, which webhook effects also write.
+    auto livestream = q.lock_livestream_exclusive(id);
+    if (!livestream) throw not_found(id);
     Subject subject;
-    subject.livestream = &livestream;
+    subject.livestream = &*livestream;
     subject.targetUserId = userId;
     require(permissions_, actor, Action::Leave, subject);
-    room = livestream.roomName;
-    return q.mark_participant_left(id, userId, time_.now());
+    room = livestream->roomName;
+    livestreamId = livestream->id;
+    // The seat and every LiveKit session of the user end now: the webhooks RemoveParticipant
+    // causes find nothing left to change.
+    audience::Samples samples;
+    const std::string users[] = {userId};
+    const bool changed = audience::remove_users(q, *livestream, users, now, samples);
+    samples.write(q, now);
+    return changed;
   });
   if (!left) return;  // idempotent: no active session
-  events_.state_changed(left->livestreamId, StateChange::ParticipantsChanged);
+  events_.state_changed(livestreamId, StateChange::ParticipantsChanged);
   // Leaving must really disconnect (SPEC §4 Fix): best effort, the record is already LEFT.
   try {
     rooms_.remove_participant(room, userId);
@@ -418,17 +433,16 @@ StreamState LivestreamService::build_state(Queries& q, const Livestream& livestr
   s.streamId = livestream.id;
   s.status = livestream.status;
   s.startedAt = livestream.startedAt;
+  s.endedAt = livestream.endedAt;
   std::optional<std::string> hostName;
-  for (auto& p : q.active_participants(livestream.id)) {
-    if (p.role == ParticipantRole::Viewer)
-      ++s.viewerCount;
-    else if (!hostName && p.userId == livestream.createdBy)
-      hostName = p.displayName;
-    s.participants.push_back(std::move(p.userId));
-    s.participantNames.push_back(std::move(p.displayName));
-  }
-  s.totalViewers = q.distinct_viewers(livestream.id);
-  s.peakViewerCount = std::max(q.peak_viewers(livestream.id), s.viewerCount);
+  s.people = q.connected_people(livestream.id);
+  for (const auto& p : s.people)
+    if (p.userId == livestream.createdBy) hostName = p.displayName;
+  s.viewerCount = livestream.viewerCount;
+  s.totalViewers = livestream.totalViewers;
+  s.peakViewerCount = livestream.peakViewers;
+  s.peakAt = livestream.peakAt;
+  s.hostConnected = livestream.hostConnected;
   s.visibility = livestream.visibility;
   s.hostInfo = HostInfo{livestream.createdBy,
                         hostName.value_or(livestream.creatorName.empty() ? livestream.createdBy

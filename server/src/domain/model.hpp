@@ -49,6 +49,13 @@ struct Livestream {
   TimePoint updatedAt{};
   std::optional<TimePoint> startedAt;
   std::optional<TimePoint> endedAt;
+  // The audience counters (docs/architecture.md, "Audience"): kept in the livestream's row and
+  // changed in the transaction of the effect that changes them.
+  std::int64_t viewerCount = 0;   // users with a connected VIEWER session
+  std::int64_t totalViewers = 0;  // users ever connected as VIEWER
+  std::int64_t peakViewers = 0;   // the highest viewerCount reached, never lowered
+  std::optional<TimePoint> peakAt;
+  bool hostConnected = false;  // the creator has a connected session
 };
 
 struct Participant {
@@ -79,16 +86,26 @@ struct HostInfo {
   std::string displayName;
 };
 
+// One person connected to the livestream's LiveKit room (any number of their sessions).
+struct ConnectedPerson {
+  std::string userId;
+  std::string displayName;
+  ParticipantRole role = ParticipantRole::Viewer;
+  TimePoint connectedAt{};  // their earliest connected session
+};
+
 struct StreamState {
   std::string streamId;
   LivestreamStatus status = LivestreamStatus::Scheduled;
-  std::vector<std::string> participants;  // userIds of active (JOINED) participants
-  std::vector<std::string> participantNames;  // their display names, in the same order
+  std::vector<ConnectedPerson> people;  // connected to LiveKit, earliest first
   Visibility visibility = Visibility::Public;
-  std::int64_t viewerCount = 0;           // active VIEWERs
-  std::int64_t totalViewers = 0;          // distinct VIEWER userIds ever joined
+  std::int64_t viewerCount = 0;   // connected VIEWERs
+  std::int64_t totalViewers = 0;  // distinct users ever connected as VIEWER
   std::int64_t peakViewerCount = 0;
+  std::optional<TimePoint> peakAt;
+  bool hostConnected = false;
   std::optional<TimePoint> startedAt;
+  std::optional<TimePoint> endedAt;
   std::optional<HostInfo> hostInfo;
 };
 

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "domain/audience.hpp"
 #include "domain/errors.hpp"
 
 namespace lso::domain {
@@ -55,38 +56,79 @@ Reconciler::Report Reconciler::run_once() {
       seen.erase(l.id);
       continue;
     }
-    std::set<std::string> connected;
+    std::vector<RoomParticipant> listed;
     try {
-      for (const auto& p : rooms_.list_participants(l.roomName)) connected.insert(p.identity);
+      listed = rooms_.list_participants(l.roomName);
     } catch (const std::exception& e) {
       spdlog::warn("reconciliation: ListParticipants({}) failed: {}", l.roomName, e.what());
       continue;
     }
-    // JOINED records LiveKit does not list, past the grace period (a fresh join may not have
-    // connected yet). One read of the livestream's JOINED records: paging through them by
-    // offset re-scanned the earlier pages each time, quadratic in a room of 100k viewers.
+    std::set<std::string> connected;
+    for (const auto& p : listed) connected.insert(p.identity);
+    // Sessions LiveKit lists that no applied webhook connected (a lost participant_joined):
+    // connected now, by the same rule as the webhook. A sid we saw leave stays gone.
+    std::int64_t joined = 0;
+    for (std::size_t from = 0; from < listed.size() && !cancelled_; from += kLeftPerTransaction) {
+      const auto to = std::min(listed.size(), from + kLeftPerTransaction);
+      joined += store_.write([&](Queries& q) {
+        auto locked = q.lock_livestream_exclusive(l.id);
+        if (!locked || locked->status != LivestreamStatus::Live) return std::int64_t{0};
+        audience::Samples samples;
+        std::int64_t n = 0;
+        for (std::size_t i = from; i < to; ++i) {
+          const auto& p = listed[i];
+          if (p.sid.empty() || q.find_livekit_session(p.sid)) continue;
+          audience::connect(q, *locked, {p.identity, p.name, p.sid, ""}, now, samples);
+          ++n;
+        }
+        samples.write(q, now);
+        return n;
+      });
+    }
+    // Seats and connected people LiveKit does not list, past the grace period (a fresh join may
+    // not have connected yet). One read of each list: paging through them by offset re-scanned
+    // the earlier pages each time, quadratic in a room of 100k viewers.
     std::vector<std::string> gone;
-    for (auto& p : store_.read([&](Queries& q) { return q.active_participants(l.id); }))
-      if (!connected.count(p.userId) && now - p.joinedAt >= options_.grace)
-        gone.push_back(std::move(p.userId));
+    store_.read([&](Queries& q) {
+      std::set<std::string> seen;
+      for (auto& p : q.active_participants(l.id))
+        if (!connected.count(p.userId) && now - p.joinedAt >= options_.grace &&
+            seen.insert(p.userId).second)
+          gone.push_back(std::move(p.userId));
+      for (auto& p : q.connected_people(l.id))
+        if (!connected.count(p.userId) && now - p.connectedAt >= options_.grace &&
+            seen.insert(p.userId).second)
+          gone.push_back(std::move(p.userId));
+    });
     // In transactions of kLeftPerTransaction, so webhooks and API writes of the livestream are
     // not held behind one long transaction when a whole room vanished.
     std::int64_t left = 0;
     for (std::size_t from = 0; from < gone.size() && !cancelled_; from += kLeftPerTransaction) {
       const auto to = std::min(gone.size(), from + kLeftPerTransaction);
       left += store_.write([&](Queries& q) {
-        q.lock_livestream_exclusive(l.id);  // one writer of its participants at a time
-        return q.mark_participants_left(
-            l.id, std::span<const std::string>(gone).subspan(from, to - from), now);
+        // One writer of its participants at a time.
+        auto locked = q.lock_livestream_exclusive(l.id);
+        if (!locked) return std::int64_t{0};
+        audience::Samples samples;
+        const auto users = std::span<const std::string>(gone).subspan(from, to - from);
+        const bool changed = audience::remove_users(q, *locked, users, now, samples);
+        samples.write(q, now);
+        return changed ? static_cast<std::int64_t>(users.size()) : std::int64_t{0};
       });
+    }
+    if (joined > 0) {
+      report.participantsJoined += static_cast<int>(joined);
+      spdlog::info(
+          "reconciliation: {} LiveKit session(s) of livestream {} had no applied join, connected",
+          joined, l.id);
     }
     if (left > 0) {
       report.participantsLeft += static_cast<int>(left);
       spdlog::info(
           "reconciliation: {} participant(s) of livestream {} no longer in LiveKit, marked LEFT",
           left, l.id);
-      events_.state_changed(l.id, StateChange::ParticipantsChanged);
     }
+    if (joined > 0 || left > 0) events_.state_changed(l.id, StateChange::ParticipantsChanged);
   }
   absences_ = std::move(seen);  // only consecutive absences count
   return report;

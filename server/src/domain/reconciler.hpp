@@ -30,6 +30,7 @@ class Reconciler {
     int checked = 0;
     int ended = 0;
     int participantsLeft = 0;
+    int participantsJoined = 0;  // sessions LiveKit lists that no webhook had connected
   };
 
   Reconciler(Store& store, RoomService& rooms, LivestreamService& service, JobLock& lock,

@@ -47,6 +47,30 @@ struct ActiveParticipant {
   TimePoint joinedAt{};
 };
 
+// One LiveKit session of a participant (a participant sid).
+struct LivekitSession {
+  std::string sid;
+  std::string livestreamId;
+  std::string userId;
+  std::string displayName;
+  ParticipantRole role = ParticipantRole::Viewer;
+  std::optional<std::string> roomSid;
+  std::optional<TimePoint> connectedAt;  // nullopt: a tombstone (its leave came first)
+  std::optional<TimePoint> disconnectedAt;
+  bool connected() const { return connectedAt && !disconnectedAt; }
+};
+
+// One bucket of a livestream's viewer series: the min, max and last viewerCount an effect left
+// in it (the count it started with is the previous bucket's last; readers fold it in).
+struct ViewerBucket {
+  std::string livestreamId;
+  TimePoint start{};
+  std::int32_t widthSeconds = 10;  // 10, or 60 once downsampled
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  std::int64_t last = 0;
+};
+
 // The named queries. Every call runs on the connection the enclosing Store::run checked out,
 // inside its transaction when the access is Write. Implementations raise UniqueViolation for
 // the uniqueness rules below and AppError(Unavailable) when the database cannot be reached.
@@ -82,9 +106,23 @@ class Queries {
   // Any status but ENDED → ENDED with endedAt; nullopt when already ENDED or unknown.
   virtual std::optional<Livestream> mark_livestream_ended(std::string_view id,
                                                           TimePoint endedAt) = 0;
-  // Persisted peak, so it survives a cache flush: peak = max(peak, viewers). Returns the new peak.
-  virtual std::int64_t raise_peak_viewers(std::string_view livestreamId, std::int64_t viewers) = 0;
-  virtual std::int64_t peak_viewers(std::string_view livestreamId) = 0;
+  // The audience counters (Livestream::viewerCount …) change only through these two, in the
+  // transaction of the effect that changes them. adjust: adds the deltas and, in the same
+  // statement, raises peakViewers to the new viewerCount (peakAt = at when it rises). recount:
+  // sets viewerCount, totalViewers and hostConnected from the sessions (reconciliation's repair),
+  // raising the peak the same way. Both return the new viewerCount (0 for an unknown id).
+  struct AudienceDelta {
+    std::int64_t viewers = 0;
+    std::int64_t totalViewers = 0;
+    std::int64_t hostConnected = 0;
+    bool empty() const { return viewers == 0 && totalViewers == 0 && hostConnected == 0; }
+  };
+  virtual std::int64_t adjust_audience(std::string_view livestreamId, const AudienceDelta& delta,
+                                       TimePoint at) = 0;
+  virtual std::int64_t recount_audience(std::string_view livestreamId, std::string_view hostUserId,
+                                        TimePoint at) = 0;
+  // viewerCount and hostConnected → 0 (the livestream ended; its sessions were disconnected).
+  virtual void clear_audience(std::string_view livestreamId) = 0;
 
   // --- participants ---
   // Rule "participants_active_session": at most one JOINED participant per (livestreamId, userId).
@@ -97,24 +135,12 @@ class Queries {
                                                              std::string_view userId) = 0;
   virtual std::optional<Participant> find_participant_by_sid(
       std::string_view livekitParticipantSid) = 0;
-  // Both lookups a LiveKit participant event needs, in one query: the record carrying the
-  // session id (any status) and the user's active session in the livestream.
-  struct ParticipantSession {
-    std::optional<Participant> bySid;
-    std::optional<Participant> active;
-  };
-  virtual ParticipantSession find_participant_session(std::string_view livestreamId,
-                                                      std::string_view userId,
-                                                      std::string_view livekitParticipantSid) = 0;
   // Newest first (joinedAt DESC, then id DESC).
   virtual std::vector<Participant> list_participants(const ParticipantFilter& filter) = 0;
   // JOINED → LEFT for the user's active session; nullopt when none is active.
   virtual std::optional<Participant> mark_participant_left(std::string_view livestreamId,
                                                            std::string_view userId,
                                                            TimePoint leftAt) = 0;
-  // JOINED → LEFT by LiveKit session id; nullopt when no JOINED participant has that sid.
-  virtual std::optional<Participant> mark_participant_left_by_sid(
-      std::string_view livekitParticipantSid, TimePoint leftAt) = 0;
   // Every JOINED participant of the livestream → LEFT; returns how many changed.
   virtual std::int64_t mark_all_participants_left(std::string_view livestreamId,
                                                   TimePoint leftAt) = 0;
@@ -129,10 +155,51 @@ class Queries {
                                                             std::string_view userId,
                                                             std::string_view livekitParticipantSid,
                                                             std::string_view livekitRoomSid) = 0;
-  // JOINED participants, oldest first.
+  // JOINED participants (seats), oldest first.
   virtual std::vector<ActiveParticipant> active_participants(std::string_view livestreamId) = 0;
-  // Number of distinct VIEWER userIds that ever joined the livestream.
-  virtual std::int64_t distinct_viewers(std::string_view livestreamId) = 0;
+
+  // --- LiveKit sessions (docs/architecture.md, "Audience") ---
+  // Rule "participant_sessions_pkey": one row per LiveKit participant sid.
+  virtual void insert_livekit_session(const LivekitSession& session) = 0;
+  virtual std::optional<LivekitSession> find_livekit_session(std::string_view sid) = 0;
+  // Connected → disconnected at `at`; false when the session was not connected.
+  virtual bool disconnect_livekit_session(std::string_view sid, TimePoint at) = 0;
+  // A connected session of the user in the livestream other than `exceptSid`, if any.
+  virtual std::optional<std::string> other_connected_session(std::string_view livestreamId,
+                                                             std::string_view userId,
+                                                             std::string_view exceptSid) = 0;
+  // Whether the user ever connected to the livestream as VIEWER in a session other than
+  // `exceptSid`.
+  virtual bool was_viewer(std::string_view livestreamId, std::string_view userId,
+                          std::string_view exceptSid) = 0;
+  // Disconnects every connected session of these users (all of them when `userIds` is null);
+  // returns how many sessions changed.
+  virtual std::int64_t disconnect_user_sessions(std::string_view livestreamId,
+                                                std::span<const std::string> userIds,
+                                                TimePoint at) = 0;
+  virtual std::int64_t disconnect_all_sessions(std::string_view livestreamId, TimePoint at) = 0;
+  // The people with a connected session, by their earliest one.
+  virtual std::vector<ConnectedPerson> connected_people(std::string_view livestreamId) = 0;
+  // How long each VIEWER session that connected was connected, in microseconds (a session still
+  // connected counts up to `until`).
+  virtual std::vector<std::int64_t> viewer_watch_times(std::string_view livestreamId,
+                                                       TimePoint until) = 0;
+
+  // --- the viewer series ---
+  // Merges a sample into its bucket: min and max widen, last is replaced.
+  virtual void record_viewer_sample(const ViewerBucket& sample) = 0;
+  // Buckets (of any width) starting in [from, to), oldest first.
+  virtual std::vector<ViewerBucket> viewer_series(std::string_view livestreamId, TimePoint from,
+                                                  TimePoint to) = 0;
+  // The newest bucket starting before `t` (the value the series carries into `t`).
+  virtual std::optional<ViewerBucket> viewer_bucket_before(std::string_view livestreamId,
+                                                           TimePoint t) = 0;
+  // Merges the 10 s buckets starting before `before` (a whole minute) into 1 min buckets;
+  // returns how many 10 s buckets were merged.
+  virtual std::int64_t downsample_viewer_series(TimePoint before) = 0;
+  // Deletes up to `limit` sessions and buckets of livestreams that ended before `endedBefore`;
+  // returns how many rows.
+  virtual std::int64_t delete_audience_history(TimePoint endedBefore, std::int64_t limit) = 0;
 
   // --- processed webhooks (dedup, SPEC §6) ---
   // Records a webhook id; false when it was already recorded (a duplicate delivery).
@@ -216,6 +283,7 @@ class Queries {
   struct ParticipantEventResult {
     WebhookOutcome outcome = WebhookOutcome::NoEffect;
     std::optional<std::string> stateOf;  // livestream whose live state changed
+    std::optional<std::int64_t> viewers;  // its viewerCount after the event, when it changed
   };
   virtual bool applies_participant_events() const { return false; }
   // One result per event, in order.

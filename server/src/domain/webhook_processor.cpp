@@ -1,12 +1,10 @@
-// Webhook effects. Order independence comes from three rules: a participant_left for a session we
-// never saw leaves a LEFT tombstone carrying its sid, so the late participant_joined finds it and
-// does nothing; a participant_joined for an identity with no record adopts it (LiveKit is the
-// truth about who is connected); room events older than the livestream are stale and ignored.
-// Counts are derived from participant records, so they can never go negative.
+// Webhook effects. Participant events are the audience rules (audience.hpp), keyed by LiveKit
+// session id; room events older than the livestream are stale and ignored.
 #include "domain/webhook_processor.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include "domain/audience.hpp"
 #include "domain/errors.hpp"
 #include "util/uuid.hpp"
 
@@ -24,25 +22,6 @@ std::int64_t seconds(TimePoint t) {
 
 bool is_stale(const WebhookEvent& e, const Livestream& l) {
   return e.createdAt > 0 && e.createdAt + kStaleLeewaySeconds < seconds(l.createdAt);
-}
-
-// The participant record a webhook implies: adopted (JOINED) or a LEFT tombstone with its sid.
-Participant participant_from(const WebhookEvent& e, const Livestream& l, ParticipantStatus status,
-                             TimePoint now) {
-  const auto& identity = e.participant->identity;
-  Participant p;
-  p.id = util::new_uuid();
-  p.livestreamId = l.id;
-  p.userId = identity;
-  p.displayName = e.participant->name.empty() ? identity : e.participant->name;
-  p.role = identity == l.createdBy ? ParticipantRole::Host : ParticipantRole::Viewer;
-  p.status = status;
-  p.metadata = nullptr;
-  if (!e.participant->sid.empty()) p.livekitParticipantSid = e.participant->sid;
-  if (e.room && !e.room->sid.empty()) p.livekitRoomSid = e.room->sid;
-  p.joinedAt = now;
-  if (status == ParticipantStatus::Left) p.leftAt = now;
-  return p;
 }
 
 bool is_participant_event(const WebhookEvent& e) {
@@ -90,7 +69,8 @@ const std::optional<Livestream>& WebhookProcessor::locked_livestream(const Webho
 }
 
 WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, TimePoint now,
-                                         Effects& fx, LockedRooms& locked) {
+                                         Effects& fx, LockedRooms& locked,
+                                         audience::Samples& samples) {
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   const std::string sid = e.participant ? e.participant->sid : std::string();
@@ -103,48 +83,18 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     return WebhookOutcome::Duplicate;
   }
 
-  if (e.event == "participant_joined") {
-    if (!l || identity.empty()) return WebhookOutcome::Unknown;
-    auto session = q.find_participant_session(l->id, identity, sid);
-    if (session.bySid) return WebhookOutcome::NoEffect;  // seen (joined, or left before)
-    if (auto& active = session.active) {
-      if (sid.empty() || active->livekitParticipantSid == sid) return WebhookOutcome::NoEffect;
-      q.attach_livekit_session(l->id, identity, sid, e.room->sid);
-      return WebhookOutcome::Applied;
+  if (is_participant_event(e)) {
+    const audience::SessionRef session{identity, e.participant ? e.participant->name : "", sid,
+                                       e.room ? e.room->sid : ""};
+    audience::Effect effect;
+    if (e.event == "participant_joined") {
+      if (!l) return WebhookOutcome::Unknown;
+      effect = audience::connect(q, *l, session, now, samples);
+    } else {
+      effect = audience::disconnect(q, l, session, now, samples);
     }
-    // Connected without (or after leaving) an API join: LiveKit says they are there. A conflict
-    // means an API join committed meanwhile: the job is retried and then finds it.
-    if (!q.insert_participant_if_absent(participant_from(e, *l, ParticipantStatus::Joined, now)))
-      throw AppError(ErrorKind::Conflict, "participant changed concurrently; retried");
-    fx.stateOf = l->id;
-    return WebhookOutcome::Applied;
-  }
-
-  if (e.event == "participant_left" || e.event == "participant_connection_aborted") {
-    // Under the livestream's lock (taken above), so this leave and a concurrent join of the same
-    // session are applied one after the other.
-    if (!sid.empty()) {
-      if (auto p = q.mark_participant_left_by_sid(sid, now)) {
-        fx.stateOf = p->livestreamId;
-        return WebhookOutcome::Applied;
-      }
-      if (q.find_participant_by_sid(sid)) return WebhookOutcome::NoEffect;  // already LEFT
-    }
-    if (!l || identity.empty()) return WebhookOutcome::Unknown;
-    auto active = q.find_active_participant(l->id, identity);
-    if (active && (sid.empty() || !active->livekitParticipantSid)) {
-      // The join webhook has not attached a sid yet: this leave is for the active session. The
-      // sid is recorded on it, so that join, when it comes late, finds the session LEFT.
-      if (!sid.empty()) q.attach_livekit_session(l->id, identity, sid, e.room->sid);
-      q.mark_participant_left(l->id, identity, now);
-      fx.stateOf = l->id;
-      return WebhookOutcome::Applied;
-    }
-    if (sid.empty()) return WebhookOutcome::NoEffect;
-    // A leave before its join (or of an older session): remember the sid as LEFT.
-    if (!q.insert_participant_if_absent(participant_from(e, *l, ParticipantStatus::Left, now)))
-      throw AppError(ErrorKind::Conflict, "participant changed concurrently; retried");
-    return WebhookOutcome::NoEffect;
+    fx.stateOf = std::move(effect.stateOf);
+    return effect.outcome;
   }
 
   if (e.event == "room_started") {
@@ -165,7 +115,7 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     if (is_stale(e, *l))
       return WebhookOutcome::NoEffect;  // the finish of an earlier room of the same name
     fx.livestream = q.mark_livestream_ended(l->id, now);
-    q.mark_all_participants_left(l->id, now);
+    audience::end_all(q, *l, now, samples);
     locked[roomName] = std::nullopt;  // later events of the batch find no active livestream
     fx.stateOf = l->id;
     fx.change = StateChange::RoomEnded;
@@ -212,6 +162,7 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
       // so batches of concurrent workers queue behind each other instead of deadlocking.
       // (A std::map iterates in that order.)
       LockedRooms locked;
+      audience::Samples samples;
       for (const auto& e : events)
         if (locks_livestream(e)) locked.emplace(e.room->name, std::nullopt);
       for (auto& [room, livestream] : locked) livestream = q.lock_active_livestream_by_room(room);
@@ -230,6 +181,8 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
           fxs[run[k]] = {};
           fxs[run[k]].stateOf = std::move(out[k].stateOf);
           results[run[k]].outcome = out[k].outcome;
+          if (out[k].viewers && in[k].livestreamId.size())
+            samples.add(in[k].livestreamId, *out[k].viewers);
         }
         run.clear();
       };
@@ -240,9 +193,10 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
         }
         flush();
         fxs[i] = {};
-        results[i].outcome = effects(q, events[i], now, fxs[i], locked);
+        results[i].outcome = effects(q, events[i], now, fxs[i], locked, samples);
       }
       flush();
+      samples.write(q, now);
     });
   } catch (const std::exception&) {
     if (events.size() == 1) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/audience.hpp"
 #include "domain/clock.hpp"
 #include "domain/events.hpp"
 #include "domain/livekit.hpp"
@@ -61,7 +62,7 @@ class WebhookProcessor {
   static const std::optional<Livestream>& locked_livestream(const WebhookEvent& e,
                                                             const LockedRooms& locked);
   WebhookOutcome effects(Queries& q, const WebhookEvent& e, TimePoint now, Effects& fx,
-                         LockedRooms& locked);
+                         LockedRooms& locked, audience::Samples& samples);
   void after_commit(const WebhookEvent& e, WebhookOutcome outcome, const Effects& fx);
 
   Store& store_;

@@ -140,17 +140,12 @@ void LivestreamBroadcaster::run() {
 }
 
 void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
-  std::int64_t storedPeak = 0;
   auto state = store_.read([&](domain::Queries& q) -> std::optional<domain::StreamState> {
     auto l = q.find_livestream(id);
     if (!l) return std::nullopt;
-    storedPeak = q.peak_viewers(id);
     return domain::LivestreamService::build_state(q, *l);
   });
   if (!state) return;
-  // Persist the peak as soon as it is seen, so it survives restarts and cache loss.
-  if (state->viewerCount > storedPeak)
-    store_.write([&](domain::Queries& q) { q.raise_peak_viewers(id, state->viewerCount); });
 
   const auto data = boost::json::serialize(api::to_json(*state, options_.userIds));
   const bool listed = state->visibility == domain::Visibility::Public;

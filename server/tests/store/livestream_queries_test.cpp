@@ -260,18 +260,31 @@ TEST_P(StoreTest, MarkEndedFromEveryStatusButEnded) {
   });
 }
 
-TEST_P(StoreTest, PeakViewersOnlyRises) {
+TEST_P(StoreTest, AudienceCountersMoveTogetherAndThePeakOnlyRises) {
   const Livestream l = make_livestream("room", seconds(1));
   store().write([&](Queries& q) { q.insert_livestream(l); });
   store().write([&](Queries& q) {
-    EXPECT_EQ(q.peak_viewers(l.id), 0);
-    EXPECT_EQ(q.raise_peak_viewers(l.id, 5), 5);
-    EXPECT_EQ(q.raise_peak_viewers(l.id, 3), 5);
-    EXPECT_EQ(q.raise_peak_viewers(l.id, 9), 9);
-    EXPECT_EQ(q.raise_peak_viewers(util::new_uuid(), 4), 0);
+    EXPECT_EQ(q.adjust_audience(l.id, {5, 5, 1}, seconds(2)), 5);
+    EXPECT_EQ(q.adjust_audience(l.id, {-2, 0, 0}, seconds(3)), 3);
+    EXPECT_EQ(q.adjust_audience(l.id, {1, 1, -1}, seconds(4)), 4);  // below the peak: kept
+    EXPECT_EQ(q.adjust_audience(util::new_uuid(), {4, 0, 0}, seconds(4)), 0);
   });
-  EXPECT_EQ(store().read([&](Queries& q) { return q.peak_viewers(l.id); }), 9);
-  EXPECT_EQ(store().read([&](Queries& q) { return q.peak_viewers(util::new_uuid()); }), 0);
+  auto after = store().read([&](Queries& q) { return q.find_livestream(l.id); });
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->viewerCount, 4);
+  EXPECT_EQ(after->totalViewers, 6);
+  EXPECT_EQ(after->peakViewers, 5);
+  EXPECT_EQ(after->peakAt, seconds(2));
+  EXPECT_FALSE(after->hostConnected);
+  store().write([&](Queries& q) {
+    EXPECT_EQ(q.adjust_audience(l.id, {3, 0, 1}, seconds(6)), 7);
+    q.clear_audience(l.id);
+  });
+  after = store().read([&](Queries& q) { return q.find_livestream(l.id); });
+  EXPECT_EQ(after->viewerCount, 0);
+  EXPECT_EQ(after->peakViewers, 7);
+  EXPECT_EQ(after->peakAt, seconds(6));
+  EXPECT_FALSE(after->hostConnected);
 }
 
 // Nothing a client sends is interpreted: quotes, SQL, placeholders and any Unicode come back

@@ -108,31 +108,38 @@ TEST_P(StoreTest, InsertIfAbsentSkipsEveryUniquenessRuleAndTheTransactionGoesOn)
   EXPECT_EQ(joined.size(), 3u);
 }
 
-TEST_P(StoreTest, ParticipantSessionFindsBySidAndActiveUserInOneLookup) {
+// One row per LiveKit session: connected, disconnected once, tombstones never connected.
+TEST_P(StoreTest, LivekitSessionsAreKeyedBySid) {
   const std::string l = add_livestream(store());
-  Participant left = make_participant(l, "u", seconds(1));
-  left.livekitParticipantSid = "PA_old";
-  left.status = ParticipantStatus::Left;
-  left.leftAt = seconds(2);
   store().write([&](Queries& q) {
-    q.insert_participant(left);
-    q.insert_participant(make_participant(l, "u", seconds(3)));  // active, no sid yet
+    q.insert_livekit_session({"PA_1", l, "u", "U", ParticipantRole::Viewer, "RM_1", seconds(1), {}});
+    q.insert_livekit_session(
+        {"PA_gone", l, "u", "U", ParticipantRole::Viewer, std::nullopt, std::nullopt, seconds(1)});
   });
-  store().read([&](Queries& q) {
-    auto s = q.find_participant_session(l, "u", "PA_old");
-    EXPECT_TRUE(s.bySid && s.bySid->status == ParticipantStatus::Left);
-    EXPECT_TRUE(s.active && s.active->status == ParticipantStatus::Joined &&
-                !s.active->livekitParticipantSid);
-    s = q.find_participant_session(l, "u", "PA_new");
-    EXPECT_FALSE(s.bySid);
-    EXPECT_TRUE(s.active);
-    s = q.find_participant_session(l, "nobody", "");
-    EXPECT_FALSE(s.bySid);
-    EXPECT_FALSE(s.active);
-    s = q.find_participant_session("not-a-uuid", "u", "PA_old");  // sid still found
-    EXPECT_TRUE(s.bySid);
-    EXPECT_FALSE(s.active);
-    return 0;
+  store().write([&](Queries& q) {  // a failed statement ends a PostgreSQL transaction
+    try {
+      q.insert_livekit_session({"PA_1", l, "w", "W", ParticipantRole::Viewer, {}, seconds(1), {}});
+      ADD_FAILURE() << "a second row for one sid";
+    } catch (const domain::UniqueViolation& e) {
+      EXPECT_EQ(e.constraint(), "participant_sessions_pkey");
+    }
+  });
+  store().write([&](Queries& q) {
+    const auto s = q.find_livekit_session("PA_1");
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->livestreamId, l);
+    EXPECT_EQ(s->userId, "u");
+    EXPECT_EQ(s->roomSid, std::optional<std::string>("RM_1"));
+    EXPECT_TRUE(s->connected());
+    const auto tomb = q.find_livekit_session("PA_gone");
+    ASSERT_TRUE(tomb);
+    EXPECT_FALSE(tomb->connected());
+    EXPECT_FALSE(tomb->connectedAt);
+    EXPECT_FALSE(q.disconnect_livekit_session("PA_gone", seconds(2)));  // never connected
+    EXPECT_TRUE(q.disconnect_livekit_session("PA_1", seconds(3)));
+    EXPECT_FALSE(q.disconnect_livekit_session("PA_1", seconds(4)));
+    EXPECT_EQ(q.find_livekit_session("PA_1")->disconnectedAt, seconds(3));
+    EXPECT_FALSE(q.find_livekit_session("PA_none"));
   });
 }
 
@@ -263,24 +270,23 @@ TEST_P(StoreTest, MarkParticipantsLeftEndsOnlyTheListedActiveSessions) {
             0);
 }
 
-TEST_P(StoreTest, AttachLivekitSessionThenLeaveBySid) {
+TEST_P(StoreTest, AttachLivekitSessionThenLeave) {
   const std::string l = add_livestream(store());
   store().write([&](Queries& q) {
     EXPECT_FALSE(q.attach_livekit_session(l, "u", "PA_1", "RM_1"));  // no active session yet
     q.insert_participant(make_participant(l, "u", seconds(1)));
-    EXPECT_FALSE(q.mark_participant_left_by_sid("PA_1", seconds(2)));
     const auto attached = q.attach_livekit_session(l, "u", "PA_1", "RM_1");
     ASSERT_TRUE(attached);
     EXPECT_EQ(attached->livekitParticipantSid, "PA_1");
     EXPECT_EQ(attached->livekitRoomSid, "RM_1");
   });
   store().write([&](Queries& q) {
-    const auto left = q.mark_participant_left_by_sid("PA_1", seconds(3));
+    const auto left = q.mark_participant_left(l, "u", seconds(3));
     ASSERT_TRUE(left);
     EXPECT_EQ(left->userId, "u");
     EXPECT_EQ(left->status, ParticipantStatus::Left);
     EXPECT_EQ(left->leftAt, seconds(3));
-    EXPECT_FALSE(q.mark_participant_left_by_sid("PA_1", seconds(4)));
+    EXPECT_FALSE(q.mark_participant_left(l, "u", seconds(4)));
     // The sid keeps pointing at the (now LEFT) record.
     const auto bySid = q.find_participant_by_sid("PA_1");
     ASSERT_TRUE(bySid);
@@ -333,20 +339,51 @@ TEST_P(StoreTest, ActiveParticipantsOldestFirst) {
       store().read([&](Queries& q) { return q.active_participants(util::new_uuid()); }).empty());
 }
 
-TEST_P(StoreTest, DistinctViewersCountsEachViewerOnce) {
+// The lookups the audience rules make: presence (another connected session), whether a user
+// ever watched, the people connected, watch times, and the recount that repairs the counters.
+TEST_P(StoreTest, SessionLookupsAnswerPresenceHistoryAndWatchTime) {
   const std::string l = add_livestream(store(), "l");
   const std::string other = add_livestream(store(), "other");
+  const auto V = ParticipantRole::Viewer;
   store().write([&](Queries& q) {
-    EXPECT_EQ(q.distinct_viewers(l), 0);
-    q.insert_participant(make_participant(l, "v1", seconds(1)));
-    q.mark_participant_left(l, "v1", seconds(2));
-    q.insert_participant(make_participant(l, "v1", seconds(3)));  // rejoin: same viewer
-    q.insert_participant(make_participant(l, "v2", seconds(4)));
-    q.insert_participant(make_participant(l, "host", seconds(0), ParticipantRole::Host));
-    q.insert_participant(make_participant(other, "v3", seconds(1)));
+    q.insert_livekit_session({"S1", l, "v1", "Vee", V, {}, seconds(10), seconds(20)});
+    q.insert_livekit_session({"S2", l, "v1", "Vee", V, {}, seconds(30), {}});
+    q.insert_livekit_session({"S3", l, "v2", "Two", V, {}, seconds(15), {}});
+    q.insert_livekit_session({"S4", l, "tomb", "T", V, {}, std::nullopt, seconds(5)});
+    q.insert_livekit_session({"H1", l, "host", "Host", ParticipantRole::Host, {}, seconds(1), {}});
+    q.insert_livekit_session({"O1", other, "v1", "Vee", V, {}, seconds(1), {}});
   });
-  EXPECT_EQ(store().read([&](Queries& q) { return q.distinct_viewers(l); }), 2);
-  EXPECT_EQ(store().read([&](Queries& q) { return q.distinct_viewers(other); }), 1);
+  store().write([&](Queries& q) {
+    EXPECT_EQ(q.other_connected_session(l, "v1", "S1"), std::optional<std::string>("S2"));
+    EXPECT_FALSE(q.other_connected_session(l, "v1", "S2"));
+    EXPECT_FALSE(q.other_connected_session(l, "tomb", ""));
+    EXPECT_TRUE(q.was_viewer(l, "v1", "S2"));  // S1 connected once
+    EXPECT_FALSE(q.was_viewer(l, "v2", "S3"));
+    EXPECT_FALSE(q.was_viewer(l, "tomb", "x"));  // a tombstone never watched
+    const auto people = q.connected_people(l);
+    ASSERT_EQ(people.size(), 3u);
+    EXPECT_EQ(people[0].userId, "host");
+    EXPECT_EQ(people[0].role, ParticipantRole::Host);
+    EXPECT_EQ(people[1].userId, "v2");
+    EXPECT_EQ(people[1].displayName, "Two");
+    EXPECT_EQ(people[2].userId, "v1");
+    EXPECT_EQ(people[2].connectedAt, seconds(30));
+    auto watch = q.viewer_watch_times(l, seconds(40));
+    std::sort(watch.begin(), watch.end());
+    EXPECT_EQ(watch, (std::vector<std::int64_t>{10'000'000, 10'000'000, 25'000'000}));
+    // The counters start at zero here: the recount sets them from the sessions.
+    EXPECT_EQ(q.recount_audience(l, "host", seconds(41)), 2);
+    const auto after = q.find_livestream(l);
+    EXPECT_EQ(after->totalViewers, 2);
+    EXPECT_EQ(after->peakViewers, 2);
+    EXPECT_EQ(after->peakAt, seconds(41));
+    EXPECT_TRUE(after->hostConnected);
+    const std::string users[] = {"v1", "nobody"};
+    EXPECT_EQ(q.disconnect_user_sessions(l, users, seconds(50)), 1);
+    EXPECT_EQ(q.disconnect_all_sessions(l, seconds(51)), 2);
+    EXPECT_TRUE(q.connected_people(l).empty());
+    EXPECT_EQ(q.connected_people(other).size(), 1u);
+  });
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ TEST(StoreFactory, UnreachablePostgresIsUnavailable) {
   EXPECT_EQ(store->backend(), "postgresql");
   EXPECT_EQ(error_kind([&] { store->ping(); }), ErrorKind::Unavailable);
   EXPECT_EQ(error_kind([&] { store->migrate(); }), ErrorKind::Unavailable);
-  EXPECT_EQ(error_kind([&] { store->read([](Queries& q) { return q.peak_viewers("x"); }); }),
+  EXPECT_EQ(error_kind([&] { store->read([](Queries& q) { return q.count_users(); }); }),
             ErrorKind::Unavailable);
 }
 
@@ -128,7 +128,7 @@ TEST(PostgresStore, ReconnectsAfterTheServerDropsItsConnections) {
   PQfinish(admin);
 
   EXPECT_TRUE(store->read([&](Queries& q) { return q.find_livestream(l.id); }));
-  store->write([&](Queries& q) { q.raise_peak_viewers(l.id, 3); });
+  store->write([&](Queries& q) { q.adjust_audience(l.id, {3, 0, 0}, seconds(2)); });
   EXPECT_NO_THROW(store->ping());
 }
 

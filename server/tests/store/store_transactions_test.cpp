@@ -161,23 +161,32 @@ TEST_P(StoreTest, ConcurrentCreatesOfOneRoomExactlyOneWins) {
   EXPECT_EQ(rules, std::vector<std::string>(7, "livestreams_active_room"));
 }
 
-TEST_P(StoreTest, ConcurrentPeakRaisesKeepTheMaximum) {
+// Every writer of the audience counters adds to them in one statement under the row lock: no
+// increment is lost, and the peak is the highest count reached, never lowered.
+TEST_P(StoreTest, ConcurrentAudienceChangesLoseNothingAndKeepThePeak) {
   const auto l = make_livestream("room", seconds(0), LivestreamStatus::Live);
   store().write([&](Queries& q) { q.insert_livestream(l); });
-  std::atomic<std::int64_t> highest{0};
-  race([&](int i) {
-    std::mt19937 random(static_cast<unsigned>(i));
-    for (int n = 0; n < 25; ++n) {
-      const std::int64_t viewers = random() % 100'000;
-      std::int64_t seen = highest.load();
-      while (viewers > seen && !highest.compare_exchange_weak(seen, viewers)) {
-      }
-      const auto peak =
-          store().write([&](Queries& q) { return q.raise_peak_viewers(l.id, viewers); });
-      EXPECT_GE(peak, viewers);
-    }
+  std::atomic<int> threads{0};
+  race([&](int) {
+    ++threads;
+    for (int n = 0; n < 25; ++n)
+      store().write([&](Queries& q) { q.adjust_audience(l.id, {1, 1, 0}, seconds(5)); });
   });
-  EXPECT_EQ(store().read([&](Queries& q) { return q.peak_viewers(l.id); }), highest.load());
+  const std::int64_t all = 25 * threads.load();
+  auto after = store().read([&](Queries& q) { return q.find_livestream(l.id); });
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->viewerCount, all);
+  EXPECT_EQ(after->totalViewers, all);
+  EXPECT_EQ(after->peakViewers, all);
+  EXPECT_EQ(after->peakAt, seconds(5));
+  race([&](int) {
+    for (int n = 0; n < 25; ++n)
+      store().write([&](Queries& q) { q.adjust_audience(l.id, {-1, 0, 0}, seconds(9)); });
+  });
+  after = store().read([&](Queries& q) { return q.find_livestream(l.id); });
+  EXPECT_EQ(after->viewerCount, 0);
+  EXPECT_EQ(after->peakViewers, all);  // never lowered
+  EXPECT_EQ(after->peakAt, seconds(5));
 }
 
 // Two writers locking the same rows in opposite orders: PostgreSQL aborts one as a deadlock
@@ -191,10 +200,10 @@ TEST_P(StoreTest, OpposingWritersBothComplete) {
   });
   const auto writer = [&](const std::string& first, const std::string& second, std::int64_t value) {
     store().write([&](Queries& q) {
-      q.raise_peak_viewers(first, value);
+      q.adjust_audience(first, {value, 0, 0}, seconds(1));
       // Long enough for the other writer to lock its first row.
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      q.raise_peak_viewers(second, value);
+      q.adjust_audience(second, {value, 0, 0}, seconds(1));
     });
   };
   std::thread t1([&] { EXPECT_NO_THROW(writer(a.id, b.id, 10)); });
@@ -202,8 +211,8 @@ TEST_P(StoreTest, OpposingWritersBothComplete) {
   t1.join();
   t2.join();
   store().read([&](Queries& q) {
-    EXPECT_EQ(q.peak_viewers(a.id), 20);
-    EXPECT_EQ(q.peak_viewers(b.id), 20);
+    EXPECT_EQ(q.find_livestream(a.id)->viewerCount, 30);
+    EXPECT_EQ(q.find_livestream(b.id)->viewerCount, 30);
   });
 }
 
@@ -246,21 +255,21 @@ TEST_P(StoreTest, WriteBlockedPastTheStatementTimeoutIsUnavailable) {
   std::latch release(1);
   std::thread holder([&] {
     small->write([&](Queries& q) {
-      q.raise_peak_viewers(l.id, 1);  // locks the row (PostgreSQL) / holds the writer (SQLite)
+      q.adjust_audience(l.id, {1, 0, 0}, seconds(1));  // locks the row (PostgreSQL) / holds the writer (SQLite)
       holding.count_down();
       release.wait();
     });
   });
   holding.wait();
   try {
-    small->write([&](Queries& q) { q.raise_peak_viewers(l.id, 2); });
+    small->write([&](Queries& q) { q.adjust_audience(l.id, {2, 0, 0}, seconds(1)); });
     ADD_FAILURE() << "the blocked write succeeded";
   } catch (const AppError& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable) << e.what();
   }
   release.count_down();
   holder.join();
-  EXPECT_EQ(small->read([&](Queries& q) { return q.peak_viewers(l.id); }), 1);
+  EXPECT_EQ(small->read([&](Queries& q) { return q.find_livestream(l.id)->viewerCount; }), 1);
 }
 
 }  // namespace

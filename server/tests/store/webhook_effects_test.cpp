@@ -3,15 +3,13 @@
 // queue's workers do; the end state must equal the ordered, single-worker outcome. On
 // PostgreSQL (READ COMMITTED, real concurrency) this is where lookups that see a neighbour's
 // commit halfway through an effect would lose a leave or keep a participant in an ended room.
-#include <atomic>
-#include <latch>
 #include <random>
-#include <thread>
 
 #include "domain/clock.hpp"
 #include "domain/events.hpp"
 #include "domain/webhook_processor.hpp"
 #include "store_fixture.hpp"
+#include "webhook_events.hpp"
 
 namespace lso::store::test {
 namespace {
@@ -19,54 +17,6 @@ namespace {
 using domain::ParticipantStatus;
 using domain::Queries;
 using domain::WebhookEvent;
-
-WebhookEvent participant_event(const std::string& name, const std::string& room,
-                               const std::string& identity, const std::string& sid,
-                               const std::string& eventId) {
-  WebhookEvent e;
-  e.id = eventId;
-  e.event = name;
-  e.createdAt =
-      std::chrono::duration_cast<std::chrono::seconds>(domain::Clock::now().time_since_epoch())
-          .count();
-  e.room = domain::Room{};
-  e.room->name = room;
-  e.room->sid = "RM_" + room;
-  e.participant = domain::RoomParticipant{};
-  e.participant->identity = identity;
-  e.participant->sid = sid;
-  e.participant->name = identity;
-  return e;
-}
-
-// Applies the events from `threads` threads, taking them in order from one shared index, in
-// batches of `batch` (as the workers claim them); a failed event is applied again, as a retry.
-void apply_concurrently(domain::WebhookProcessor& processor,
-                        const std::vector<WebhookEvent>& events, int threads, std::size_t batch) {
-  std::atomic<std::size_t> next{0};
-  std::latch start(threads);
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      start.arrive_and_wait();
-      for (;;) {
-        const std::size_t from = next.fetch_add(batch);
-        if (from >= events.size()) return;
-        std::vector<WebhookEvent> mine(
-            events.begin() + static_cast<std::ptrdiff_t>(from),
-            events.begin() + static_cast<std::ptrdiff_t>(std::min(from + batch, events.size())));
-        auto results = processor.apply_batch(mine);
-        for (std::size_t i = 0; i < mine.size(); ++i) {
-          for (int attempt = 1; results[i].error && attempt <= 5; ++attempt) {
-            results[i] = processor.apply_batch({mine[i]})[0];
-          }
-          if (results[i].error) ADD_FAILURE() << "event " << mine[i].id << " kept failing";
-        }
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
-}
 
 std::vector<std::string> joined_users(domain::Store& store, const std::string& livestreamId) {
   std::vector<std::string> users;
@@ -157,14 +107,15 @@ TEST_P(StoreTest, ABatchOfIndependentJoinsFollowsEveryJoinRule) {
   store().write([&](Queries& q) {
     q.insert_livestream(l);
     q.insert_participant(make_participant(l.id, "api-joined", seconds(2)));  // no sid yet
+    // A session connected before (its own seat), and one whose leave came before its join.
+    q.insert_livekit_session({"PA_same", l.id, "same-session", "same-session",
+                              domain::ParticipantRole::Viewer, {}, seconds(2), {}});
     auto same = make_participant(l.id, "same-session", seconds(2));
     same.livekitParticipantSid = "PA_same";
     q.insert_participant(same);
-    auto left = make_participant(l.id, "left-before", seconds(2));
-    left.status = ParticipantStatus::Left;
-    left.leftAt = seconds(3);
-    left.livekitParticipantSid = "PA_left";
-    q.insert_participant(left);
+    q.adjust_audience(l.id, {1, 1, 0}, seconds(2));
+    q.insert_livekit_session({"PA_left", l.id, "left-before", "left-before",
+                              domain::ParticipantRole::Viewer, {}, std::nullopt, seconds(3)});
     q.record_webhook("EV_seen", "participant_joined", time.now(),
                      time.now() + std::chrono::hours(1));
   });
@@ -202,11 +153,15 @@ TEST_P(StoreTest, ABatchOfIndependentJoinsFollowsEveryJoinRule) {
     EXPECT_EQ(added->displayName, "new");
     EXPECT_EQ(added->role, domain::ParticipantRole::Viewer);
     EXPECT_EQ(added->status, ParticipantStatus::Joined);
-    const auto left = q.find_participant_by_sid("PA_left");
-    ASSERT_TRUE(left);
-    EXPECT_EQ(left->status, ParticipantStatus::Left);  // a left session is not revived
+    EXPECT_FALSE(q.find_livekit_session("PA_left")->connected());  // a left session stays left
+    EXPECT_FALSE(q.find_active_participant(l.id, "left-before"));
     EXPECT_FALSE(q.find_participant_by_sid("PA_dup"));
     EXPECT_FALSE(q.find_active_participant(l.id, "dup"));
+    const auto counted = q.find_livestream(l.id);
+    EXPECT_EQ(counted->viewerCount, 3);  // same-session, api-joined, new
+    EXPECT_EQ(counted->totalViewers, 3);
+    EXPECT_EQ(counted->peakViewers, 3);
+    EXPECT_TRUE(counted->hostConnected);
   });
   EXPECT_EQ(joined_users(store(), l.id),
             (std::vector<std::string>{"api-joined", "host", "new", "same-session"}));

@@ -432,11 +432,421 @@ CREATE TABLE server_secrets (
 );
 )sql";
 
-inline constexpr std::array<sql::Migration, 4> kMigrations{{
+// Audience (docs/architecture.md, "Audience"): one row per LiveKit session, the counters in the
+// livestream's row, the viewer series; and the participant event functions rewritten to key every
+// effect by session id (they replace migration 2's). Existing data is carried over: every
+// participant record with a LiveKit sid becomes a session (connected while it is JOINED) and the
+// counters are computed from them.
+inline constexpr std::string_view kAudienceSchema = R"sql(
+ALTER TABLE livestreams
+  ADD COLUMN viewer_count bigint NOT NULL DEFAULT 0,
+  ADD COLUMN total_viewers bigint NOT NULL DEFAULT 0,
+  ADD COLUMN peak_at timestamptz,
+  ADD COLUMN host_connected integer NOT NULL DEFAULT 0;
+
+CREATE TABLE participant_sessions (
+  sid             text PRIMARY KEY,
+  livestream_id   uuid NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  user_id         text NOT NULL,
+  display_name    text NOT NULL,
+  role            text NOT NULL CHECK (role IN ('HOST', 'VIEWER')),
+  room_sid        text,
+  connected_at    timestamptz,
+  disconnected_at timestamptz
+);
+
+CREATE INDEX participant_sessions_user ON participant_sessions (livestream_id, user_id);
+CREATE INDEX participant_sessions_connected ON participant_sessions (livestream_id, user_id)
+  WHERE connected_at IS NOT NULL AND disconnected_at IS NULL;
+
+-- bucket_start: microseconds since the epoch (buckets are arithmetic on it).
+CREATE TABLE viewer_series (
+  livestream_id uuid NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  width         integer NOT NULL,
+  bucket_start  bigint NOT NULL,
+  min_viewers   bigint NOT NULL,
+  max_viewers   bigint NOT NULL,
+  last_viewers  bigint NOT NULL,
+  PRIMARY KEY (livestream_id, width, bucket_start)
+);
+
+CREATE INDEX viewer_series_width_start ON viewer_series (width, bucket_start);
+
+INSERT INTO participant_sessions (sid, livestream_id, user_id, display_name, role, room_sid,
+    connected_at, disconnected_at)
+  SELECT livekit_participant_sid, livestream_id, user_id, display_name, role, livekit_room_sid,
+         joined_at, CASE WHEN status = 'LEFT' THEN coalesce(left_at, joined_at) END
+  FROM participants WHERE livekit_participant_sid IS NOT NULL;
+
+UPDATE livestreams l SET viewer_count = c.v, total_viewers = c.t, host_connected = c.h,
+    peak_viewers = GREATEST(l.peak_viewers, c.v)
+  FROM (SELECT livestream_id,
+          count(DISTINCT user_id) FILTER (WHERE role = 'VIEWER' AND connected_at IS NOT NULL
+                                            AND disconnected_at IS NULL) AS v,
+          count(DISTINCT user_id) FILTER (WHERE role = 'VIEWER' AND connected_at IS NOT NULL) AS t,
+          (count(*) FILTER (WHERE role = 'HOST' AND connected_at IS NOT NULL
+                              AND disconnected_at IS NULL) > 0)::integer AS h
+        FROM participant_sessions GROUP BY livestream_id) AS c
+  WHERE l.id = c.livestream_id;
+
+DROP FUNCTION lso_apply_participant_events(jsonb, bigint, bigint);
+DROP FUNCTION lso_participant_joins_in_bulk(jsonb, timestamptz, timestamptz);
+DROP FUNCTION lso_participant_joined(uuid, text, text, text, text, text, uuid, timestamptz);
+DROP FUNCTION lso_participant_left(uuid, text, text, text, text, text, uuid, timestamptz);
+DROP FUNCTION lso_insert_webhook_participant(uuid, uuid, text, text, text, text, text, text,
+  timestamptz);
+
+-- A user became present (p_sign 1) or absent (-1) in the role: the counters move and the peak
+-- rises with them in one statement (Queries::adjust_audience). Returns viewer_count after.
+CREATE FUNCTION lso_adjust_audience(p_livestream uuid, p_role text, p_sign integer,
+    p_total integer, p_now timestamptz)
+RETURNS bigint
+LANGUAGE sql AS $fn$
+  UPDATE livestreams SET
+      viewer_count = viewer_count + CASE WHEN p_role = 'VIEWER' THEN p_sign ELSE 0 END,
+      total_viewers = total_viewers + p_total,
+      host_connected = host_connected + CASE WHEN p_role = 'HOST' THEN p_sign ELSE 0 END,
+      peak_at = CASE WHEN p_role = 'VIEWER' AND viewer_count + p_sign > peak_viewers THEN p_now
+                     ELSE peak_at END,
+      peak_viewers = GREATEST(peak_viewers,
+                              viewer_count + CASE WHEN p_role = 'VIEWER' THEN p_sign ELSE 0 END)
+    WHERE id = p_livestream
+    RETURNING viewer_count
+$fn$;
+
+-- audience::connect, statement for statement.
+CREATE FUNCTION lso_participant_joined(p_livestream uuid, p_host text, p_user text, p_name text,
+    p_sid text, p_room_sid text, p_new_id uuid, p_now timestamptz,
+    OUT outcome text, OUT state_of uuid, OUT viewers bigint)
+LANGUAGE plpgsql
+-- Index probes whatever the statistics say (see lso_participant_joins_in_bulk).
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+AS $fn$
+DECLARE
+  v_role text := CASE WHEN p_user = p_host THEN 'HOST' ELSE 'VIEWER' END;
+  v_present boolean;
+  v_total integer := 0;
+  v_seat_sid text;
+BEGIN
+  IF p_livestream IS NULL OR p_user = '' OR p_sid = '' THEN
+    outcome := 'unknown';
+    RETURN;
+  END IF;
+  IF EXISTS (SELECT 1 FROM participant_sessions WHERE sid = p_sid) THEN
+    outcome := 'no_effect';  -- seen: connected, or its leave came first
+    RETURN;
+  END IF;
+  v_present := EXISTS (SELECT 1 FROM participant_sessions
+                       WHERE livestream_id = p_livestream AND user_id = p_user
+                         AND connected_at IS NOT NULL AND disconnected_at IS NULL);
+  IF NOT v_present AND v_role = 'VIEWER' AND NOT EXISTS (
+      SELECT 1 FROM participant_sessions WHERE livestream_id = p_livestream AND user_id = p_user
+        AND role = 'VIEWER' AND connected_at IS NOT NULL) THEN
+    v_total := 1;
+  END IF;
+  INSERT INTO participant_sessions (sid, livestream_id, user_id, display_name, role, room_sid,
+      connected_at, disconnected_at)
+    VALUES (p_sid, p_livestream, p_user, CASE WHEN p_name = '' THEN p_user ELSE p_name END, v_role,
+            NULLIF(p_room_sid, ''), p_now, NULL);
+  SELECT livekit_participant_sid INTO v_seat_sid FROM participants
+    WHERE livestream_id = p_livestream AND user_id = p_user AND status = 'JOINED';
+  IF FOUND THEN
+    IF v_seat_sid IS NULL THEN
+      UPDATE participants SET livekit_participant_sid = p_sid, livekit_room_sid = p_room_sid
+        WHERE livestream_id = p_livestream AND user_id = p_user AND status = 'JOINED';
+    END IF;
+  ELSE
+    INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
+        livekit_participant_sid, livekit_room_sid, joined_at, left_at)
+      VALUES (p_new_id, p_livestream, p_user, CASE WHEN p_name = '' THEN p_user ELSE p_name END,
+              v_role, 'JOINED', NULL, p_sid, NULLIF(p_room_sid, ''), p_now, NULL)
+      ON CONFLICT DO NOTHING;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'participant changed concurrently; retried' USING ERRCODE = 'LS409';
+    END IF;
+  END IF;
+  outcome := 'applied';
+  IF NOT v_present THEN
+    viewers := lso_adjust_audience(p_livestream, v_role, 1, v_total, p_now);
+    state_of := p_livestream;
+  END IF;
+END
+$fn$;
+
+-- audience::disconnect, statement for statement.
+CREATE FUNCTION lso_participant_left(p_livestream uuid, p_host text, p_user text, p_name text,
+    p_sid text, p_room_sid text, p_new_id uuid, p_now timestamptz,
+    OUT outcome text, OUT state_of uuid, OUT viewers bigint)
+LANGUAGE plpgsql
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+AS $fn$
+DECLARE
+  v_role text := CASE WHEN p_user = p_host THEN 'HOST' ELSE 'VIEWER' END;
+  v_session participant_sessions%ROWTYPE;
+  v_other text;
+  v_seat_sid text;
+  v_present boolean;
+  v_seat boolean;
+BEGIN
+  IF p_sid = '' THEN
+    IF p_livestream IS NULL OR p_user = '' THEN
+      outcome := 'unknown';
+      RETURN;
+    END IF;
+    -- Nothing to key it by: every session of the identity ends.
+    v_present := EXISTS (SELECT 1 FROM participant_sessions
+                         WHERE livestream_id = p_livestream AND user_id = p_user
+                           AND connected_at IS NOT NULL AND disconnected_at IS NULL);
+    UPDATE participants SET status = 'LEFT', left_at = p_now
+      WHERE livestream_id = p_livestream AND user_id = p_user AND status = 'JOINED';
+    v_seat := FOUND;
+    UPDATE participant_sessions SET disconnected_at = p_now
+      WHERE livestream_id = p_livestream AND user_id = p_user
+        AND connected_at IS NOT NULL AND disconnected_at IS NULL;
+    IF v_present THEN
+      viewers := lso_adjust_audience(p_livestream, v_role, -1, 0, p_now);
+    END IF;
+    IF v_present OR v_seat THEN
+      outcome := 'applied';
+      state_of := p_livestream;
+    ELSE
+      outcome := 'no_effect';
+    END IF;
+    RETURN;
+  END IF;
+  SELECT * INTO v_session FROM participant_sessions WHERE sid = p_sid;
+  IF FOUND THEN
+    IF v_session.connected_at IS NULL OR v_session.disconnected_at IS NOT NULL THEN
+      outcome := 'no_effect';  -- left already, or a tombstone
+      RETURN;
+    END IF;
+    UPDATE participant_sessions SET disconnected_at = p_now WHERE sid = p_sid;
+    SELECT sid INTO v_other FROM participant_sessions
+      WHERE livestream_id = v_session.livestream_id AND user_id = v_session.user_id
+        AND sid <> p_sid AND connected_at IS NOT NULL AND disconnected_at IS NULL
+      LIMIT 1;
+    IF v_other IS NULL THEN
+      viewers := lso_adjust_audience(v_session.livestream_id, v_session.role, -1, 0, p_now);
+      state_of := v_session.livestream_id;
+    END IF;
+    -- The seat follows the user's sessions: to another connected one, or LEFT with the last.
+    SELECT livekit_participant_sid INTO v_seat_sid FROM participants
+      WHERE livestream_id = v_session.livestream_id AND user_id = v_session.user_id
+        AND status = 'JOINED';
+    IF FOUND THEN
+      IF v_other IS NOT NULL AND v_seat_sid = p_sid THEN
+        UPDATE participants SET livekit_participant_sid = v_other,
+            livekit_room_sid = coalesce(v_session.room_sid, '')
+          WHERE livestream_id = v_session.livestream_id AND user_id = v_session.user_id
+            AND status = 'JOINED';
+      ELSIF v_other IS NULL AND v_seat_sid IS NOT NULL THEN
+        UPDATE participants SET status = 'LEFT', left_at = p_now
+          WHERE livestream_id = v_session.livestream_id AND user_id = v_session.user_id
+            AND status = 'JOINED';
+      END IF;
+    END IF;
+    outcome := 'applied';
+    RETURN;
+  END IF;
+  IF p_livestream IS NULL OR p_user = '' THEN
+    outcome := 'unknown';
+    RETURN;
+  END IF;
+  -- A leave before its join: the tombstone makes the late join a no-op.
+  INSERT INTO participant_sessions (sid, livestream_id, user_id, display_name, role, room_sid,
+      connected_at, disconnected_at)
+    VALUES (p_sid, p_livestream, p_user, CASE WHEN p_name = '' THEN p_user ELSE p_name END, v_role,
+            NULLIF(p_room_sid, ''), NULL, p_now);
+  -- A seat whose join has not attached a sid yet takes this leave as its session's end.
+  SELECT livekit_participant_sid INTO v_seat_sid FROM participants
+    WHERE livestream_id = p_livestream AND user_id = p_user AND status = 'JOINED';
+  IF FOUND AND v_seat_sid IS NULL THEN
+    UPDATE participants SET status = 'LEFT', left_at = p_now, livekit_participant_sid = p_sid,
+        livekit_room_sid = p_room_sid
+      WHERE livestream_id = p_livestream AND user_id = p_user AND status = 'JOINED';
+    outcome := 'applied';
+    RETURN;
+  END IF;
+  outcome := 'no_effect';
+END
+$fn$;
+
+-- A run of participant_joined events with distinct webhook ids, distinct (livestream, identity)
+-- pairs and distinct, non-empty sids is order-independent: no event reads what another writes, so
+-- each event's outcome depends only on what was stored before the run, and the run can be applied
+-- by set-based statements (a busy livestream's joins, a few statements per batch instead of
+-- several per event). Outcomes, rows and counters are exactly those of lso_participant_joined,
+-- event after event (the counts only rise in such a run, so the peak is the last count); a NULL
+-- result means the run does not qualify.
+CREATE FUNCTION lso_participant_joins_in_bulk(p_events jsonb, p_now timestamptz,
+    p_expires timestamptz, OUT outcomes text[], OUT states uuid[], OUT counts bigint[])
+LANGUAGE plpgsql
+-- Probe the indexes row by row whatever the statistics say: a plan cached while the tables were
+-- small (fresh tables filled by a burst of joins before autovacuum analysed them) must not become
+-- a hash of a whole table, or a loop over it, for every batch. For the same reason nothing here
+-- joins the participants or sessions tables: lookups are per-event subqueries, attaches and
+-- counters are updates by key.
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+AS $fn$
+DECLARE
+  v_qualifies boolean;
+  v_attach jsonb;
+  v_deltas jsonb;
+  v_row jsonb;
+BEGIN
+  SELECT bool_and(e ->> 'event' = 'participant_joined' AND coalesce(e ->> 'sid', '') <> '')
+         AND count(DISTINCT e ->> 'id') = count(*)
+         AND count(DISTINCT (e ->> 'livestream', e ->> 'identity')) = count(*)
+         AND count(DISTINCT e ->> 'sid') = count(*)
+    INTO v_qualifies FROM jsonb_array_elements(p_events) AS e;
+  IF NOT coalesce(v_qualifies, false) THEN
+    RETURN;
+  END IF;
+  WITH ev AS (
+    SELECT x.n, x.id, x.event, NULLIF(x.livestream, '')::uuid AS livestream, x.host, x.identity,
+           x.name, x.sid, x.room_sid, x.new_id,
+           CASE WHEN x.identity = x.host THEN 'HOST' ELSE 'VIEWER' END AS role
+    FROM ROWS FROM (jsonb_to_recordset(p_events) AS (id text, event text, livestream text,
+           host text, identity text, name text, sid text, "roomSid" text, "newId" uuid))
+         WITH ORDINALITY AS x(id, event, livestream, host, identity, name, sid, room_sid, new_id, n)
+  ), fresh AS (
+    INSERT INTO processed_webhooks AS w (id, event, processed_at, expires_at)
+      SELECT ev.id, ev.event, p_now, p_expires FROM ev
+      ON CONFLICT (id) DO UPDATE SET event = EXCLUDED.event,
+        processed_at = EXCLUDED.processed_at, expires_at = EXCLUDED.expires_at
+      WHERE w.expires_at < EXCLUDED.processed_at
+      RETURNING w.id
+  ), looked_up AS MATERIALIZED (
+    -- Scalar subqueries, so each is an index probe per event, never a join over a table;
+    -- materialized, so the CASE below does not run them once per mention.
+    SELECT ev.*,
+           ev.id IN (SELECT f.id FROM fresh f) AS is_fresh,
+           EXISTS (SELECT 1 FROM participant_sessions s WHERE s.sid = ev.sid) AS sid_seen,
+           EXISTS (SELECT 1 FROM participant_sessions s
+                   WHERE s.livestream_id = ev.livestream AND s.user_id = ev.identity
+                     AND s.connected_at IS NOT NULL AND s.disconnected_at IS NULL) AS present,
+           EXISTS (SELECT 1 FROM participant_sessions s
+                   WHERE s.livestream_id = ev.livestream AND s.user_id = ev.identity
+                     AND s.role = 'VIEWER' AND s.connected_at IS NOT NULL) AS was_viewer,
+           (SELECT coalesce(p.livekit_participant_sid, '') FROM participants p
+            WHERE p.livestream_id = ev.livestream AND p.user_id = ev.identity
+              AND p.status = 'JOINED') AS seat_sid  -- NULL: no seat
+    FROM ev
+  ), classified AS (
+    SELECT l.*,
+           CASE WHEN NOT l.is_fresh THEN 'duplicate'
+                WHEN l.livestream IS NULL OR l.identity = '' THEN 'unknown'
+                WHEN l.sid_seen THEN 'no_effect'
+                ELSE 'connect' END AS action
+    FROM looked_up l
+  ), counted AS (
+    SELECT c.*,
+           c.action = 'connect' AND NOT c.present AS arrives,
+           (SELECT lv.viewer_count FROM livestreams lv WHERE lv.id = c.livestream)
+             + sum(CASE WHEN c.action = 'connect' AND NOT c.present AND c.role = 'VIEWER'
+                        THEN 1 ELSE 0 END) OVER (PARTITION BY c.livestream ORDER BY c.n)
+             AS viewers_after
+    FROM classified c
+  ), sessions AS (
+    INSERT INTO participant_sessions (sid, livestream_id, user_id, display_name, role, room_sid,
+        connected_at, disconnected_at)
+      SELECT c.sid, c.livestream, c.identity,
+             CASE WHEN c.name = '' THEN c.identity ELSE c.name END, c.role,
+             NULLIF(c.room_sid, ''), p_now, NULL
+      FROM classified c WHERE c.action = 'connect'
+  ), seats AS (
+    -- A plain insert: the batch holds its livestreams' locks, which exclude every other writer
+    -- of their participants, so a uniqueness conflict here is an error like any other (the
+    -- batch is then applied one event at a time, and a conflicting event retried).
+    INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata,
+        livekit_participant_sid, livekit_room_sid, joined_at, left_at)
+      SELECT c.new_id, c.livestream, c.identity,
+             CASE WHEN c.name = '' THEN c.identity ELSE c.name END, c.role, 'JOINED', NULL,
+             c.sid, NULLIF(c.room_sid, ''), p_now, NULL
+      FROM classified c WHERE c.action = 'connect' AND c.seat_sid IS NULL
+  )
+  SELECT array_agg(CASE WHEN c.action = 'connect' THEN 'applied' ELSE c.action END ORDER BY c.n),
+         array_agg(CASE WHEN c.arrives THEN c.livestream END ORDER BY c.n),
+         array_agg(CASE WHEN c.arrives THEN c.viewers_after END ORDER BY c.n),
+         coalesce(jsonb_agg(jsonb_build_array(c.livestream, c.identity, c.sid, c.room_sid))
+                    FILTER (WHERE c.action = 'connect' AND c.seat_sid = ''), '[]'),
+         (SELECT coalesce(jsonb_agg(jsonb_build_array(g.livestream, g.v, g.t, g.h)), '[]')
+          FROM (SELECT k.livestream,
+                       count(*) FILTER (WHERE k.arrives AND k.role = 'VIEWER') AS v,
+                       count(*) FILTER (WHERE k.arrives AND k.role = 'VIEWER'
+                                          AND NOT k.was_viewer) AS t,
+                       count(*) FILTER (WHERE k.arrives AND k.role = 'HOST') AS h
+                FROM counted k WHERE k.arrives GROUP BY k.livestream) AS g)
+    INTO outcomes, states, counts, v_attach, v_deltas
+    FROM counted c;
+  -- Sessions to attach to a seat without one (an API join): rare, each an update by key.
+  FOR v_row IN SELECT value FROM jsonb_array_elements(v_attach) LOOP
+    UPDATE participants SET livekit_participant_sid = v_row ->> 2, livekit_room_sid = v_row ->> 3
+      WHERE livestream_id = (v_row ->> 0)::uuid AND user_id = v_row ->> 1 AND status = 'JOINED';
+  END LOOP;
+  -- The counters, one update per livestream (the counts only rise: the peak is the last count).
+  FOR v_row IN SELECT value FROM jsonb_array_elements(v_deltas) LOOP
+    UPDATE livestreams SET
+        viewer_count = viewer_count + (v_row ->> 1)::bigint,
+        total_viewers = total_viewers + (v_row ->> 2)::bigint,
+        host_connected = host_connected + (v_row ->> 3)::integer,
+        peak_at = CASE WHEN viewer_count + (v_row ->> 1)::bigint > peak_viewers THEN p_now
+                       ELSE peak_at END,
+        peak_viewers = GREATEST(peak_viewers, viewer_count + (v_row ->> 1)::bigint)
+      WHERE id = (v_row ->> 0)::uuid;
+  END LOOP;
+END
+$fn$;
+
+-- p_events: a JSON array of {id, event, livestream, host, identity, name, sid, roomSid, newId}
+-- (livestream "" when no active livestream is known); one row per event, in order, with the
+-- livestream whose state changed and its viewer_count after the event.
+CREATE FUNCTION lso_apply_participant_events(p_events jsonb, p_now bigint, p_expires bigint)
+RETURNS TABLE (outcome text, state_of uuid, viewers bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_now timestamptz := timestamptz 'epoch' + p_now * interval '1 microsecond';
+  v_expires timestamptz := timestamptz 'epoch' + p_expires * interval '1 microsecond';
+  v_bulk record;
+  e jsonb;
+BEGIN
+  SELECT * INTO v_bulk FROM lso_participant_joins_in_bulk(p_events, v_now, v_expires);
+  IF v_bulk.outcomes IS NOT NULL THEN
+    RETURN QUERY SELECT * FROM unnest(v_bulk.outcomes, v_bulk.states, v_bulk.counts);
+    RETURN;
+  END IF;
+  FOR e IN SELECT x.value FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(value, n)
+           ORDER BY x.n LOOP
+    INSERT INTO processed_webhooks AS w (id, event, processed_at, expires_at)
+      VALUES (e ->> 'id', e ->> 'event', v_now, v_expires)
+      ON CONFLICT (id) DO UPDATE SET event = EXCLUDED.event,
+        processed_at = EXCLUDED.processed_at, expires_at = EXCLUDED.expires_at
+      WHERE w.expires_at < EXCLUDED.processed_at;
+    IF NOT FOUND THEN
+      outcome := 'duplicate';
+      state_of := NULL;
+      viewers := NULL;
+    ELSIF e ->> 'event' = 'participant_joined' THEN
+      SELECT * INTO outcome, state_of, viewers FROM lso_participant_joined(
+        NULLIF(e ->> 'livestream', '')::uuid, e ->> 'host', e ->> 'identity', e ->> 'name',
+        e ->> 'sid', e ->> 'roomSid', (e ->> 'newId')::uuid, v_now);
+    ELSE
+      SELECT * INTO outcome, state_of, viewers FROM lso_participant_left(
+        NULLIF(e ->> 'livestream', '')::uuid, e ->> 'host', e ->> 'identity', e ->> 'name',
+        e ->> 'sid', e ->> 'roomSid', (e ->> 'newId')::uuid, v_now);
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+END
+$fn$;
+)sql";
+
+inline constexpr std::array<sql::Migration, 5> kMigrations{{
     {1, "initial schema", kInitialSchema},
     {2, "participant event functions", kParticipantEventFunctions},
     {3, "mark participants left function", kMarkParticipantsLeftFunction},
     {4, "identity", kIdentitySchema},
+    {5, "audience", kAudienceSchema},
 }};
 
 }  // namespace lso::store::postgres

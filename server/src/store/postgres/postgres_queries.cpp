@@ -1,5 +1,5 @@
 // PostgresQueries: a run of participant events travels as one JSON parameter to the functions of
-// migration 2 (store/postgres/migrations.hpp), which answer one row per event, in order.
+// migration 5 (store/postgres/migrations.hpp), which answer one row per event, in order.
 #include "store/postgres/postgres_queries.hpp"
 
 #include <boost/json/array.hpp>
@@ -32,7 +32,7 @@ std::vector<domain::Queries::ParticipantEventResult> PostgresQueries::apply_part
   const std::string json = boost::json::serialize(batch);
   results.reserve(events.size());
   connection_.exec_text(
-      "SELECT outcome, state_of FROM lso_apply_participant_events($1::jsonb, $2::bigint, "
+      "SELECT outcome, state_of, viewers FROM lso_apply_participant_events($1::jsonb, $2::bigint, "
       "$3::bigint)",
       {json, util::to_epoch_micros(processedAt), util::to_epoch_micros(expiresAt)},
       [&](const sql::Row& row) {
@@ -48,6 +48,7 @@ std::vector<domain::Queries::ParticipantEventResult> PostgresQueries::apply_part
           r.outcome = domain::WebhookOutcome::NoEffect;
         }
         if (!row.is_null(1)) r.stateOf = std::string(row.text(1));
+        if (!row.is_null(2)) r.viewers = row.int64(2);
         results.push_back(std::move(r));
       });
   if (results.size() != events.size()) {

@@ -16,7 +16,13 @@ using sql::Query;
 #define LSO_LIVESTREAM_COLUMNS                                                             \
   "id::text, room_name, title, description, status, created_by, max_participants, "        \
   "empty_timeout, metadata::text, " LSO_MICROS("created_at") ", " LSO_MICROS("updated_at") \
-  ", " LSO_MICROS("started_at") ", " LSO_MICROS("ended_at") ", creator_name, visibility"
+  ", " LSO_MICROS("started_at") ", " LSO_MICROS("ended_at") ", creator_name, visibility, " \
+  "viewer_count, total_viewers, peak_viewers, " LSO_MICROS("peak_at") ", host_connected"
+#define LSO_LIVEKIT_SESSION_COLUMNS                                                        \
+  "sid, livestream_id::text, user_id, display_name, role, room_sid, " LSO_MICROS( \
+      "connected_at") ", " LSO_MICROS("disconnected_at")
+#define LSO_CONNECTED "connected_at IS NOT NULL AND disconnected_at IS NULL"
+#define LSO_SERIES_COLUMNS "width, bucket_start, min_viewers, max_viewers, last_viewers"
 #define LSO_PARTICIPANT_COLUMNS                                                          \
   "id::text, livestream_id::text, user_id, display_name, role, status, metadata::text, " \
   "livekit_participant_sid, livekit_room_sid, " LSO_MICROS("joined_at") ", " LSO_MICROS("left_at")
@@ -87,11 +93,29 @@ constexpr Entry kStatements[] = {
     {Query::MarkLivestreamEnded,
      "UPDATE livestreams SET status = 'ENDED', ended_at = " LSO_TIME(2) ", updated_at = " LSO_TIME(
          2) " WHERE id = $1::uuid AND status <> 'ENDED' RETURNING " LSO_LIVESTREAM_COLUMNS},
-    // The row lock serialises concurrent raises, so none is lost.
-    {Query::RaisePeakViewers,
-     "UPDATE livestreams SET peak_viewers = GREATEST(peak_viewers, $2::bigint) "
-     "WHERE id = $1::uuid RETURNING peak_viewers"},
-    {Query::PeakViewers, "SELECT peak_viewers FROM livestreams WHERE id = $1::uuid"},
+    // All right-hand sides read the row as it was: the peak rises with the new count. The row
+    // lock (taken by every writer of the audience first) serialises them, so none is lost.
+    {Query::AdjustAudience,
+     "UPDATE livestreams SET viewer_count = viewer_count + $2::bigint, "
+     "total_viewers = total_viewers + $3::bigint, host_connected = host_connected + $4::bigint, "
+     "peak_at = CASE WHEN viewer_count + $2::bigint > peak_viewers THEN " LSO_TIME(
+         5) " ELSE peak_at END, "
+            "peak_viewers = GREATEST(peak_viewers, viewer_count + $2::bigint) WHERE id = $1::uuid "
+            "RETURNING viewer_count"},
+    {Query::RecountAudience,
+     "UPDATE livestreams SET viewer_count = c.v, total_viewers = c.t, host_connected = c.h, "
+     "peak_at = CASE WHEN c.v > peak_viewers THEN " LSO_TIME(
+         3) " ELSE peak_at END, "
+            "peak_viewers = GREATEST(peak_viewers, c.v) FROM (SELECT "
+            "count(DISTINCT user_id) FILTER (WHERE role = 'VIEWER' AND " LSO_CONNECTED ") AS v, "
+            "count(DISTINCT user_id) FILTER (WHERE role = 'VIEWER' AND connected_at IS NOT NULL) "
+            "AS t, "
+            "(count(*) FILTER (WHERE user_id = $2 AND " LSO_CONNECTED ") > 0)::integer AS h "
+            "FROM participant_sessions WHERE livestream_id = $1::uuid) AS c "
+            "WHERE id = $1::uuid RETURNING viewer_count"},
+    {Query::ClearAudience,
+     "UPDATE livestreams SET viewer_count = 0, host_connected = 0 WHERE id = $1::uuid "
+     "RETURNING viewer_count"},
 
     {Query::InsertParticipant,
      "INSERT INTO participants (id, livestream_id, user_id, display_name, role, status, metadata, "
@@ -108,10 +132,6 @@ constexpr Entry kStatements[] = {
     {Query::FindActiveParticipant, LSO_SELECT_PARTICIPANTS
      "WHERE livestream_id = $1::uuid AND user_id = $2 AND status = 'JOINED'"},
     {Query::FindParticipantBySid, LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = $1"},
-    // Two index lookups in one round trip (a row matching both comes twice).
-    {Query::FindParticipantSession, LSO_SELECT_PARTICIPANTS
-     "WHERE livekit_participant_sid = $3 UNION ALL " LSO_SELECT_PARTICIPANTS
-     "WHERE livestream_id = $1::uuid AND user_id = $2 AND status = 'JOINED'"},
     {Query::ListParticipants, LSO_SELECT_PARTICIPANTS
      "WHERE livestream_id = $1::uuid" LSO_NEWEST_PARTICIPANTS " LIMIT $2 OFFSET $3"},
     {Query::ListParticipantsByStatus, LSO_SELECT_PARTICIPANTS
@@ -126,10 +146,6 @@ constexpr Entry kStatements[] = {
      "UPDATE participants SET status = 'LEFT', left_at = " LSO_TIME(
          3) " WHERE livestream_id = $1::uuid AND user_id = $2 AND status = 'JOINED' "
             "RETURNING " LSO_PARTICIPANT_COLUMNS},
-    {Query::MarkParticipantLeftBySid,
-     "UPDATE participants SET status = 'LEFT', left_at = " LSO_TIME(
-         2) " WHERE livekit_participant_sid = $1 AND status = 'JOINED' "
-            "RETURNING " LSO_PARTICIPANT_COLUMNS},
     {Query::MarkAllParticipantsLeft,
      "UPDATE participants SET status = 'LEFT', left_at = " LSO_TIME(
          2) " WHERE livestream_id = $1::uuid AND status = 'JOINED'"},
@@ -140,9 +156,75 @@ constexpr Entry kStatements[] = {
     {Query::ActiveParticipants,
      "SELECT user_id, display_name, role, " LSO_MICROS("joined_at") " FROM participants "
      "WHERE livestream_id = $1::uuid AND status = 'JOINED' ORDER BY joined_at, id"},
-    {Query::DistinctViewers,
-     "SELECT count(DISTINCT user_id) FROM participants "
-     "WHERE livestream_id = $1::uuid AND role = 'VIEWER'"},
+
+    {Query::InsertLivekitSession,
+     "INSERT INTO participant_sessions (sid, livestream_id, user_id, display_name, role, room_sid, "
+     "connected_at, disconnected_at) VALUES ($1, $2::uuid, $3, $4, $5, $6, " LSO_TIME(
+         7) ", " LSO_TIME(8) ")"},
+    {Query::FindLivekitSession,
+     "SELECT " LSO_LIVEKIT_SESSION_COLUMNS " FROM participant_sessions WHERE sid = $1"},
+    {Query::DisconnectLivekitSession,
+     "UPDATE participant_sessions SET disconnected_at = " LSO_TIME(
+         2) " WHERE sid = $1 AND " LSO_CONNECTED},
+    {Query::OtherConnectedSession,
+     "SELECT sid FROM participant_sessions WHERE livestream_id = $1::uuid AND user_id = $2 AND "
+     "sid <> $3 AND " LSO_CONNECTED " LIMIT 1"},
+    {Query::WasViewer,
+     "SELECT 1 FROM participant_sessions WHERE livestream_id = $1::uuid AND user_id = $2 AND "
+     "sid <> $3 AND role = 'VIEWER' AND connected_at IS NOT NULL LIMIT 1"},
+    {Query::DisconnectUserSessions,
+     "UPDATE participant_sessions SET disconnected_at = " LSO_TIME(
+         3) " WHERE livestream_id = $1::uuid AND user_id = $2 AND " LSO_CONNECTED},
+    {Query::DisconnectAllSessions,
+     "UPDATE participant_sessions SET disconnected_at = " LSO_TIME(
+         2) " WHERE livestream_id = $1::uuid AND " LSO_CONNECTED},
+    {Query::ConnectedPeople,
+     "SELECT user_id, min(display_name), min(role), " LSO_MICROS(
+         "min(connected_at)") " FROM participant_sessions WHERE livestream_id = $1::uuid AND " LSO_CONNECTED
+                              " GROUP BY user_id ORDER BY min(connected_at), user_id"},
+    {Query::ViewerWatchTimes,
+     "SELECT " LSO_MICROS("coalesce(disconnected_at, " LSO_TIME(2) ")") " - " LSO_MICROS(
+         "connected_at") " FROM participant_sessions "
+                         "WHERE livestream_id = $1::uuid AND role = 'VIEWER' AND "
+                         "connected_at IS NOT NULL"},
+
+    {Query::RecordViewerSample,
+     "INSERT INTO viewer_series AS v (livestream_id, " LSO_SERIES_COLUMNS
+     ") VALUES ($1::uuid, $2::integer, $3::bigint, $4::bigint, $5::bigint, $6::bigint) "
+     "ON CONFLICT (livestream_id, width, bucket_start) DO UPDATE "
+     "SET min_viewers = LEAST(v.min_viewers, EXCLUDED.min_viewers), "
+     "max_viewers = GREATEST(v.max_viewers, EXCLUDED.max_viewers), "
+     "last_viewers = EXCLUDED.last_viewers"},
+    {Query::ViewerSeries,
+     "SELECT " LSO_SERIES_COLUMNS " FROM viewer_series WHERE livestream_id = $1::uuid "
+     "AND bucket_start >= $2::bigint AND bucket_start < $3::bigint ORDER BY bucket_start, width"},
+    {Query::ViewerBucketBefore,
+     "SELECT " LSO_SERIES_COLUMNS " FROM viewer_series WHERE livestream_id = $1::uuid "
+     "AND bucket_start < $2::bigint ORDER BY bucket_start DESC, width DESC LIMIT 1"},
+    // A minute's last value is the last of its latest 10 s bucket.
+    {Query::DownsampleViewerSeries,
+     "INSERT INTO viewer_series AS v (livestream_id, " LSO_SERIES_COLUMNS ") "
+     "SELECT livestream_id, 60, minute, min(min_viewers), max(max_viewers), max(lastv) FROM ("
+     "SELECT livestream_id, bucket_start - bucket_start % 60000000 AS minute, min_viewers, "
+     "max_viewers, first_value(last_viewers) OVER (PARTITION BY livestream_id, "
+     "bucket_start - bucket_start % 60000000 ORDER BY bucket_start DESC) AS lastv "
+     "FROM viewer_series WHERE width = 10 AND bucket_start < $1::bigint) AS f "
+     "GROUP BY livestream_id, minute "
+     "ON CONFLICT (livestream_id, width, bucket_start) DO UPDATE "
+     "SET min_viewers = LEAST(v.min_viewers, EXCLUDED.min_viewers), "
+     "max_viewers = GREATEST(v.max_viewers, EXCLUDED.max_viewers), "
+     "last_viewers = EXCLUDED.last_viewers"},
+    {Query::DeleteFineBuckets,
+     "DELETE FROM viewer_series WHERE width = 10 AND bucket_start < $1::bigint"},
+    {Query::DeleteOldSessions,
+     "DELETE FROM participant_sessions WHERE sid IN (SELECT s.sid FROM participant_sessions s "
+     "JOIN livestreams l ON l.id = s.livestream_id WHERE l.ended_at < " LSO_TIME(
+         1) " LIMIT $2::bigint)"},
+    {Query::DeleteOldSeries,
+     "DELETE FROM viewer_series WHERE (livestream_id, width, bucket_start) IN ("
+     "SELECT v.livestream_id, v.width, v.bucket_start FROM viewer_series v "
+     "JOIN livestreams l ON l.id = v.livestream_id WHERE l.ended_at < " LSO_TIME(
+         1) " LIMIT $2::bigint)"},
 
     // A record whose retention has run out no longer counts: the id is recorded afresh.
     {Query::RecordWebhook,
@@ -231,6 +313,9 @@ constexpr Entry kStatements[] = {
 #undef LSO_MICROS
 #undef LSO_TIME
 #undef LSO_LIVESTREAM_COLUMNS
+#undef LSO_LIVEKIT_SESSION_COLUMNS
+#undef LSO_CONNECTED
+#undef LSO_SERIES_COLUMNS
 #undef LSO_PARTICIPANT_COLUMNS
 #undef LSO_SELECT_LIVESTREAMS
 #undef LSO_SELECT_PARTICIPANTS

@@ -34,24 +34,41 @@ enum class Query : std::size_t {
   MarkLivestreamLive,                 // id, started_at  (also updated_at)
   MarkLivestreamError,                // id, now         (updated_at)
   MarkLivestreamEnded,                // id, ended_at    (also updated_at)
-  RaisePeakViewers,                   // id, viewers     → one row: peak_viewers
-  PeakViewers,                        // id              → one row: peak_viewers
+  // audience counters → one row: viewer_count
+  AdjustAudience,   // id, viewers delta, total_viewers delta, host_connected delta, at
+  RecountAudience,  // id, host user_id, at
+  ClearAudience,    // id
   // participants
   InsertParticipant,                // the 11 participant columns in column order
   InsertParticipantIfAbsent,        // as InsertParticipant → rows changed (0: a uniqueness rule)
   FindActiveParticipant,            // livestream_id, user_id
   FindParticipantBySid,             // livekit_participant_sid
-  FindParticipantSession,           // livestream_id, user_id, livekit_participant_sid
   ListParticipants,                 // livestream_id, limit, offset
   ListParticipantsByStatus,         // livestream_id, status, limit, offset
   ListParticipantsByRole,           // livestream_id, role, limit, offset
   ListParticipantsByStatusAndRole,  // livestream_id, status, role, limit, offset
   MarkParticipantLeft,              // livestream_id, user_id, left_at
-  MarkParticipantLeftBySid,         // livekit_participant_sid, left_at
   MarkAllParticipantsLeft,          // livestream_id, left_at → rows changed
   AttachLivekitSession,             // livestream_id, user_id, participant_sid, room_sid
   ActiveParticipants,               // livestream_id → user_id, display_name, role
-  DistinctViewers,                  // livestream_id → one row: count
+  // LiveKit sessions (result rows in livekit_session_col order)
+  InsertLivekitSession,      // the 8 session columns in column order
+  FindLivekitSession,        // sid
+  DisconnectLivekitSession,  // sid, at → rows changed
+  OtherConnectedSession,     // livestream_id, user_id, except_sid → one row: sid (or none)
+  WasViewer,                 // livestream_id, user_id, except_sid → one row when so
+  DisconnectUserSessions,    // livestream_id, user_id, at → rows changed
+  DisconnectAllSessions,     // livestream_id, at → rows changed
+  ConnectedPeople,           // livestream_id → user_id, display_name, role, connected_at
+  ViewerWatchTimes,          // livestream_id, until → one row per session: microseconds
+  // viewer series (result rows: width, bucket_start, min, max, last)
+  RecordViewerSample,      // livestream_id, width, bucket_start, min, max, last
+  ViewerSeries,            // livestream_id, from, to (oldest first)
+  ViewerBucketBefore,      // livestream_id, t
+  DownsampleViewerSeries,  // before (merges 10 s buckets into 1 min ones)
+  DeleteFineBuckets,       // before → rows changed
+  DeleteOldSessions,       // ended_before, limit → rows changed
+  DeleteOldSeries,         // ended_before, limit → rows changed
   // processed webhooks
   RecordWebhook,          // id, event, processed_at, expires_at → rows changed (0/1)
   DeleteExpiredWebhooks,  // now, limit → rows changed
@@ -112,6 +129,12 @@ enum : int {
   // Added by a later migration, so they come after the original columns.
   CreatorName,
   Visibility,
+  // The audience counters (a later migration still).
+  ViewerCount,
+  TotalViewers,
+  PeakViewers,
+  PeakAt,
+  HostConnected,
   Count_
 };
 }
@@ -128,6 +151,19 @@ enum : int {
   LivekitRoomSid,
   JoinedAt,
   LeftAt,
+  Count_
+};
+}
+namespace livekit_session_col {
+enum : int {
+  Sid,
+  LivestreamId,
+  UserId,
+  DisplayName,
+  Role,
+  RoomSid,
+  ConnectedAt,
+  DisconnectedAt,
   Count_
 };
 }

@@ -148,6 +148,11 @@ Livestream livestream_from(const Row& row) {
   l.creatorName = row.text(c::CreatorName);
   l.visibility =
       parsed(domain::parse_visibility(row.text(c::Visibility)), "livestreams.visibility");
+  l.viewerCount = row.int64(c::ViewerCount);
+  l.totalViewers = row.int64(c::TotalViewers);
+  l.peakViewers = row.int64(c::PeakViewers);
+  l.peakAt = optional_time_at(row, c::PeakAt);
+  l.hostConnected = row.int64(c::HostConnected) > 0;
   return l;
 }
 
@@ -381,21 +386,27 @@ std::optional<Livestream> SqlQueries::mark_livestream_ended(std::string_view id,
   return one_livestream(Query::MarkLivestreamEnded, {*key, micros(endedAt)});
 }
 
-// An unknown livestream has no peak to raise: 0, nothing stored.
-std::int64_t SqlQueries::raise_peak_viewers(std::string_view livestreamId, std::int64_t viewers) {
+std::int64_t SqlQueries::adjust_audience(std::string_view livestreamId,
+                                         const AudienceDelta& d, TimePoint at) {
   const auto key = canonical_id(livestreamId);
   if (!key) {
     return 0;
   }
-  return scalar(Query::RaisePeakViewers, {*key, viewers});
+  return scalar(Query::AdjustAudience,
+                {*key, d.viewers, d.totalViewers, d.hostConnected, micros(at)});
 }
 
-std::int64_t SqlQueries::peak_viewers(std::string_view livestreamId) {
+std::int64_t SqlQueries::recount_audience(std::string_view livestreamId,
+                                          std::string_view hostUserId, TimePoint at) {
   const auto key = canonical_id(livestreamId);
   if (!key) {
     return 0;
   }
-  return scalar(Query::PeakViewers, {*key});
+  return scalar(Query::RecountAudience, {*key, hostUserId, micros(at)});
+}
+
+void SqlQueries::clear_audience(std::string_view livestreamId) {
+  if (const auto key = canonical_id(livestreamId)) session_.exec(Query::ClearAudience, {*key});
 }
 
 // --- participants ---
@@ -428,24 +439,6 @@ std::optional<Participant> SqlQueries::find_active_participant(std::string_view 
     return std::nullopt;
   }
   return one_participant(Query::FindActiveParticipant, {*key, userId});
-}
-
-domain::Queries::ParticipantSession SqlQueries::find_participant_session(
-    std::string_view livestreamId, std::string_view userId, std::string_view sid) {
-  ParticipantSession session;
-  const auto key = canonical_id(livestreamId);
-  if (!key) {
-    if (!sid.empty()) session.bySid = find_participant_by_sid(sid);
-    return session;
-  }
-  for (auto& p : participants(Query::FindParticipantSession, {*key, userId, sid})) {
-    if (!sid.empty() && p.livekitParticipantSid == sid && !session.bySid) session.bySid = p;
-    if (p.status == domain::ParticipantStatus::Joined && p.livestreamId == *key &&
-        p.userId == userId && !session.active) {
-      session.active = std::move(p);
-    }
-  }
-  return session;
 }
 
 std::optional<Participant> SqlQueries::find_participant_by_sid(std::string_view sid) {
@@ -481,11 +474,6 @@ std::optional<Participant> SqlQueries::mark_participant_left(std::string_view li
     return std::nullopt;
   }
   return one_participant(Query::MarkParticipantLeft, {*key, userId, micros(leftAt)});
-}
-
-std::optional<Participant> SqlQueries::mark_participant_left_by_sid(std::string_view sid,
-                                                                    TimePoint leftAt) {
-  return one_participant(Query::MarkParticipantLeftBySid, {sid, micros(leftAt)});
 }
 
 std::int64_t SqlQueries::mark_all_participants_left(std::string_view livestreamId,
@@ -532,12 +520,166 @@ std::vector<domain::ActiveParticipant> SqlQueries::active_participants(
   return out;
 }
 
-std::int64_t SqlQueries::distinct_viewers(std::string_view livestreamId) {
+// --- LiveKit sessions ---
+
+namespace {
+
+domain::LivekitSession livekit_session_from(const Row& row) {
+  namespace c = livekit_session_col;
+  domain::LivekitSession s;
+  s.sid = row.text(c::Sid);
+  s.livestreamId = row.text(c::LivestreamId);
+  s.userId = row.text(c::UserId);
+  s.displayName = row.text(c::DisplayName);
+  s.role = parsed(domain::parse_participant_role(row.text(c::Role)), "participant_sessions.role");
+  s.roomSid = optional_text_at(row, c::RoomSid);
+  s.connectedAt = optional_time_at(row, c::ConnectedAt);
+  s.disconnectedAt = optional_time_at(row, c::DisconnectedAt);
+  return s;
+}
+
+domain::ViewerBucket bucket_from(const Row& row, const std::string& livestreamId) {
+  domain::ViewerBucket b;
+  b.livestreamId = livestreamId;
+  b.widthSeconds = static_cast<std::int32_t>(row.int64(0));
+  b.start = time_at(row, 1);
+  b.min = row.int64(2);
+  b.max = row.int64(3);
+  b.last = row.int64(4);
+  return b;
+}
+
+}  // namespace
+
+void SqlQueries::insert_livekit_session(const domain::LivekitSession& s) {
+  const std::string id = require_id(s.livestreamId, "livestream id");
+  session_.exec(Query::InsertLivekitSession,
+                {s.sid, id, s.userId, s.displayName, to_string(s.role), optional_text(s.roomSid),
+                 optional_time(s.connectedAt), optional_time(s.disconnectedAt)});
+}
+
+std::optional<domain::LivekitSession> SqlQueries::find_livekit_session(std::string_view sid) {
+  std::optional<domain::LivekitSession> out;
+  session_.exec(Query::FindLivekitSession, {sid},
+                [&](const Row& row) { out = livekit_session_from(row); });
+  return out;
+}
+
+bool SqlQueries::disconnect_livekit_session(std::string_view sid, TimePoint at) {
+  return session_.exec(Query::DisconnectLivekitSession, {sid, micros(at)}) > 0;
+}
+
+std::optional<std::string> SqlQueries::other_connected_session(std::string_view livestreamId,
+                                                               std::string_view userId,
+                                                               std::string_view exceptSid) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return std::nullopt;
+  }
+  std::optional<std::string> out;
+  session_.exec(Query::OtherConnectedSession, {*key, userId, exceptSid},
+                [&](const Row& row) { out = std::string(row.text(0)); });
+  return out;
+}
+
+bool SqlQueries::was_viewer(std::string_view livestreamId, std::string_view userId,
+                            std::string_view exceptSid) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return false;
+  }
+  bool found = false;
+  session_.exec(Query::WasViewer, {*key, userId, exceptSid}, [&](const Row&) { found = true; });
+  return found;
+}
+
+std::int64_t SqlQueries::disconnect_user_sessions(std::string_view livestreamId,
+                                                  std::span<const std::string> userIds,
+                                                  TimePoint at) {
   const auto key = canonical_id(livestreamId);
   if (!key) {
     return 0;
   }
-  return scalar(Query::DistinctViewers, {*key});
+  std::int64_t changed = 0;
+  for (const auto& user : userIds)
+    changed += session_.exec(Query::DisconnectUserSessions, {*key, user, micros(at)});
+  return changed;
+}
+
+std::int64_t SqlQueries::disconnect_all_sessions(std::string_view livestreamId, TimePoint at) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return 0;
+  }
+  return session_.exec(Query::DisconnectAllSessions, {*key, micros(at)});
+}
+
+std::vector<domain::ConnectedPerson> SqlQueries::connected_people(std::string_view livestreamId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return {};
+  }
+  std::vector<domain::ConnectedPerson> out;
+  session_.exec(Query::ConnectedPeople, {*key}, [&](const Row& row) {
+    out.push_back({std::string(row.text(0)), std::string(row.text(1)),
+                   parsed(domain::parse_participant_role(row.text(2)), "participant_sessions.role"),
+                   time_at(row, 3)});
+  });
+  return out;
+}
+
+std::vector<std::int64_t> SqlQueries::viewer_watch_times(std::string_view livestreamId,
+                                                         TimePoint until) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return {};
+  }
+  std::vector<std::int64_t> out;
+  session_.exec(Query::ViewerWatchTimes, {*key, micros(until)},
+                [&](const Row& row) { out.push_back(std::max<std::int64_t>(0, row.int64(0))); });
+  return out;
+}
+
+// --- the viewer series ---
+
+void SqlQueries::record_viewer_sample(const domain::ViewerBucket& b) {
+  const std::string id = require_id(b.livestreamId, "livestream id");
+  session_.exec(Query::RecordViewerSample, {id, std::int64_t{b.widthSeconds}, micros(b.start),
+                                            b.min, b.max, b.last});
+}
+
+std::vector<domain::ViewerBucket> SqlQueries::viewer_series(std::string_view livestreamId,
+                                                            TimePoint from, TimePoint to) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return {};
+  }
+  std::vector<domain::ViewerBucket> out;
+  session_.exec(Query::ViewerSeries, {*key, micros(from), micros(to)},
+                [&](const Row& row) { out.push_back(bucket_from(row, *key)); });
+  return out;
+}
+
+std::optional<domain::ViewerBucket> SqlQueries::viewer_bucket_before(std::string_view livestreamId,
+                                                                     TimePoint t) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    return std::nullopt;
+  }
+  std::optional<domain::ViewerBucket> out;
+  session_.exec(Query::ViewerBucketBefore, {*key, micros(t)},
+                [&](const Row& row) { out = bucket_from(row, *key); });
+  return out;
+}
+
+std::int64_t SqlQueries::downsample_viewer_series(TimePoint before) {
+  session_.exec(Query::DownsampleViewerSeries, {micros(before)});
+  return session_.exec(Query::DeleteFineBuckets, {micros(before)});
+}
+
+std::int64_t SqlQueries::delete_audience_history(TimePoint endedBefore, std::int64_t limit) {
+  const auto sessions = session_.exec(Query::DeleteOldSessions, {micros(endedBefore), limit});
+  return sessions + session_.exec(Query::DeleteOldSeries, {micros(endedBefore), limit});
 }
 
 // --- processed webhooks ---

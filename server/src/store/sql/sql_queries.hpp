@@ -32,16 +32,16 @@ class SqlQueries : public domain::Queries {
                                                           domain::TimePoint now) override;
   std::optional<domain::Livestream> mark_livestream_ended(std::string_view id,
                                                           domain::TimePoint endedAt) override;
-  std::int64_t raise_peak_viewers(std::string_view livestreamId, std::int64_t viewers) override;
-  std::int64_t peak_viewers(std::string_view livestreamId) override;
+  std::int64_t adjust_audience(std::string_view livestreamId, const AudienceDelta& delta,
+                               domain::TimePoint at) override;
+  std::int64_t recount_audience(std::string_view livestreamId, std::string_view hostUserId,
+                                domain::TimePoint at) override;
+  void clear_audience(std::string_view livestreamId) override;
 
   void insert_participant(const domain::Participant& participant) override;
   bool insert_participant_if_absent(const domain::Participant& participant) override;
   std::optional<domain::Participant> find_active_participant(std::string_view livestreamId,
                                                              std::string_view userId) override;
-  ParticipantSession find_participant_session(std::string_view livestreamId,
-                                              std::string_view userId,
-                                              std::string_view livekitParticipantSid) override;
   std::optional<domain::Participant> find_participant_by_sid(
       std::string_view livekitParticipantSid) override;
   std::vector<domain::Participant> list_participants(
@@ -49,8 +49,6 @@ class SqlQueries : public domain::Queries {
   std::optional<domain::Participant> mark_participant_left(std::string_view livestreamId,
                                                            std::string_view userId,
                                                            domain::TimePoint leftAt) override;
-  std::optional<domain::Participant> mark_participant_left_by_sid(
-      std::string_view livekitParticipantSid, domain::TimePoint leftAt) override;
   std::int64_t mark_all_participants_left(std::string_view livestreamId,
                                           domain::TimePoint leftAt) override;
   std::int64_t mark_participants_left(std::string_view livestreamId,
@@ -61,7 +59,32 @@ class SqlQueries : public domain::Queries {
       std::string_view livekitParticipantSid, std::string_view livekitRoomSid) override;
   std::vector<domain::ActiveParticipant> active_participants(
       std::string_view livestreamId) override;
-  std::int64_t distinct_viewers(std::string_view livestreamId) override;
+
+  void insert_livekit_session(const domain::LivekitSession& session) override;
+  std::optional<domain::LivekitSession> find_livekit_session(std::string_view sid) override;
+  bool disconnect_livekit_session(std::string_view sid, domain::TimePoint at) override;
+  std::optional<std::string> other_connected_session(std::string_view livestreamId,
+                                                     std::string_view userId,
+                                                     std::string_view exceptSid) override;
+  bool was_viewer(std::string_view livestreamId, std::string_view userId,
+                  std::string_view exceptSid) override;
+  std::int64_t disconnect_user_sessions(std::string_view livestreamId,
+                                        std::span<const std::string> userIds,
+                                        domain::TimePoint at) override;
+  std::int64_t disconnect_all_sessions(std::string_view livestreamId,
+                                       domain::TimePoint at) override;
+  std::vector<domain::ConnectedPerson> connected_people(std::string_view livestreamId) override;
+  std::vector<std::int64_t> viewer_watch_times(std::string_view livestreamId,
+                                               domain::TimePoint until) override;
+
+  void record_viewer_sample(const domain::ViewerBucket& sample) override;
+  std::vector<domain::ViewerBucket> viewer_series(std::string_view livestreamId,
+                                                  domain::TimePoint from,
+                                                  domain::TimePoint to) override;
+  std::optional<domain::ViewerBucket> viewer_bucket_before(std::string_view livestreamId,
+                                                           domain::TimePoint t) override;
+  std::int64_t downsample_viewer_series(domain::TimePoint before) override;
+  std::int64_t delete_audience_history(domain::TimePoint endedBefore, std::int64_t limit) override;
 
   bool record_webhook(std::string_view webhookId, std::string_view event,
                       domain::TimePoint processedAt, domain::TimePoint expiresAt) override;

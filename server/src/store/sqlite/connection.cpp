@@ -52,6 +52,7 @@ constexpr UniqueRule kUniqueRules[] = {
     {"api_keys.id", "api_keys_pkey"},
     {"livestream_invites.livestream_id, livestream_invites.user_id", "livestream_invites_pkey"},
     {"server_secrets.name", "server_secrets_pkey"},
+    {"participant_sessions.sid", "participant_sessions_pkey"},
 };
 
 std::string unique_rule(std::string_view message) {

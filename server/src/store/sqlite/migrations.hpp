@@ -153,9 +153,66 @@ CREATE TABLE server_secrets (
 ) STRICT;
 )sql";
 
-inline constexpr std::array<sql::Migration, 2> kMigrations{{
+// Audience (docs/architecture.md, "Audience"): one row per LiveKit session, the counters in the
+// livestream's row, the viewer series. Existing data is carried over: every participant record
+// with a LiveKit sid becomes a session (connected while it is JOINED) and the counters are
+// computed from them.
+inline constexpr std::string_view kAudienceSchema = R"sql(
+ALTER TABLE livestreams ADD COLUMN viewer_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE livestreams ADD COLUMN total_viewers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE livestreams ADD COLUMN peak_at INTEGER;
+ALTER TABLE livestreams ADD COLUMN host_connected INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE participant_sessions (
+  sid             TEXT PRIMARY KEY,
+  livestream_id   TEXT NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  user_id         TEXT NOT NULL,
+  display_name    TEXT NOT NULL,
+  role            TEXT NOT NULL CHECK (role IN ('HOST', 'VIEWER')),
+  room_sid        TEXT,
+  connected_at    INTEGER,
+  disconnected_at INTEGER
+) STRICT;
+
+CREATE INDEX participant_sessions_user ON participant_sessions (livestream_id, user_id);
+CREATE INDEX participant_sessions_connected ON participant_sessions (livestream_id, user_id)
+  WHERE connected_at IS NOT NULL AND disconnected_at IS NULL;
+
+CREATE TABLE viewer_series (
+  livestream_id TEXT NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  width         INTEGER NOT NULL,
+  bucket_start  INTEGER NOT NULL,
+  min_viewers   INTEGER NOT NULL,
+  max_viewers   INTEGER NOT NULL,
+  last_viewers  INTEGER NOT NULL,
+  PRIMARY KEY (livestream_id, width, bucket_start)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX viewer_series_width_start ON viewer_series (width, bucket_start);
+
+INSERT INTO participant_sessions (sid, livestream_id, user_id, display_name, role, room_sid,
+    connected_at, disconnected_at)
+  SELECT livekit_participant_sid, livestream_id, user_id, display_name, role, livekit_room_sid,
+         joined_at, CASE WHEN status = 'LEFT' THEN coalesce(left_at, joined_at) END
+  FROM participants WHERE livekit_participant_sid IS NOT NULL;
+
+UPDATE livestreams SET
+  viewer_count = (SELECT count(DISTINCT s.user_id) FROM participant_sessions s
+                  WHERE s.livestream_id = livestreams.id AND s.role = 'VIEWER'
+                    AND s.connected_at IS NOT NULL AND s.disconnected_at IS NULL),
+  total_viewers = (SELECT count(DISTINCT s.user_id) FROM participant_sessions s
+                   WHERE s.livestream_id = livestreams.id AND s.role = 'VIEWER'
+                     AND s.connected_at IS NOT NULL),
+  host_connected = EXISTS (SELECT 1 FROM participant_sessions s
+                           WHERE s.livestream_id = livestreams.id AND s.role = 'HOST'
+                             AND s.connected_at IS NOT NULL AND s.disconnected_at IS NULL);
+UPDATE livestreams SET peak_viewers = viewer_count WHERE viewer_count > peak_viewers;
+)sql";
+
+inline constexpr std::array<sql::Migration, 3> kMigrations{{
     {1, "initial schema", kInitialSchema},
     {2, "identity", kIdentitySchema},
+    {3, "audience", kAudienceSchema},
 }};
 
 }  // namespace lso::store::sqlite

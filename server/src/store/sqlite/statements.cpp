@@ -10,9 +10,15 @@ namespace {
 using sql::Query;
 
 // Column lists in the order of the sql::*_col namespaces.
-#define LSO_LIVESTREAM_COLUMNS                                                               \
+#define LSO_LIVESTREAM_INSERT_COLUMNS                                                        \
   "id, room_name, title, description, status, created_by, max_participants, empty_timeout, " \
   "metadata, created_at, updated_at, started_at, ended_at, creator_name, visibility"
+#define LSO_LIVESTREAM_COLUMNS \
+  LSO_LIVESTREAM_INSERT_COLUMNS ", viewer_count, total_viewers, peak_viewers, peak_at, host_connected"
+#define LSO_LIVEKIT_SESSION_COLUMNS \
+  "sid, livestream_id, user_id, display_name, role, room_sid, connected_at, disconnected_at"
+#define LSO_CONNECTED "connected_at IS NOT NULL AND disconnected_at IS NULL"
+#define LSO_SERIES_COLUMNS "width, bucket_start, min_viewers, max_viewers, last_viewers"
 #define LSO_PARTICIPANT_COLUMNS                                                                 \
   "id, livestream_id, user_id, display_name, role, status, metadata, livekit_participant_sid, " \
   "livekit_room_sid, joined_at, left_at"
@@ -40,7 +46,7 @@ struct Entry {
 
 constexpr Entry kStatements[] = {
     {Query::InsertLivestream,
-     "INSERT INTO livestreams (" LSO_LIVESTREAM_COLUMNS
+     "INSERT INTO livestreams (" LSO_LIVESTREAM_INSERT_COLUMNS
      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"},
     {Query::FindLivestream, LSO_SELECT_LIVESTREAMS "WHERE id = ?1"},
     // The WHERE repeats the partial index's predicate verbatim so SQLite can use that index.
@@ -76,10 +82,25 @@ constexpr Entry kStatements[] = {
     {Query::MarkLivestreamEnded,
      "UPDATE livestreams SET status = 'ENDED', ended_at = ?2, updated_at = ?2 "
      "WHERE id = ?1 AND status <> 'ENDED' RETURNING " LSO_LIVESTREAM_COLUMNS},
-    {Query::RaisePeakViewers,
-     "UPDATE livestreams SET peak_viewers = MAX(peak_viewers, ?2) WHERE id = ?1 "
-     "RETURNING peak_viewers"},
-    {Query::PeakViewers, "SELECT peak_viewers FROM livestreams WHERE id = ?1"},
+    // All right-hand sides read the row as it was: the peak rises with the new count.
+    {Query::AdjustAudience,
+     "UPDATE livestreams SET viewer_count = viewer_count + ?2, "
+     "total_viewers = total_viewers + ?3, host_connected = host_connected + ?4, "
+     "peak_at = CASE WHEN viewer_count + ?2 > peak_viewers THEN ?5 ELSE peak_at END, "
+     "peak_viewers = MAX(peak_viewers, viewer_count + ?2) WHERE id = ?1 RETURNING viewer_count"},
+    {Query::RecountAudience,
+     "UPDATE livestreams SET viewer_count = c.v, total_viewers = c.t, host_connected = c.h, "
+     "peak_at = CASE WHEN c.v > peak_viewers THEN ?3 ELSE peak_at END, "
+     "peak_viewers = MAX(peak_viewers, c.v) FROM (SELECT "
+     "count(DISTINCT CASE WHEN role = 'VIEWER' AND " LSO_CONNECTED " THEN user_id END) AS v, "
+     "count(DISTINCT CASE WHEN role = 'VIEWER' AND connected_at IS NOT NULL THEN user_id END) "
+     "AS t, "
+     "count(CASE WHEN user_id = ?2 AND " LSO_CONNECTED " THEN 1 END) > 0 AS h "
+     "FROM participant_sessions WHERE livestream_id = ?1) AS c "
+     "WHERE id = ?1 RETURNING viewer_count"},
+    {Query::ClearAudience,
+     "UPDATE livestreams SET viewer_count = 0, host_connected = 0 WHERE id = ?1 "
+     "RETURNING viewer_count"},
 
     {Query::InsertParticipant, "INSERT INTO participants (" LSO_PARTICIPANT_COLUMNS
                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
@@ -89,9 +110,6 @@ constexpr Entry kStatements[] = {
     {Query::FindActiveParticipant,
      LSO_SELECT_PARTICIPANTS "WHERE livestream_id = ?1 AND user_id = ?2 AND status = 'JOINED'"},
     {Query::FindParticipantBySid, LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = ?1"},
-    {Query::FindParticipantSession,
-     LSO_SELECT_PARTICIPANTS "WHERE livekit_participant_sid = ?3 UNION ALL " LSO_SELECT_PARTICIPANTS
-                             "WHERE livestream_id = ?1 AND user_id = ?2 AND status = 'JOINED'"},
     {Query::ListParticipants, LSO_SELECT_PARTICIPANTS
      "WHERE livestream_id = ?1" LSO_NEWEST_PARTICIPANTS " LIMIT ?2 OFFSET ?3"},
     {Query::ListParticipantsByStatus, LSO_SELECT_PARTICIPANTS
@@ -105,9 +123,6 @@ constexpr Entry kStatements[] = {
      "UPDATE participants SET status = 'LEFT', left_at = ?3 "
      "WHERE livestream_id = ?1 AND user_id = ?2 AND status = 'JOINED' "
      "RETURNING " LSO_PARTICIPANT_COLUMNS},
-    {Query::MarkParticipantLeftBySid,
-     "UPDATE participants SET status = 'LEFT', left_at = ?2 "
-     "WHERE livekit_participant_sid = ?1 AND status = 'JOINED' RETURNING " LSO_PARTICIPANT_COLUMNS},
     {Query::MarkAllParticipantsLeft,
      "UPDATE participants SET status = 'LEFT', left_at = ?2 "
      "WHERE livestream_id = ?1 AND status = 'JOINED'"},
@@ -118,9 +133,65 @@ constexpr Entry kStatements[] = {
     {Query::ActiveParticipants,
      "SELECT user_id, display_name, role, joined_at FROM participants "
      "WHERE livestream_id = ?1 AND status = 'JOINED' ORDER BY joined_at, id"},
-    {Query::DistinctViewers,
-     "SELECT COUNT(DISTINCT user_id) FROM participants "
-     "WHERE livestream_id = ?1 AND role = 'VIEWER'"},
+
+    {Query::InsertLivekitSession, "INSERT INTO participant_sessions (" LSO_LIVEKIT_SESSION_COLUMNS
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+    {Query::FindLivekitSession,
+     "SELECT " LSO_LIVEKIT_SESSION_COLUMNS " FROM participant_sessions WHERE sid = ?1"},
+    {Query::DisconnectLivekitSession,
+     "UPDATE participant_sessions SET disconnected_at = ?2 WHERE sid = ?1 AND " LSO_CONNECTED},
+    // The WHERE repeats the partial index's predicate verbatim so SQLite can use that index.
+    {Query::OtherConnectedSession,
+     "SELECT sid FROM participant_sessions WHERE livestream_id = ?1 AND user_id = ?2 AND "
+     "sid <> ?3 AND " LSO_CONNECTED " LIMIT 1"},
+    {Query::WasViewer,
+     "SELECT 1 FROM participant_sessions WHERE livestream_id = ?1 AND user_id = ?2 AND "
+     "sid <> ?3 AND role = 'VIEWER' AND connected_at IS NOT NULL LIMIT 1"},
+    {Query::DisconnectUserSessions,
+     "UPDATE participant_sessions SET disconnected_at = ?3 "
+     "WHERE livestream_id = ?1 AND user_id = ?2 AND " LSO_CONNECTED},
+    {Query::DisconnectAllSessions,
+     "UPDATE participant_sessions SET disconnected_at = ?2 "
+     "WHERE livestream_id = ?1 AND " LSO_CONNECTED},
+    {Query::ConnectedPeople,
+     "SELECT user_id, min(display_name), min(role), min(connected_at) FROM participant_sessions "
+     "WHERE livestream_id = ?1 AND " LSO_CONNECTED " GROUP BY user_id ORDER BY 4, 1"},
+    {Query::ViewerWatchTimes,
+     "SELECT coalesce(disconnected_at, ?2) - connected_at FROM participant_sessions "
+     "WHERE livestream_id = ?1 AND role = 'VIEWER' AND connected_at IS NOT NULL"},
+
+    {Query::RecordViewerSample,
+     "INSERT INTO viewer_series (livestream_id, " LSO_SERIES_COLUMNS
+     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (livestream_id, width, bucket_start) DO UPDATE "
+     "SET min_viewers = MIN(min_viewers, excluded.min_viewers), "
+     "max_viewers = MAX(max_viewers, excluded.max_viewers), last_viewers = excluded.last_viewers"},
+    {Query::ViewerSeries,
+     "SELECT " LSO_SERIES_COLUMNS " FROM viewer_series WHERE livestream_id = ?1 "
+     "AND bucket_start >= ?2 AND bucket_start < ?3 ORDER BY bucket_start, width"},
+    {Query::ViewerBucketBefore,
+     "SELECT " LSO_SERIES_COLUMNS " FROM viewer_series WHERE livestream_id = ?1 "
+     "AND bucket_start < ?2 ORDER BY bucket_start DESC, width DESC LIMIT 1"},
+    // A minute's last value is the last of its latest 10 s bucket. (WHERE true: SQLite's upsert
+    // needs it after a SELECT to parse ON CONFLICT.)
+    {Query::DownsampleViewerSeries,
+     "INSERT INTO viewer_series (livestream_id, " LSO_SERIES_COLUMNS ") "
+     "SELECT livestream_id, 60, minute, min(min_viewers), max(max_viewers), max(lastv) FROM ("
+     "SELECT livestream_id, bucket_start - bucket_start % 60000000 AS minute, min_viewers, "
+     "max_viewers, first_value(last_viewers) OVER (PARTITION BY livestream_id, "
+     "bucket_start - bucket_start % 60000000 ORDER BY bucket_start DESC) AS lastv "
+     "FROM viewer_series WHERE width = 10 AND bucket_start < ?1) WHERE true "
+     "GROUP BY livestream_id, minute "
+     "ON CONFLICT (livestream_id, width, bucket_start) DO UPDATE "
+     "SET min_viewers = MIN(min_viewers, excluded.min_viewers), "
+     "max_viewers = MAX(max_viewers, excluded.max_viewers), last_viewers = excluded.last_viewers"},
+    {Query::DeleteFineBuckets, "DELETE FROM viewer_series WHERE width = 10 AND bucket_start < ?1"},
+    {Query::DeleteOldSessions,
+     "DELETE FROM participant_sessions WHERE rowid IN (SELECT s.rowid FROM participant_sessions s "
+     "JOIN livestreams l ON l.id = s.livestream_id WHERE l.ended_at < ?1 LIMIT ?2)"},
+    {Query::DeleteOldSeries,
+     "DELETE FROM viewer_series WHERE (livestream_id, width, bucket_start) IN ("
+     "SELECT v.livestream_id, v.width, v.bucket_start FROM viewer_series v "
+     "JOIN livestreams l ON l.id = v.livestream_id WHERE l.ended_at < ?1 LIMIT ?2)"},
 
     // A record whose retention has run out no longer counts: the id is recorded afresh.
     {Query::RecordWebhook,
@@ -198,6 +269,10 @@ constexpr Entry kStatements[] = {
 };
 
 #undef LSO_LIVESTREAM_COLUMNS
+#undef LSO_LIVESTREAM_INSERT_COLUMNS
+#undef LSO_LIVEKIT_SESSION_COLUMNS
+#undef LSO_CONNECTED
+#undef LSO_SERIES_COLUMNS
 #undef LSO_PARTICIPANT_COLUMNS
 #undef LSO_SELECT_LIVESTREAMS
 #undef LSO_SELECT_PARTICIPANTS
