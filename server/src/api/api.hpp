@@ -12,6 +12,7 @@
 #include <string>
 
 #include "auth/stream_ticket.hpp"
+#include "domain/analytics.hpp"
 #include "domain/coordination.hpp"
 #include "domain/identity_service.hpp"
 #include "domain/livekit.hpp"
@@ -31,6 +32,10 @@ class Authentication;
 // reply_cache.hpp).
 void add_livestream_routes(http::Router& router, domain::LivestreamService& service,
                            boost::asio::thread_pool& pool, ReplyCache& cache);
+
+// GET /livestreams/:id/analytics (JSON or CSV).
+void add_analytics_routes(http::Router& router, domain::AnalyticsService& analytics,
+                          boost::asio::thread_pool& pool);
 
 // What /health reports. Probes run in the background (database every 2 s, LiveKit every 10 s)
 // so the endpoint answers from memory: cheap enough for any probe rate, never blocking.

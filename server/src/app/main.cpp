@@ -497,6 +497,8 @@ int run(const lso::config::Settings& settings) {
   api::add_docs_routes(router);
   api::add_health_routes(router, health);
   api::add_livestream_routes(router, service, pool, replyCache);
+  domain::AnalyticsService analytics(*store, time, permissions);
+  api::add_analytics_routes(router, analytics, pool);
   api::add_auth_routes(
       router,
       {identity, pool, passwords, backends.limiter,
@@ -558,6 +560,11 @@ int run(const lso::config::Settings& settings) {
     if (n > 0) spdlog::info("deleted {} processed-webhook records older than 24 h", n);
   });
   scheduler.every("identity-cleanup", std::chrono::hours(1), [&identity] { identity.cleanup(); });
+  scheduler.every("analytics-maintenance", std::chrono::hours(1), [&analytics, &settings] {
+    const auto n =
+        analytics.maintain(settings.analyticsDownsampleAfter, settings.analyticsRetention);
+    if (n > 0) spdlog::info("analytics maintenance: {} viewer series/session rows merged or deleted", n);
+  });
 
   server.start();
   prober.start();

@@ -69,6 +69,10 @@ const std::vector<VariableInfo>& variables() {
        "failed sign-ins per account per window (per IP: five times this)"},
       {"AUTH_LOGIN_WINDOW_SECONDS", "900", "sign-in throttling window"},
       {"AUDIT_RETENTION_DAYS", "90", "audit log entries older than this are deleted"},
+      {"ANALYTICS_DOWNSAMPLE_AFTER_HOURS", "24",
+       "viewer series buckets older than this go from 10 s to 1 min resolution"},
+      {"ANALYTICS_RETENTION_DAYS", "365",
+       "viewer sessions and series of livestreams ended longer ago are deleted (0: kept)"},
       {"RATE_LIMIT_ENABLED", "true", "rate limits on the API"},
       {"RATE_LIMIT_API_MAX", "3000",
        "API requests per window, per user or API key (per IP in open mode; default there 100)"},
@@ -317,6 +321,14 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
     std::int64_t days = 90;
     r.integer("AUDIT_RETENTION_DAYS", days, 1, 3650);
     s.auditRetention = std::chrono::hours(24 * days);
+  }
+  {
+    std::int64_t hours = 24;
+    r.integer("ANALYTICS_DOWNSAMPLE_AFTER_HOURS", hours, 1, 24 * 3650);
+    s.analyticsDownsampleAfter = std::chrono::hours(hours);
+    std::int64_t days = 365;
+    r.integer("ANALYTICS_RETENTION_DAYS", days, 0, 36500);
+    s.analyticsRetention = std::chrono::hours(24 * days);
   }
 
   // Per-user limits a person using the web client never meets; open mode keeps the seed's

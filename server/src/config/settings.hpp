@@ -99,6 +99,8 @@ struct Settings {
   std::int64_t loginMaxFailures = 10;
   std::chrono::seconds loginWindow{900};
   std::chrono::seconds auditRetention{90 * 24 * 3600};
+  std::chrono::seconds analyticsDownsampleAfter{24 * 3600};
+  std::chrono::seconds analyticsRetention{365 * 24 * 3600};  // 0: kept forever
   RateLimitRule rateLimitAnonymous{300, std::chrono::seconds{300}};
 
   bool open_mode() const { return authMode == "open"; }

@@ -100,6 +100,12 @@ constexpr std::array kTable{
       [](const PermissionPolicy&, const Actor& a, const Subject&) {
         return a.kind != PrincipalKind::Nobody; },
       "Sign in first"},
+  // Watch times and the audience over time are the host's business (the live counts are in the
+  // state everyone reads).
+  Row{Action::ReadAnalytics, kScopeRead,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return a.kind == PrincipalKind::Open || is_admin(a) || is_creator(a, s); },
+      "Only the creator and admins see a livestream's analytics"},
 };
 // clang-format on
 
@@ -128,6 +134,7 @@ std::string_view to_string(Action action) {
     case Action::ReadAudit: return "read audit";
     case Action::ManageDeadLetters: return "manage dead letters";
     case Action::OpenEventTicket: return "open event ticket";
+    case Action::ReadAnalytics: return "read analytics";
   }
   return "unknown";
 }

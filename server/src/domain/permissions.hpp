@@ -29,6 +29,7 @@ enum class Action {
   ReadAudit,         // admin: the audit log
   ManageDeadLetters, // admin: inspect, replay and drop dead-lettered webhooks
   OpenEventTicket,   // any principal: a ticket for EventSource
+  ReadAnalytics,     // a livestream's audience analytics (the series and the summary)
 };
 
 std::string_view to_string(Action action);

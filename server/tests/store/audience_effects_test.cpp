@@ -21,17 +21,6 @@ using domain::Queries;
 using domain::WebhookEvent;
 using O = domain::WebhookOutcome;
 
-// A clock the test moves.
-class ManualTime final : public domain::TimeSource {
- public:
-  explicit ManualTime(domain::TimePoint t) : now_(t) {}
-  domain::TimePoint now() const override { return now_.load(); }
-  void advance(std::chrono::microseconds d) { now_ = now_.load() + d; }
-
- private:
-  std::atomic<domain::TimePoint> now_;
-};
-
 class Audience : public StoreTest {
  protected:
   void SetUp() override {

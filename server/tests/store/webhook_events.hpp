@@ -17,6 +17,17 @@
 
 namespace lso::store::test {
 
+// A clock the test moves.
+class ManualTime final : public domain::TimeSource {
+ public:
+  explicit ManualTime(domain::TimePoint t) : now_(t) {}
+  domain::TimePoint now() const override { return now_.load(); }
+  void advance(std::chrono::microseconds d) { now_ = now_.load() + d; }
+
+ private:
+  std::atomic<domain::TimePoint> now_;
+};
+
 inline domain::WebhookEvent participant_event(const std::string& name, const std::string& room,
                                               const std::string& identity, const std::string& sid,
                                               const std::string& eventId) {
