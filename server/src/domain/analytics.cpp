@@ -71,7 +71,10 @@ Analytics AnalyticsService::read(const Principal& principal, std::string_view li
     if (a.to <= a.from) throw AppError(ErrorKind::Validation, "from must be before to");
     a.resolutionSeconds =
         query.resolutionSeconds.value_or(a.to - a.from <= kFineUpTo ? audience::kBucketSeconds : 60);
-    const auto stored = q.viewer_series(livestream->id, a.from, a.to);
+    // From the start of the minute holding `from`: the bucket holding it may start before it
+    // (densify carries what lies before the first point).
+    const auto first = audience::bucket_of(a.from, 60);
+    const auto stored = q.viewer_series(livestream->id, first, a.to);
     // Downsampled buckets cannot be shown finer than a minute.
     if (std::any_of(stored.begin(), stored.end(), [](const auto& b) { return b.widthSeconds > 10; }))
       a.resolutionSeconds = std::max(a.resolutionSeconds, 60);
@@ -81,7 +84,7 @@ Analytics AnalyticsService::read(const Principal& principal, std::string_view li
       throw AppError(ErrorKind::Validation,
                      "the range holds more than " + std::to_string(kMaxPoints) +
                          " points at this resolution: narrow it or use resolution=1m");
-    const auto before = q.viewer_bucket_before(livestream->id, a.from);
+    const auto before = q.viewer_bucket_before(livestream->id, first);
     a.series = densify(stored, before ? before->last : 0, a.from, a.to, a.resolutionSeconds);
 
     auto& s = a.summary;
