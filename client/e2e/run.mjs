@@ -67,7 +67,7 @@ async function runOne(name, processes) {
   const [doublePort, serverPort] = [await freePort(), await freePort()];
   const serverUrl = `http://127.0.0.1:${serverPort}`;
   const doubleUrl = `http://127.0.0.1:${doublePort}`;
-  const watch = new ConsoleWatch(`127.0.0.1:${doublePort}`);
+  const watch = new ConsoleWatch();
   const mine = [];
   console.log(`\ne2e: ===== scenario "${name}" =====`);
   try {
@@ -112,8 +112,8 @@ async function runOne(name, processes) {
       chromiumPath,
       profilesDir: tmp,
       artifactsDir,
-      // The README's screenshot is refreshed only on request, so a test run leaves the tree clean.
-      docsScreenshot: name === 'open' && process.env.E2E_UPDATE_DOCS === '1' ? path.join(clientDir, 'docs', 'screenshot-list.png') : null,
+      // The documentation's screenshots are refreshed only on request, so a test run leaves the tree clean.
+      docsDir: name === 'open' && process.env.E2E_UPDATE_DOCS === '1' ? path.join(clientDir, 'docs') : null,
       watch,
       copyFile,
     });

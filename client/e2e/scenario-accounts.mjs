@@ -115,7 +115,7 @@ export async function runAccountsScenario({ baseUrl, chromiumPath, profilesDir, 
 
     step("the guest is counted on Alice's card");
     await viewerCountAtLeast(list, pub.id, 1);
-    await guest.getByTestId('media-error').waitFor({ timeout: 45_000 });
+    await guest.locator('[data-testid="media-simulated"][data-presence="connected"]').waitFor();
     await guest.screenshot({ path: shot('room-guest') });
 
     step('the guest opens the private link: refused');

@@ -1,7 +1,8 @@
 // The end-to-end scenario of open mode (AUTH_MODE=open, identity from "Switch user"): Alice
-// creates a livestream, Bob watches it (the media connection to the double fails, and the page
-// says so), six simulated viewers arrive and Alice's card counts them without a reload, Alice
-// ends the livestream and Bob sees "stream ended".
+// creates a livestream, Bob watches it (the simulated media server has no video, the page says
+// so calmly and Bob is counted as connected), five simulated viewers arrive and Alice's card,
+// Bob's numbers and his viewer chart count them without a reload, Alice ends the livestream,
+// her card sums the audience up and Bob sees "stream ended" with the same summary.
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -59,6 +60,19 @@ function countListRequests(page) {
   return counter;
 }
 
+/** Waits until the number in `selector` (its text, or `attribute`) equals `n`. */
+export async function numberReaches(page, selector, n, attribute = null) {
+  await page.waitForFunction(
+    ([sel, expected, attr]) => {
+      const el = document.querySelector(sel);
+      const text = attr ? el?.getAttribute(attr) : el?.textContent;
+      return Number.parseInt(text ?? '', 10) === expected;
+    },
+    [selector, n, attribute],
+    { timeout: TIMEOUT },
+  );
+}
+
 export async function postJson(url, body) {
   const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const text = await response.text();
@@ -66,8 +80,14 @@ export async function postJson(url, body) {
   return text ? JSON.parse(text) : null;
 }
 
-export async function runScenario({ baseUrl, doubleUrl, chromiumPath, profilesDir, artifactsDir, docsScreenshot, watch, copyFile }) {
+/** Screenshots that also serve as documentation (client/docs/), refreshed with E2E_UPDATE_DOCS=1. */
+const DOCS_SCREENSHOTS = { list: 'screenshot-list.png', 'viewer-chart': 'screenshot-chart.png', 'card-ended': 'screenshot-card-ended.png' };
+
+export async function runScenario({ baseUrl, doubleUrl, chromiumPath, profilesDir, artifactsDir, docsDir, watch, copyFile }) {
   const shot = (name) => path.join(artifactsDir, `${name}.png`);
+  const toDocs = async (name) => {
+    if (docsDir) await copyFile(shot(name), path.join(docsDir, DOCS_SCREENSHOTS[name]));
+  };
   // A server without identity (older than /auth/config) answers 404 there; the client takes it for open mode.
   watch.allowHttpError(404, /^\/api\/v1\/auth\/config$/);
   const alice = await launchUser(chromiumPath, path.join(profilesDir, 'profile-alice'));
@@ -136,9 +156,14 @@ export async function runScenario({ baseUrl, doubleUrl, chromiumPath, profilesDi
     const viewer = bobList.getByTestId('viewer-view');
     await viewer.waitFor();
     check((await bobList.getByRole('button', { name: /Start camera/ }).count()) === 0, 'the viewer view must have no publish controls');
-    step('waiting for the viewer page to report the failed media connection');
-    await bobList.getByTestId('media-error').waitFor({ timeout: 45_000 });
+    step('the viewer page says the media server is simulated, and Bob is counted as connected');
+    await bobList.locator('[data-testid="media-simulated"][data-presence="connected"]').waitFor();
+    check((await bobList.getByTestId('media-error').count()) === 0, 'a simulated media server is no connection error');
+    check((await bobList.getByRole('button', { name: 'Try again' }).count()) === 0, 'nothing to try again against a simulated media server');
+    // Bob's presence reached LiveKit's double, its participant_joined the server: he is counted.
+    await numberReaches(bobList, '[data-testid="room-viewer-count"]', 1);
     await bobList.getByTestId('room-participants').getByText('Bob').waitFor();
+    await bobList.getByTestId('viewer-chart').waitFor();
     await bobList.screenshot({ path: shot('room-viewer') });
 
     // --- Alice's host view (screenshot), then back to the list ---
@@ -148,34 +173,39 @@ export async function runScenario({ baseUrl, doubleUrl, chromiumPath, profilesDi
     await host.goto(`${baseUrl}/livestreams/${livestreamId}/room?role=host`, { waitUntil: 'domcontentloaded' });
     await host.getByTestId('host-view').waitFor();
     await host.getByRole('button', { name: 'End stream' }).waitFor();
-    await host.getByTestId('media-error').waitFor({ timeout: 45_000 });
+    await host.locator('[data-testid="media-simulated"][data-presence="connected"]').waitFor();
+    await host.getByTestId('viewer-chart').waitFor();
+    // Names come from the state's people, the same live as after a reload.
+    await host.getByTestId('room-participants').getByText('Alice').waitFor();
+    await host.getByTestId('room-participants').getByText('Bob').waitFor();
     await host.screenshot({ path: shot('room-host') });
     await host.getByRole('button', { name: 'Leave' }).click();
     await host.waitForURL(`${baseUrl}/`);
     await host.close();
 
-    // --- six viewers arrive through the LiveKit double ---
-    step('the double simulates 6 viewers joining');
-    await postJson(`${doubleUrl}/_double/rooms/${encodeURIComponent(roomName)}/simulate`, { viewers: 6 });
+    // --- five viewers arrive through the LiveKit double: with Bob, six watch ---
+    step('the double simulates 5 viewers joining');
+    await postJson(`${doubleUrl}/_double/rooms/${encodeURIComponent(roomName)}/simulate`, { viewers: 5 });
+    const watching = 1 + 5;
     const count = aliceCard.getByTestId('viewer-count');
-    await list.waitForFunction(
-      (id) => {
-        const el = document.querySelector(`[data-livestream-id="${id}"] [data-testid="viewer-count"]`);
-        const n = Number.parseInt(el?.textContent ?? '', 10);
-        return Number.isFinite(n) && n >= 6;
-      },
-      livestreamId,
-      { timeout: TIMEOUT },
-    );
+    await numberReaches(list, `[data-livestream-id="${livestreamId}"] [data-testid="viewer-count"]`, watching);
     step(`Alice's card shows: ${(await count.textContent())?.trim()}`);
+    await numberReaches(bobList, '[data-testid="room-viewer-count"]', watching);
+    step("Bob's viewer chart follows the pushed count");
+    const chart = bobList.getByTestId('viewer-chart');
+    await numberReaches(bobList, '[data-testid="viewer-chart"]', watching, 'data-viewers');
+    check((await chart.getByTestId('viewer-chart-readout').textContent()) === `${watching} viewers now`, 'the chart should say how many watch now');
+    // At least two buckets, so that the picture shows the rise (the chart ticks every 10 s).
     await bobList.waitForFunction(
-      () => Number.parseInt(document.querySelector('[data-testid="room-viewer-count"]')?.textContent ?? '', 10) >= 6,
+      () => Number(document.querySelector('[data-testid="viewer-chart"]')?.getAttribute('data-points')) >= 2,
       undefined,
       { timeout: TIMEOUT },
     );
+    await chart.screenshot({ path: shot('viewer-chart') });
+    await toDocs('viewer-chart');
     await list.evaluate(() => window.scrollTo(0, 0));
     await list.screenshot({ path: shot('list') });
-    if (docsScreenshot) await copyFile(shot('list'), docsScreenshot);
+    await toDocs('list');
 
     // --- Alice ends the livestream from her card ---
     step('Alice ends the livestream');
@@ -186,8 +216,18 @@ export async function runScenario({ baseUrl, doubleUrl, chromiumPath, profilesDi
     await list.locator(`[data-livestream-id="${livestreamId}"][data-status="ENDED"]`).waitFor();
     check((await aliceCard.getByTestId('status-badge').textContent()) === 'ENDED', 'the card badge should say ENDED');
 
-    step('Bob sees that the stream ended');
+    step('the ended card sums the audience up: peak, viewers in total, duration');
+    await aliceCard.getByTestId('summary-peak').filter({ hasText: `${watching} viewers` }).waitFor();
+    await aliceCard.getByTestId('summary-unique-viewers').filter({ hasText: `${watching} viewers in total` }).waitFor();
+    const duration = (await aliceCard.getByTestId('summary-duration').textContent())?.trim() ?? '';
+    check(/^\d+ (s|min)( \d+ s)?$/.test(duration), `the ended card should show a duration, shows "${duration}"`);
+    step(`ended card: peak ${watching}, ${watching} viewers in total, ${duration}`);
+    await aliceCard.screenshot({ path: shot('card-ended') });
+    await toDocs('card-ended');
+
+    step('Bob sees that the stream ended, with its summary');
     await bobList.getByTestId('stream-ended').waitFor({ timeout: TIMEOUT });
+    await bobList.getByTestId('summary-peak').filter({ hasText: `${watching} viewers` }).waitFor();
     await bobList.screenshot({ path: shot('room-viewer-ended') });
 
     const noReload = await list.evaluate(() => window.__e2eNoReload === true);

@@ -1,8 +1,9 @@
-// Entry point: mounts the app with its identity (open mode's Switch user) and auth providers.
+// Entry point: mounts the app with its identity (open mode's Switch user), auth and health providers.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { AuthProvider } from './auth/AuthContext';
+import { HealthProvider } from './health/HealthContext';
 import { IdentityProvider } from './identity/IdentityContext';
 import './index.css';
 
@@ -13,7 +14,9 @@ createRoot(root).render(
   <StrictMode>
     <IdentityProvider>
       <AuthProvider>
-        <App />
+        <HealthProvider>
+          <App />
+        </HealthProvider>
       </AuthProvider>
     </IdentityProvider>
   </StrictMode>,

@@ -3,6 +3,7 @@
 // tells the listeners (the auth context): the session is over, whatever the call was.
 import { waitInWords } from '../format';
 import type {
+  AnalyticsQuery,
   ApiFailure,
   CreateLivestreamRequest,
   Health,
@@ -12,6 +13,7 @@ import type {
   ListLivestreamsQuery,
   ListParticipantsQuery,
   Livestream,
+  LivestreamAnalytics,
   Page,
   Participant,
   StreamState,
@@ -213,6 +215,15 @@ export const api = {
 
   getState(id: string): Promise<StreamState> {
     return call<StreamState>('GET', `${livestreamPath(id)}/state`);
+  },
+
+  /**
+   * Concurrent viewers over time and the audience summary (its creator and admins; everyone in
+   * open mode). Without a query: the whole livestream at the resolution the server picks.
+   */
+  getAnalytics(id: string, query: AnalyticsQuery = {}, signal?: AbortSignal): Promise<LivestreamAnalytics> {
+    const qs = buildQuery({ from: query.from, to: query.to, resolution: query.resolution });
+    return call<LivestreamAnalytics>('GET', `${livestreamPath(id)}/analytics${qs}`, signal ? { signal } : {});
   },
 
   /** A private livestream's invite list (its creator and admins). */

@@ -29,6 +29,14 @@ export interface Livestream {
   updatedAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** People LiveKit confirmed connected as VIEWER right now. */
+  viewerCount: number;
+  /** Highest viewerCount ever reached; never lowered. */
+  peakViewerCount: number;
+  /** When peakViewerCount was first reached; null before anyone watched. */
+  peakAt: string | null;
+  /** Distinct users ever connected as VIEWER. */
+  totalViewers: number;
 }
 
 export interface Participant {
@@ -52,17 +60,77 @@ export interface HostInfo {
   displayName: string;
 }
 
-/** Live state of one livestream, as pushed over SSE and answered by GET /livestreams/:id/state. */
+/** Someone LiveKit confirmed connected to the livestream's room (participant_joined). */
+export interface Person {
+  /** null when the reader may not see other users' ids. */
+  userId: string | null;
+  displayName: string;
+  role: ParticipantRole;
+  connectedAt: string;
+}
+
+/**
+ * Live state of one livestream, as pushed over SSE and answered by GET /livestreams/:id/state.
+ * Counts and lists hold the people LiveKit confirmed connected, not API joins.
+ */
 export interface StreamState {
   streamId: string;
   status: LivestreamStatus;
-  /** userIds of the active (JOINED) participants; their display names when the reader may not see ids. */
+  /** userIds of the connected people; their display names when the reader may not see ids. */
   participants: string[];
+  /** The same people in the same order, with their names: what views show. */
+  people: Person[];
   viewerCount: number;
   totalViewers: number;
   peakViewerCount: number;
+  peakAt: string | null;
+  hostConnected: boolean;
   startedAt: string | null;
+  endedAt: string | null;
   hostInfo: HostInfo | null;
+}
+
+/** Seconds per bucket of the viewer series: 10 s while live, 1 min after downsampling. */
+export type AnalyticsResolution = '10s' | '1m';
+
+export interface AnalyticsQuery {
+  from?: string;
+  to?: string;
+  resolution?: AnalyticsResolution;
+}
+
+/** Concurrent viewers during one bucket; a bucket without change may be left out of the series. */
+export interface ViewerBucket {
+  /** Start of the bucket. */
+  t: string;
+  min: number;
+  max: number;
+  /** The count at the end of the bucket. */
+  last: number;
+}
+
+export interface AnalyticsSummary {
+  /** null while the livestream has not started. */
+  durationSeconds: number | null;
+  peakViewerCount: number;
+  peakAt: string | null;
+  uniqueViewers: number;
+  /** LiveKit sessions of viewers (one person may have several). */
+  sessions: number;
+  totalWatchSeconds: number;
+  medianWatchSeconds: number;
+  averageViewers: number;
+}
+
+/** GET /livestreams/:id/analytics (its creator and admins; everyone in open mode). */
+export interface LivestreamAnalytics {
+  livestreamId: string;
+  status: LivestreamStatus;
+  from: string;
+  to: string;
+  resolutionSeconds: number;
+  series: ViewerBucket[];
+  summary: AnalyticsSummary;
 }
 
 export interface ApiSuccess<T> {
@@ -123,14 +191,19 @@ export interface Page<T> {
   count: number;
 }
 
+export interface LivekitHealth {
+  status?: string;
+  /** The LiveKit double: rooms and webhooks without media. */
+  simulated?: boolean;
+  message?: string;
+}
+
 /** The part of GET /health the client uses; the rest is for operators. */
 export interface Health {
   status: string;
-  livekit?: {
-    status?: string;
-    simulated?: boolean;
-    message?: string;
-  };
+  services?: { livekit?: LivekitHealth };
+  /** The same section at the top of the report (servers have sent it in either place). */
+  livekit?: LivekitHealth;
 }
 
 /** How the server knows who is asking (GET /auth/config). */

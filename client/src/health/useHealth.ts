@@ -1,4 +1,4 @@
-// Reads GET /health once per page load (it is never rate-limited) for the header banner.
+// Reads GET /health once (it is never rate-limited); HealthProvider shares the answer.
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { Health } from '../api/types';

@@ -1,22 +1,21 @@
-// One livestream in the grid: status, creator, times, live viewers and participants, and the
-// actions the current user may take (host, watch, end).
-import { useRef, useState } from 'react';
+// One livestream in the grid: status, creator, times, live viewers and participants (or, once
+// ended, its audience summary), and the actions the current user may take (host, watch, end).
+import { useState } from 'react';
+import { audienceFigures } from '../analytics/summary';
 import { api, errorMessage } from '../api/client';
 import type { Livestream, StreamState } from '../api/types';
-import { formatDateTime, plural } from '../format';
+import { formatCount, formatDateTime, formatDuration, formatTime, plural, pluralNoun } from '../format';
 import { roomPath } from '../routing/router';
 import { ButtonLink, Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { StatusBadge } from '../ui/StatusBadge';
-import { useInView } from '../ui/useInView';
 import { VisibilityBadge } from '../ui/VisibilityBadge';
 import { ParticipantList } from './ParticipantList';
 import { participantEntries } from './participants';
-import { useCardParticipants } from './useCardParticipants';
 
 interface LivestreamCardProps {
   livestream: Livestream;
-  /** Live state from the global SSE stream; absent until one arrives. */
+  /** Live state from the global SSE stream (the last one, once ended); absent until one arrives. */
   state: StreamState | undefined;
   /** null when signed out. */
   currentUserId: string | null;
@@ -38,9 +37,6 @@ export function LivestreamCard({
   onChanged,
   endLivestream = api.endLivestream,
 }: LivestreamCardProps) {
-  const ref = useRef<HTMLElement>(null);
-  const visible = useInView(ref, { once: true, rootMargin: '100px' });
-  const names = useCardParticipants(livestream, state, visible);
   const [confirming, setConfirming] = useState(false);
   const [ending, setEnding] = useState(false);
   const [endError, setEndError] = useState<string | null>(null);
@@ -49,8 +45,10 @@ export function LivestreamCard({
   const isCreator = currentUserId !== null && livestream.createdBy === currentUserId;
   const canEnd = isCreator || (admin && currentUserId !== null);
   const isLive = livestream.status === 'LIVE';
+  const isEnded = livestream.status === 'ENDED';
   const liveState = isLive ? state : undefined;
-  const entries = participantEntries(liveState, names, currentUserId);
+  const entries = participantEntries(liveState, currentUserId);
+  const figures = isEnded ? audienceFigures(livestream, state) : null;
   const creator = livestream.creatorName || livestream.createdBy || 'Unknown';
   const titleId = `livestream-${livestream.id}-title`;
 
@@ -69,7 +67,6 @@ export function LivestreamCard({
 
   return (
     <article
-      ref={ref}
       aria-labelledby={titleId}
       data-testid="livestream-card"
       data-livestream-id={livestream.id}
@@ -120,6 +117,27 @@ export function LivestreamCard({
             </dd>
           </>
         )}
+        {figures && (
+          <>
+            <dt className="text-slate-500">Duration</dt>
+            <dd className="text-slate-800" data-testid="summary-duration">
+              {formatDuration(figures.durationSeconds)}
+            </dd>
+            <dt className="text-slate-500">Peak</dt>
+            <dd className="text-slate-800">
+              <span data-testid="summary-peak">{plural(figures.peakViewerCount, 'viewer', 'viewers')}</span>
+              {figures.peakAt && figures.peakViewerCount > 0 && (
+                <span className="ml-1 text-xs text-slate-500">
+                  at <time dateTime={figures.peakAt}>{formatTime(figures.peakAt)}</time>
+                </span>
+              )}
+            </dd>
+            <dt className="text-slate-500">Audience</dt>
+            <dd className="text-slate-800" data-testid="summary-unique-viewers">
+              {plural(figures.uniqueViewers, 'viewer', 'viewers')} in total
+            </dd>
+          </>
+        )}
       </dl>
 
       {isLive && (
@@ -127,8 +145,8 @@ export function LivestreamCard({
           <p className="text-sm text-slate-800" data-testid="viewer-count" aria-live="polite">
             {liveState ? (
               <>
-                <span className="text-lg font-semibold tabular-nums">{liveState.viewerCount}</span>{' '}
-                {liveState.viewerCount === 1 ? 'viewer' : 'viewers'} watching
+                <span className="text-lg font-semibold tabular-nums">{formatCount(liveState.viewerCount)}</span>{' '}
+                {pluralNoun(liveState.viewerCount, 'viewer', 'viewers')} watching
                 {liveState.peakViewerCount > 0 && (
                   <span className="ml-2 text-xs text-slate-500">peak {liveState.peakViewerCount}</span>
                 )}
@@ -162,7 +180,12 @@ export function LivestreamCard({
             Watch
           </ButtonLink>
         )}
-        {canEnd && livestream.status !== 'ENDED' && (
+        {isEnded && (
+          <ButtonLink to={roomPath(livestream.id, isCreator ? 'host' : 'viewer')} variant="secondary" className="flex-1">
+            Audience summary
+          </ButtonLink>
+        )}
+        {canEnd && !isEnded && (
           <Button variant="secondary" className="flex-1" onClick={() => setConfirming(true)}>
             End stream
           </Button>

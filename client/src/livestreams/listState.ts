@@ -47,16 +47,23 @@ export function initialListState(filter: StatusFilter, createdBy: string | null 
   };
 }
 
-/** What a LIVE livestream's state is before anyone joined: the snapshot leaves it out. */
+/**
+ * What a LIVE livestream's state is while nobody is connected: the snapshot leaves it out. Peak
+ * and total outlive the people who made them, so they come from the record.
+ */
 export function emptyState(livestream: Livestream): StreamState {
   return {
     streamId: livestream.id,
     status: livestream.status,
     participants: [],
+    people: [],
     viewerCount: 0,
-    totalViewers: 0,
-    peakViewerCount: 0,
+    totalViewers: livestream.totalViewers,
+    peakViewerCount: livestream.peakViewerCount,
+    peakAt: livestream.peakAt,
+    hostConnected: false,
     startedAt: livestream.startedAt,
+    endedAt: livestream.endedAt,
     hostInfo: null,
   };
 }

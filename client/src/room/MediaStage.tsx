@@ -1,19 +1,13 @@
 // The media part of the room: connects to LiveKit with the issued token and shows the host's
 // camera/microphone controls or the viewer's video, or why the media server cannot be used.
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import {
-  LiveKitRoom,
-  RoomAudioRenderer,
-  StartAudio,
-  useLocalParticipant,
-  useRemoteParticipants,
-  useTracks,
-  VideoTrack,
-} from '@livekit/components-react';
+// A simulated media server (the LiveKit double) has no video at all: a calm notice stands in.
+import { useCallback, useState, type ReactNode } from 'react';
+import { LiveKitRoom, RoomAudioRenderer, StartAudio, useLocalParticipant, useTracks, VideoTrack } from '@livekit/components-react';
 import { ConnectionError, ConnectionErrorReason, Track, type RoomConnectOptions, type RoomOptions } from 'livekit-client';
 import type { JoinResponse } from '../api/types';
 import { Button } from '../ui/Button';
 import { Spinner } from '../ui/Spinner';
+import type { PresenceStatus } from './simulatedPresence';
 import type { RoomRole } from './useRoomSession';
 
 type MediaStatus =
@@ -31,11 +25,56 @@ const CONNECT_OPTIONS: RoomConnectOptions = { autoSubscribe: true, maxRetries: 1
 interface MediaStageProps {
   join: JoinResponse;
   role: RoomRole;
-  /** Reports LiveKit's identity → name map, to name participants joined since the page loaded. */
-  onNames: (names: Map<string, string>) => void;
+  /** The media server is simulated (null: not known yet). */
+  simulated: boolean | null;
+  /** With a simulated media server: whether it counts us as connected. */
+  presence: PresenceStatus;
 }
 
-export function MediaStage({ join, role, onNames }: MediaStageProps) {
+export function MediaStage({ join, role, simulated, presence }: MediaStageProps) {
+  if (simulated === null) {
+    return (
+      <Stage>
+        <Centered>
+          <Spinner label="Connecting to the media server" />
+          <p className="text-sm text-slate-300">Connecting to the media server…</p>
+        </Centered>
+      </Stage>
+    );
+  }
+  if (simulated) return <SimulatedStage presence={presence} />;
+  return <LiveKitStage join={join} role={role} />;
+}
+
+function Stage({ children }: { children: ReactNode }) {
+  return (
+    <div className="relative min-h-80 w-full overflow-hidden rounded-2xl bg-slate-900 text-slate-100 sm:aspect-video sm:min-h-0" data-testid="media-stage">
+      {children}
+    </div>
+  );
+}
+
+/** No media server to connect to: nothing can fail, and no "Try again" could ever help. */
+function SimulatedStage({ presence }: { presence: PresenceStatus }) {
+  return (
+    <Stage>
+      <Centered>
+        <div role="status" data-testid="media-simulated" data-presence={presence} className="max-w-md space-y-2 px-6 text-center">
+          <p className="text-base font-semibold">Simulated media server — no video here.</p>
+          <p className="text-sm text-slate-300">
+            {presence === 'failed'
+              ? 'The simulated media server could not be told you are here, so you are not counted as connected.'
+              : presence === 'connected'
+                ? 'You’re counted as connected.'
+                : 'Counting you as connected…'}
+          </p>
+        </div>
+      </Centered>
+    </Stage>
+  );
+}
+
+function LiveKitStage({ join, role }: { join: JoinResponse; role: RoomRole }) {
   const [status, setStatus] = useState<MediaStatus>({ kind: 'connecting' });
   const [attempt, setAttempt] = useState(0);
 
@@ -72,7 +111,7 @@ export function MediaStage({ join, role, onNames }: MediaStageProps) {
       onError={onError}
       className="block"
     >
-      <div className="relative min-h-80 w-full overflow-hidden rounded-2xl bg-slate-900 text-slate-100 sm:aspect-video sm:min-h-0" data-testid="media-stage">
+      <Stage>
         {status.kind === 'connecting' && (
           <Centered>
             <Spinner label="Connecting to the media server" />
@@ -105,9 +144,8 @@ export function MediaStage({ join, role, onNames }: MediaStageProps) {
           </Centered>
         )}
         {status.kind === 'connected' && (role === 'host' ? <HostPreview /> : <ViewerScreen />)}
-      </div>
+      </Stage>
       {status.kind === 'connected' && role === 'host' && <HostControls />}
-      {status.kind === 'connected' && <NameReporter onNames={onNames} />}
       <RoomAudioRenderer />
     </LiveKitRoom>
   );
@@ -202,14 +240,4 @@ function ViewerScreen() {
       </div>
     </>
   );
-}
-
-function NameReporter({ onNames }: { onNames: (names: Map<string, string>) => void }) {
-  const remote = useRemoteParticipants();
-  useEffect(() => {
-    const names = new Map<string, string>();
-    for (const p of remote) if (p.name) names.set(p.identity, p.name);
-    onNames(names);
-  }, [remote, onNames]);
-  return null;
 }

@@ -1,13 +1,18 @@
 // Room page (/livestreams/:id/room?role=host|viewer): joins the livestream, shows the media
-// stage, live numbers and participants from the livestream's SSE stream, and the way out.
-import { useCallback, useEffect, useState } from 'react';
+// stage, live numbers, the viewer chart and participants from the livestream's SSE stream, and
+// the way out; once the livestream is over, its audience summary.
+import { useEffect, useState } from 'react';
+import { figuresFromAnalytics } from '../analytics/summary';
+import { useViewerSeries } from '../analytics/useViewerSeries';
+import { ViewerChart } from '../analytics/ViewerChart';
 import { api, errorMessage } from '../api/client';
-import type { JoinResponse, Livestream } from '../api/types';
+import type { CurrentUser, JoinResponse, Livestream, StreamState } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import type { Actor } from '../auth/actor';
 import { plural } from '../format';
+import { useSimulatedMedia } from '../health/HealthContext';
 import { ParticipantList } from '../livestreams/ParticipantList';
-import { namesFromParticipants, participantEntries, type KnownName } from '../livestreams/participants';
+import { participantEntries } from '../livestreams/participants';
 import { navigate, roomPath } from '../routing/router';
 import { useLivestreamEvents } from '../sse/useLivestreamEvents';
 import { Alert } from '../ui/Alert';
@@ -19,11 +24,22 @@ import { VisibilityBadge } from '../ui/VisibilityBadge';
 import { InviteManager } from './InviteManager';
 import { MediaStage } from './MediaStage';
 import { LivestreamEnded } from './LivestreamEnded';
+import type { PresenceStatus } from './simulatedPresence';
 import { useRoomSession, type RoomRole } from './useRoomSession';
+
+/**
+ * The creator and admins manage a livestream (invites) and read its analytics; createdBy is
+ * set only for readers who may see ids, so it never matches anyone else.
+ */
+function canManage(livestream: Livestream | null, actor: Actor, me: CurrentUser | null): boolean {
+  return livestream !== null && (livestream.createdBy === actor.userId || me?.admin === true);
+}
 
 /** Rendered for someone who acts as a user (signed in, a guest, or the open-mode identity). */
 export default function RoomPage({ livestreamId, role, actor }: { livestreamId: string; role: RoomRole; actor: Actor }) {
-  const { session, retry, leave, markEnded } = useRoomSession(livestreamId, role, actor);
+  const { me } = useAuth();
+  const simulated = useSimulatedMedia();
+  const { session, retry, leave, markEnded, presence } = useRoomSession(livestreamId, role, actor, simulated);
   const livestream = session.livestream;
   const live = session.phase === 'joined' || session.phase === 'conflict' || session.phase === 'loading';
   const events = useLivestreamEvents(livestream && livestream.status === 'LIVE' && live ? livestreamId : null);
@@ -44,7 +60,7 @@ export default function RoomPage({ livestreamId, role, actor }: { livestreamId: 
   };
 
   if (session.phase === 'ended') {
-    return <LivestreamEnded livestream={livestream} state={events.state} />;
+    return <EndedRoom livestreamId={livestreamId} livestream={livestream} state={events.state} readAnalytics={canManage(livestream, actor, me)} />;
   }
 
   return (
@@ -117,6 +133,9 @@ export default function RoomPage({ livestreamId, role, actor }: { livestreamId: 
           join={session.join}
           events={events}
           actor={actor}
+          manages={canManage(session.livestream, actor, me)}
+          simulated={simulated}
+          presence={presence}
           onEnded={markEnded}
         />
       )}
@@ -163,42 +182,46 @@ function RoomHeader({
   );
 }
 
+/** The summary for everyone; the analytics' watch times and chart for the creator and admins. */
+function EndedRoom({
+  livestreamId,
+  livestream,
+  state,
+  readAnalytics,
+}: {
+  livestreamId: string;
+  livestream: Livestream | null;
+  state: StreamState | null;
+  readAnalytics: boolean;
+}) {
+  const { series, analytics } = useViewerSeries(livestreamId, { readAnalytics, state: null, live: false });
+  return (
+    <LivestreamEnded livestream={livestream} state={state} figures={analytics ? figuresFromAnalytics(analytics.summary) : null}>
+      {analytics && <ViewerChart series={series} live={false} />}
+    </LivestreamEnded>
+  );
+}
+
 interface JoinedRoomProps {
   livestream: Livestream;
   role: RoomRole;
   join: JoinResponse;
   events: ReturnType<typeof useLivestreamEvents>;
   actor: Actor;
+  /** The creator or an admin: invites, and the analytics behind the chart. */
+  manages: boolean;
+  simulated: boolean | null;
+  presence: PresenceStatus;
   onEnded: (livestream?: Livestream) => void;
 }
 
-function JoinedRoom({ livestream, role, join, events, actor, onEnded }: JoinedRoomProps) {
-  const { me } = useAuth();
-  // createdBy is set only for those who may see ids: the creator (and admins).
-  const canManage = livestream.createdBy === actor.userId || me?.admin === true;
-  const [names, setNames] = useState<Map<string, KnownName>>(() => new Map());
-  const [mediaNames, setMediaNames] = useState<Map<string, string>>(() => new Map());
+function JoinedRoom({ livestream, role, join, events, actor, manages, simulated, presence, onEnded }: JoinedRoomProps) {
   const [confirming, setConfirming] = useState(false);
   const [ending, setEnding] = useState(false);
   const [endError, setEndError] = useState<string | null>(null);
-
-  // Names of those already present, read once; later arrivals are named by LiveKit.
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .listParticipants(livestream.id, { status: 'JOINED', limit: 100 }, controller.signal)
-      .then((page) => setNames(namesFromParticipants(page.items)))
-      .catch(() => undefined);
-    return () => controller.abort();
-  }, [livestream.id]);
-
-  const onNames = useCallback((next: Map<string, string>) => setMediaNames(next), []);
-
-  const known = new Map(names);
-  for (const [userId, name] of mediaNames) if (!known.has(userId)) known.set(userId, { name, isHost: false });
-  known.set(actor.userId, { name: actor.displayName, isHost: role === 'host' });
   const state = events.state;
-  const entries = participantEntries(state, known, actor.userId, actor.displayName);
+  const entries = participantEntries(state, actor.userId, actor.displayName);
+  const { series } = useViewerSeries(livestream.id, { readAnalytics: manages, state, live: true });
 
   const endStream = async () => {
     setEnding(true);
@@ -214,8 +237,16 @@ function JoinedRoom({ livestream, role, join, events, actor, onEnded }: JoinedRo
   return (
     <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_18rem]">
       <section aria-label={role === 'host' ? 'Your broadcast' : 'Livestream video'} data-testid={role === 'host' ? 'host-view' : 'viewer-view'}>
-        <MediaStage join={join} role={role} onNames={onNames} />
+        <MediaStage join={join} role={role} simulated={simulated} presence={presence} />
         {role === 'viewer' && <p className="mt-3 text-sm text-slate-600">You are watching. Only the host can publish video and sound.</p>}
+        {role === 'viewer' && state && !state.hostConnected && (
+          <p className="mt-1 text-sm text-amber-800" data-testid="host-away">
+            The host is not connected right now.
+          </p>
+        )}
+        <div className="mt-4 rounded-2xl border border-slate-200 bg-white p-4">
+          <ViewerChart series={series} live />
+        </div>
       </section>
 
       <aside className="space-y-4">
@@ -236,14 +267,14 @@ function JoinedRoom({ livestream, role, join, events, actor, onEnded }: JoinedRo
 
         <div className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 className="text-sm font-semibold text-slate-900">
-            In the room{state ? ` (${state.participants.length})` : ''}
+            In the room{state ? ` (${state.people.length})` : ''}
           </h2>
           <div className="mt-2" data-testid="room-participants">
             <ParticipantList entries={entries} limit={30} />
           </div>
         </div>
 
-        {livestream.visibility === 'private' && canManage && <InviteManager livestreamId={livestream.id} />}
+        {livestream.visibility === 'private' && manages && <InviteManager livestreamId={livestream.id} />}
 
         {role === 'host' && (
           <div className="rounded-2xl border border-rose-200 bg-rose-50 p-4">

@@ -1,10 +1,12 @@
 // The user's seat in a livestream: load it, join (POST .../join) as host or viewer, and leave
-// (POST .../leave) when the user leaves, the page goes away or the tab closes.
+// (POST .../leave) when the user leaves, the page goes away or the tab closes. With a simulated
+// media server the seat also holds the stand-in for the media connection (simulatedPresence.ts).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage, isApiError } from '../api/client';
 import type { JoinRequest, JoinResponse, Livestream } from '../api/types';
 import { bodyUserId } from '../auth/actor';
 import type { Identity } from '../identity/identity';
+import { announcePresence, withdrawPresence, type Presence, type PresenceStatus } from './simulatedPresence';
 
 export type RoomRole = 'host' | 'viewer';
 
@@ -30,6 +32,8 @@ export interface RoomSessionControls {
   leave: () => Promise<void>;
   /** The livestream ended (room_ended, or the host ended it): there is no seat to leave. */
   markEnded: (livestream?: Livestream) => void;
+  /** Whether the simulated media server counts us as connected ('none' with a real one). */
+  presence: PresenceStatus;
 }
 
 /** Tabs of one browser tell each other who holds a seat, so a tab left behind never releases it. */
@@ -46,7 +50,16 @@ export type RoomIdentity = Identity & { inBodies?: boolean };
 
 export const PRIVATE_TITLE = 'This livestream is private';
 
-export function useRoomSession(livestreamId: string, role: RoomRole, identity: RoomIdentity): RoomSessionControls {
+/**
+ * `simulatedMedia`: the media server is the LiveKit double (null while not known yet); once
+ * joined, the page then announces its presence there itself.
+ */
+export function useRoomSession(
+  livestreamId: string,
+  role: RoomRole,
+  identity: RoomIdentity,
+  simulatedMedia: boolean | null = false,
+): RoomSessionControls {
   const namedUser = bodyUserId(identity);
   const [session, setSession] = useState<RoomSession>({ phase: 'loading', livestream: null });
   // True while the server holds a JOINED seat for us that we have not released.
@@ -57,6 +70,13 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: R
   const pendingRelease = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const tabId = useRef(Math.random().toString(36).slice(2));
   const seatChannel = useRef<BroadcastChannel | null>(null);
+  const presence = useRef<Presence | null>(null);
+  // The join token the presence was announced for: one announcement per join.
+  const announcedFor = useRef<string | null>(null);
+  const announcing = useRef(false);
+  // The seat was released while the announcement was under way: withdraw it when it lands.
+  const withdrawOnArrival = useRef(false);
+  const [presenceStatus, setPresenceStatus] = useState<PresenceStatus>('none');
 
   // Another tab took the seat (a 409 resolved by "join here"): this one must not leave on
   // close, which would free the other tab's seat.
@@ -69,6 +89,8 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: R
       if (message.livestreamId !== livestreamId || message.userId !== identity.userId) return;
       if (message.tabId === tabId.current || !seated.current) return;
       seated.current = false;
+      // The other tab announced the same identity: withdrawing it here would cut that tab off.
+      presence.current = null;
       setSession((current) => ({ phase: 'moved', livestream: current.livestream }));
     };
     return () => {
@@ -81,9 +103,21 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: R
     (keepalive: boolean) => {
       if (!seated.current) return Promise.resolve();
       seated.current = false;
-      return api.leaveLivestream(livestreamId, namedUser, { keepalive }).catch(() => {
-        // Best effort: the server also frees the seat when LiveKit reports the disconnect.
-      });
+      const leave = () =>
+        api.leaveLivestream(livestreamId, namedUser, { keepalive }).catch(() => {
+          // Best effort: the server also frees the seat when LiveKit reports the disconnect.
+        });
+      // The leave removes the participant from LiveKit itself, so the presence is withdrawn
+      // first: the other way round, the withdrawal would find nobody (a 404 in the console).
+      // A page going away cannot wait for the first answer: both are sent at once then.
+      const current = presence.current;
+      presence.current = null;
+      if (!current) {
+        if (announcing.current) withdrawOnArrival.current = true;
+        return leave();
+      }
+      const withdrawn = withdrawPresence(current, { keepalive });
+      return keepalive ? Promise.all([withdrawn, leave()]).then(() => undefined) : withdrawn.then(leave);
     },
     [livestreamId, namedUser],
   );
@@ -205,8 +239,38 @@ export function useRoomSession(livestreamId: string, role: RoomRole, identity: R
 
   const markEnded = useCallback((livestream?: Livestream) => {
     seated.current = false;
+    // The room is gone, and everyone in it with the room.
+    presence.current = null;
     setSession((current) => ({ phase: 'ended', livestream: livestream ?? current.livestream }));
   }, []);
 
-  return { session, retry, leave, markEnded };
+  // Announce once per join, as soon as both the join and the health report are in.
+  useEffect(() => {
+    if (session.phase !== 'joined' || simulatedMedia !== true) return;
+    const { join, livestream } = session;
+    if (announcedFor.current === join.token) return;
+    announcedFor.current = join.token;
+    announcing.current = true;
+    withdrawOnArrival.current = false;
+    setPresenceStatus('announcing');
+    announcePresence(join, livestream.roomName)
+      .then((announced) => {
+        announcing.current = false;
+        if (withdrawOnArrival.current) {
+          withdrawOnArrival.current = false;
+          void withdrawPresence(announced, { keepalive: true });
+          return;
+        }
+        // Moved to another tab (same identity, its presence now) or ended: nothing of ours to keep.
+        if (!seated.current) return;
+        presence.current = announced;
+        setPresenceStatus('connected');
+      })
+      .catch(() => {
+        announcing.current = false;
+        setPresenceStatus('failed');
+      });
+  }, [session, simulatedMedia]);
+
+  return { session, retry, leave, markEnded, presence: presenceStatus };
 }

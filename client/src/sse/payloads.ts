@@ -11,6 +11,7 @@ export function isStreamState(value: unknown): value is StreamState {
     typeof value.streamId === 'string' &&
     typeof value.status === 'string' &&
     Array.isArray(value.participants) &&
+    Array.isArray(value.people) &&
     typeof value.viewerCount === 'number'
   );
 }

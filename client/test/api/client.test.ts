@@ -1,7 +1,7 @@
 // API client: envelope unwrapping, error mapping and the requests it sends.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, buildQuery, INVALID_RESPONSE, NETWORK_ERROR } from '../../src/api/client';
-import { jsonResponse, livestream, participant } from '../support/fixtures';
+import { analytics, jsonResponse, livestream, participant } from '../support/fixtures';
 
 const fetchMock = vi.fn<typeof fetch>();
 
@@ -141,6 +141,22 @@ describe('writes', () => {
       status: 409,
       code: 'ConflictError',
     });
+  });
+});
+
+describe('analytics', () => {
+  it('reads the whole livestream by default, or the range and resolution asked for', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse({ success: true, data: analytics() }));
+    const answer = await api.getAnalytics('id1');
+    expect(lastRequest().url).toBe('/api/v1/livestreams/id1/analytics');
+    expect(answer.summary.uniqueViewers).toBe(4);
+    await api.getAnalytics('id1', { from: '2026-01-02T10:00:00.000Z', resolution: '1m' });
+    expect(lastRequest().url).toBe('/api/v1/livestreams/id1/analytics?from=2026-01-02T10%3A00%3A00.000Z&resolution=1m');
+  });
+
+  it('reports a 403 as an ApiError', async () => {
+    fetchMock.mockResolvedValue(jsonResponse({ success: false, error: 'AuthorizationError', message: 'Forbidden', statusCode: 403 }, 403));
+    await expect(api.getAnalytics('id1')).rejects.toMatchObject({ status: 403 });
   });
 });
 

@@ -1,8 +1,18 @@
-// Header banner: warns when the media server is simulated or the server cannot be reached.
+// Header banner: warns when the media server is simulated or the server cannot be reached; the
+// report is read once and shared (HealthProvider).
 import { render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { HealthBanner } from '../../src/health/HealthBanner';
+import { HealthProvider, isSimulatedMedia } from '../../src/health/HealthContext';
 import { jsonResponse } from '../support/fixtures';
+
+function renderBanner() {
+  return render(
+    <HealthProvider>
+      <HealthBanner />
+    </HealthProvider>,
+  );
+}
 
 const fetchMock = vi.fn<typeof fetch>();
 
@@ -14,13 +24,13 @@ beforeEach(() => {
 describe('HealthBanner', () => {
   it('says video will not play when LiveKit is simulated', async () => {
     fetchMock.mockResolvedValue(jsonResponse({ status: 'ok', livekit: { status: 'up', simulated: true, message: '' } }));
-    render(<HealthBanner />);
+    renderBanner();
     expect((await screen.findByTestId('simulated-banner')).textContent).toBe('Simulated media server — video will not play.');
   });
 
   it('shows nothing for a real media server', async () => {
     fetchMock.mockResolvedValue(jsonResponse({ status: 'ok', livekit: { status: 'up', simulated: false } }));
-    const { container } = render(<HealthBanner />);
+    const { container } = renderBanner();
     await vi.waitFor(() => expect(fetchMock).toHaveBeenCalled());
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(container.textContent).toBe('');
@@ -28,7 +38,28 @@ describe('HealthBanner', () => {
 
   it('says when the server cannot be reached', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
-    render(<HealthBanner />);
+    renderBanner();
     expect(await screen.findByText('The server cannot be reached right now.')).toBeTruthy();
+  });
+
+  it('reads the report once for every reader below the provider', async () => {
+    fetchMock.mockResolvedValue(jsonResponse({ success: true, data: { status: 'ok', services: { livekit: { simulated: true } } } }));
+    render(
+      <HealthProvider>
+        <HealthBanner />
+        <HealthBanner />
+      </HealthProvider>,
+    );
+    expect(await screen.findAllByTestId('simulated-banner')).toHaveLength(2);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('isSimulatedMedia', () => {
+  it('reads services.livekit, or livekit at the top of the report', () => {
+    expect(isSimulatedMedia({ status: 'ok', services: { livekit: { simulated: true } } })).toBe(true);
+    expect(isSimulatedMedia({ status: 'ok', livekit: { simulated: true } })).toBe(true);
+    expect(isSimulatedMedia({ status: 'ok', services: { livekit: { simulated: false } }, livekit: { simulated: true } })).toBe(false);
+    expect(isSimulatedMedia({ status: 'ok' })).toBe(false);
   });
 });

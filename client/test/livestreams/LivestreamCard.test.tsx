@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Livestream, StreamState } from '../../src/api/types';
 import { LivestreamCard } from '../../src/livestreams/LivestreamCard';
-import { jsonResponse, livestream, participant, streamState } from '../support/fixtures';
+import { jsonResponse, livestream, person, stateWithPeople, streamState } from '../support/fixtures';
 
 const fetchMock = vi.fn<typeof fetch>();
 
@@ -49,15 +49,25 @@ describe('LivestreamCard', () => {
     expect(within(card).getByText('morning-show')).toBeTruthy();
   });
 
-  it('shows the live viewer count and participants from the pushed state', () => {
+  it('shows the live viewer count and participants by display name from the pushed state', () => {
     renderCard({
-      state: streamState({ viewerCount: 6, peakViewerCount: 7, participants: ['alice', 'v1'], hostInfo: { userId: 'alice', displayName: 'Alice' } }),
+      state: stateWithPeople(
+        [person({ userId: 'alice', displayName: 'Alice', role: 'HOST' }), person({ userId: 'v1', displayName: 'Victor' })],
+        { viewerCount: 6, peakViewerCount: 7, hostInfo: { userId: 'alice', displayName: 'Alice' } },
+      ),
     });
     expect(screen.getByTestId('viewer-count').textContent).toMatch(/6\s*viewers watching/);
     const list = screen.getByRole('list', { name: 'Participants' });
     expect(within(list).getByText('Alice')).toBeTruthy();
     expect(within(list).getByText('host')).toBeTruthy();
-    expect(within(list).getByText('v1')).toBeTruthy();
+    expect(within(list).getByText('Victor')).toBeTruthy();
+    // Names come with the state: nothing is read.
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('writes large counts with separators', () => {
+    renderCard({ state: streamState({ viewerCount: 1204 }) });
+    expect(screen.getByTestId('viewer-count').textContent).toMatch(/1,204\s*viewers watching/);
   });
 
   it('says "1 viewer" in the singular', () => {
@@ -82,10 +92,37 @@ describe('LivestreamCard', () => {
 
   it('offers nothing to join on an ENDED livestream, and no End stream even to its creator', () => {
     renderCard({ currentUserId: 'alice', livestream: livestream({ status: 'ENDED', endedAt: '2026-01-02T11:00:00.000Z' }) });
-    expect(screen.queryByRole('link')).toBeNull();
+    expect(screen.queryByRole('link', { name: /Join as host|Watch/ })).toBeNull();
     expect(screen.queryByRole('button', { name: 'End stream' })).toBeNull();
     expect(screen.getByText('Ended')).toBeTruthy();
     expect(screen.queryByTestId('viewer-count')).toBeNull();
+    expect(screen.getByRole('link', { name: 'Audience summary' }).getAttribute('href')).toMatch(/\/room\?role=host$/);
+  });
+
+  it('sums up an ENDED livestream: duration, peak and viewers in total, in the singular where it applies', () => {
+    renderCard({
+      livestream: livestream({
+        status: 'ENDED',
+        startedAt: '2026-01-02T10:00:00.000Z',
+        endedAt: '2026-01-02T11:02:05.000Z',
+        peakViewerCount: 1,
+        peakAt: '2026-01-02T10:30:00.000Z',
+        totalViewers: 1,
+      }),
+    });
+    expect(screen.getByTestId('summary-duration').textContent).toBe('1 h 2 min');
+    expect(screen.getByTestId('summary-peak').textContent).toBe('1 viewer');
+    expect(screen.getByTestId('summary-unique-viewers').textContent).toBe('1 viewer in total');
+  });
+
+  it('takes the larger figures from the last pushed state when room_ended came before the record', () => {
+    renderCard({
+      livestream: livestream({ status: 'ENDED', endedAt: null, peakViewerCount: 2, totalViewers: 2 }),
+      state: streamState({ status: 'ENDED', peakViewerCount: 5, totalViewers: 6, endedAt: '2026-01-02T10:10:01.000Z' }),
+    });
+    expect(screen.getByTestId('summary-peak').textContent).toBe('5 viewers');
+    expect(screen.getByTestId('summary-unique-viewers').textContent).toBe('6 viewers in total');
+    expect(screen.getByTestId('summary-duration').textContent).toBe('10 min');
   });
 
   it('lets the creator end a SCHEDULED livestream but not join it', () => {
@@ -121,21 +158,9 @@ describe('LivestreamCard', () => {
     expect(onChanged).not.toHaveBeenCalled();
   });
 
-  it('reads participant names once when a live card with people in it is shown', async () => {
-    fetchMock.mockResolvedValue(
-      jsonResponse({ success: true, data: [participant({ userId: 'v1', displayName: 'Victor' })], count: 1 }),
-    );
-    renderCard({ state: streamState({ viewerCount: 1, participants: ['v1'] }) });
-
-    expect(await screen.findByText('Victor')).toBeTruthy();
-    expect(fetchMock).toHaveBeenCalledTimes(1);
-    expect(String(fetchMock.mock.calls[0]?.[0])).toBe(
-      '/api/v1/livestreams/7d1f6c2e-0000-4000-8000-000000000001/participants?status=JOINED&limit=50',
-    );
-  });
-
-  it('reads nothing for a card with nobody in it', () => {
-    renderCard({ state: streamState({ participants: [] }) });
+  it('says nobody is there for a live card with nobody in it', () => {
+    renderCard({ state: streamState() });
+    expect(screen.getByText('Nobody here yet')).toBeTruthy();
     expect(fetchMock).not.toHaveBeenCalled();
   });
 

@@ -1,32 +1,43 @@
-// Participant entries: by user id (readers who may see ids), or by display name when the state
-// holds names (hostInfo.userId null), where names may repeat.
+// Participant entries come from the state's `people`: display names whether the state was pushed
+// or read, host and "you" marked; by name when ids are hidden, where names may repeat.
 import { describe, expect, it } from 'vitest';
-import { namesFromParticipants, participantEntries } from '../../src/livestreams/participants';
-import { participant, streamState } from '../support/fixtures';
+import { participantEntries } from '../../src/livestreams/participants';
+import { person, stateWithPeople } from '../support/fixtures';
 
 describe('participantEntries', () => {
-  it('names ids from what was read and marks host and you', () => {
-    const names = namesFromParticipants([participant({ userId: 'bob', displayName: 'Bob' })]);
-    const state = streamState({ participants: ['alice', 'bob'], hostInfo: { userId: 'alice', displayName: 'Alice' } });
-    expect(participantEntries(state, names, 'bob')).toEqual([
+  it('names people by display name and marks host and you by id', () => {
+    const state = stateWithPeople([
+      person({ userId: 'alice', displayName: 'Alice', role: 'HOST' }),
+      person({ userId: 'bob', displayName: 'Bob' }),
+    ]);
+    expect(participantEntries(state, 'bob')).toEqual([
       { userId: 'alice', name: 'Alice', isHost: true, isYou: false },
       { userId: 'bob', name: 'Bob', isHost: false, isYou: true },
     ]);
   });
 
   it('takes names as they come when ids are hidden, repeated names included', () => {
-    const state = streamState({ participants: ['Alice', 'Guest', 'Guest', 'Gus'], hostInfo: { userId: null, displayName: 'Alice' } });
-    const entries = participantEntries(state, new Map(), 'guest-9', 'Gus');
-    expect(entries.map((e) => [e.name, e.isHost, e.isYou])).toEqual([
-      ['Alice', true, false],
-      ['Guest', false, false],
-      ['Guest', false, false],
-      ['Gus', false, true],
+    const state = stateWithPeople([
+      person({ userId: null, displayName: 'Alice', role: 'HOST' }),
+      person({ userId: null, displayName: 'Guest' }),
+      person({ userId: null, displayName: 'Guest' }),
+      person({ userId: null, displayName: 'Gus' }),
+    ]);
+    const entries = participantEntries(state, 'guest-9', 'Gus');
+    expect(entries.map((e) => [e.userId, e.name, e.isHost, e.isYou])).toEqual([
+      ['Alice', 'Alice', true, false],
+      ['Guest', 'Guest', false, false],
+      ['Guest', 'Guest', false, false],
+      ['Gus', 'Gus', false, true],
     ]);
   });
 
-  it('keys participants read without ids by their display name', () => {
-    const names = namesFromParticipants([participant({ userId: null, displayName: 'Victor' })]);
-    expect(names.get('Victor')).toEqual({ name: 'Victor', isHost: false });
+  it('marks only the first of several people with your name as you', () => {
+    const state = stateWithPeople([person({ userId: null, displayName: 'Guest' }), person({ userId: null, displayName: 'Guest' })]);
+    expect(participantEntries(state, null, 'Guest').map((e) => e.isYou)).toEqual([true, false]);
+  });
+
+  it('is empty without a state', () => {
+    expect(participantEntries(undefined, 'bob')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // Room session: load → join as the asked role, the refusals (409, not creator, not live,
-// unknown), taking over a seat, leaving, and releasing the seat when the page goes away.
+// unknown), taking over a seat, leaving, and releasing the seat when the page goes away; with a
+// simulated media server, the presence announced there and withdrawn before the seat.
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { PRIVATE_TITLE, useRoomSession } from '../../src/room/useRoomSession';
@@ -192,5 +193,98 @@ describe('useRoomSession', () => {
     const { result } = renderHook(() => useRoomSession('ls1', 'host', { ...bob, inBodies: false }));
     await waitFor(() => expect(result.current.session.phase).toBe('unavailable'));
     expect(result.current.session).toMatchObject({ message: 'This livestream belongs to Alice. You are Bob.' });
+  });
+
+  describe('with a simulated media server', () => {
+    const presenceUrl = 'http://media/_double/rooms/morning-show/participants';
+    const seatRoutes = (presence: () => Response = () => jsonResponse({ participant: { identity: 'bob' } }, 201)): Route[] => [
+      { method: 'GET', path: '/api/v1/livestreams/ls1', answer: ok(livestream({ id: 'ls1' })) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/join', answer: ok(joinAnswer, 201) },
+      { method: 'POST', path: '/api/v1/livestreams/ls1/leave', answer: ok(null) },
+      { method: 'POST', path: presenceUrl, answer: presence },
+      { method: 'DELETE', path: `${presenceUrl}/bob`, answer: () => jsonResponse({ participant: { identity: 'bob' } }) },
+    ];
+
+    it('announces the join token to the double once joined, and withdraws before leaving', async () => {
+      serve(seatRoutes());
+      const { result } = renderHook(() => useRoomSession('ls1', 'viewer', bob, true));
+      await waitFor(() => expect(result.current.presence).toBe('connected'));
+      const announce = fetchMock.mock.calls.find(([input]) => String(input) === presenceUrl);
+      expect(JSON.parse(String(announce?.[1]?.body))).toEqual({ token: 'jwt' });
+
+      await act(() => result.current.leave());
+      expect(requests().slice(-2)).toEqual([`DELETE ${presenceUrl}/bob`, 'POST /api/v1/livestreams/ls1/leave']);
+    });
+
+    it('waits for the health report before announcing, and never announces to a real media server', async () => {
+      serve(seatRoutes());
+      const { result, rerender } = renderHook(({ simulated }) => useRoomSession('ls1', 'viewer', bob, simulated), {
+        initialProps: { simulated: null as boolean | null },
+      });
+      await waitFor(() => expect(result.current.session.phase).toBe('joined'));
+      expect(result.current.presence).toBe('none');
+      rerender({ simulated: true });
+      await waitFor(() => expect(result.current.presence).toBe('connected'));
+      expect(requests().filter((r) => r === `POST ${presenceUrl}`)).toHaveLength(1);
+
+      fetchMock.mockClear();
+      const real = renderHook(() => useRoomSession('ls1', 'viewer', bob, false));
+      await waitFor(() => expect(real.result.current.session.phase).toBe('joined'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(requests().some((r) => r.includes('_double'))).toBe(false);
+      expect(real.result.current.presence).toBe('none');
+    });
+
+    it('says so when the double refuses the token', async () => {
+      serve(seatRoutes(() => jsonResponse({ error: 'invalid join token' }, 401)));
+      const { result } = renderHook(() => useRoomSession('ls1', 'viewer', bob, true));
+      await waitFor(() => expect(result.current.presence).toBe('failed'));
+      expect(result.current.session.phase).toBe('joined');
+    });
+
+    it('withdraws an announcement that lands after the user left', async () => {
+      let answer: (response: Response) => void = () => undefined;
+      const pending = new Promise<Response>((resolve) => {
+        answer = resolve;
+      });
+      serve(seatRoutes());
+      const routed = fetchMock.getMockImplementation();
+      fetchMock.mockImplementation(async (input, init) =>
+        String(input) === presenceUrl ? pending : (routed as typeof fetch)(input, init),
+      );
+      const { result } = renderHook(() => useRoomSession('ls1', 'viewer', bob, true));
+      await waitFor(() => expect(result.current.presence).toBe('announcing'));
+      await act(() => result.current.leave());
+      expect(requests()).not.toContain(`DELETE ${presenceUrl}/bob`);
+      answer(jsonResponse({ participant: { identity: 'bob' } }, 201));
+      await waitFor(() => expect(requests()).toContain(`DELETE ${presenceUrl}/bob`));
+    });
+
+    it('withdraws and releases the seat when the page unmounts', async () => {
+      serve(seatRoutes());
+      const { result, unmount } = renderHook(() => useRoomSession('ls1', 'viewer', bob, true));
+      await waitFor(() => expect(result.current.presence).toBe('connected'));
+      unmount();
+      await waitFor(() => expect(requests()).toContain('POST /api/v1/livestreams/ls1/leave'));
+      expect(requests()).toContain(`DELETE ${presenceUrl}/bob`);
+    });
+
+    it('withdraws nothing once the livestream ended or another tab took the seat', async () => {
+      serve(seatRoutes());
+      const ended = renderHook(() => useRoomSession('ls1', 'viewer', bob, true));
+      await waitFor(() => expect(ended.result.current.presence).toBe('connected'));
+      act(() => ended.result.current.markEnded());
+      ended.unmount();
+
+      const first = renderHook(() => useRoomSession('ls1', 'viewer', bob, true));
+      await waitFor(() => expect(first.result.current.presence).toBe('connected'));
+      const second = renderHook(() => useRoomSession('ls1', 'viewer', bob, true));
+      await waitFor(() => expect(first.result.current.session.phase).toBe('moved'));
+      await waitFor(() => expect(second.result.current.presence).toBe('connected'));
+      first.unmount();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(requests().filter((r) => r.startsWith('DELETE'))).toEqual([]);
+      second.unmount();
+    });
   });
 });

@@ -1,5 +1,5 @@
 // Test data in the shapes the API sends.
-import type { Livestream, Participant, StreamState } from '../../src/api/types';
+import type { Livestream, LivestreamAnalytics, Participant, Person, StreamState } from '../../src/api/types';
 
 export function livestream(overrides: Partial<Livestream> = {}): Livestream {
   return {
@@ -16,8 +16,33 @@ export function livestream(overrides: Partial<Livestream> = {}): Livestream {
     updatedAt: '2026-01-02T10:00:01.000Z',
     startedAt: '2026-01-02T10:00:01.000Z',
     endedAt: null,
+    viewerCount: 0,
+    peakViewerCount: 0,
+    peakAt: null,
+    totalViewers: 0,
     ...overrides,
   };
+}
+
+/** Someone connected to the room, as `people` in a state lists them. */
+export function person(overrides: Partial<Person> = {}): Person {
+  return {
+    userId: 'bob',
+    displayName: 'Bob',
+    role: 'VIEWER',
+    connectedAt: '2026-01-02T10:05:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A state whose `participants` and `people` agree: the ids (or names, when ids are hidden) of `people`. */
+export function stateWithPeople(people: Person[], overrides: Partial<StreamState> = {}): StreamState {
+  return streamState({
+    participants: people.map((p) => p.userId ?? p.displayName),
+    people,
+    hostConnected: people.some((p) => p.role === 'HOST'),
+    ...overrides,
+  });
 }
 
 export function streamState(overrides: Partial<StreamState> = {}): StreamState {
@@ -25,10 +50,14 @@ export function streamState(overrides: Partial<StreamState> = {}): StreamState {
     streamId: '7d1f6c2e-0000-4000-8000-000000000001',
     status: 'LIVE',
     participants: [],
+    people: [],
     viewerCount: 0,
     totalViewers: 0,
     peakViewerCount: 0,
+    peakAt: null,
+    hostConnected: false,
     startedAt: '2026-01-02T10:00:01.000Z',
+    endedAt: null,
     hostInfo: null,
     ...overrides,
   };
@@ -47,6 +76,31 @@ export function participant(overrides: Partial<Participant> = {}): Participant {
     livekitRoomSid: null,
     joinedAt: '2026-01-02T10:05:00.000Z',
     leftAt: null,
+    ...overrides,
+  };
+}
+
+export function analytics(overrides: Partial<LivestreamAnalytics> = {}): LivestreamAnalytics {
+  return {
+    livestreamId: '7d1f6c2e-0000-4000-8000-000000000001',
+    status: 'ENDED',
+    from: '2026-01-02T10:00:00.000Z',
+    to: '2026-01-02T10:01:00.000Z',
+    resolutionSeconds: 10,
+    series: [
+      { t: '2026-01-02T10:00:00.000Z', min: 0, max: 2, last: 2 },
+      { t: '2026-01-02T10:00:30.000Z', min: 1, max: 3, last: 1 },
+    ],
+    summary: {
+      durationSeconds: 3725,
+      peakViewerCount: 3,
+      peakAt: '2026-01-02T10:00:31.000Z',
+      uniqueViewers: 4,
+      sessions: 5,
+      totalWatchSeconds: 4000,
+      medianWatchSeconds: 83,
+      averageViewers: 1.46,
+    },
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 // Test control endpoints under /_double/: simulate participants and room endings, inspect
 // calls and webhooks, inject failures, send arbitrary signed webhooks. No auth: tests only.
+// Open to every origin (CORS): in simulated mode the web client announces its own presence.
 import { DisconnectReason, ParticipantInfo, ParticipantInfo_State, Room, WebhookEvent } from '@livekit/protocol';
 import { newId, nowSeconds, toTwirpJson, toWebhookJsonString } from './wire.mjs';
 import { statusForCode } from './twirp.mjs';
@@ -127,9 +128,23 @@ const ROUTES = [
   }],
 ];
 
+// A browser page (the orchestrator's web client, on another origin) may call any control
+// endpoint: a JSON body or a DELETE needs a preflight, which is answered here.
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type',
+  'Access-Control-Max-Age': '600',
+};
+
 export async function handleControl(state, req, res, raw) {
   const [path, search = ''] = req.url.split('?', 2);
   const query = new URLSearchParams(search);
+  for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, { 'Content-Length': 0 });
+    return res.end();
+  }
   try {
     for (const [method, pattern, handler] of ROUTES) {
       const match = pattern.exec(path);

@@ -130,6 +130,48 @@ describe('rooms', () => {
   });
 });
 
+describe('browser pages (CORS)', () => {
+  const origin = 'http://127.0.0.1:3001';
+
+  test('a preflight from another origin is allowed for JSON bodies and DELETE', async () => {
+    for (const path of ['/rooms/r/participants', '/rooms/r/participants/someone']) {
+      const res = await fetch(`${double.url}/_double${path}`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': path.endsWith('someone') ? 'DELETE' : 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      });
+      assert.equal(res.status, 204);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      assert.match(res.headers.get('access-control-allow-methods'), /\bPOST\b/);
+      assert.match(res.headers.get('access-control-allow-methods'), /\bDELETE\b/);
+      assert.match(res.headers.get('access-control-allow-headers').toLowerCase(), /\bcontent-type\b/);
+    }
+    // A preflight changes nothing.
+    assert.deepEqual((await control(double.url, 'GET', '/rooms')).json, []);
+  });
+
+  test('a page announces its token holder and withdraws it, and the answers are readable cross-origin', async () => {
+    const at = new AccessToken(API_KEY, API_SECRET, { identity: 'bob', name: 'Bob' });
+    at.addGrant({ roomJoin: true, room: 'web', canSubscribe: true, canPublish: false });
+    const joined = await fetch(`${double.url}/_double/rooms/web/participants`, {
+      method: 'POST',
+      headers: { Origin: origin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: await at.toJwt() }),
+    });
+    assert.equal(joined.status, 201);
+    assert.equal(joined.headers.get('access-control-allow-origin'), '*');
+    assert.equal((await joined.json()).participant.identity, 'bob');
+
+    const left = await fetch(`${double.url}/_double/rooms/web/participants/bob`, { method: 'DELETE', headers: { Origin: origin } });
+    assert.equal(left.status, 200);
+    assert.equal(left.headers.get('access-control-allow-origin'), '*');
+    const gone = await fetch(`${double.url}/_double/rooms/web/participants/bob`, { method: 'DELETE', headers: { Origin: origin } });
+    assert.equal(gone.status, 404);
+    assert.equal(gone.headers.get('access-control-allow-origin'), '*', 'errors are readable too');
+    const events = await delivered();
+    assert.deepEqual(events.map((e) => `${e.event}:${e.participant?.identity ?? ''}`), ['room_started:', 'participant_joined:bob', 'participant_left:bob']);
+  });
+});
+
 describe('inspection and configuration', () => {
   test('health, reset and unknown routes', async () => {
     await control(double.url, 'POST', '/rooms/h/participants', { identity: 'x' });
