@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json/serialize.hpp>
+#include <functional>
 #include <vector>
 
 #include "api/json_io.hpp"
@@ -108,6 +109,7 @@ void LivestreamBroadcaster::run() {
       for (auto it = lastRead_.begin(); it != lastRead_.end();)
         if (now - it->second > std::chrono::minutes(1)) {
           readCost_.erase(it->first);
+          lastShape_.erase(it->first);
           it = lastRead_.erase(it);
         } else {
           ++it;
@@ -155,6 +157,7 @@ void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
     {
       std::lock_guard lock(mutex_);
       trailing_.erase(id);
+      lastShape_.erase(id);
     }
     bus_.publish(encode_bus_message("room_ended", id, data, listed));
     return;
@@ -164,7 +167,18 @@ void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
     bus_.publish(encode_bus_message("room_started", id, data, listed));
     return;
   }
-  if (ledger_.try_push(id, state->viewerCount, options_.throttle)) {
+  bool reshaped = false;
+  {
+    std::size_t people = state->people.size();
+    for (const auto& p : state->people)
+      people = people * 1099511628211u ^ std::hash<std::string>{}(p.userId);
+    const std::pair<std::size_t, bool> shape{people, state->hostConnected};
+    std::lock_guard lock(mutex_);
+    auto [it, added] = lastShape_.try_emplace(id, shape);
+    reshaped = !added && it->second != shape;
+    it->second = shape;
+  }
+  if (ledger_.try_push(id, state->viewerCount, options_.throttle) || reshaped) {
     bus_.publish(encode_bus_message("viewer_count_update", id, data, listed));
     std::lock_guard lock(mutex_);
     trailing_.erase(id);
