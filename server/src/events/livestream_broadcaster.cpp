@@ -167,15 +167,18 @@ void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
     bus_.publish(encode_bus_message("room_started", id, data, listed));
     return;
   }
+  // Who is connected changed while the count stayed (the host arrived, one viewer replaced
+  // another): pushed at once. A change of the count is the throttle's to decide.
   bool reshaped = false;
   {
     std::size_t people = state->people.size();
     for (const auto& p : state->people)
       people = people * 1099511628211u ^ std::hash<std::string>{}(p.userId);
-    const std::pair<std::size_t, bool> shape{people, state->hostConnected};
+    const Shape shape{people, state->hostConnected, state->viewerCount};
     std::lock_guard lock(mutex_);
     auto [it, added] = lastShape_.try_emplace(id, shape);
-    reshaped = !added && it->second != shape;
+    reshaped = !added && shape.viewers == it->second.viewers &&
+               (shape.people != it->second.people || shape.host != it->second.host);
     it->second = shape;
   }
   if (ledger_.try_push(id, state->viewerCount, options_.throttle) || reshaped) {

@@ -54,9 +54,14 @@ class LivestreamBroadcaster final : public domain::LivestreamEvents {
   // How long the last state read of a livestream took: big livestreams are read less often, so
   // state reads stay under ~10% of a core however many participants there are.
   std::unordered_map<std::string, std::chrono::steady_clock::duration> readCost_;
-  // Who is connected, as last pushed (a hash of the people, host connected): a change the viewer count does not
-  // show (the host arrives, a person leaves while another arrives) goes out at once, unthrottled.
-  std::unordered_map<std::string, std::pair<std::size_t, bool>> lastShape_;
+  // Who was connected at the last flush: a change the viewer count does not show (the host
+  // arrives, a person leaves while another arrives) goes out at once, unthrottled.
+  struct Shape {
+    std::size_t people = 0;  // a hash of their user ids
+    bool host = false;
+    std::int64_t viewers = 0;
+  };
+  std::unordered_map<std::string, Shape> lastShape_;
   std::map<std::string, std::pair<std::chrono::steady_clock::time_point, unsigned>> deferred_;
   bool stop_ = false;
   std::thread thread_;

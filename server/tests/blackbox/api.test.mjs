@@ -1,9 +1,11 @@
 // The REST API of SPEC §4, driven over HTTP against the real binary, on every backend, with the
 // LiveKit double answering RoomService calls: each endpoint, each documented status code, bad
-// input of every kind (never a 500), and concurrent joins.
+// input of every kind (never a 500), and concurrent joins. A join reserves a seat; the counts in
+// the state move when LiveKit (the double, given the join token) says the person connected.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, call, assertError, backends, sdk } from './support.mjs';
+import { connect, until } from './webhook_support.mjs';
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const isoRe = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -16,6 +18,9 @@ for (const backend of backends()) {
     const api = (method, path, opts) => call(s.base, method, path, opts);
     const create = (over = {}) =>
       api('POST', '/api/v1/livestreams', { json: { roomName: unique(), title: 'A title', createdBy: 'creator', ...over } });
+    const state = async (id) => (await api('GET', `/api/v1/livestreams/${id}/state`)).body.data;
+    // Waits until the state satisfies `pred` (the webhook of a connection is applied by a worker).
+    const stateWhen = (id, pred, what) => until(async () => { const st = await state(id); return pred(st) && st; }, 8000, what);
 
     before(async () => {
       s = await startStack({ backend });
@@ -217,14 +222,24 @@ for (const backend of backends()) {
         assert.equal(vc.video.canPublish, false);
         assert.equal(vc.video.canPublishData, false);
         assert.equal(vc.video.canSubscribe, true);
-        const state = await api('GET', `/api/v1/livestreams/${l.id}/state`);
-        assert.equal(state.status, 200);
-        assert.deepEqual(state.body.data.participants.sort(), ['host-user', 'viewer-1']);
-        assert.equal(state.body.data.viewerCount, 1);
-        assert.equal(state.body.data.totalViewers, 1);
-        assert.equal(state.body.data.peakViewerCount, 1);
-        assert.deepEqual(state.body.data.hostInfo, { userId: 'host-user', displayName: 'The Host' });
-        assert.equal(state.body.data.status, 'LIVE');
+        // Seats only: nobody is connected yet.
+        const seats = await api('GET', `/api/v1/livestreams/${l.id}/state`);
+        assert.equal(seats.status, 200);
+        assert.deepEqual(seats.body.data.participants, []);
+        assert.equal(seats.body.data.viewerCount, 0);
+        assert.equal(seats.body.data.hostConnected, false);
+        // Both connect to LiveKit with their tokens (the double verifies them as LiveKit would).
+        await connect(s.double, l.roomName, { token: host.body.data.token });
+        await connect(s.double, l.roomName, { token: viewer.body.data.token });
+        const st = await stateWhen(l.id, (x) => x.participants.length === 2, 'both connected');
+        assert.deepEqual(st.participants.sort(), ['host-user', 'viewer-1']);
+        assert.equal(st.viewerCount, 1);
+        assert.equal(st.totalViewers, 1);
+        assert.equal(st.peakViewerCount, 1);
+        assert.equal(st.hostConnected, true);
+        assert.deepEqual(st.people.map((p) => [p.userId, p.displayName, p.role]).sort(), [['host-user', 'The Host', 'HOST'], ['viewer-1', 'V', 'VIEWER']]);
+        assert.deepEqual(st.hostInfo, { userId: 'host-user', displayName: 'The Host' });
+        assert.equal(st.status, 'LIVE');
       });
 
       it('403 HOST unless creator, 409 second session, 400 bad input, 404 unknown, 400 when not LIVE', async () => {
@@ -259,10 +274,23 @@ for (const backend of backends()) {
         const left = await api('GET', `/api/v1/livestreams/${l.id}/participants?status=LEFT`);
         assert.equal(left.body.count, 1);
         assert.match(left.body.data[0].leftAt, isoRe);
-        assert.equal((await api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: 'w', displayName: 'W', role: 'VIEWER' } })).status, 200);
-        const st = (await api('GET', `/api/v1/livestreams/${l.id}/state`)).body.data;
-        assert.equal(st.viewerCount, 1);
+        const again = await api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: 'w', displayName: 'W', role: 'VIEWER' } });
+        assert.equal(again.status, 200, again.text);
+        assert.equal((await state(l.id)).viewerCount, 0, 'a seat is not a viewer');
+        // Connected, left through the API (counted out at once), back with a new session: one viewer ever.
+        await connect(s.double, l.roomName, { token: again.body.data.token });
+        await stateWhen(l.id, (x) => x.viewerCount === 1, 'w connected');
+        assert.equal((await leave({ userId: 'w' })).status, 200);
+        const out = await state(l.id);
+        assert.equal(out.viewerCount, 0, 'an API leave ends the session at once');
+        assert.deepEqual(out.participants, []);
+        const third = await api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: 'w', displayName: 'W', role: 'VIEWER' } });
+        assert.equal(third.status, 200, third.text);
+        await connect(s.double, l.roomName, { token: third.body.data.token });
+        const st = await stateWhen(l.id, (x) => x.viewerCount === 1, 'w connected again');
         assert.equal(st.totalViewers, 1);
+        assert.equal(st.peakViewerCount, 1);
+        assert.deepEqual(st.participants, ['w']);
       });
 
       it('concurrent joins of one user: exactly one succeeds, the rest 409', async () => {
@@ -274,16 +302,27 @@ for (const backend of backends()) {
         assert.equal(codes.filter((c) => c === 409).length, 19, codes.join(','));
       });
 
-      it('200 concurrent joins of distinct users all succeed and count', async () => {
+      it('200 concurrent joins of distinct users all get seats; once connected, all count', async () => {
         const l = (await create({ maxParticipants: 1000 })).body.data;
         const results = await Promise.all(Array.from({ length: 200 }, (_, i) =>
           api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: `crowd-${i}`, displayName: `C${i}`, role: 'VIEWER' } })));
         assert.deepEqual([...new Set(results.map((r) => r.status))], [200]);
-        const st = (await api('GET', `/api/v1/livestreams/${l.id}/state`)).body.data;
-        assert.equal(st.viewerCount, 200);
-        assert.equal(st.totalViewers, 200);
         const page = await api('GET', `/api/v1/livestreams/${l.id}/participants?limit=100&offset=100&role=VIEWER&status=JOINED`);
         assert.equal(page.body.count, 100);
+        const seats = await state(l.id);
+        assert.equal(seats.viewerCount, 0);
+        assert.equal(seats.totalViewers, 0);
+        await Promise.all(results.map((r) => connect(s.double, l.roomName, { token: r.body.data.token })));
+        const st = await stateWhen(l.id, (x) => x.viewerCount === 200, '200 connected viewers');
+        assert.equal(st.totalViewers, 200);
+        assert.equal(st.peakViewerCount, 200);
+        assert.equal(st.participants.length, 200);
+        // Each connection took its own seat: still 200 seats, every one with its LiveKit session.
+        const all = [];
+        for (let off = 0; off < 300; off += 100)
+          all.push(...(await api('GET', `/api/v1/livestreams/${l.id}/participants?limit=100&offset=${off}`)).body.data);
+        assert.equal(all.length, 200);
+        assert.ok(all.every((p) => p.status === 'JOINED' && /^PA_/.test(p.livekitParticipantSid ?? '')), 'every seat carries its session');
       });
 
       it('concurrent joins across livestreams (and an unknown one) each get their own answer', async () => {
@@ -295,8 +334,11 @@ for (const backend of backends()) {
           api('POST', `/api/v1/livestreams/${id}/join`, { json: { userId: `x-${i}`, displayName: 'X', role: 'VIEWER' } })));
         targets.forEach((id, i) => assert.equal(results[i].status, id === ghost ? 404 : 200, `join ${i} into ${id}`));
         for (const l of [a, b]) {
-          const st = (await api('GET', `/api/v1/livestreams/${l.id}/state`)).body.data;
-          assert.equal(st.viewerCount, 20);
+          const seats = (await api('GET', `/api/v1/livestreams/${l.id}/participants?status=JOINED&limit=100`)).body;
+          assert.equal(seats.count, 20);
+          const mine = targets.map((id, i) => id === l.id && `x-${i}`).filter(Boolean).sort();
+          assert.deepEqual(seats.data.map((p) => p.userId).sort(), mine);
+          assert.equal((await state(l.id)).viewerCount, 0, 'seats are not viewers');
         }
       });
 
@@ -329,8 +371,11 @@ for (const backend of backends()) {
     describe('GET /livestreams/:id/participants and /state', () => {
       it('filters and validates', async () => {
         const l = (await create({ createdBy: 'pc' })).body.data;
-        for (const u of ['a', 'b', 'c']) await api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: u, displayName: u, role: 'VIEWER' } });
-        await api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: 'pc', displayName: 'Creator', role: 'HOST' } });
+        const tokens = [];
+        for (const u of ['a', 'b', 'c']) tokens.push((await api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: u, displayName: u, role: 'VIEWER' } })).body.data.token);
+        tokens.push((await api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: 'pc', displayName: 'Creator', role: 'HOST' } })).body.data.token);
+        for (const token of tokens) await connect(s.double, l.roomName, { token });
+        await stateWhen(l.id, (x) => x.viewerCount === 3 && x.hostConnected, 'three viewers and the host connected');
         await api('POST', `/api/v1/livestreams/${l.id}/leave`, { json: { userId: 'a' } });
         const all = await api('GET', `/api/v1/livestreams/${l.id}/participants`);
         assert.equal(all.body.count, 4);
@@ -345,7 +390,9 @@ for (const backend of backends()) {
         assert.equal(st.streamId, l.id);
         assert.equal(st.viewerCount, 2);
         assert.equal(st.totalViewers, 3);
-        assert.ok(st.peakViewerCount >= 2);
+        assert.equal(st.peakViewerCount, 3);
+        assert.deepEqual(st.participants.slice().sort(), ['b', 'c', 'pc']);
+        assert.equal(st.hostConnected, true);
         assert.equal(st.startedAt, l.startedAt);
         assertError(assert, await api('GET', '/api/v1/livestreams/nope/state'), 404);
       });

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, call, assertError, backends, serverBin, freePort, sdk } from './support.mjs';
+import { connect } from './webhook_support.mjs';
 import {
   JWT_SECRET, PASSWORD, unique, until, sessionCookie, setCookieLine, withCookie, bearer, madeUpSessionValue,
   signup, login, jwt, nowSec, hostToken, openSse,
@@ -208,9 +209,15 @@ for (const backend of backends()) {
       c.pub = await c.fresh('public');
       c.unl = await c.fresh('unlisted');
       c.priv = await c.fresh('private');
-      // Someone in the public one, so participants and state have content.
-      c.ok(await c.as('creator', 'POST', `/api/v1/livestreams/${c.pub}/join`, { json: { role: 'HOST' } }), 200);
-      c.ok(await c.as('user', 'POST', `/api/v1/livestreams/${c.pub}/join`, { json: { role: 'VIEWER' } }), 200);
+      // Someone in the public one, so participants and state have content: seats through the API,
+      // then connected in LiveKit (the double) with the tokens the joins returned.
+      const hostSeat = await c.as('creator', 'POST', `/api/v1/livestreams/${c.pub}/join`, { json: { role: 'HOST' } });
+      c.ok(hostSeat, 200);
+      const viewerSeat = await c.as('user', 'POST', `/api/v1/livestreams/${c.pub}/join`, { json: { role: 'VIEWER' } });
+      c.ok(viewerSeat, 200);
+      const room = (await c.as('creator', 'GET', `/api/v1/livestreams/${c.pub}`)).body.data.roomName;
+      for (const seat of [hostSeat, viewerSeat]) await connect(s.double, room, { token: seat.body.data.token });
+      await until(async () => (await c.as('creator', 'GET', `/api/v1/livestreams/${c.pub}/state`)).body.data.participants.length === 2, 8000, 'the host and the viewer connected');
     });
 
     after(async () => {
@@ -340,6 +347,8 @@ for (const backend of backends()) {
           assert.equal(l.creatorName, 'Creator Person', p);
           const st = (await c.as(p, 'GET', `/api/v1/livestreams/${id}/state`)).body.data;
           assert.deepEqual(st.participants.slice().sort(), ['Creator Person', 'Viewer Person'], `${p}: state participants`);
+          assert.deepEqual(st.people.map((x) => [x.userId, x.displayName, x.role]).sort(), [[null, 'Creator Person', 'HOST'], [null, 'Viewer Person', 'VIEWER']], `${p}: state people`);
+          assert.equal(st.viewerCount, 1, p);
           assert.deepEqual(st.hostInfo, { userId: null, displayName: 'Creator Person' }, p);
           const parts = (await c.as(p, 'GET', `/api/v1/livestreams/${id}/participants?status=JOINED`)).body.data;
           assert.deepEqual(parts.map((x) => x.userId), [null, null], `${p}: participants' userId`);
@@ -351,6 +360,7 @@ for (const backend of backends()) {
           assert.equal(l.creatorName, 'Creator Person', p);
           const st = (await c.as(p, 'GET', `/api/v1/livestreams/${id}/state`)).body.data;
           assert.deepEqual(st.participants.slice().sort(), ['creator', 'viewer'], `${p}: state participants`);
+          assert.deepEqual(st.people.map((x) => x.userId).sort(), ['creator', 'viewer'], `${p}: state people`);
           assert.deepEqual(st.hostInfo, { userId: 'creator', displayName: 'Creator Person' }, p);
           const parts = (await c.as(p, 'GET', `/api/v1/livestreams/${id}/participants?status=JOINED`)).body.data;
           assert.deepEqual(parts.map((x) => x.userId).sort(), ['creator', 'viewer'], p);
@@ -373,6 +383,7 @@ for (const backend of backends()) {
           assert.equal(r.status, 200, r.text);
           assert.equal(r.event?.event, 'state', p);
           assert.deepEqual(r.event.data.participants.slice().sort(), ['Creator Person', 'Viewer Person'], `${p}: SSE state participants`);
+          assert.deepEqual(r.event.data.people.map((x) => x.userId), [null, null], `${p}: SSE state people`);
           assert.equal(r.event.data.hostInfo.userId, null, p);
         }
       });
@@ -918,11 +929,16 @@ for (const backend of backends()) {
       assertError(assert, await call(s.base, 'POST', '/api/v1/livestreams', { json: { roomName: unique('open'), title: 'T' } }), 400, 'ValidationError');
       const v = await call(s.base, 'POST', `/api/v1/livestreams/${l.body.data.id}/join`, { json: { userId: 'bob', displayName: 'Bob', role: 'VIEWER' } });
       assert.equal(v.status, 200, v.text);
-      assert.equal((await call(s.base, 'POST', `/api/v1/livestreams/${l.body.data.id}/join`, { json: { userId: 'alice', displayName: 'Alice', role: 'HOST' } })).status, 200);
+      const hostSeat = await call(s.base, 'POST', `/api/v1/livestreams/${l.body.data.id}/join`, { json: { userId: 'alice', displayName: 'Alice', role: 'HOST' } });
+      assert.equal(hostSeat.status, 200, hostSeat.text);
       assertError(assert, await call(s.base, 'POST', `/api/v1/livestreams/${l.body.data.id}/join`, { json: { userId: 'mallory', displayName: 'M', role: 'HOST' } }), 403);
-      const st = (await call(s.base, 'GET', `/api/v1/livestreams/${l.body.data.id}/state`)).body.data;
+      const stateNow = async () => (await call(s.base, 'GET', `/api/v1/livestreams/${l.body.data.id}/state`)).body.data;
+      for (const seat of [v, hostSeat]) await connect(s.double, l.body.data.roomName, { token: seat.body.data.token });
+      const st = await until(async () => { const x = await stateNow(); return x.participants.length === 2 && x; }, 8000, 'alice and bob connected');
       assert.deepEqual(st.participants.slice().sort(), ['alice', 'bob']);
+      assert.equal(st.viewerCount, 1);
       assert.equal((await call(s.base, 'POST', `/api/v1/livestreams/${l.body.data.id}/leave`, { json: { userId: 'bob' } })).status, 200);
+      assert.deepEqual((await stateNow()).participants, ['alice']);
       assertError(assert, await call(s.base, 'DELETE', `/api/v1/livestreams/${l.body.data.id}`, { json: { requestingUserId: 'mallory' } }), 403);
       assert.equal((await call(s.base, 'DELETE', `/api/v1/livestreams/${l.body.data.id}`, { json: { requestingUserId: 'alice' } })).status, 200);
     });

@@ -84,3 +84,24 @@ export function sse(url) {
   return { events, ready, close: () => ctrl.abort(), get closed() { return closed; } };
 }
 
+
+// The double's control endpoints. connect: a participant joins the LiveKit room, with an
+// orchestrator-issued join token ({token}) or as {identity, name}: the double sends a signed
+// participant_joined; returns the participant (its `sid`). disconnect: it leaves
+// (participant_left, or participant_connection_aborted with `aborted`).
+export async function connect(double, room, body) {
+  const r = await fetch(`${double.url}/_double/rooms/${encodeURIComponent(room)}/participants`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  assert.equal(r.status, 201, `the double refused the connection: ${text}`);
+  return JSON.parse(text).participant;
+}
+export async function disconnect(double, room, identity, { aborted = false } = {}) {
+  const r = await fetch(`${double.url}/_double/rooms/${encodeURIComponent(room)}/participants/${encodeURIComponent(identity)}${aborted ? '?aborted=1' : ''}`, { method: 'DELETE' });
+  const text = await r.text();
+  assert.equal(r.status, 200, `the double could not disconnect ${identity}: ${text}`);
+  return JSON.parse(text).participant;
+}

@@ -95,6 +95,8 @@ for (const backend of backends()) {
     it('room_finished ends the livestream; a stale room_finished does not', async () => {
       const l = await create();
       await api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: 'v', displayName: 'V', role: 'VIEWER' } });
+      assert.equal((await post(s.base, event('participant_joined', l.roomName, { identity: 'v' }))).status, 200);
+      await until(async () => (await state(l.id)).viewerCount === 1, 8000, 'v connected');
       const stale = event('room_finished', l.roomName, null, { createdAt: String(nowSec() - 3600) });
       assert.equal((await post(s.base, stale)).status, 200);
       await sleep(400);
@@ -102,6 +104,11 @@ for (const backend of backends()) {
       assert.equal((await post(s.base, event('room_finished', l.roomName))).status, 200);
       await until(async () => (await api('GET', `/api/v1/livestreams/${l.id}`)).body.data.status === 'ENDED', 8000, 'ENDED');
       assert.equal((await api('GET', `/api/v1/livestreams/${l.id}/participants?status=JOINED`)).body.count, 0);
+      const endState = await state(l.id);
+      assert.equal(endState.viewerCount, 0);
+      assert.deepEqual(endState.participants, []);
+      assert.equal(endState.peakViewerCount, 1);
+      assert.equal(endState.totalViewers, 1);
       const late = event('room_started', l.roomName);
       assert.equal((await post(s.base, late)).status, 200);
       await sleep(300);
@@ -192,8 +199,15 @@ for (const backend of backends()) {
       for (let i = 0; i < 620; i += 20) {
         await Promise.all(Array.from({ length: 20 }, (_, k) => api('POST', `/api/v1/livestreams/${l.id}/join`, { json: { userId: `ghost-${i + k}`, displayName: 'G', role: 'VIEWER' } })));
       }
-      await until(async () => (await state(l.id)).participants.length === 3, 15000, 'ghosts marked LEFT (LiveKit never listed them)');
+      // Seats are not viewers: the state shows the three connected ones all along.
+      const during = await state(l.id);
+      assert.equal(during.viewerCount, 3);
+      assert.deepEqual(during.participants.sort(), ['real-0', 'real-1', 'real-2']);
+      const seats = async () => (await api('GET', `/api/v1/livestreams/${l.id}/participants?status=JOINED&limit=100`)).body;
+      await until(async () => (await seats()).count === 3, 15000, 'ghost seats marked LEFT (LiveKit never listed them)');
+      assert.deepEqual((await seats()).data.map((p) => p.userId).sort(), ['real-0', 'real-1', 'real-2']);
       assert.deepEqual((await state(l.id)).participants.sort(), ['real-0', 'real-1', 'real-2']);
+      assert.equal((await state(l.id)).viewerCount, 3);
       const l2 = await create();
       await fetch(`${r.double.url}/_double/rooms/${l2.roomName}/drop`, { method: 'POST' });
       await until(async () => (await api('GET', `/api/v1/livestreams/${l2.id}`)).body.data.status === 'ENDED', 10000, 'dropped room → ENDED');
