@@ -49,24 +49,60 @@ Queries::AudienceDelta presence_delta(ParticipantRole role, int sign) {
 
 }  // namespace
 
-void Samples::add(std::string_view livestreamId, std::int64_t viewers) {
-  auto it = byLivestream_.find(livestreamId);
-  if (it == byLivestream_.end()) {
-    byLivestream_.emplace(std::string(livestreamId),
-                          std::array<std::int64_t, 3>{viewers, viewers, viewers});
+void Tally::sample(Entry& e, std::int64_t viewers) {
+  if (!e.sampled) {
+    e.sampled = true;
+    e.min = e.max = e.last = viewers;
     return;
   }
-  auto& [min, max, last] = it->second;
-  min = std::min(min, viewers);
-  max = std::max(max, viewers);
-  last = viewers;
+  e.min = std::min(e.min, viewers);
+  e.max = std::max(e.max, viewers);
+  e.last = viewers;
 }
 
-void Samples::write(Queries& q, TimePoint now) {
+void Tally::move(const Livestream& l, const Queries::AudienceDelta& d, TimePoint at) {
+  auto [it, added] = entries_.try_emplace(l.id);
+  auto& e = it->second;
+  if (added) e.count = e.highest = l.viewerCount;
+  e.pending.viewers += d.viewers;
+  e.pending.totalViewers += d.totalViewers;
+  e.pending.hostConnected += d.hostConnected;
+  e.count += d.viewers;
+  if (e.count > e.highest) {
+    e.highest = e.count;
+    e.highestAt = at;
+  }
+  sample(e, e.count);
+}
+
+void Tally::observe(std::string_view livestreamId, std::int64_t viewers) {
+  auto it = entries_.find(livestreamId);
+  if (it == entries_.end()) it = entries_.emplace(std::string(livestreamId), Entry{}).first;
+  auto& e = it->second;
+  e.count = e.highest = viewers;
+  e.pending = {};
+  sample(e, viewers);
+}
+
+void Tally::flush(Queries& q, const std::string& id, Entry& e) {
+  if (e.pending.empty()) return;
+  // The peak candidate is only raised past the stored peak by the statement when it is higher.
+  q.adjust_audience(id, e.pending, e.highest, e.highestAt);
+  e.pending = {};
+  e.highest = e.count;
+}
+
+void Tally::flush(Queries& q, std::string_view livestreamId) {
+  if (auto it = entries_.find(livestreamId); it != entries_.end()) flush(q, it->first, it->second);
+}
+
+void Tally::write(Queries& q, TimePoint now) {
   const auto bucket = bucket_of(now);
-  for (const auto& [id, v] : byLivestream_)
-    q.record_viewer_sample({id, bucket, kBucketSeconds, v[0], v[1], v[2]});
-  byLivestream_.clear();
+  for (auto& [id, e] : entries_) {
+    flush(q, id, e);
+    if (e.sampled) q.record_viewer_sample({id, bucket, kBucketSeconds, e.min, e.max, e.last});
+  }
+  entries_.clear();
 }
 
 TimePoint bucket_of(TimePoint t, std::int32_t widthSeconds) {
@@ -83,26 +119,26 @@ ParticipantRole role_of(const Livestream& livestream, std::string_view identity)
 Effect connect(Queries& q, const Livestream& l, const SessionRef& s, TimePoint now,
                Samples& samples) {
   if (s.identity.empty() || s.sid.empty()) return {WebhookOutcome::Unknown, std::nullopt};
-  if (q.find_livekit_session(s.sid)) return {};  // seen: connected, or its leave came first
+  // Everything the rule reads, in one statement.
+  const auto seen = q.session_context(l.id, s.identity, s.sid);
+  if (seen.sidKnown) return {};  // seen: connected, or its leave came first
   const auto role = role_of(l, s.identity);
-  const bool present = q.other_connected_session(l.id, s.identity, s.sid).has_value();
   Queries::AudienceDelta delta;
-  if (!present) {
+  if (!seen.present) {
     delta = presence_delta(role, +1);
-    if (role == ParticipantRole::Viewer && !q.was_viewer(l.id, s.identity, s.sid))
-      delta.totalViewers = 1;
+    if (role == ParticipantRole::Viewer && !seen.wasViewer) delta.totalViewers = 1;
   }
   q.insert_livekit_session(
       {s.sid, l.id, s.identity, name_or_identity(s), role, optional_text(s.roomSid), now, {}});
-  if (auto seat = q.find_active_participant(l.id, s.identity)) {
-    if (!seat->livekitParticipantSid) q.attach_livekit_session(l.id, s.identity, s.sid, s.roomSid);
+  if (seen.seat) {
+    if (seen.seat->empty()) q.attach_livekit_session(l.id, s.identity, s.sid, s.roomSid);
   } else if (!q.insert_participant_if_absent(adopted_seat(l, s, now))) {
     // An API join committed meanwhile: the job is retried and then finds its seat.
     throw AppError(ErrorKind::Conflict, "participant changed concurrently; retried");
   }
-  if (!delta.empty()) samples.add(l.id, q.adjust_audience(l.id, delta, now));
+  if (!delta.empty()) samples.move(l, delta, now);
   return {WebhookOutcome::Applied,
-          present ? std::nullopt : std::optional<std::string>(l.id)};
+          seen.present ? std::nullopt : std::optional<std::string>(l.id)};
 }
 
 Effect disconnect(Queries& q, const std::optional<Livestream>& l, const SessionRef& s,
@@ -119,7 +155,15 @@ Effect disconnect(Queries& q, const std::optional<Livestream>& l, const SessionR
     q.disconnect_livekit_session(s.sid, now);
     const auto& id = known->livestreamId;
     const auto other = q.other_connected_session(id, known->userId, s.sid);
-    if (!other) samples.add(id, q.adjust_audience(id, presence_delta(known->role, -1), now));
+    if (!other) {
+      if (l && l->id == id) {
+        samples.move(*l, presence_delta(known->role, -1), now);
+      } else {  // not the room's active livestream (never expected): straight to the row
+        samples.flush(q, id);
+        const auto d = presence_delta(known->role, -1);
+        samples.observe(id, q.adjust_audience(id, d, 0, now));
+      }
+    }
     // The seat follows the user's sessions: to another connected one, or LEFT with the last.
     if (auto seat = q.find_active_participant(id, known->userId)) {
       if (other && seat->livekitParticipantSid == s.sid)
@@ -160,17 +204,22 @@ bool remove_users(Queries& q, const Livestream& l, std::span<const std::string> 
   const auto seats = q.mark_participants_left(l.id, userIds, now);
   const auto sessions = q.disconnect_user_sessions(l.id, userIds, now);
   if (sessions > 0) {
-    samples.add(l.id, recount ? q.recount_audience(l.id, l.createdBy, now)
-                              : q.adjust_audience(l.id, delta, now));
+    if (recount) {
+      samples.flush(q, l.id);
+      samples.observe(l.id, q.recount_audience(l.id, l.createdBy, now));
+    } else {
+      samples.move(l, delta, now);
+    }
   }
   return seats > 0 || sessions > 0;
 }
 
 void end_all(Queries& q, const Livestream& l, TimePoint now, Samples& samples) {
+  samples.flush(q, l.id);  // what the transaction counted before the end stays in the totals
   q.mark_all_participants_left(l.id, now);
   q.disconnect_all_sessions(l.id, now);
   q.clear_audience(l.id);
-  samples.add(l.id, 0);
+  samples.observe(l.id, 0);
 }
 
 }  // namespace lso::domain::audience

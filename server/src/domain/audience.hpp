@@ -19,18 +19,39 @@ namespace lso::domain::audience {
 
 inline constexpr std::int32_t kBucketSeconds = 10;
 
-// The viewer counts one transaction left, per livestream, written as one series sample each
-// when the transaction is about to commit (so a batch of events costs one upsert per
-// livestream). All samples of a transaction share its `now`, so they fall in one bucket.
-class Samples {
+// What one transaction does to the audience counters, applied when it is about to commit: the
+// counts move in memory event by event (the running count, its highest point and when), then
+// one UPDATE per livestream adds the deltas and raises the peak to the highest count reached, and
+// one series sample per livestream records the bucket's min, max and last. So a batch of 256
+// webhooks costs one counter write and one series write per livestream, and a peak reached by one
+// event and lost by the next is still the peak.
+class Tally {
  public:
-  void add(std::string_view livestreamId, std::int64_t viewers);
+  // Moves the livestream's counters. The first move of a livestream in the transaction takes its
+  // count from `livestream` (read under the row lock by the caller).
+  void move(const Livestream& livestream, const Queries::AudienceDelta& delta, TimePoint at);
+  // The counters were set by the database itself (a recount, the end, PostgreSQL's functions):
+  // pending moves were written before (flush), the count is now `viewers`.
+  void observe(std::string_view livestreamId, std::int64_t viewers);
+  // Writes the livestream's pending moves now (before a statement that sets the counters).
+  void flush(Queries& q, std::string_view livestreamId);
+  // Writes every pending move and the series samples.
   void write(Queries& q, TimePoint now);
-  bool empty() const { return byLivestream_.empty(); }
 
  private:
-  std::map<std::string, std::array<std::int64_t, 3>, std::less<>> byLivestream_;  // min, max, last
+  struct Entry {
+    std::int64_t count = 0;  // the running viewer count
+    Queries::AudienceDelta pending;
+    std::int64_t highest = 0;  // the highest count reached by the pending moves
+    TimePoint highestAt{};
+    bool sampled = false;
+    std::int64_t min = 0, max = 0, last = 0;  // this transaction's series sample
+  };
+  static void sample(Entry& e, std::int64_t viewers);
+  void flush(Queries& q, const std::string& id, Entry& e);
+  std::map<std::string, Entry, std::less<>> entries_;
 };
+using Samples = Tally;
 
 // The start of the 10 s bucket holding `t`.
 TimePoint bucket_of(TimePoint t, std::int32_t widthSeconds = kBucketSeconds);

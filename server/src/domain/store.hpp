@@ -106,11 +106,12 @@ class Queries {
   // Any status but ENDED → ENDED with endedAt; nullopt when already ENDED or unknown.
   virtual std::optional<Livestream> mark_livestream_ended(std::string_view id,
                                                           TimePoint endedAt) = 0;
-  // The audience counters (Livestream::viewerCount …) change only through these two, in the
+  // The audience counters (Livestream::viewerCount …) change only through these, in the
   // transaction of the effect that changes them. adjust: adds the deltas and, in the same
-  // statement, raises peakViewers to the new viewerCount (peakAt = at when it rises). recount:
+  // statement, raises peakViewers to `peakCandidate` when that is higher (peakAt = at). recount:
   // sets viewerCount, totalViewers and hostConnected from the sessions (reconciliation's repair),
-  // raising the peak the same way. Both return the new viewerCount (0 for an unknown id).
+  // raising the peak to the new count the same way. Both return the new viewerCount (0 for an
+  // unknown id).
   struct AudienceDelta {
     std::int64_t viewers = 0;
     std::int64_t totalViewers = 0;
@@ -118,7 +119,7 @@ class Queries {
     bool empty() const { return viewers == 0 && totalViewers == 0 && hostConnected == 0; }
   };
   virtual std::int64_t adjust_audience(std::string_view livestreamId, const AudienceDelta& delta,
-                                       TimePoint at) = 0;
+                                       std::int64_t peakCandidate, TimePoint at) = 0;
   virtual std::int64_t recount_audience(std::string_view livestreamId, std::string_view hostUserId,
                                         TimePoint at) = 0;
   // viewerCount and hostConnected → 0 (the livestream ended; its sessions were disconnected).
@@ -164,6 +165,17 @@ class Queries {
   virtual std::optional<LivekitSession> find_livekit_session(std::string_view sid) = 0;
   // Connected → disconnected at `at`; false when the session was not connected.
   virtual bool disconnect_livekit_session(std::string_view sid, TimePoint at) = 0;
+  // What a session's connect reads, in one query: whether the sid is known (connected, left, or a
+  // tombstone), whether the user has another connected session (is present), whether they ever
+  // connected as VIEWER, and their seat (nullopt: none; "": one without a sid yet).
+  struct SessionContext {
+    bool sidKnown = false;
+    bool present = false;
+    bool wasViewer = false;
+    std::optional<std::string> seat;
+  };
+  virtual SessionContext session_context(std::string_view livestreamId, std::string_view userId,
+                                         std::string_view sid) = 0;
   // A connected session of the user in the livestream other than `exceptSid`, if any.
   virtual std::optional<std::string> other_connected_session(std::string_view livestreamId,
                                                              std::string_view userId,

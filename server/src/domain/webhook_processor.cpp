@@ -182,7 +182,7 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
           fxs[run[k]].stateOf = std::move(out[k].stateOf);
           results[run[k]].outcome = out[k].outcome;
           if (out[k].viewers && in[k].livestreamId.size())
-            samples.add(in[k].livestreamId, *out[k].viewers);
+            samples.observe(in[k].livestreamId, *out[k].viewers);
         }
         run.clear();
       };

@@ -264,10 +264,10 @@ TEST_P(StoreTest, AudienceCountersMoveTogetherAndThePeakOnlyRises) {
   const Livestream l = make_livestream("room", seconds(1));
   store().write([&](Queries& q) { q.insert_livestream(l); });
   store().write([&](Queries& q) {
-    EXPECT_EQ(q.adjust_audience(l.id, {5, 5, 1}, seconds(2)), 5);
-    EXPECT_EQ(q.adjust_audience(l.id, {-2, 0, 0}, seconds(3)), 3);
-    EXPECT_EQ(q.adjust_audience(l.id, {1, 1, -1}, seconds(4)), 4);  // below the peak: kept
-    EXPECT_EQ(q.adjust_audience(util::new_uuid(), {4, 0, 0}, seconds(4)), 0);
+    EXPECT_EQ(q.adjust_audience(l.id, {5, 5, 1}, 5, seconds(2)), 5);
+    EXPECT_EQ(q.adjust_audience(l.id, {-2, 0, 0}, 3, seconds(3)), 3);
+    EXPECT_EQ(q.adjust_audience(l.id, {1, 1, -1}, 4, seconds(4)), 4);  // below the peak: kept
+    EXPECT_EQ(q.adjust_audience(util::new_uuid(), {4, 0, 0}, 4, seconds(4)), 0);
   });
   auto after = store().read([&](Queries& q) { return q.find_livestream(l.id); });
   ASSERT_TRUE(after);
@@ -277,7 +277,7 @@ TEST_P(StoreTest, AudienceCountersMoveTogetherAndThePeakOnlyRises) {
   EXPECT_EQ(after->peakAt, seconds(2));
   EXPECT_FALSE(after->hostConnected);
   store().write([&](Queries& q) {
-    EXPECT_EQ(q.adjust_audience(l.id, {3, 0, 1}, seconds(6)), 7);
+    EXPECT_EQ(q.adjust_audience(l.id, {3, 0, 1}, 7, seconds(6)), 7);
     q.clear_audience(l.id);
   });
   after = store().read([&](Queries& q) { return q.find_livestream(l.id); });

@@ -128,7 +128,7 @@ TEST(PostgresStore, ReconnectsAfterTheServerDropsItsConnections) {
   PQfinish(admin);
 
   EXPECT_TRUE(store->read([&](Queries& q) { return q.find_livestream(l.id); }));
-  store->write([&](Queries& q) { q.adjust_audience(l.id, {3, 0, 0}, seconds(2)); });
+  store->write([&](Queries& q) { q.adjust_audience(l.id, {3, 0, 0}, 3, seconds(2)); });
   EXPECT_NO_THROW(store->ping());
 }
 

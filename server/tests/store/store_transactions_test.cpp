@@ -170,7 +170,11 @@ TEST_P(StoreTest, ConcurrentAudienceChangesLoseNothingAndKeepThePeak) {
   race([&](int) {
     ++threads;
     for (int n = 0; n < 25; ++n)
-      store().write([&](Queries& q) { q.adjust_audience(l.id, {1, 1, 0}, seconds(5)); });
+      store().write([&](Queries& q) {
+        // As audience::Tally does: the count read under the row lock, plus the move.
+        const auto locked = q.lock_livestream_exclusive(l.id);
+        q.adjust_audience(l.id, {1, 1, 0}, locked->viewerCount + 1, seconds(5));
+      });
   });
   const std::int64_t all = 25 * threads.load();
   auto after = store().read([&](Queries& q) { return q.find_livestream(l.id); });
@@ -181,7 +185,10 @@ TEST_P(StoreTest, ConcurrentAudienceChangesLoseNothingAndKeepThePeak) {
   EXPECT_EQ(after->peakAt, seconds(5));
   race([&](int) {
     for (int n = 0; n < 25; ++n)
-      store().write([&](Queries& q) { q.adjust_audience(l.id, {-1, 0, 0}, seconds(9)); });
+      store().write([&](Queries& q) {
+        const auto locked = q.lock_livestream_exclusive(l.id);
+        q.adjust_audience(l.id, {-1, 0, 0}, locked->viewerCount - 1, seconds(9));
+      });
   });
   after = store().read([&](Queries& q) { return q.find_livestream(l.id); });
   EXPECT_EQ(after->viewerCount, 0);
@@ -200,10 +207,10 @@ TEST_P(StoreTest, OpposingWritersBothComplete) {
   });
   const auto writer = [&](const std::string& first, const std::string& second, std::int64_t value) {
     store().write([&](Queries& q) {
-      q.adjust_audience(first, {value, 0, 0}, seconds(1));
+      q.adjust_audience(first, {value, 0, 0}, value, seconds(1));
       // Long enough for the other writer to lock its first row.
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      q.adjust_audience(second, {value, 0, 0}, seconds(1));
+      q.adjust_audience(second, {value, 0, 0}, value, seconds(1));
     });
   };
   std::thread t1([&] { EXPECT_NO_THROW(writer(a.id, b.id, 10)); });
@@ -255,14 +262,14 @@ TEST_P(StoreTest, WriteBlockedPastTheStatementTimeoutIsUnavailable) {
   std::latch release(1);
   std::thread holder([&] {
     small->write([&](Queries& q) {
-      q.adjust_audience(l.id, {1, 0, 0}, seconds(1));  // locks the row (PostgreSQL) / holds the writer (SQLite)
+      q.adjust_audience(l.id, {1, 0, 0}, 1, seconds(1));  // locks the row (PostgreSQL) / holds the writer (SQLite)
       holding.count_down();
       release.wait();
     });
   });
   holding.wait();
   try {
-    small->write([&](Queries& q) { q.adjust_audience(l.id, {2, 0, 0}, seconds(1)); });
+    small->write([&](Queries& q) { q.adjust_audience(l.id, {2, 0, 0}, 2, seconds(1)); });
     ADD_FAILURE() << "the blocked write succeeded";
   } catch (const AppError& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable) << e.what();

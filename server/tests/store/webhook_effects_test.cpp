@@ -113,7 +113,7 @@ TEST_P(StoreTest, ABatchOfIndependentJoinsFollowsEveryJoinRule) {
     auto same = make_participant(l.id, "same-session", seconds(2));
     same.livekitParticipantSid = "PA_same";
     q.insert_participant(same);
-    q.adjust_audience(l.id, {1, 1, 0}, seconds(2));
+    q.adjust_audience(l.id, {1, 1, 0}, 1, seconds(2));
     q.insert_livekit_session({"PA_left", l.id, "left-before", "left-before",
                               domain::ParticipantRole::Viewer, {}, std::nullopt, seconds(3)});
     q.record_webhook("EV_seen", "participant_joined", time.now(),

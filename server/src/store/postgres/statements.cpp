@@ -98,9 +98,9 @@ constexpr Entry kStatements[] = {
     {Query::AdjustAudience,
      "UPDATE livestreams SET viewer_count = viewer_count + $2::bigint, "
      "total_viewers = total_viewers + $3::bigint, host_connected = host_connected + $4::bigint, "
-     "peak_at = CASE WHEN viewer_count + $2::bigint > peak_viewers THEN " LSO_TIME(
+     "peak_at = CASE WHEN $6::bigint > peak_viewers THEN " LSO_TIME(
          5) " ELSE peak_at END, "
-            "peak_viewers = GREATEST(peak_viewers, viewer_count + $2::bigint) WHERE id = $1::uuid "
+            "peak_viewers = GREATEST(peak_viewers, $6::bigint) WHERE id = $1::uuid "
             "RETURNING viewer_count"},
     {Query::RecountAudience,
      "UPDATE livestreams SET viewer_count = c.v, total_viewers = c.t, host_connected = c.h, "
@@ -163,6 +163,14 @@ constexpr Entry kStatements[] = {
          7) ", " LSO_TIME(8) ")"},
     {Query::FindLivekitSession,
      "SELECT " LSO_LIVEKIT_SESSION_COLUMNS " FROM participant_sessions WHERE sid = $1"},
+    {Query::SessionContext,
+     "SELECT (EXISTS (SELECT 1 FROM participant_sessions WHERE sid = $3))::integer, "
+     "(EXISTS (SELECT 1 FROM participant_sessions WHERE livestream_id = $1::uuid AND "
+     "user_id = $2 AND sid <> $3 AND " LSO_CONNECTED "))::integer, "
+     "(EXISTS (SELECT 1 FROM participant_sessions WHERE livestream_id = $1::uuid AND "
+     "user_id = $2 AND role = 'VIEWER' AND connected_at IS NOT NULL))::integer, "
+     "(SELECT coalesce(livekit_participant_sid, '') FROM participants "
+     "WHERE livestream_id = $1::uuid AND user_id = $2 AND status = 'JOINED')"},
     {Query::DisconnectLivekitSession,
      "UPDATE participant_sessions SET disconnected_at = " LSO_TIME(
          2) " WHERE sid = $1 AND " LSO_CONNECTED},

@@ -35,7 +35,7 @@ enum class Query : std::size_t {
   MarkLivestreamError,                // id, now         (updated_at)
   MarkLivestreamEnded,                // id, ended_at    (also updated_at)
   // audience counters → one row: viewer_count
-  AdjustAudience,   // id, viewers delta, total_viewers delta, host_connected delta, at
+  AdjustAudience,   // id, viewers delta, total delta, host delta, at, peak candidate
   RecountAudience,  // id, host user_id, at
   ClearAudience,    // id
   // participants
@@ -54,6 +54,7 @@ enum class Query : std::size_t {
   // LiveKit sessions (result rows in livekit_session_col order)
   InsertLivekitSession,      // the 8 session columns in column order
   FindLivekitSession,        // sid
+  SessionContext,            // livestream_id, user_id, sid → known, present, was_viewer, seat sid
   DisconnectLivekitSession,  // sid, at → rows changed
   OtherConnectedSession,     // livestream_id, user_id, except_sid → one row: sid (or none)
   WasViewer,                 // livestream_id, user_id, except_sid → one row when so

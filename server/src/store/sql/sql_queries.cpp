@@ -387,13 +387,14 @@ std::optional<Livestream> SqlQueries::mark_livestream_ended(std::string_view id,
 }
 
 std::int64_t SqlQueries::adjust_audience(std::string_view livestreamId,
-                                         const AudienceDelta& d, TimePoint at) {
+                                         const AudienceDelta& d, std::int64_t peakCandidate,
+                                         TimePoint at) {
   const auto key = canonical_id(livestreamId);
   if (!key) {
     return 0;
   }
   return scalar(Query::AdjustAudience,
-                {*key, d.viewers, d.totalViewers, d.hostConnected, micros(at)});
+                {*key, d.viewers, d.totalViewers, d.hostConnected, micros(at), peakCandidate});
 }
 
 std::int64_t SqlQueries::recount_audience(std::string_view livestreamId,
@@ -562,6 +563,24 @@ std::optional<domain::LivekitSession> SqlQueries::find_livekit_session(std::stri
   std::optional<domain::LivekitSession> out;
   session_.exec(Query::FindLivekitSession, {sid},
                 [&](const Row& row) { out = livekit_session_from(row); });
+  return out;
+}
+
+domain::Queries::SessionContext SqlQueries::session_context(std::string_view livestreamId,
+                                                            std::string_view userId,
+                                                            std::string_view sid) {
+  SessionContext out;
+  const auto key = canonical_id(livestreamId);
+  if (!key) {
+    out.sidKnown = find_livekit_session(sid).has_value();
+    return out;
+  }
+  session_.exec(Query::SessionContext, {*key, userId, sid}, [&](const Row& row) {
+    out.sidKnown = row.int64(0) != 0;
+    out.present = row.int64(1) != 0;
+    out.wasViewer = row.int64(2) != 0;
+    if (!row.is_null(3)) out.seat = std::string(row.text(3));
+  });
   return out;
 }
 

@@ -33,7 +33,7 @@ class SqlQueries : public domain::Queries {
   std::optional<domain::Livestream> mark_livestream_ended(std::string_view id,
                                                           domain::TimePoint endedAt) override;
   std::int64_t adjust_audience(std::string_view livestreamId, const AudienceDelta& delta,
-                               domain::TimePoint at) override;
+                               std::int64_t peakCandidate, domain::TimePoint at) override;
   std::int64_t recount_audience(std::string_view livestreamId, std::string_view hostUserId,
                                 domain::TimePoint at) override;
   void clear_audience(std::string_view livestreamId) override;
@@ -62,6 +62,8 @@ class SqlQueries : public domain::Queries {
 
   void insert_livekit_session(const domain::LivekitSession& session) override;
   std::optional<domain::LivekitSession> find_livekit_session(std::string_view sid) override;
+  SessionContext session_context(std::string_view livestreamId, std::string_view userId,
+                                 std::string_view sid) override;
   bool disconnect_livekit_session(std::string_view sid, domain::TimePoint at) override;
   std::optional<std::string> other_connected_session(std::string_view livestreamId,
                                                      std::string_view userId,

@@ -86,8 +86,8 @@ constexpr Entry kStatements[] = {
     {Query::AdjustAudience,
      "UPDATE livestreams SET viewer_count = viewer_count + ?2, "
      "total_viewers = total_viewers + ?3, host_connected = host_connected + ?4, "
-     "peak_at = CASE WHEN viewer_count + ?2 > peak_viewers THEN ?5 ELSE peak_at END, "
-     "peak_viewers = MAX(peak_viewers, viewer_count + ?2) WHERE id = ?1 RETURNING viewer_count"},
+     "peak_at = CASE WHEN ?6 > peak_viewers THEN ?5 ELSE peak_at END, "
+     "peak_viewers = MAX(peak_viewers, ?6) WHERE id = ?1 RETURNING viewer_count"},
     {Query::RecountAudience,
      "UPDATE livestreams SET viewer_count = c.v, total_viewers = c.t, host_connected = c.h, "
      "peak_at = CASE WHEN c.v > peak_viewers THEN ?3 ELSE peak_at END, "
@@ -140,6 +140,15 @@ constexpr Entry kStatements[] = {
      "SELECT " LSO_LIVEKIT_SESSION_COLUMNS " FROM participant_sessions WHERE sid = ?1"},
     {Query::DisconnectLivekitSession,
      "UPDATE participant_sessions SET disconnected_at = ?2 WHERE sid = ?1 AND " LSO_CONNECTED},
+    // Four index probes in one statement; the seat's sid is '' when it has none, NULL without one.
+    {Query::SessionContext,
+     "SELECT EXISTS (SELECT 1 FROM participant_sessions WHERE sid = ?3), "
+     "EXISTS (SELECT 1 FROM participant_sessions WHERE livestream_id = ?1 AND user_id = ?2 AND "
+     "sid <> ?3 AND " LSO_CONNECTED "), "
+     "EXISTS (SELECT 1 FROM participant_sessions WHERE livestream_id = ?1 AND user_id = ?2 AND "
+     "role = 'VIEWER' AND connected_at IS NOT NULL), "
+     "(SELECT coalesce(livekit_participant_sid, '') FROM participants "
+     "WHERE livestream_id = ?1 AND user_id = ?2 AND status = 'JOINED')"},
     // The WHERE repeats the partial index's predicate verbatim so SQLite can use that index.
     {Query::OtherConnectedSession,
      "SELECT sid FROM participant_sessions WHERE livestream_id = ?1 AND user_id = ?2 AND "
