@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -160,19 +161,20 @@ json::value to_json(const domain::StreamState& s, bool userIds) {
   o["streamId"] = s.streamId;
   o["status"] = domain::to_string(s.status);
   // `participants` is the seed's shape (user ids, or display names for readers who may not see
-  // ids); `people` says who they are, in the same order.
+  // ids); `people` says who the first kPeopleListed of them are, in the same order (a state is
+  // serialized for every push: a room of 100k viewers must not carry 100k objects each time).
   json::array participants, people;
   participants.reserve(s.people.size());
-  people.reserve(s.people.size());
+  people.reserve(std::min(s.people.size(), kPeopleListed));
   for (const auto& p : s.people) {
     participants.emplace_back(userIds ? p.userId : p.displayName);
+    if (people.size() >= kPeopleListed) continue;
     people.emplace_back(json::object{
         {"userId", userIds ? json::value(p.userId) : json::value(nullptr)},
         {"displayName", p.displayName},
         {"role", domain::to_string(p.role)},
         {"connectedAt", util::to_iso8601(p.connectedAt)}});
   }
-  o["participants"] = std::move(participants);
   o["people"] = std::move(people);
   o["viewerCount"] = s.viewerCount;
   o["totalViewers"] = s.totalViewers;

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,6 +36,8 @@ std::int32_t query_integer(const http::Request& req, std::string_view name, std:
 // (permissions.hpp, SeeUserIds): ids become null and display names stand in their place.
 boost::json::value to_json(const domain::Livestream& livestream, bool userIds = true);
 boost::json::value to_json(const domain::Participant& participant, bool userIds = true);
+// The state's `people` lists the first kPeopleListed people connected (`participants` all of them).
+inline constexpr std::size_t kPeopleListed = 500;
 boost::json::value to_json(const domain::StreamState& state, bool userIds = true);
 
 // A page of a list in the envelope: {"success":true,"data":[view(item)…],"count":n}.

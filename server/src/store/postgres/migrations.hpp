@@ -719,15 +719,20 @@ BEGIN
   ), looked_up AS MATERIALIZED (
     -- Scalar subqueries, so each is an index probe per event, never a join over a table;
     -- materialized, so the CASE below does not run them once per mention.
+    -- Scalar subqueries with LIMIT, not EXISTS: the planner may turn an EXISTS into a hashed
+    -- subplan that reads the whole table once per batch (it did, on tables not yet analysed).
     SELECT ev.*,
            ev.id IN (SELECT f.id FROM fresh f) AS is_fresh,
-           EXISTS (SELECT 1 FROM participant_sessions s WHERE s.sid = ev.sid) AS sid_seen,
-           EXISTS (SELECT 1 FROM participant_sessions s
-                   WHERE s.livestream_id = ev.livestream AND s.user_id = ev.identity
-                     AND s.connected_at IS NOT NULL AND s.disconnected_at IS NULL) AS present,
-           EXISTS (SELECT 1 FROM participant_sessions s
-                   WHERE s.livestream_id = ev.livestream AND s.user_id = ev.identity
-                     AND s.role = 'VIEWER' AND s.connected_at IS NOT NULL) AS was_viewer,
+           coalesce((SELECT true FROM participant_sessions s WHERE s.sid = ev.sid LIMIT 1), false)
+             AS sid_seen,
+           coalesce((SELECT true FROM participant_sessions s
+                     WHERE s.livestream_id = ev.livestream AND s.user_id = ev.identity
+                       AND s.connected_at IS NOT NULL AND s.disconnected_at IS NULL LIMIT 1),
+                    false) AS present,
+           coalesce((SELECT true FROM participant_sessions s
+                     WHERE s.livestream_id = ev.livestream AND s.user_id = ev.identity
+                       AND s.role = 'VIEWER' AND s.connected_at IS NOT NULL LIMIT 1),
+                    false) AS was_viewer,
            (SELECT coalesce(p.livekit_participant_sid, '') FROM participants p
             WHERE p.livestream_id = ev.livestream AND p.user_id = ev.identity
               AND p.status = 'JOINED') AS seat_sid  -- NULL: no seat
