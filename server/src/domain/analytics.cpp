@@ -92,16 +92,40 @@ Analytics AnalyticsService::read(const Principal& principal, std::string_view li
     s.peakViewerCount = livestream->peakViewers;
     s.peakAt = livestream->peakAt;
     s.uniqueViewers = livestream->totalViewers;
-    auto times = q.viewer_watch_times(livestream->id, end);
-    s.sessions = static_cast<std::int64_t>(times.size());
-    s.totalWatchSeconds =
-        static_cast<double>(std::accumulate(times.begin(), times.end(), std::int64_t{0})) / 1e6;
-    s.medianWatchSeconds = median_seconds(times);
+    const auto figures = session_figures(q, *livestream, end, now);
+    s.sessions = figures.sessions;
+    s.totalWatchSeconds = figures.totalWatchSeconds;
+    s.medianWatchSeconds = figures.medianWatchSeconds;
     if (s.durationSeconds && *s.durationSeconds > 0)
       s.averageViewers = s.totalWatchSeconds / *s.durationSeconds;
     a.livestream = std::move(*livestream);
     return a;
   });
+}
+
+AnalyticsService::SessionFigures AnalyticsService::session_figures(Queries& q,
+                                                                  const Livestream& l,
+                                                                  TimePoint end, TimePoint now) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = sessions_.find(l.id); it != sessions_.end()) {
+      const auto& f = it->second;
+      if ((l.endedAt && f.endedAt == l.endedAt) || (!l.endedAt && now - f.computedAt < kSessionsFresh))
+        return f;
+    }
+  }
+  SessionFigures f;
+  f.computedAt = now;
+  f.endedAt = l.endedAt;
+  auto times = q.viewer_watch_times(l.id, end);
+  f.sessions = static_cast<std::int64_t>(times.size());
+  f.totalWatchSeconds =
+      static_cast<double>(std::accumulate(times.begin(), times.end(), std::int64_t{0})) / 1e6;
+  f.medianWatchSeconds = median_seconds(times);
+  std::lock_guard lock(mutex_);
+  if (sessions_.size() >= kSessionsCached) sessions_.clear();
+  sessions_[l.id] = f;
+  return f;
 }
 
 std::int64_t AnalyticsService::maintain(std::chrono::seconds downsampleAfter,
@@ -110,6 +134,10 @@ std::int64_t AnalyticsService::maintain(std::chrono::seconds downsampleAfter,
   // Whole minutes only, so no minute is merged from part of its buckets.
   const auto cutoff = audience::bucket_of(now - downsampleAfter, 60);
   std::int64_t changed = store_.write([&](Queries& q) { return q.downsample_viewer_series(cutoff); });
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.clear();  // retention may delete what they were computed from
+  }
   if (retention.count() > 0) {
     // In transactions of 5,000 rows, so the writer is never held for long.
     for (;;) {

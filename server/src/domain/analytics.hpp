@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/clock.hpp"
@@ -76,9 +78,25 @@ class AnalyticsService {
   static constexpr std::int64_t kMaxPoints = 20'000;
 
  private:
+  // The session part of a summary (a read of every VIEWER session): kept for an ended livestream
+  // (it no longer changes until retention deletes it), for kSessionsFresh while live.
+  struct SessionFigures {
+    TimePoint computedAt{};
+    std::optional<TimePoint> endedAt;
+    std::int64_t sessions = 0;
+    double totalWatchSeconds = 0;
+    double medianWatchSeconds = 0;
+  };
+  static constexpr std::chrono::seconds kSessionsFresh{10};
+  static constexpr std::size_t kSessionsCached = 1024;
+  SessionFigures session_figures(Queries& q, const Livestream& livestream, TimePoint end,
+                                 TimePoint now);
+
   Store& store_;
   const TimeSource& time_;
   PermissionPolicy permissions_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, SessionFigures> sessions_;
 };
 
 }  // namespace lso::domain
