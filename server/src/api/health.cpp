@@ -6,6 +6,7 @@
 
 #include "api/api.hpp"
 #include "domain/errors.hpp"
+#include "domain/outage.hpp"
 #include "util/time.hpp"
 
 namespace lso::api {
@@ -29,10 +30,11 @@ void HealthMonitor::probe(bool livekit) {
     std::lock_guard lock(mutex_);
     databaseError_.clear();
   } catch (const std::exception& e) {
+    const std::string error = domain::one_line(e.what());
     if (databaseUp_.exchange(false) || databaseError_.empty())
-      spdlog::error("database is down: {}", e.what());
+      spdlog::error("database is down: {}", error);
     std::lock_guard lock(mutex_);
-    databaseError_ = e.what();
+    databaseError_ = error;
   }
   if (livekit) probe_livekit();
   auto r = report();

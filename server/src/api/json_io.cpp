@@ -175,6 +175,7 @@ json::value to_json(const domain::StreamState& s, bool userIds) {
         {"role", domain::to_string(p.role)},
         {"connectedAt", util::to_iso8601(p.connectedAt)}});
   }
+  o["participants"] = std::move(participants);
   o["people"] = std::move(people);
   o["viewerCount"] = s.viewerCount;
   o["totalViewers"] = s.totalViewers;

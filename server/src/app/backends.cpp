@@ -32,7 +32,10 @@ Backends make_backends(const config::Settings& settings) {
     b.ledger = std::make_unique<redis::RedisPushLedger>(*client);
     b.lock = std::make_unique<redis::RedisJobLock>(*client);
     b.limiter = std::make_shared<redis::RedisRateLimiter>(*client);
-    b.queue = std::make_unique<redis::RedisWebhookQueue>(*client);
+    redis::WebhookQueueOptions qo;
+    qo.lease = settings.webhookQueueLease;
+    qo.consumer = settings.instanceName;
+    b.queue = std::make_unique<redis::RedisWebhookQueue>(*client, qo);
     b.redisHealth = [c = client.get()] {
       const bool up = c->ping();
       return boost::json::value(boost::json::object{{"status", up ? "up" : "down"}});
@@ -45,7 +48,11 @@ Backends make_backends(const config::Settings& settings) {
   b.ledger = std::make_unique<events::LocalPushLedger>();
   b.lock = std::make_unique<events::LocalJobLock>();
   b.limiter = std::make_shared<http::LocalRateLimiter>();
-  b.queue = store::open_sql_webhook_queue(storeOptions);
+  // The SQL queues serve one instance (embedded, single-instance): its claims carry one name
+  // across restarts, so a restart retakes what the previous run held at once.
+  b.queue = store::open_sql_webhook_queue(
+      storeOptions, settings.webhookQueueLease,
+      settings.instanceName.empty() ? std::string("single-instance") : settings.instanceName);
   b.redisHealth = [] { return boost::json::value(nullptr); };
   b.shutdown = [] {};
   if (settings.embedded()) {

@@ -368,15 +368,22 @@ int run(const lso::config::Settings& settings) {
   if (workerCount < settings.webhookQueueConcurrency)
     spdlog::info("webhook workers: {} (WEBHOOK_QUEUE_CONCURRENCY={} is capped on SQLite)",
                  workerCount, settings.webhookQueueConcurrency);
+  domain::WebhookWorkers::Options workerOptions;
+  workerOptions.concurrency = workerCount;
+  workerOptions.maxAttempts = settings.webhookMaxAttempts;
+  workerOptions.renewEvery =
+      std::chrono::duration_cast<std::chrono::milliseconds>(settings.webhookQueueLease) / 3;
   domain::WebhookWorkers workers(
-      *backends.queue, processor,
+      *backends.queue,
+      [&processor](const std::vector<domain::WebhookEvent>& events) {
+        return processor.apply_batch(events);
+      },
       [](std::string_view body) {
         auto e = livekit::parse_webhook_event(body);
         return domain::WebhookEvent{std::move(e.id), std::move(e.event), e.createdAt,
                                     std::move(e.room), std::move(e.participant)};
       },
-      {workerCount, settings.webhookMaxAttempts, std::chrono::milliseconds(1000),
-       std::chrono::milliseconds(30000)});
+      workerOptions);
 
   api::HealthMonitor health(
       {backends.mode, settings.livekitUrl, settings.livekitSimulated, kVersion}, *store, rooms);
@@ -396,6 +403,15 @@ int run(const lso::config::Settings& settings) {
         return boost::json::value(std::move(o));
       },
       true);
+  // Paused workers are no outage of the instance (intake keeps accepting): degraded, not down.
+  health.add_section("workers", [&workers] {
+    boost::json::object o{{"status", workers.paused() ? "paused" : "up"}};
+    for (const auto* outage : {&workers.database(), &workers.queue()})
+      if (outage->down())
+        o[outage == &workers.database() ? "databaseDownSeconds" : "queueDownSeconds"] =
+            static_cast<double>(outage->down_for().count()) / 1000.0;
+    return boost::json::value(std::move(o));
+  });
   health.add_section("state", [&hub] {
     return boost::json::value(
         boost::json::object{{"status", "up"},
@@ -451,6 +467,20 @@ int run(const lso::config::Settings& settings) {
         "lso_webhooks_applied_total{{outcome=\"duplicate\"}} "
         "{}\nlso_webhooks_applied_total{{outcome=\"unknown\"}} {}\n",
         w.applied.load(), w.noEffect.load(), w.duplicate.load(), w.unknown.load());
+  });
+  gauges.push_back([&workers](std::string& out) {
+    const std::pair<const char*, const domain::Outage*> causes[] = {
+        {"database", &workers.database()}, {"queue", &workers.queue()}};
+    http::prometheus_metric(out, "lso_webhook_workers_paused", "gauge",
+                            "1 while webhook workers wait for an unreachable dependency");
+    for (const auto& [cause, outage] : causes)
+      out += fmt::format("lso_webhook_workers_paused{{cause=\"{}\"}} {}\n", cause,
+                         outage->down() ? 1 : 0);
+    http::prometheus_metric(out, "lso_webhook_worker_pauses_total", "counter",
+                            "webhook worker pauses since start, by cause");
+    for (const auto& [cause, outage] : causes)
+      out += fmt::format("lso_webhook_worker_pauses_total{{cause=\"{}\"}} {}\n", cause,
+                         outage->outages());
   });
   gauges.push_back([&rooms](std::string& out) {
     http::prometheus_metric(out, "lso_livekit_requests_total", "counter",

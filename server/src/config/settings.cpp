@@ -34,6 +34,10 @@ const std::vector<VariableInfo>& variables() {
       {"TOKEN_EXPIRATION_HOURS", "24", "lifetime of join tokens"},
       {"WEBHOOK_QUEUE_CONCURRENCY", "10", "webhook workers per instance"},
       {"WEBHOOK_MAX_ATTEMPTS", "5", "attempts before a webhook goes to the dead-letter list"},
+      {"WEBHOOK_QUEUE_LEASE_SECONDS", "10",
+       "a crashed instance's claimed webhooks are taken over after this (renewed while applied)"},
+      {"INSTANCE_NAME", "",
+       "unique among running instances, stable across restarts: a restart retakes its claims"},
       {"WEBHOOK_QUEUE_FSYNC", "true",
        "embedded queue: fsync every accepted batch (false: crash-safe, not power-loss-safe)"},
       {"RECONCILIATION_INTERVAL_MINUTES", "10", "reconciliation period"},
@@ -236,6 +240,10 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
 
   r.integer("WEBHOOK_QUEUE_CONCURRENCY", s.webhookQueueConcurrency, 1, 256);
   r.integer("WEBHOOK_MAX_ATTEMPTS", s.webhookMaxAttempts, 1, 100);
+  std::int64_t leaseSeconds = 10;
+  r.integer("WEBHOOK_QUEUE_LEASE_SECONDS", leaseSeconds, 2, 3600);
+  s.webhookQueueLease = std::chrono::seconds(leaseSeconds);
+  r.text("INSTANCE_NAME", s.instanceName);
   r.boolean("WEBHOOK_QUEUE_FSYNC", s.webhookQueueFsync);
   std::int64_t minutes = 10;
   r.integer("RECONCILIATION_INTERVAL_MINUTES", minutes, 1, 24 * 60);

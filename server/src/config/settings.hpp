@@ -66,6 +66,11 @@ struct Settings {
 
   int webhookQueueConcurrency = 10;
   int webhookMaxAttempts = 5;
+  // How long a claimed webhook stays invisible to other instances; renewed while it is applied,
+  // so it bounds the takeover delay after a crash, not the time one batch may take.
+  std::chrono::seconds webhookQueueLease{10};
+  // This instance's name in the queue (Redis consumer, SQL lease owner); empty: a random one.
+  std::string instanceName;
   bool webhookQueueFsync = true;  // embedded queue: fsync each accepted batch (power-loss safe)
   std::chrono::seconds reconciliationInterval{600};
   int reconciliationAbsences = 3;

@@ -96,6 +96,15 @@ class WebhookQueue {
   virtual void complete_all(std::span<const WebhookJob> jobs) {
     for (const auto& job : jobs) complete(job);
   }
+  // Extends the leases of jobs a worker still holds to a full lease from now (a batch taking
+  // longer than the lease is not taken over while it is being applied). A job no longer this
+  // claim's (settled, or taken over) is left alone. Throws AppError(Unavailable) when the queue
+  // cannot be reached.
+  virtual void renew(std::span<const WebhookJob> jobs) = 0;
+  // Gives jobs back unsettled, claimable at once with the attempt they had: the worker could not
+  // try them (the store was unreachable), which is no failure of the jobs. A job no longer this
+  // claim's is left alone.
+  virtual void release(std::span<const WebhookJob> jobs) = 0;
   // A failed attempt: the job waits `delay`, then is claimable again with attempt + 1.
   virtual void retry(const WebhookJob& job, std::chrono::milliseconds delay,
                      std::string_view error) = 0;

@@ -1,15 +1,20 @@
 // The webhook workers (SPEC §6): WEBHOOK_QUEUE_CONCURRENCY threads that claim jobs, parse and
 // apply them, and complete, retry (exponential backoff) or bury them. A body that cannot be
-// parsed is buried at once: no retry can fix it.
+// parsed is buried at once: no retry can fix it. An unreachable store or queue is no failure of
+// a job: the workers pause (keeping the jobs they hold, their leases renewed) and resume by
+// themselves, so an outage of any length spends no attempt.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "domain/outage.hpp"
 #include "domain/webhook_processor.hpp"
 #include "domain/webhook_queue.hpp"
 
@@ -18,29 +23,66 @@ namespace lso::domain {
 class WebhookWorkers {
  public:
   using Parser = std::function<WebhookEvent(std::string_view body)>;
+  // Applies a batch (WebhookProcessor::apply_batch): one result per event.
+  using Applier =
+      std::function<std::vector<WebhookProcessor::Result>(const std::vector<WebhookEvent>&)>;
   struct Options {
     int concurrency = 10;
     int maxAttempts = 5;
     std::chrono::milliseconds backoffBase{1000};
     std::chrono::milliseconds backoffMax{30000};
+    // How often the leases of jobs in hand are renewed: a fraction of the queue's lease (a third
+    // leaves two renewals' worth of slack before a job could be taken over).
+    std::chrono::milliseconds renewEvery{10000};
+    // While the store or queue is unreachable: the first wait before trying again, doubled up to
+    // the second.
+    std::chrono::milliseconds pauseFirst{250};
+    std::chrono::milliseconds pauseMax{5000};
   };
-  WebhookWorkers(WebhookQueue& queue, WebhookProcessor& processor, Parser parser, Options options);
+  WebhookWorkers(WebhookQueue& queue, Applier apply, Parser parser, Options options);
   ~WebhookWorkers();
-  // Stops claiming; jobs in hand finish; unclaimed jobs stay queued for another instance.
+  // Stops claiming; jobs in hand finish (or, during an outage, are given back); unclaimed jobs
+  // stay queued for another instance.
   void stop();
 
   // Delay before attempt `attempt + 1`: base · 2^(attempt-1), capped.
   static std::chrono::milliseconds backoff(int attempt, const Options& options);
 
+  // The pause, for /health and /metrics.
+  const Outage& database() const { return database_; }
+  const Outage& queue() const { return queueOutage_; }
+  bool paused() const { return database_.down() || queueOutage_.down(); }
+
  private:
-  void run();
+  void run(std::size_t slot);
+  // Applies the jobs; returns those the store could not be reached for (kept, tried again).
+  std::vector<WebhookJob> work(std::vector<WebhookJob> jobs);
+  // Runs a queue operation until it succeeds or the workers stop (the queue being unreachable
+  // pauses the worker); false when stopped first. Other errors are logged and given up.
+  template <class Fn>
+  bool on_queue(std::string_view what, Fn&& fn);
+  // Sleeps `d` unless stop() comes first (or, with untilDatabaseBack, the database is found
+  // back); false when stopped.
+  bool pause_for(std::chrono::milliseconds d, bool untilDatabaseBack = false);
+  // Waits while the database is known unreachable and this worker holds nothing (the workers
+  // holding jobs probe it); false when stopped.
+  bool wait_for_database();
+  // The jobs a worker holds, for the renewer (bodies left out).
+  void hold(std::size_t slot, const std::vector<WebhookJob>& jobs);
+  void renew_leases();
 
   WebhookQueue& queue_;
-  WebhookProcessor& processor_;
+  Applier apply_;
   Parser parser_;
   Options options_;
+  Outage database_{"database", "webhook workers paused"};
+  Outage queueOutage_{"webhook queue", "webhook workers paused"};
   std::atomic<bool> stop_{false};
+  std::mutex mutex_;  // guards held_; with wake_, the stop and database-back signal
+  std::condition_variable wake_;
+  std::vector<std::vector<WebhookJob>> held_;  // per worker
   std::vector<std::thread> threads_;
+  std::thread renewer_;
 };
 
 }  // namespace lso::domain

@@ -42,7 +42,8 @@ return out
 
 // KEYS: stream, delayed zset, delayed jobs hash. ARGV: group, consumer, lease ms, move limit,
 // max jobs, reclaim (1: look for expired leases first).
-// → {n, ms until the next retry is due or -1, then receipt, job id, body, attempt per job}.
+// → {n, ms until the next retry is due or -1, 1 when more expired leases may remain, then
+//    receipt, job id, body, attempt per job}.
 // Order: expired leases first (the oldest work), then due retries, then new entries.
 const Script& claim_script() {
   static const Script s(R"lua(
@@ -53,7 +54,7 @@ local function field(fields, name)
   end
   return nil
 end
-local out = {0, -1}
+local out = {0, -1, 0}
 local max = tonumber(ARGV[5])
 local n = 0
 local function add(entry, deliveries)
@@ -83,7 +84,10 @@ if ARGV[6] == '1' then
       end
     end
     cursor = r[1]
-    if cursor == '0-0' or n >= max then break end
+    if cursor == '0-0' then break end
+    -- The batch is full and the walk did not reach the end: more may have expired, and the
+    -- caller looks again at once instead of waiting for its next periodic look.
+    if n >= max then out[3] = 1 break end
   end
 end
 
@@ -140,6 +144,58 @@ for i = 3, #ARGV, 2 do
     redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
     redis.call('XDEL', KEYS[1], ARGV[i])
     n = n + 1
+  end
+end
+return n
+)lua");
+  return s;
+}
+
+// Renews leases (a worker's batch still being applied). KEYS: stream. ARGV: group, consumer,
+// then entry id, deliveries per job. XCLAIM … JUSTID by the owner resets the entry's idle time
+// without counting a delivery, so the receipt stays valid. → how many were renewed.
+const Script& renew_script() {
+  static const Script s(R"lua(
+local n = 0
+for i = 3, #ARGV, 2 do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)[1]
+  if p and p[2] == ARGV[2] and tonumber(p[4]) == tonumber(ARGV[i + 1]) then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    n = n + 1
+  end
+end
+return n
+)lua");
+  return s;
+}
+
+// Gives deliveries back unsettled (see release()). KEYS: stream. ARGV: group, consumer, idle ms
+// (beyond the lease), then entry id, deliveries per job. The entry becomes idle past the lease,
+// so the next look for expired leases of any instance takes it; its delivery count goes back by
+// one, so that claim is not counted as another attempt. With deliveries "*" every entry this
+// consumer holds is given back (a restarted instance's previous claims). → how many.
+const Script& release_script() {
+  static const Script s(R"lua(
+local n = 0
+local function give_back(id, deliveries)
+  redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id, 'IDLE', ARGV[3],
+             'RETRYCOUNT', math.max(0, deliveries - 1), 'JUSTID')
+  n = n + 1
+end
+if ARGV[4] == '*' then
+  local start = '-'
+  while true do
+    local page = redis.call('XPENDING', KEYS[1], ARGV[1], start, '+', 500, ARGV[2])
+    for _, p in ipairs(page) do give_back(p[1], tonumber(p[4])) end
+    if #page < 500 then break end
+    start = '(' .. page[#page][1]
+  end
+  return n
+end
+for i = 4, #ARGV, 2 do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)[1]
+  if p and p[2] == ARGV[2] and tonumber(p[4]) == tonumber(ARGV[i + 1]) then
+    give_back(ARGV[i], tonumber(ARGV[i + 1]))
   end
 end
 return n
@@ -308,14 +364,14 @@ std::vector<domain::DeadJob> dead_jobs_from(const Reply& r, bool withBody) {
 
 // The jobs of a claim script's reply (see claim_script).
 std::vector<domain::WebhookJob> jobs_from_script(const std::vector<Reply>& a) {
-  if (a.size() < 2)
+  if (a.size() < 3)
     throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed claim reply");
   const auto n = static_cast<std::size_t>(std::max<std::int64_t>(0, a[0].as_integer()));
-  if (a.size() != 2 + 4 * n)
+  if (a.size() != 3 + 4 * n)
     throw domain::AppError(domain::ErrorKind::Unavailable, "Redis: malformed claim reply");
   std::vector<domain::WebhookJob> jobs(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const auto* f = &a[2 + 4 * i];
+    const auto* f = &a[3 + 4 * i];
     jobs[i].receipt = f[0].as_string();
     jobs[i].id = f[1].as_string();
     jobs[i].body = f[2].as_string();
@@ -339,6 +395,18 @@ RedisWebhookQueue::RedisWebhookQueue(Client& client, WebhookQueueOptions options
   try {
     ensure_group();
     client_.eval(prune_consumers_script(), {stream_}, {kGroup, std::to_string(24 * 3600 * 1000)});
+    // A restarted instance (same consumer name) gives back what it held when it stopped: no
+    // worker of it holds those any more, so they need not wait for their lease.
+    if (!options_.consumer.empty()) {
+      const auto n =
+          client_.eval(release_script(), {stream_}, {kGroup, consumer_, idle_past_lease(), "*"})
+              .as_integer();
+      if (n > 0)
+        spdlog::info(
+            "webhook queue: {} job(s) this instance held before it restarted are "
+            "claimable again",
+            n);
+    }
   } catch (const std::exception& e) {
     spdlog::warn("Redis webhook queue: cannot prepare the consumer group yet: {}", e.what());
   }
@@ -398,19 +466,23 @@ void RedisWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
 std::vector<domain::WebhookJob> RedisWebhookQueue::claim_script_run(std::size_t max,
                                                                     std::int64_t& nextDueMs) {
   // Expired leases are looked for at most every kReclaimEvery per instance (and always on the
-  // first claim): a crashed instance's jobs are taken over within lease + kReclaimEvery.
+  // first claim): a crashed instance's jobs are taken over within lease + kReclaimEvery. While a
+  // look fills its batch, the next claim looks again at once: a crashed instance's jobs are
+  // taken over batch by batch, as fast as the workers apply them, not one per look.
   const auto now = Clock::now().time_since_epoch().count();
   auto last = lastReclaim_.load();
   const auto every = std::chrono::duration_cast<Clock::duration>(
                          std::min<milliseconds>(kReclaimEvery, options_.lease))
                          .count();
-  const bool reclaim = now - last >= every && lastReclaim_.compare_exchange_strong(last, now);
+  const bool reclaim = (reclaimMore_.exchange(false) || now - last >= every) &&
+                       lastReclaim_.compare_exchange_strong(last, now);
   const std::string maxText = std::to_string(max);
   Reply r = run(claim_script(), {stream_, delayed_, delayedJobs_},
                 {kGroup, consumer_, leaseMs_, kMoveLimit, maxText, reclaim ? "1" : "0"});
   const auto& a = r.as_array();
   auto jobs = jobs_from_script(a);
   nextDueMs = a[1].as_integer();
+  if (a[2].as_integer() == 1) reclaimMore_ = true;
   return jobs;
 }
 
@@ -505,12 +577,12 @@ std::optional<Reply> RedisWebhookQueue::unblock(Reader& reader) {
 }
 
 void RedisWebhookQueue::give_back(const std::string& entryId) {
-  // Idle far beyond the lease: the next claim() of any instance takes it over (XAUTOCLAIM), and
-  // RETRYCOUNT 0 makes that the entry's first delivery again, so its attempt does not grow.
-  const std::string idle = std::to_string(options_.lease.count() + 3600 * 1000);
+  // As release() does for a worker's jobs: the next claim() of any instance takes it over, as
+  // the entry's first delivery again, so its attempt does not grow.
   try {
-    client_.call({"XCLAIM", stream_, kGroup, consumer_, "0", entryId, "IDLE", idle, "RETRYCOUNT",
-                  "0", "JUSTID"});
+    domain::WebhookJob job;
+    job.receipt = entryId + "/1";
+    release(std::span<const domain::WebhookJob>(&job, 1));
   } catch (const std::exception& e) {
     spdlog::warn(
         "Redis webhook queue: giving back {} on close failed (it returns after its lease): {}",
@@ -558,6 +630,17 @@ void RedisWebhookQueue::complete(const domain::WebhookJob& job) {
 }
 
 void RedisWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
+  completed_ +=
+      static_cast<std::int64_t>(run_for_jobs(complete_script(), jobs, {kGroup, consumer_}));
+}
+
+std::string RedisWebhookQueue::idle_past_lease() const {
+  return std::to_string(options_.lease.count() + 3600 * 1000);
+}
+
+std::size_t RedisWebhookQueue::run_for_jobs(const Script& script,
+                                            std::span<const domain::WebhookJob> jobs,
+                                            std::initializer_list<std::string_view> head) {
   std::vector<std::pair<std::string, std::string>> parts;
   parts.reserve(jobs.size());
   for (const auto& job : jobs) {
@@ -567,16 +650,26 @@ void RedisWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
       spdlog::warn("Redis webhook queue: ignoring a job with a foreign receipt '{}'", job.receipt);
     }
   }
-  if (parts.empty()) return;
-  std::vector<std::string_view> args{kGroup, consumer_};
-  args.reserve(2 + 2 * parts.size());
+  if (parts.empty()) return 0;
+  std::vector<std::string_view> args(head.begin(), head.end());
+  args.reserve(head.size() + 2 * parts.size());
   for (const auto& [entry, deliveries] : parts) {
     args.push_back(entry);
     args.push_back(deliveries);
   }
   const std::string_view key = stream_;
-  completed_ +=
-      run(complete_script(), std::span<const std::string_view>(&key, 1), args).as_integer();
+  return static_cast<std::size_t>(
+      run(script, std::span<const std::string_view>(&key, 1), args).as_integer());
+}
+
+void RedisWebhookQueue::renew(std::span<const domain::WebhookJob> jobs) {
+  run_for_jobs(renew_script(), jobs, {kGroup, consumer_});
+}
+
+void RedisWebhookQueue::release(std::span<const domain::WebhookJob> jobs) {
+  const std::string idle = idle_past_lease();
+  if (run_for_jobs(release_script(), jobs, {kGroup, consumer_, idle}) > 0)
+    lastReclaim_ = 0;  // the next claim looks for them at once
 }
 
 void RedisWebhookQueue::retry(const domain::WebhookJob& job, milliseconds delay,

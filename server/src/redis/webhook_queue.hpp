@@ -20,7 +20,10 @@ namespace lso::redis {
 struct WebhookQueueOptions {
   std::string keyPrefix = "lso:";  // every key this queue touches starts with it (tests isolate)
   std::chrono::milliseconds lease{30000};  // a claimed job not settled within it may be taken over
-  std::string consumer;  // this instance's consumer name; empty → hostname:pid:random
+  // This instance's consumer name; empty → hostname:pid:random. A name kept across restarts
+  // (INSTANCE_NAME) lets a restarted instance give back its previous claims at once; two
+  // running instances must never share one.
+  std::string consumer;
   std::chrono::seconds dedupTtl{86400};  // how long an enqueued id refuses duplicates
   // The longest single blocking read: due retries and expired leases are looked for at least
   // this often by each waiting claim().
@@ -63,6 +66,10 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   void complete(const domain::WebhookJob& job) override;
   // One script run for the whole batch.
   void complete_all(std::span<const domain::WebhookJob> jobs) override;
+  // XCLAIM … JUSTID by this consumer: the idle time starts over, no delivery is counted.
+  void renew(std::span<const domain::WebhookJob> jobs) override;
+  // Idle past the lease with one delivery less: the next claim of any instance takes them.
+  void release(std::span<const domain::WebhookJob> jobs) override;
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override;
   void bury(const domain::WebhookJob& job, std::string_view error) override;
@@ -94,6 +101,13 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
               std::initializer_list<std::string_view> keys,
               std::initializer_list<std::string_view> extra);
   void ensure_group();
+  // An idle time well past the lease: an entry given it is taken by the next look for expired
+  // leases.
+  std::string idle_past_lease() const;
+  // Runs a script over jobs' receipts: ARGV = head, then entry id, deliveries per job; returns
+  // its integer reply (0 without a job of this queue).
+  std::size_t run_for_jobs(const Script& script, std::span<const domain::WebhookJob> jobs,
+                           std::initializer_list<std::string_view> head);
   // Runs the claim script for up to `max` jobs; nextDueMs gets the wait until the next retry is
   // due (-1: none) when no job came.
   std::vector<domain::WebhookJob> claim_script_run(std::size_t max, std::int64_t& nextDueMs);
@@ -112,7 +126,7 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   // so an entry Redis handed over in that instant is not stranded; nullopt if none came in time.
   std::optional<Reply> unblock(Reader& reader);
   // Makes a delivery this instance will not process claimable by any instance at once, with
-  // the attempt it had (XCLAIM … IDLE past the lease, RETRYCOUNT 0).
+  // the attempt it had (release() of its first delivery).
   void give_back(const std::string& entryId);
 
   Client& client_;
@@ -125,6 +139,8 @@ class RedisWebhookQueue final : public domain::WebhookQueue {
   std::atomic<std::int64_t> completed_{0}, failed_{0};
   // steady_clock ticks of the last look for expired leases (0: never, so the first claim looks).
   std::atomic<std::chrono::steady_clock::rep> lastReclaim_{0};
+  // The last look filled its batch: more expired leases may remain, the next claim looks again.
+  std::atomic<bool> reclaimMore_{false};
   // Connections for blocking reads, one per concurrently waiting claim(): a BLOCK would hold a
   // pooled connection for its whole wait and starve ordinary commands.
   std::mutex readersMutex_;

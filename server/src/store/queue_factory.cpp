@@ -19,7 +19,8 @@ std::string queue_file_for(const std::string& databasePath) {
 }
 
 std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions& options,
-                                                             std::chrono::milliseconds lease) {
+                                                             std::chrono::milliseconds lease,
+                                                             const std::string& owner) {
   const std::string_view url = options.databaseUrl;
   const auto starts_with = [&](std::string_view prefix) {
     return url.substr(0, prefix.size()) == prefix;
@@ -33,6 +34,7 @@ std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions&
     sqlite.path = queue_file_for(sqlite_path(url));
     sqlite.fsyncEnqueue = options.fsyncEnqueue;
     sqlite.leasing.lease = lease;
+    sqlite.leasing.owner = owner;
     sqlite.busyTimeout = options.statementTimeout;
     return std::make_unique<sqlite::SqliteWebhookQueue>(std::move(sqlite));
   }
@@ -40,6 +42,7 @@ std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions&
     postgres::PostgresQueueOptions pg;
     pg.url = options.databaseUrl;
     pg.leasing.lease = lease;
+    pg.leasing.owner = owner;
     // Group commit and batched claims and completions keep the queue's own need small.
     pg.poolSize = std::clamp(options.poolSize / 2, 2, 4);
     pg.connectTimeout = options.connectTimeout;

@@ -24,7 +24,10 @@ struct QueueBackend {
   std::function<void()> reset;
   // Opens a queue on the backend's storage. Calling it again within a case opens the same
   // storage: that is how a case checks durability and several instances sharing one queue.
-  std::function<std::unique_ptr<domain::WebhookQueue>(std::chrono::milliseconds lease)> make;
+  // `instance` names the instance holding its claims (INSTANCE_NAME); empty: an anonymous one.
+  std::function<std::unique_ptr<domain::WebhookQueue>(std::chrono::milliseconds lease,
+                                                      const std::string& instance)>
+      make;
 };
 
 // How GoogleTest names a case's parameter (in --gtest_list_tests and so in ctest).

@@ -46,10 +46,12 @@ const QueueBackendRegistrar registrar{QueueBackend{
       const std::string schema = schema_name();
       admin.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
     },
-    [](std::chrono::milliseconds lease) -> std::unique_ptr<domain::WebhookQueue> {
+    [](std::chrono::milliseconds lease,
+       const std::string& instance) -> std::unique_ptr<domain::WebhookQueue> {
       store::postgres::PostgresQueueOptions options;
       options.url = url_with_schema();
       options.leasing.lease = lease;
+      options.leasing.owner = instance;
       options.leasing.pollInterval = std::chrono::milliseconds(20);
       return std::make_unique<store::postgres::PostgresWebhookQueue>(std::move(options));
     }}};

@@ -36,10 +36,12 @@ const QueueBackendRegistrar registrar{
                      std::filesystem::remove(file.string() + suffix);
                    }
                  },
-                 [](std::chrono::milliseconds lease) -> std::unique_ptr<domain::WebhookQueue> {
+                 [](std::chrono::milliseconds lease,
+                    const std::string& instance) -> std::unique_ptr<domain::WebhookQueue> {
                    store::sqlite::SqliteQueueOptions options;
                    options.path = database_file().string();
                    options.leasing.lease = lease;
+                   options.leasing.owner = instance;
                    options.leasing.pollInterval = std::chrono::milliseconds(20);
                    return std::make_unique<store::sqlite::SqliteWebhookQueue>(std::move(options));
                  }}};

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "backends.hpp"
@@ -31,8 +32,9 @@ class QueueConformance : public testing::TestWithParam<QueueBackend> {
     }
     backend.reset();
   }
-  std::unique_ptr<WebhookQueue> open(std::chrono::milliseconds lease = 30s) {
-    return GetParam().make(lease);
+  std::unique_ptr<WebhookQueue> open(std::chrono::milliseconds lease = 30s,
+                                     const std::string& instance = {}) {
+    return GetParam().make(lease, instance);
   }
 };
 
@@ -407,6 +409,154 @@ TEST_P(QueueConformance, ClaimOfDestroyedInstanceComesBackAfterLease) {
   ASSERT_TRUE(job.has_value());
   EXPECT_EQ(job->id, "EV_inflight");
   EXPECT_EQ(job->attempt, 2);
+}
+
+// Claims like a worker: one job waited for, then the batch filled with what is ready.
+std::vector<WebhookJob> claim_batch(WebhookQueue& queue, std::chrono::milliseconds wait,
+                                    std::size_t max = 256) {
+  std::vector<WebhookJob> jobs;
+  auto first = queue.claim(wait);
+  if (!first) return jobs;
+  jobs.push_back(std::move(*first));
+  for (auto& job : queue.claim_ready(max - 1)) jobs.push_back(std::move(job));
+  return jobs;
+}
+
+// A crashed instance held many claimed jobs: once their lease runs out a survivor takes them
+// over batch after batch, as fast as it claims fresh work, not one per look for expired leases.
+TEST_P(QueueConformance, DeadConsumersJobsAreTakenOverInBatchesAfterTheLease) {
+  constexpr int kJobs = 600;
+  constexpr auto kLease = 1s;
+  auto crashed = open(kLease);
+  auto survivor = open(kLease);
+  std::vector<std::string> bodies;
+  for (int i = 0; i < kJobs; ++i) bodies.push_back("b" + std::to_string(i));
+  std::vector<std::string> ids;
+  for (int i = 0; i < kJobs; ++i) ids.push_back("EV_crash" + std::to_string(i));
+  std::vector<domain::EnqueueItem> items;
+  for (int i = 0; i < kJobs; ++i) items.push_back({ids[i], bodies[i], false, nullptr});
+  crashed->enqueue_many(items);
+  std::size_t held = 0;
+  const auto claimedFrom = Clock::now();  // no lease began before this
+  while (held < kJobs) {
+    const auto batch = claim_batch(*crashed, 1s);
+    ASSERT_FALSE(batch.empty());
+    held += batch.size();
+  }
+  const auto crashedAt = Clock::now();
+  // Nothing comes before the lease ran out…
+  EXPECT_TRUE(claim_batch(*survivor, 0ms).empty());
+  std::set<std::string> taken;
+  std::size_t batches = 0;
+  Clock::time_point firstAt{};
+  while (taken.size() < static_cast<std::size_t>(kJobs) && Clock::now() - crashedAt < 20s) {
+    const auto batch = claim_batch(*survivor, 100ms);
+    if (batch.empty()) continue;
+    if (batches++ == 0) firstAt = Clock::now();
+    for (const auto& job : batch) {
+      EXPECT_TRUE(taken.insert(job.id).second) << job.id << " taken over twice";
+      EXPECT_EQ(job.attempt, 2);
+    }
+    survivor->complete_all(batch);
+  }
+  ASSERT_EQ(taken.size(), static_cast<std::size_t>(kJobs));
+  EXPECT_GE(firstAt - claimedFrom, kLease);
+  // …then everything within a few batches' time: a look per second taking one job would need
+  // ten minutes here.
+  EXPECT_LT(Clock::now() - firstAt, 3s) << batches << " batches";
+  EXPECT_LE(batches, 20u);
+  EXPECT_EQ(survivor->counts().active, 0);
+  EXPECT_EQ(survivor->counts().waiting, 0);
+}
+
+// An instance restarting under its name takes back what its previous run held at once, not
+// after the lease (30 s here), and those claims spent no attempt: the crash was not the jobs'.
+TEST_P(QueueConformance, RestartedInstanceRetakesItsOwnClaimsAtOnce) {
+  constexpr int kJobs = 20;
+  {
+    auto before = open(30s, "instance-a");
+    for (int i = 0; i < kJobs; ++i) ASSERT_TRUE(before->enqueue("EV_own" + std::to_string(i), "b"));
+    std::size_t held = 0;
+    while (held < kJobs) {
+      const auto batch = claim_batch(*before, 1s);
+      ASSERT_FALSE(batch.empty());
+      held += batch.size();
+    }
+  }  // "killed" holding every job
+  auto other = open(30s, "instance-b");
+  EXPECT_TRUE(claim_batch(*other, 0ms).empty());  // another name: still leased
+  auto after = open(30s, "instance-a");
+  const auto start = Clock::now();
+  std::set<std::string> taken;
+  while (taken.size() < static_cast<std::size_t>(kJobs) && Clock::now() - start < 5s) {
+    const auto batch = claim_batch(*after, 100ms);
+    for (const auto& job : batch) {
+      taken.insert(job.id);
+      EXPECT_EQ(job.attempt, 1) << job.id;
+    }
+    after->complete_all(batch);
+  }
+  EXPECT_EQ(taken.size(), static_cast<std::size_t>(kJobs));
+  EXPECT_LT(Clock::now() - start, 5s);
+}
+
+// A batch taking longer than the lease is not taken over while its worker renews the leases.
+TEST_P(QueueConformance, RenewedLeasesKeepASlowBatchFromBeingTakenOver) {
+  constexpr auto kLease = 900ms;
+  auto slow = open(kLease);
+  auto other = open(kLease);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(slow->enqueue("EV_slow" + std::to_string(i), "b"));
+  const auto batch = claim_batch(*slow, 1s);
+  ASSERT_EQ(batch.size(), 5u);
+  // Four leases' time, renewed every third of one: nothing for the other instance.
+  const auto until = Clock::now() + 4 * kLease;
+  while (Clock::now() < until) {
+    slow->renew(batch);
+    EXPECT_TRUE(claim_batch(*other, kLease / 3).empty());
+  }
+  slow->complete_all(batch);
+  EXPECT_EQ(other->counts().active, 0);
+  EXPECT_EQ(other->counts().waiting, 0);
+  EXPECT_EQ(slow->counts().completed, 5);
+}
+
+// Renewing is fenced like settling: a stale worker renewing a job taken over from it leaves
+// the new claim alone, and an unrenewed batch is taken over after its lease.
+TEST_P(QueueConformance, RenewingATakenOverJobLeavesTheNewClaimAlone) {
+  auto crashed = open(300ms);
+  auto survivor = open(300ms);
+  ASSERT_TRUE(crashed->enqueue("EV_stale", "b"));
+  const auto first = crashed->claim(1s);
+  ASSERT_TRUE(first.has_value());
+  const auto second = survivor->claim(5s);  // after the lease ran out
+  ASSERT_TRUE(second.has_value());
+  crashed->renew(std::vector<WebhookJob>{*first});
+  crashed->release(std::vector<WebhookJob>{*first});
+  EXPECT_FALSE(survivor->claim(0ms).has_value());
+  EXPECT_EQ(survivor->counts().active, 1);
+  survivor->complete(*second);
+  EXPECT_EQ(survivor->counts().completed, 1);
+}
+
+// Released jobs (the store was unreachable) are claimable at once with the attempt they had.
+TEST_P(QueueConformance, ReleasedJobsComeBackAtOnceWithoutSpendingAnAttempt) {
+  auto queue = open(30s);
+  auto other = open(30s);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(queue->enqueue("EV_rel" + std::to_string(i), "b"));
+  const auto batch = claim_batch(*queue, 1s);
+  ASSERT_EQ(batch.size(), 3u);
+  queue->release(batch);
+  std::set<std::string> again;
+  const auto start = Clock::now();
+  while (again.size() < 3 && Clock::now() - start < 5s) {
+    for (const auto& job : claim_batch(*other, 100ms)) {
+      EXPECT_EQ(job.attempt, 1) << job.id;
+      again.insert(job.id);
+      other->complete(job);
+    }
+  }
+  EXPECT_EQ(again.size(), 3u);
+  EXPECT_LT(Clock::now() - start, 5s);
 }
 
 // Enqueues, claims and buries one job; `attempts` claims in all (retried in between).

@@ -70,8 +70,8 @@ Scratch& scratch() {
 // separate connections and consumer names on the same keys.
 class OwningRedisQueue final : public domain::WebhookQueue {
  public:
-  explicit OwningRedisQueue(std::chrono::milliseconds lease)
-      : client_(client_options()), queue_(client_, options(lease)) {}
+  OwningRedisQueue(std::chrono::milliseconds lease, const std::string& instance)
+      : client_(client_options()), queue_(client_, options(lease, instance)) {}
   std::string_view backend() const override { return queue_.backend(); }
   bool enqueue(std::string_view id, std::string_view body) override {
     return queue_.enqueue(id, body);
@@ -79,7 +79,15 @@ class OwningRedisQueue final : public domain::WebhookQueue {
   std::optional<domain::WebhookJob> claim(std::chrono::milliseconds wait) override {
     return queue_.claim(wait);
   }
+  std::vector<domain::WebhookJob> claim_ready(std::size_t max) override {
+    return queue_.claim_ready(max);
+  }
   void complete(const domain::WebhookJob& job) override { queue_.complete(job); }
+  void complete_all(std::span<const domain::WebhookJob> jobs) override {
+    queue_.complete_all(jobs);
+  }
+  void renew(std::span<const domain::WebhookJob> jobs) override { queue_.renew(jobs); }
+  void release(std::span<const domain::WebhookJob> jobs) override { queue_.release(jobs); }
   void retry(const domain::WebhookJob& job, std::chrono::milliseconds delay,
              std::string_view error) override {
     queue_.retry(job, delay, error);
@@ -100,10 +108,12 @@ class OwningRedisQueue final : public domain::WebhookQueue {
   void close() override { queue_.close(); }
 
  private:
-  static redis::WebhookQueueOptions options(std::chrono::milliseconds lease) {
+  static redis::WebhookQueueOptions options(std::chrono::milliseconds lease,
+                                            const std::string& instance) {
     redis::WebhookQueueOptions o;
     o.keyPrefix = scratch().prefix();
     o.lease = lease;
+    o.consumer = instance;
     o.pollSlice = std::chrono::milliseconds(50);  // notice expired leases quickly in tests
     return o;
   }
@@ -115,8 +125,9 @@ const QueueBackendRegistrar registrar{QueueBackend{
     "redis",
     [] { return server_url().empty() ? std::string("LSO_TEST_REDIS_URL is not set") : ""; },
     [] { return env_flag("LSO_REQUIRE_REDIS"); }, [] { scratch().next_case(); },
-    [](std::chrono::milliseconds lease) -> std::unique_ptr<domain::WebhookQueue> {
-      return std::make_unique<OwningRedisQueue>(lease);
+    [](std::chrono::milliseconds lease,
+       const std::string& instance) -> std::unique_ptr<domain::WebhookQueue> {
+      return std::make_unique<OwningRedisQueue>(lease, instance);
     }}};
 
 }  // namespace

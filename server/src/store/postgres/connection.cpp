@@ -2,12 +2,14 @@
 #include "store/postgres/connection.hpp"
 
 #include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
 #include <memory>
 #include <vector>
 
+#include "domain/outage.hpp"
 #include "store/postgres/statements.hpp"
 
 namespace lso::store::postgres {
@@ -21,12 +23,15 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
+// libpq's messages span lines ("…\n\tIs the server running…?\n"); the log has one per event.
 std::string trimmed(const char* message) {
-  std::string out = message != nullptr ? message : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) {
-    out.pop_back();
-  }
-  return out;
+  return domain::one_line(message != nullptr ? message : "");
+}
+
+// Server notices (NOTICE, WARNING: "relation … already exists, skipping") go to the log at debug
+// level instead of libpq's default, stderr: nothing is written outside the logger.
+void log_notice(void*, const char* message) {
+  spdlog::debug("PostgreSQL: {}", trimmed(message));
 }
 
 // Statements that can violate a uniqueness rule run inside a savepoint when a transaction is
@@ -120,6 +125,7 @@ Connection::Connection(const ConnectSettings& settings) : settings_(settings) {
   if (conn_ == nullptr) {
     throw AppError(ErrorKind::Unavailable, "out of memory connecting to PostgreSQL");
   }
+  PQsetNoticeProcessor(conn_, log_notice, nullptr);
   if (PQstatus(conn_) != CONNECTION_OK) {
     const std::string message = trimmed(PQerrorMessage(conn_));
     PQfinish(conn_);

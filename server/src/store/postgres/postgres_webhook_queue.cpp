@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS webhook_jobs (
   last_error TEXT,
   created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
+-- The instance holding the lease (INSTANCE_NAME): a restarted instance gives its own back.
+ALTER TABLE webhook_jobs ADD COLUMN IF NOT EXISTS leased_by TEXT;
 CREATE TABLE IF NOT EXISTS webhook_dead_letters (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   id TEXT NOT NULL,
@@ -57,7 +59,7 @@ constexpr std::string_view kInsert =
 constexpr std::string_view kClaim =
     "UPDATE webhook_jobs "
     "SET locked_until = clock_timestamp() + $1::bigint * interval '1 millisecond', "
-    "attempt = attempt + 1 "
+    "attempt = attempt + 1, leased_by = $3 "
     "WHERE seq = ANY (ARRAY (SELECT seq FROM webhook_jobs WHERE available_at <= clock_timestamp() "
     "AND (locked_until IS NULL OR locked_until <= clock_timestamp()) "
     "ORDER BY seq LIMIT $2::int FOR UPDATE SKIP LOCKED)) "
@@ -72,6 +74,15 @@ constexpr std::string_view kUnlease =
     "UPDATE webhook_jobs j SET locked_until = NULL, attempt = j.attempt - 1 "
     "FROM unnest($1::bigint[], $2::int[]) AS d(seq, attempt) "
     "WHERE j.seq = d.seq AND j.attempt = d.attempt AND j.locked_until IS NOT NULL";
+constexpr std::string_view kRenew =
+    "UPDATE webhook_jobs j SET locked_until = clock_timestamp() + $3::bigint * interval "
+    "'1 millisecond' FROM unnest($1::bigint[], $2::int[]) AS d(seq, attempt) "
+    "WHERE j.seq = d.seq AND j.attempt = d.attempt AND j.locked_until IS NOT NULL";
+// A restarted instance's claims of its previous run: unleased as if never claimed (its crash is
+// no failure of the jobs), so they are claimable now instead of after their lease.
+constexpr std::string_view kReleaseOwner =
+    "UPDATE webhook_jobs SET locked_until = NULL, attempt = attempt - 1 "
+    "WHERE leased_by = $1 AND locked_until IS NOT NULL";
 constexpr std::string_view kRetry =
     "UPDATE webhook_jobs SET locked_until = NULL, "
     "available_at = clock_timestamp() + $3::bigint * interval '1 millisecond', last_error = $4 "
@@ -201,6 +212,10 @@ PostgresWebhookQueue::PostgresWebhookQueue(PostgresQueueOptions options)
     }
     throw;
   }
+  if (!settings().owner.empty()) {
+    auto work = workPool_.acquire();
+    work->exec_text(kReleaseOwner, {std::string_view(settings().owner)});
+  }
 }
 
 PostgresWebhookQueue::~PostgresWebhookQueue() {
@@ -260,7 +275,8 @@ std::vector<sql::LeasedQueue::Claimed> PostgresWebhookQueue::lease_jobs(std::siz
   std::vector<Claimed> jobs;
   auto connection = workPool_.acquire();
   connection->exec_text(kClaim,
-                        {std::int64_t{settings().lease.count()}, static_cast<std::int64_t>(limit)},
+                        {std::int64_t{settings().lease.count()}, static_cast<std::int64_t>(limit),
+                         std::string_view(settings().owner)},
                         [&](const sql::Row& row) {
                           Claimed c;
                           c.seq = row.int64(0);
@@ -284,6 +300,20 @@ void PostgresWebhookQueue::unlease_jobs(const std::vector<domain::WebhookJob>& j
   const std::string attemptArray = int_array(attempts);
   auto connection = workPool_.acquire();
   connection->exec_text(kUnlease, {std::string_view(seqArray), std::string_view(attemptArray)});
+}
+
+void PostgresWebhookQueue::extend_leases(std::span<const domain::WebhookJob> jobs) {
+  std::vector<std::int64_t> seqs;
+  std::vector<std::int64_t> attempts;
+  for (const auto& job : jobs) {
+    seqs.push_back(sql::receipt_seq(job));
+    attempts.push_back(job.attempt);
+  }
+  const std::string seqArray = int_array(seqs);
+  const std::string attemptArray = int_array(attempts);
+  auto connection = workPool_.acquire();
+  connection->exec_text(kRenew, {std::string_view(seqArray), std::string_view(attemptArray),
+                                 std::int64_t{settings().lease.count()}});
 }
 
 // One statement for a batch of completions (see LeasedQueue::complete).

@@ -35,6 +35,7 @@ class PostgresWebhookQueue final : public sql::LeasedQueue {
  private:
   std::vector<Claimed> lease_jobs(std::size_t limit) override;
   void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) override;
+  void extend_leases(std::span<const domain::WebhookJob> jobs) override;
   void store_jobs(std::vector<Enqueue*>& batch) override;
   void insert_batch(Connection& connection, std::vector<Enqueue*>& batch);
   void delete_completed(std::vector<Completion*>& batch) override;

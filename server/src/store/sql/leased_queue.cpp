@@ -102,6 +102,16 @@ void LeasedQueue::claim_batch(std::vector<ClaimRequest*>& batch) {
   }
 }
 
+void LeasedQueue::renew(std::span<const domain::WebhookJob> jobs) {
+  if (!jobs.empty()) extend_leases(jobs);
+}
+
+void LeasedQueue::release(std::span<const domain::WebhookJob> jobs) {
+  if (jobs.empty()) return;
+  unlease_jobs(std::vector<domain::WebhookJob>(jobs.begin(), jobs.end()));
+  work_arrived();
+}
+
 void LeasedQueue::close() {
   signal_.close();
   release_ahead();

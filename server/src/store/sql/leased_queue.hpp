@@ -11,6 +11,7 @@
 #include <exception>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct LeaseSettings {
   // Jobs leased beyond the workers asking, served to the next claims from memory: fewer write
   // transactions per job. Given back on close() and when older than lease / 4.
   int claimAhead = 16;
+  // Who holds the leases this queue makes (INSTANCE_NAME). A queue opened with the name of a
+  // previous run gives that run's unsettled claims back at once; empty: no name, nothing given
+  // back (they return after their lease). Two running instances must never share a name.
+  std::string owner;
 };
 
 class LeasedQueue : public domain::WebhookQueue {
@@ -40,6 +45,9 @@ class LeasedQueue : public domain::WebhookQueue {
   // goes to one write directly.
   void complete(const domain::WebhookJob& job) final;
   void complete_all(std::span<const domain::WebhookJob> jobs) final;
+  void renew(std::span<const domain::WebhookJob> jobs) final;
+  // Unleases them (attempt - 1) and wakes this instance's waiting claims.
+  void release(std::span<const domain::WebhookJob> jobs) final;
   // Wakes the waiting claims and gives the jobs leased ahead back to the queue.
   void close() final;
   // Dead letters by row number: an id that is not one (a Redis entry id, a typo) names none.
@@ -75,6 +83,9 @@ class LeasedQueue : public domain::WebhookQueue {
   virtual std::vector<Claimed> lease_jobs(std::size_t limit) = 0;
   // Undoes lease_jobs for jobs no worker received: unleased, attempt - 1, if still ours.
   virtual void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) = 0;
+  // One write extending the leases of the jobs still leased by the claim that made them to
+  // settings().lease from now.
+  virtual void extend_leases(std::span<const domain::WebhookJob> jobs) = 0;
   // One write deleting the completed jobs still leased by the claim that made them (same seq
   // and attempt); counts them with count_completed.
   struct Completion {

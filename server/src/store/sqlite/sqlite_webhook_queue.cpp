@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS webhook_jobs (
   available_at INTEGER NOT NULL,
   locked_until INTEGER,
   last_error TEXT,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  leased_by TEXT
 );
 CREATE TABLE IF NOT EXISTS webhook_dead_letters (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -71,6 +72,8 @@ enum Stmt : std::size_t {
   FindDead,
   RequeueDead,
   DeleteDead,
+  Renew,
+  ReleaseOwner,
   StmtCount_
 };
 
@@ -85,7 +88,8 @@ constexpr std::array<const char*, StmtCount_> kSql = {
     "PRAGMA synchronous = NORMAL",
     "INSERT INTO webhook_jobs (id, body, available_at, created_at) VALUES (?1, ?2, ?3, ?3) "
     "ON CONFLICT (id) DO NOTHING",
-    "UPDATE webhook_jobs SET locked_until = ?2, attempt = attempt + 1 WHERE seq IN ("
+    "UPDATE webhook_jobs SET locked_until = ?2, attempt = attempt + 1, leased_by = ?4 "
+    "WHERE seq IN ("
     "SELECT seq FROM webhook_jobs WHERE available_at <= ?1 "
     "AND (locked_until IS NULL OR locked_until <= ?1) ORDER BY seq LIMIT ?3) "
     "RETURNING seq, id, body, attempt",
@@ -111,6 +115,11 @@ constexpr std::array<const char*, StmtCount_> kSql = {
     "SELECT id, body, ?2, ?2 FROM webhook_dead_letters WHERE seq = ?1 "
     "ON CONFLICT (id) DO NOTHING",
     "DELETE FROM webhook_dead_letters WHERE seq = ?1",
+    "UPDATE webhook_jobs SET locked_until = ?3 "
+    "WHERE seq = ?1 AND attempt = ?2 AND locked_until IS NOT NULL",
+    // A restarted instance's claims of its previous run: unleased as if never claimed.
+    "UPDATE webhook_jobs SET locked_until = NULL, attempt = attempt - 1 "
+    "WHERE leased_by = ?1 AND locked_until IS NOT NULL",
 };
 
 }  // namespace
@@ -135,6 +144,7 @@ class SqliteWebhookQueue::Database {
       exec_script("BEGIN IMMEDIATE");
       try {
         exec_script(kSchema);
+        add_owner_column();
         exec_script("COMMIT");
       } catch (...) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -269,6 +279,18 @@ class SqliteWebhookQueue::Database {
     sqlite3_step(stmts_[which]);
     sqlite3_reset(stmts_[which]);
   }
+  // Files made before leases had an owner get the column (SQLite has no ADD COLUMN IF NOT
+  // EXISTS).
+  void add_owner_column() {
+    sqlite3_stmt* probe = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT leased_by FROM webhook_jobs LIMIT 0", -1, &probe,
+                           nullptr) == SQLITE_OK) {
+      sqlite3_finalize(probe);
+      return;
+    }
+    sqlite3_finalize(probe);
+    exec_script("ALTER TABLE webhook_jobs ADD COLUMN leased_by TEXT");
+  }
   void exec_script(const char* sqlText) {
     if (sqlite3_exec(db_, sqlText, nullptr, nullptr, nullptr) != SQLITE_OK) {
       raise();
@@ -282,7 +304,13 @@ class SqliteWebhookQueue::Database {
 SqliteWebhookQueue::SqliteWebhookQueue(SqliteQueueOptions options)
     : LeasedQueue(options.leasing, 4096),
       options_(std::move(options)),
-      db_(std::make_unique<Database>(options_)) {}
+      db_(std::make_unique<Database>(options_)) {
+  if (!settings().owner.empty()) {
+    const std::lock_guard lock(dbMutex_);
+    db_->write(false,
+               [&] { Database::Call(*db_, ReleaseOwner).bind_text(1, settings().owner).run(); });
+  }
+}
 
 SqliteWebhookQueue::~SqliteWebhookQueue() {
   release_ahead();
@@ -311,7 +339,8 @@ std::vector<sql::LeasedQueue::Claimed> SqliteWebhookQueue::lease_jobs(std::size_
     Database::Call claim(*db_, Claim);
     claim.bind(1, now)
         .bind(2, now + micros(settings().lease))
-        .bind(3, static_cast<std::int64_t>(limit));
+        .bind(3, static_cast<std::int64_t>(limit))
+        .bind_text(4, settings().owner);
     while (claim.step()) {
       Claimed c;
       c.seq = claim.int64(0);
@@ -331,6 +360,17 @@ void SqliteWebhookQueue::unlease_jobs(const std::vector<domain::WebhookJob>& job
     for (const auto& job : jobs) {
       Database::Call update(*db_, Release);
       update.bind(1, sql::receipt_seq(job)).bind(2, job.attempt).run();
+    }
+  });
+}
+
+void SqliteWebhookQueue::extend_leases(std::span<const domain::WebhookJob> jobs) {
+  const std::lock_guard lock(dbMutex_);
+  const auto until = now_micros() + micros(settings().lease);
+  db_->write(false, [&] {
+    for (const auto& job : jobs) {
+      Database::Call update(*db_, Renew);
+      update.bind(1, sql::receipt_seq(job)).bind(2, job.attempt).bind(3, until).run();
     }
   });
 }

@@ -40,6 +40,7 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
 
   std::vector<Claimed> lease_jobs(std::size_t limit) override;
   void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) override;
+  void extend_leases(std::span<const domain::WebhookJob> jobs) override;
   void store_jobs(std::vector<Enqueue*>& batch) override;
   void delete_completed(std::vector<Completion*>& batch) override;
   std::vector<domain::DeadJob> dead_rows(std::size_t limit, std::int64_t afterSeq) override;
