@@ -36,10 +36,6 @@ std::optional<std::int32_t> query_resolution(const http::Request& req) {
   throw AppError(ErrorKind::Validation, "resolution must be 10s or 1m");
 }
 
-json::value optional_time(const std::optional<domain::TimePoint>& t) {
-  return t ? json::value(util::to_iso8601(*t)) : json::value(nullptr);
-}
-
 json::value optional_number(const std::optional<double>& d) {
   return d ? json::value(*d) : json::value(nullptr);
 }
@@ -61,7 +57,7 @@ json::value to_json(const domain::Analytics& a) {
       {"summary",
        json::object{{"durationSeconds", optional_number(s.durationSeconds)},
                     {"peakViewerCount", s.peakViewerCount},
-                    {"peakAt", optional_time(s.peakAt)},
+                    {"peakAt", time_or_null(s.peakAt)},
                     {"uniqueViewers", s.uniqueViewers},
                     {"sessions", s.sessions},
                     {"totalWatchSeconds", s.totalWatchSeconds},

@@ -35,11 +35,11 @@ bool is_json_content_type(std::string_view ct) {
          (lower.starts_with("application/") && lower.ends_with("+json"));
 }
 
+}  // namespace
+
 json::value time_or_null(const std::optional<domain::TimePoint>& t) {
   return t ? json::value(util::to_iso8601(*t)) : json::value(nullptr);
 }
-
-}  // namespace
 
 json::value parse_json_text(std::string_view text, std::string_view what) {
   json::parse_options opts;

@@ -36,6 +36,9 @@ std::int32_t query_integer(const http::Request& req, std::string_view name, std:
 // (permissions.hpp, SeeUserIds): ids become null and display names stand in their place.
 boost::json::value to_json(const domain::Livestream& livestream, bool userIds = true);
 boost::json::value to_json(const domain::Participant& participant, bool userIds = true);
+// An ISO-8601 time, or null.
+boost::json::value time_or_null(const std::optional<domain::TimePoint>& t);
+
 // The state's `people` lists the first kPeopleListed people connected (`participants` all of them).
 inline constexpr std::size_t kPeopleListed = 500;
 boost::json::value to_json(const domain::StreamState& state, bool userIds = true);

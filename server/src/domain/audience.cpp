@@ -117,7 +117,7 @@ ParticipantRole role_of(const Livestream& livestream, std::string_view identity)
 }
 
 Effect connect(Queries& q, const Livestream& l, const SessionRef& s, TimePoint now,
-               Samples& samples) {
+               Tally& tally) {
   if (s.identity.empty() || s.sid.empty()) return {WebhookOutcome::Unknown, std::nullopt};
   // Everything the rule reads, in one statement.
   const auto seen = q.session_context(l.id, s.identity, s.sid);
@@ -136,18 +136,18 @@ Effect connect(Queries& q, const Livestream& l, const SessionRef& s, TimePoint n
     // An API join committed meanwhile: the job is retried and then finds its seat.
     throw AppError(ErrorKind::Conflict, "participant changed concurrently; retried");
   }
-  if (!delta.empty()) samples.move(l, delta, now);
+  if (!delta.empty()) tally.move(l, delta, now);
   return {WebhookOutcome::Applied,
           seen.present ? std::nullopt : std::optional<std::string>(l.id)};
 }
 
 Effect disconnect(Queries& q, const std::optional<Livestream>& l, const SessionRef& s,
-                  TimePoint now, Samples& samples) {
+                  TimePoint now, Tally& tally) {
   if (s.sid.empty()) {
     if (!l || s.identity.empty()) return {WebhookOutcome::Unknown, std::nullopt};
     // Nothing to key it by: every session of the identity ends.
     const std::string users[] = {s.identity};
-    if (!remove_users(q, *l, users, now, samples)) return {};
+    if (!remove_users(q, *l, users, now, tally)) return {};
     return {WebhookOutcome::Applied, l->id};
   }
   if (auto known = q.find_livekit_session(s.sid)) {
@@ -157,11 +157,11 @@ Effect disconnect(Queries& q, const std::optional<Livestream>& l, const SessionR
     const auto other = q.other_connected_session(id, known->userId, s.sid);
     if (!other) {
       if (l && l->id == id) {
-        samples.move(*l, presence_delta(known->role, -1), now);
+        tally.move(*l, presence_delta(known->role, -1), now);
       } else {  // not the room's active livestream (never expected): straight to the row
-        samples.flush(q, id);
+        tally.flush(q, id);
         const auto d = presence_delta(known->role, -1);
-        samples.observe(id, q.adjust_audience(id, d, 0, now));
+        tally.observe(id, q.adjust_audience(id, d, 0, now));
       }
     }
     // The seat follows the user's sessions: to another connected one, or LEFT with the last.
@@ -189,7 +189,7 @@ Effect disconnect(Queries& q, const std::optional<Livestream>& l, const SessionR
 }
 
 bool remove_users(Queries& q, const Livestream& l, std::span<const std::string> userIds,
-                  TimePoint now, Samples& samples) {
+                  TimePoint now, Tally& tally) {
   if (userIds.empty()) return false;
   const bool recount = userIds.size() > kRecountAbove;
   Queries::AudienceDelta delta;
@@ -205,21 +205,21 @@ bool remove_users(Queries& q, const Livestream& l, std::span<const std::string> 
   const auto sessions = q.disconnect_user_sessions(l.id, userIds, now);
   if (sessions > 0) {
     if (recount) {
-      samples.flush(q, l.id);
-      samples.observe(l.id, q.recount_audience(l.id, l.createdBy, now));
+      tally.flush(q, l.id);
+      tally.observe(l.id, q.recount_audience(l.id, l.createdBy, now));
     } else {
-      samples.move(l, delta, now);
+      tally.move(l, delta, now);
     }
   }
   return seats > 0 || sessions > 0;
 }
 
-void end_all(Queries& q, const Livestream& l, TimePoint now, Samples& samples) {
-  samples.flush(q, l.id);  // what the transaction counted before the end stays in the totals
+void end_all(Queries& q, const Livestream& l, TimePoint now, Tally& tally) {
+  tally.flush(q, l.id);  // what the transaction counted before the end stays in the totals
   q.mark_all_participants_left(l.id, now);
   q.disconnect_all_sessions(l.id, now);
   q.clear_audience(l.id);
-  samples.observe(l.id, 0);
+  tally.observe(l.id, 0);
 }
 
 }  // namespace lso::domain::audience

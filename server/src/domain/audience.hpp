@@ -35,7 +35,7 @@ class Tally {
   void observe(std::string_view livestreamId, std::int64_t viewers);
   // Writes the livestream's pending moves now (before a statement that sets the counters).
   void flush(Queries& q, std::string_view livestreamId);
-  // Writes every pending move and the series samples.
+  // Writes every pending move and the series tally.
   void write(Queries& q, TimePoint now);
 
  private:
@@ -51,7 +51,6 @@ class Tally {
   void flush(Queries& q, const std::string& id, Entry& e);
   std::map<std::string, Entry, std::less<>> entries_;
 };
-using Samples = Tally;
 
 // The start of the 10 s bucket holding `t`.
 TimePoint bucket_of(TimePoint t, std::int32_t widthSeconds = kBucketSeconds);
@@ -76,20 +75,20 @@ struct Effect {
 // a sid seen before (connected, or left already) changes nothing. The user's seat takes the sid
 // when it has none, and a user without a seat gets one (LiveKit is the truth about who is there).
 Effect connect(Queries& q, const Livestream& livestream, const SessionRef& session, TimePoint now,
-               Samples& samples);
+               Tally& tally);
 
 // A session ended (participant_left, participant_connection_aborted). `livestream` is the active
 // livestream of the event's room (nullopt: none). A sid never seen leaves a tombstone, so its late
 // join does nothing; an event without a sid ends every session of the identity.
 Effect disconnect(Queries& q, const std::optional<Livestream>& livestream,
-                  const SessionRef& session, TimePoint now, Samples& samples);
+                  const SessionRef& session, TimePoint now, Tally& tally);
 
 // These users are gone (an API leave, reconciliation): their seats LEFT, their sessions
 // disconnected. Returns whether anything changed.
 bool remove_users(Queries& q, const Livestream& livestream, std::span<const std::string> userIds,
-                  TimePoint now, Samples& samples);
+                  TimePoint now, Tally& tally);
 
 // The livestream ended: every seat LEFT, every session disconnected, the counts 0.
-void end_all(Queries& q, const Livestream& livestream, TimePoint now, Samples& samples);
+void end_all(Queries& q, const Livestream& livestream, TimePoint now, Tally& tally);
 
 }  // namespace lso::domain::audience

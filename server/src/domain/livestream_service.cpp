@@ -205,9 +205,9 @@ bool LivestreamService::finish(std::string_view id) {
     // committed before this sees its participant marked LEFT, one after it finds ENDED.
     auto livestream = q.mark_livestream_ended(id, now);
     if (livestream) {
-      audience::Samples samples;
-      audience::end_all(q, *livestream, now, samples);
-      samples.write(q, now);
+      audience::Tally tally;
+      audience::end_all(q, *livestream, now, tally);
+      tally.write(q, now);
     }
     return livestream;
   });
@@ -380,10 +380,10 @@ void LivestreamService::leave(const Principal& principal, std::string_view id,
     livestreamId = livestream->id;
     // The seat and every LiveKit session of the user end now: the webhooks RemoveParticipant
     // causes find nothing left to change.
-    audience::Samples samples;
+    audience::Tally tally;
     const std::string users[] = {userId};
-    const bool changed = audience::remove_users(q, *livestream, users, now, samples);
-    samples.write(q, now);
+    const bool changed = audience::remove_users(q, *livestream, users, now, tally);
+    tally.write(q, now);
     return changed;
   });
   if (!left) return;  // idempotent: no active session

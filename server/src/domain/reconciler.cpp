@@ -66,22 +66,28 @@ Reconciler::Report Reconciler::run_once() {
     std::set<std::string> connected;
     for (const auto& p : listed) connected.insert(p.identity);
     // Sessions LiveKit lists that no applied webhook connected (a lost participant_joined):
-    // connected now, by the same rule as the webhook. A sid we saw leave stays gone.
+    // connected now, by the same rule as the webhook (a sid we saw leave stays gone). Found with
+    // reads first, so a pass over a room whose webhooks all arrived takes no lock.
+    std::vector<const RoomParticipant*> unseen;
+    store_.read([&](Queries& q) {
+      for (const auto& p : listed)
+        if (!p.sid.empty() && !q.find_livekit_session(p.sid)) unseen.push_back(&p);
+    });
     std::int64_t joined = 0;
-    for (std::size_t from = 0; from < listed.size() && !cancelled_; from += kLeftPerTransaction) {
-      const auto to = std::min(listed.size(), from + kLeftPerTransaction);
+    for (std::size_t from = 0; from < unseen.size() && !cancelled_; from += kLeftPerTransaction) {
+      const auto to = std::min(unseen.size(), from + kLeftPerTransaction);
       joined += store_.write([&](Queries& q) {
         auto locked = q.lock_livestream_exclusive(l.id);
         if (!locked || locked->status != LivestreamStatus::Live) return std::int64_t{0};
-        audience::Samples samples;
+        audience::Tally tally;
         std::int64_t n = 0;
         for (std::size_t i = from; i < to; ++i) {
-          const auto& p = listed[i];
-          if (p.sid.empty() || q.find_livekit_session(p.sid)) continue;
-          audience::connect(q, *locked, {p.identity, p.name, p.sid, ""}, now, samples);
-          ++n;
+          const auto& p = *unseen[i];
+          if (audience::connect(q, *locked, {p.identity, p.name, p.sid, ""}, now, tally).outcome ==
+              WebhookOutcome::Applied)
+            ++n;
         }
-        samples.write(q, now);
+        tally.write(q, now);
         return n;
       });
     }
@@ -109,10 +115,10 @@ Reconciler::Report Reconciler::run_once() {
         // One writer of its participants at a time.
         auto locked = q.lock_livestream_exclusive(l.id);
         if (!locked) return std::int64_t{0};
-        audience::Samples samples;
+        audience::Tally tally;
         const auto users = std::span<const std::string>(gone).subspan(from, to - from);
-        const bool changed = audience::remove_users(q, *locked, users, now, samples);
-        samples.write(q, now);
+        const bool changed = audience::remove_users(q, *locked, users, now, tally);
+        tally.write(q, now);
         return changed ? static_cast<std::int64_t>(users.size()) : std::int64_t{0};
       });
     }

@@ -180,12 +180,7 @@ class Queries {
   virtual std::optional<std::string> other_connected_session(std::string_view livestreamId,
                                                              std::string_view userId,
                                                              std::string_view exceptSid) = 0;
-  // Whether the user ever connected to the livestream as VIEWER in a session other than
-  // `exceptSid`.
-  virtual bool was_viewer(std::string_view livestreamId, std::string_view userId,
-                          std::string_view exceptSid) = 0;
-  // Disconnects every connected session of these users (all of them when `userIds` is null);
-  // returns how many sessions changed.
+  // Disconnects every connected session of these users; returns how many sessions changed.
   virtual std::int64_t disconnect_user_sessions(std::string_view livestreamId,
                                                 std::span<const std::string> userIds,
                                                 TimePoint at) = 0;

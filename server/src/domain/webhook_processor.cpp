@@ -70,7 +70,7 @@ const std::optional<Livestream>& WebhookProcessor::locked_livestream(const Webho
 
 WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, TimePoint now,
                                          Effects& fx, LockedRooms& locked,
-                                         audience::Samples& samples) {
+                                         audience::Tally& tally) {
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   const std::string sid = e.participant ? e.participant->sid : std::string();
@@ -89,9 +89,9 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     audience::Effect effect;
     if (e.event == "participant_joined") {
       if (!l) return WebhookOutcome::Unknown;
-      effect = audience::connect(q, *l, session, now, samples);
+      effect = audience::connect(q, *l, session, now, tally);
     } else {
-      effect = audience::disconnect(q, l, session, now, samples);
+      effect = audience::disconnect(q, l, session, now, tally);
     }
     fx.stateOf = std::move(effect.stateOf);
     return effect.outcome;
@@ -115,7 +115,7 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     if (is_stale(e, *l))
       return WebhookOutcome::NoEffect;  // the finish of an earlier room of the same name
     fx.livestream = q.mark_livestream_ended(l->id, now);
-    audience::end_all(q, *l, now, samples);
+    audience::end_all(q, *l, now, tally);
     locked[roomName] = std::nullopt;  // later events of the batch find no active livestream
     fx.stateOf = l->id;
     fx.change = StateChange::RoomEnded;
@@ -162,7 +162,7 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
       // so batches of concurrent workers queue behind each other instead of deadlocking.
       // (A std::map iterates in that order.)
       LockedRooms locked;
-      audience::Samples samples;
+      audience::Tally tally;
       for (const auto& e : events)
         if (locks_livestream(e)) locked.emplace(e.room->name, std::nullopt);
       for (auto& [room, livestream] : locked) livestream = q.lock_active_livestream_by_room(room);
@@ -182,7 +182,7 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
           fxs[run[k]].stateOf = std::move(out[k].stateOf);
           results[run[k]].outcome = out[k].outcome;
           if (out[k].viewers && in[k].livestreamId.size())
-            samples.observe(in[k].livestreamId, *out[k].viewers);
+            tally.observe(in[k].livestreamId, *out[k].viewers);
         }
         run.clear();
       };
@@ -193,10 +193,10 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
         }
         flush();
         fxs[i] = {};
-        results[i].outcome = effects(q, events[i], now, fxs[i], locked, samples);
+        results[i].outcome = effects(q, events[i], now, fxs[i], locked, tally);
       }
       flush();
-      samples.write(q, now);
+      tally.write(q, now);
     });
   } catch (const std::exception&) {
     if (events.size() == 1) {

@@ -62,7 +62,7 @@ class WebhookProcessor {
   static const std::optional<Livestream>& locked_livestream(const WebhookEvent& e,
                                                             const LockedRooms& locked);
   WebhookOutcome effects(Queries& q, const WebhookEvent& e, TimePoint now, Effects& fx,
-                         LockedRooms& locked, audience::Samples& samples);
+                         LockedRooms& locked, audience::Tally& tally);
   void after_commit(const WebhookEvent& e, WebhookOutcome outcome, const Effects& fx);
 
   Store& store_;

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, call, assertError, backends } from './support.mjs';
 import { event, post, until, uid } from './webhook_support.mjs';
-import { signup } from './identity_support.mjs';
+import { signup, sessionCookie, withCookie } from './identity_support.mjs';
 
 for (const backend of backends()) {
   describe(`analytics (${backend}, open mode)`, () => {
@@ -119,7 +119,7 @@ for (const backend of backends()) {
       await s?.stop();
     });
 
-    it('answers the creator and the admin, refuses a viewer (403) and nobody (401)', async () => {
+    it('answers the creator and the admin, refuses a viewer and a guest (403) and nobody (401)', async () => {
       const admin = await signup(s.base, uid('admin'));  // the first account is the admin
       const creator = await signup(s.base, uid('creator'));
       const viewer = await signup(s.base, uid('viewer'));
@@ -133,6 +133,9 @@ for (const backend of backends()) {
       assert.equal((await call(s.base, 'GET', path, { headers: admin.headers })).status, 200);
       assertError(assert, await call(s.base, 'GET', path, { headers: viewer.headers }), 403, 'AuthorizationError');
       assertError(assert, await call(s.base, 'GET', path), 401);
+      const guest = sessionCookie(await call(s.base, 'POST', '/api/v1/auth/guest', { json: { displayName: 'Guest' }, headers: { origin: s.base } }));
+      assert.ok(guest, 'a guest session');
+      assertError(assert, await call(s.base, 'GET', path, { headers: withCookie(guest) }), 403, 'AuthorizationError');
       // The viewer still reads the live counts in the state.
       assert.equal((await call(s.base, 'GET', `/api/v1/livestreams/${c.body.data.id}/state`, { headers: viewer.headers })).status, 200);
     });

@@ -278,16 +278,16 @@ TEST_P(Audience, RemovingUsersEndsTheirSessionsAndSeats) {
   EXPECT_EQ(reread(l).viewerCount, 30);
   const auto now = time_.now();
   store().write([&](Queries& q) {
-    domain::audience::Samples samples;
+    domain::audience::Tally tally;
     const std::string one[] = {"v0"};
-    EXPECT_TRUE(domain::audience::remove_users(q, reread(l), one, now, samples));
+    EXPECT_TRUE(domain::audience::remove_users(q, reread(l), one, now, tally));
     // More than a few users at once: the counters are recounted from the sessions.
     std::vector<std::string> many;
     for (int i = 1; i < 21; ++i) many.push_back("v" + std::to_string(i));
-    EXPECT_TRUE(domain::audience::remove_users(q, reread(l), many, now, samples));
+    EXPECT_TRUE(domain::audience::remove_users(q, reread(l), many, now, tally));
     const std::string nobody[] = {"nobody"};
-    EXPECT_FALSE(domain::audience::remove_users(q, reread(l), nobody, now, samples));
-    samples.write(q, now);
+    EXPECT_FALSE(domain::audience::remove_users(q, reread(l), nobody, now, tally));
+    tally.write(q, now);
   });
   const auto after = reread(l);
   EXPECT_EQ(after.viewerCount, 9);

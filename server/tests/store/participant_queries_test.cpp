@@ -357,9 +357,16 @@ TEST_P(StoreTest, SessionLookupsAnswerPresenceHistoryAndWatchTime) {
     EXPECT_EQ(q.other_connected_session(l, "v1", "S1"), std::optional<std::string>("S2"));
     EXPECT_FALSE(q.other_connected_session(l, "v1", "S2"));
     EXPECT_FALSE(q.other_connected_session(l, "tomb", ""));
-    EXPECT_TRUE(q.was_viewer(l, "v1", "S2"));  // S1 connected once
-    EXPECT_FALSE(q.was_viewer(l, "v2", "S3"));
-    EXPECT_FALSE(q.was_viewer(l, "tomb", "x"));  // a tombstone never watched
+    // What a new session's connect reads, in one statement.
+    auto context = q.session_context(l, "v1", "S9");
+    EXPECT_FALSE(context.sidKnown);
+    EXPECT_TRUE(context.present);    // S2 is connected
+    EXPECT_TRUE(context.wasViewer);  // S1 connected once
+    EXPECT_FALSE(context.seat);      // no seat
+    context = q.session_context(l, "tomb", "S4");
+    EXPECT_TRUE(context.sidKnown);  // a tombstone is known
+    EXPECT_FALSE(context.present);
+    EXPECT_FALSE(context.wasViewer);  // a tombstone never watched
     const auto people = q.connected_people(l);
     ASSERT_EQ(people.size(), 3u);
     EXPECT_EQ(people[0].userId, "host");

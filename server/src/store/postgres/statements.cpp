@@ -177,9 +177,6 @@ constexpr Entry kStatements[] = {
     {Query::OtherConnectedSession,
      "SELECT sid FROM participant_sessions WHERE livestream_id = $1::uuid AND user_id = $2 AND "
      "sid <> $3 AND " LSO_CONNECTED " LIMIT 1"},
-    {Query::WasViewer,
-     "SELECT 1 FROM participant_sessions WHERE livestream_id = $1::uuid AND user_id = $2 AND "
-     "sid <> $3 AND role = 'VIEWER' AND connected_at IS NOT NULL LIMIT 1"},
     {Query::DisconnectUserSessions,
      "UPDATE participant_sessions SET disconnected_at = " LSO_TIME(
          3) " WHERE livestream_id = $1::uuid AND user_id = $2 AND " LSO_CONNECTED},

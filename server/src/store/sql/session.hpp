@@ -57,7 +57,6 @@ enum class Query : std::size_t {
   SessionContext,            // livestream_id, user_id, sid → known, present, was_viewer, seat sid
   DisconnectLivekitSession,  // sid, at → rows changed
   OtherConnectedSession,     // livestream_id, user_id, except_sid → one row: sid (or none)
-  WasViewer,                 // livestream_id, user_id, except_sid → one row when so
   DisconnectUserSessions,    // livestream_id, user_id, at → rows changed
   DisconnectAllSessions,     // livestream_id, at → rows changed
   ConnectedPeople,           // livestream_id → user_id, display_name, role, connected_at

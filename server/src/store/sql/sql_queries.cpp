@@ -601,17 +601,6 @@ std::optional<std::string> SqlQueries::other_connected_session(std::string_view 
   return out;
 }
 
-bool SqlQueries::was_viewer(std::string_view livestreamId, std::string_view userId,
-                            std::string_view exceptSid) {
-  const auto key = canonical_id(livestreamId);
-  if (!key) {
-    return false;
-  }
-  bool found = false;
-  session_.exec(Query::WasViewer, {*key, userId, exceptSid}, [&](const Row&) { found = true; });
-  return found;
-}
-
 std::int64_t SqlQueries::disconnect_user_sessions(std::string_view livestreamId,
                                                   std::span<const std::string> userIds,
                                                   TimePoint at) {

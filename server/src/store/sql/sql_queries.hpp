@@ -68,8 +68,6 @@ class SqlQueries : public domain::Queries {
   std::optional<std::string> other_connected_session(std::string_view livestreamId,
                                                      std::string_view userId,
                                                      std::string_view exceptSid) override;
-  bool was_viewer(std::string_view livestreamId, std::string_view userId,
-                  std::string_view exceptSid) override;
   std::int64_t disconnect_user_sessions(std::string_view livestreamId,
                                         std::span<const std::string> userIds,
                                         domain::TimePoint at) override;
