@@ -14,6 +14,22 @@
 
 namespace lso::app {
 
+namespace {
+
+// A queue on another server (Redis, PostgreSQL) gets the local spool in front of it.
+void add_spool(Backends& b, const config::Settings& settings) {
+  if (settings.webhookSpoolDir.empty()) return;
+  spool::SpoolOptions o;
+  o.directory = settings.webhookSpoolDir;
+  o.instance = settings.instanceName;
+  o.maxBytes = settings.webhookSpoolMaxBytes;
+  auto queue = std::make_unique<spool::SpooledWebhookQueue>(std::move(b.queue), std::move(o));
+  b.spool = queue.get();
+  b.queue = std::move(queue);
+}
+
+}  // namespace
+
 Backends make_backends(const config::Settings& settings) {
   Backends b;
   store::StoreOptions storeOptions{settings.databaseUrl, settings.dbPoolSize,
@@ -42,6 +58,7 @@ Backends make_backends(const config::Settings& settings) {
     };
     b.shutdown = [] {};
     b.mode = "production";
+    add_spool(b, settings);
     return b;
   }
   b.bus = std::make_unique<events::LocalEventBus>();
@@ -59,6 +76,7 @@ Backends make_backends(const config::Settings& settings) {
     b.mode = "embedded";
   } else {
     b.mode = "single-instance";
+    add_spool(b, settings);
     spdlog::warn(
         "PostgreSQL without REDIS_URL: running as a single instance (set REDIS_URL to scale out)");
   }

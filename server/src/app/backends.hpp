@@ -11,6 +11,7 @@
 #include "domain/coordination.hpp"
 #include "domain/webhook_queue.hpp"
 #include "http/rate_limiter.hpp"
+#include "spool/spooled_webhook_queue.hpp"
 
 namespace lso::app {
 
@@ -22,6 +23,9 @@ struct Backends {
   std::unique_ptr<domain::JobLock> lock;
   std::shared_ptr<http::RateLimiter> limiter;
   std::unique_ptr<domain::WebhookQueue> queue;
+  // The queue again when it keeps accepting into a local spool while its backend is unreachable
+  // (production and single-instance modes with WEBHOOK_SPOOL_DIR); null otherwise.
+  spool::SpooledWebhookQueue* spool = nullptr;
   // The "redis" section of /health (null in embedded mode).
   std::function<boost::json::value()> redisHealth;
   std::function<void()> shutdown;  // stops background threads (bus subscriber)

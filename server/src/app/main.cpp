@@ -402,7 +402,15 @@ int run(const lso::config::Settings& settings) {
         }
         return boost::json::value(std::move(o));
       },
-      true);
+      // With a spool, webhooks are still accepted while the queue is down: degraded, not down.
+      backends.spool == nullptr);
+  if (auto* spool = backends.spool)
+    health.add_section("spool", [spool] {
+      return boost::json::value(boost::json::object{
+          {"status", spool->spooling() ? "spooling" : "up"},
+          {"webhooks", spool->spooled_now()},
+          {"bytes", spool->spool_bytes()}});
+    });
   // Paused workers are no outage of the instance (intake keeps accepting): degraded, not down.
   health.add_section("workers", [&workers] {
     boost::json::object o{{"status", workers.paused() ? "paused" : "up"}};
@@ -468,6 +476,23 @@ int run(const lso::config::Settings& settings) {
         "{}\nlso_webhooks_applied_total{{outcome=\"unknown\"}} {}\n",
         w.applied.load(), w.noEffect.load(), w.duplicate.load(), w.unknown.load());
   });
+  if (auto* spool = backends.spool)
+    gauges.push_back([spool](std::string& out) {
+      http::prometheus_metric(out, "lso_webhook_spooling", "gauge",
+                              "1 while accepted webhooks go to the local spool (queue unreachable)");
+      out += fmt::format("lso_webhook_spooling {}\n", spool->spooling() ? 1 : 0);
+      http::prometheus_metric(out, "lso_webhook_spool_webhooks", "gauge",
+                              "webhooks in the local spool, waiting to be forwarded");
+      out += fmt::format("lso_webhook_spool_webhooks {}\n", spool->spooled_now());
+      http::prometheus_metric(out, "lso_webhook_spool_bytes", "gauge", "size of the local spool");
+      out += fmt::format("lso_webhook_spool_bytes {}\n", spool->spool_bytes());
+      http::prometheus_metric(out, "lso_webhook_spooled_total", "counter",
+                              "webhooks accepted into the local spool");
+      out += fmt::format("lso_webhook_spooled_total {}\n", spool->spooled_total());
+      http::prometheus_metric(out, "lso_webhook_spool_forwarded_total", "counter",
+                              "spooled webhooks forwarded to the queue");
+      out += fmt::format("lso_webhook_spool_forwarded_total {}\n", spool->forwarded_total());
+    });
   gauges.push_back([&workers](std::string& out) {
     const std::pair<const char*, const domain::Outage*> causes[] = {
         {"database", &workers.database()}, {"queue", &workers.queue()}};

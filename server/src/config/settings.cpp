@@ -38,6 +38,10 @@ const std::vector<VariableInfo>& variables() {
        "a crashed instance's claimed webhooks are taken over after this (renewed while applied)"},
       {"INSTANCE_NAME", "",
        "unique among running instances, stable across restarts: a restart retakes its claims"},
+      {"WEBHOOK_SPOOL_DIR", "./data/webhook-spool",
+       "production and single-instance modes: where webhooks are kept while the queue is "
+       "unreachable (empty: no spool, 503 instead)"},
+      {"WEBHOOK_SPOOL_MAX_MB", "1024", "the spool refuses (503) beyond this many MiB"},
       {"WEBHOOK_QUEUE_FSYNC", "true",
        "embedded queue: fsync every accepted batch (false: crash-safe, not power-loss-safe)"},
       {"RECONCILIATION_INTERVAL_MINUTES", "10", "reconciliation period"},
@@ -244,6 +248,10 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
   r.integer("WEBHOOK_QUEUE_LEASE_SECONDS", leaseSeconds, 2, 3600);
   s.webhookQueueLease = std::chrono::seconds(leaseSeconds);
   r.text("INSTANCE_NAME", s.instanceName);
+  r.text("WEBHOOK_SPOOL_DIR", s.webhookSpoolDir);
+  std::int64_t spoolMegabytes = 1024;
+  r.integer("WEBHOOK_SPOOL_MAX_MB", spoolMegabytes, 1, 1 << 20);
+  s.webhookSpoolMaxBytes = static_cast<std::uint64_t>(spoolMegabytes) << 20;
   r.boolean("WEBHOOK_QUEUE_FSYNC", s.webhookQueueFsync);
   std::int64_t minutes = 10;
   r.integer("RECONCILIATION_INTERVAL_MINUTES", minutes, 1, 24 * 60);

@@ -71,6 +71,10 @@ struct Settings {
   std::chrono::seconds webhookQueueLease{10};
   // This instance's name in the queue (Redis consumer, SQL lease owner); empty: a random one.
   std::string instanceName;
+  // Production and single-instance modes: accepted webhooks wait here while the queue's backend
+  // is unreachable (empty: no spool; intake answers 503 instead).
+  std::string webhookSpoolDir = "./data/webhook-spool";
+  std::uint64_t webhookSpoolMaxBytes = 1024ull << 20;
   bool webhookQueueFsync = true;  // embedded queue: fsync each accepted batch (power-loss safe)
   std::chrono::seconds reconciliationInterval{600};
   int reconciliationAbsences = 3;
