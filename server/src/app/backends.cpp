@@ -23,7 +23,17 @@ void add_spool(Backends& b, const config::Settings& settings) {
   o.directory = settings.webhookSpoolDir;
   o.instance = settings.instanceName;
   o.maxBytes = settings.webhookSpoolMaxBytes;
-  auto queue = std::make_unique<spool::SpooledWebhookQueue>(std::move(b.queue), std::move(o));
+  // An unusable directory leaves the instance as it was without a spool (503 during a queue
+  // outage), loudly, rather than refusing to start.
+  std::unique_ptr<spool::WebhookSpool> files;
+  try {
+    files = std::make_unique<spool::WebhookSpool>(std::move(o));
+  } catch (const std::exception& e) {
+    spdlog::error("webhook spool disabled (WEBHOOK_SPOOL_DIR={}): {}", settings.webhookSpoolDir,
+                  e.what());
+    return;
+  }
+  auto queue = std::make_unique<spool::SpooledWebhookQueue>(std::move(b.queue), std::move(files));
   b.spool = queue.get();
   b.queue = std::move(queue);
 }

@@ -32,11 +32,11 @@ bool backend_failure(const std::exception_ptr& error) {
 }  // namespace
 
 SpooledWebhookQueue::SpooledWebhookQueue(std::unique_ptr<domain::WebhookQueue> queue,
-                                         SpoolOptions spool, Options options)
+                                         std::unique_ptr<WebhookSpool> spool, Options options)
     : queue_(std::move(queue)), spool_(std::move(spool)), options_(options) {
-  if (const auto left = spool_.webhooks(); left > 0)
+  if (const auto left = spool_->webhooks(); left > 0)
     spdlog::info("webhook spool {}: {} webhooks left by an earlier run, forwarding them",
-                 spool_.directory().string(), left);
+                 spool_->directory().string(), left);
   forwarder_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "lso-spool");
     run();
@@ -100,7 +100,7 @@ void SpooledWebhookQueue::enqueue_many(std::span<domain::EnqueueItem> items) {
 }
 
 void SpooledWebhookQueue::to_spool(std::span<domain::EnqueueItem> items) {
-  spool_.append(items);  // throws AppError(Unavailable) when nothing durable can be written: 503
+  spool_->append(items);  // throws AppError(Unavailable) when nothing durable can be written: 503
   for (auto& item : items) {
     item.stored = true;  // as far as this instance knows: duplicates are found when forwarded
     item.error = nullptr;
@@ -115,11 +115,11 @@ void SpooledWebhookQueue::start_spooling(std::string_view why) {
     since_ = std::chrono::steady_clock::now();
   }
   spdlog::warn("webhook queue ({}) unreachable: {}; accepting webhooks into the local spool {}",
-               queue_->backend(), why, spool_.directory().string());
+               queue_->backend(), why, spool_->directory().string());
 }
 
 bool SpooledWebhookQueue::forward_ready() {
-  while (auto segment = spool_.next_ready()) {
+  while (auto segment = spool_->next_ready()) {
     std::uint64_t discarded = 0;
     std::vector<SpooledWebhook> webhooks;
     try {
@@ -150,7 +150,7 @@ bool SpooledWebhookQueue::forward_ready() {
       for (const auto& item : batch)
         if (item.error) return false;
     }
-    spool_.remove(std::move(*segment), webhooks.size());
+    spool_->remove(std::move(*segment), webhooks.size());
     forwardedTotal_ += webhooks.size();
     forwardedThisOutage_ += webhooks.size();
   }
@@ -161,7 +161,7 @@ void SpooledWebhookQueue::run() {
   auto delay = options_.retry;
   auto lastLook = std::chrono::steady_clock::now() - kIdleLook;
   for (;;) {
-    const bool work = spooling_.load() || spool_.webhooks() > 0 ||
+    const bool work = spooling_.load() || spool_->webhooks() > 0 ||
                       std::chrono::steady_clock::now() - lastLook >= kIdleLook;
     bool ok = true;
     if (work) {
@@ -169,11 +169,11 @@ void SpooledWebhookQueue::run() {
       // Sealed segments first: the open one is sealed only once the queue took the others, so an
       // outage does not leave a trail of small files.
       ok = forward_ready();
-      if (ok && spool_.has_open_segment()) {
-        spool_.seal();
+      if (ok && spool_->has_open_segment()) {
+        spool_->seal();
         ok = forward_ready();
       }
-      if (ok && spooling_.load() && !spool_.has_open_segment()) {
+      if (ok && spooling_.load() && !spool_->has_open_segment()) {
         std::chrono::steady_clock::time_point since;
         {
           std::lock_guard lock(mutex_);

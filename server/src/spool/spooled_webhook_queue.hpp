@@ -28,10 +28,15 @@ class SpooledWebhookQueue final : public domain::WebhookQueue {
     std::chrono::milliseconds maxRetry{5000};  // probes back off up to this
     std::size_t forwardBatch = 500;            // webhooks per enqueue_many when forwarding
   };
-  SpooledWebhookQueue(std::unique_ptr<domain::WebhookQueue> queue, SpoolOptions spool,
-                      Options options);
-  SpooledWebhookQueue(std::unique_ptr<domain::WebhookQueue> queue, SpoolOptions spool)
+  SpooledWebhookQueue(std::unique_ptr<domain::WebhookQueue> queue,
+                      std::unique_ptr<WebhookSpool> spool, Options options);
+  SpooledWebhookQueue(std::unique_ptr<domain::WebhookQueue> queue,
+                      std::unique_ptr<WebhookSpool> spool)
       : SpooledWebhookQueue(std::move(queue), std::move(spool), Options{}) {}
+  SpooledWebhookQueue(std::unique_ptr<domain::WebhookQueue> queue, SpoolOptions spool,
+                      Options options)
+      : SpooledWebhookQueue(std::move(queue), std::make_unique<WebhookSpool>(std::move(spool)),
+                            options) {}
   ~SpooledWebhookQueue() override;
 
   std::string_view backend() const override { return queue_->backend(); }
@@ -74,11 +79,11 @@ class SpooledWebhookQueue final : public domain::WebhookQueue {
 
   // --- for /health and /metrics ---
   bool spooling() const { return spooling_.load(); }
-  std::int64_t spooled_now() const { return spool_.webhooks(); }
-  std::uint64_t spool_bytes() const { return spool_.bytes(); }
+  std::int64_t spooled_now() const { return spool_->webhooks(); }
+  std::uint64_t spool_bytes() const { return spool_->bytes(); }
   std::uint64_t spooled_total() const { return spooledTotal_.load(); }
   std::uint64_t forwarded_total() const { return forwardedTotal_.load(); }
-  const std::filesystem::path& directory() const { return spool_.directory(); }
+  const std::filesystem::path& directory() const { return spool_->directory(); }
 
  private:
   void to_spool(std::span<domain::EnqueueItem> items);
@@ -88,7 +93,7 @@ class SpooledWebhookQueue final : public domain::WebhookQueue {
   void start_spooling(std::string_view why);
 
   std::unique_ptr<domain::WebhookQueue> queue_;
-  WebhookSpool spool_;
+  std::unique_ptr<WebhookSpool> spool_;
   Options options_;
   std::atomic<bool> spooling_{false};
   std::atomic<std::uint64_t> spooledTotal_{0};

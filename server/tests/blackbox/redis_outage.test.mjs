@@ -164,4 +164,17 @@ describe('Redis unreachable under a webhook burst (production mode, local spool)
     const left = Number(/(\d+) webhooks left by an earlier run/.exec(restarted.output())?.[1]);
     assert.ok(left >= M, `the start says what it found: ${left}`);
   });
+
+  it('an unusable WEBHOOK_SPOOL_DIR starts without a spool and says so', async () => {
+    await redis.start();
+    const x = await startStack({ backend: 'postgresql', env: { ...env(), WEBHOOK_SPOOL_DIR: '/proc/lso-no-spool' } });
+    try {
+      const h = await health(x.base);
+      assert.equal(h.status, 200);
+      assert.equal(h.data.services.spool, undefined);
+      await until(() => /webhook spool disabled \(WEBHOOK_SPOOL_DIR=\/proc\/lso-no-spool\)/.test(x.output()), 5000, 'the error line');
+    } finally {
+      await x.stop();
+    }
+  });
 });
