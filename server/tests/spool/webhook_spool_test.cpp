@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "domain/errors.hpp"
 
@@ -41,9 +42,14 @@ class SpoolDir : public ::testing::Test {
   fs::path dir;
 };
 
+// Items viewing strings that live as long as the test (EnqueueItem holds views).
 std::vector<domain::EnqueueItem> items(const std::vector<std::pair<std::string, std::string>>& v) {
+  static std::vector<std::unique_ptr<std::pair<std::string, std::string>>> kept;
   std::vector<domain::EnqueueItem> out;
-  for (const auto& [id, body] : v) out.push_back({id, body, false, nullptr});
+  for (const auto& p : v) {
+    kept.push_back(std::make_unique<std::pair<std::string, std::string>>(p));
+    out.push_back({kept.back()->first, kept.back()->second, false, nullptr});
+  }
   return out;
 }
 
