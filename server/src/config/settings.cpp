@@ -338,6 +338,9 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
     r.integer("ANALYTICS_RETENTION_DAYS", days, 0, 36500);
     s.analyticsRetention = std::chrono::hours(24 * days);
   }
+  r.integer("CHAT_MESSAGE_MAX_LENGTH", s.chatMaxLength, 1, 10000);
+  r.integer("CHAT_RATE_LIMIT", s.chatRateLimit, 1, 1000000);
+  r.duration("CHAT_RATE_WINDOW_SECONDS", s.chatRateWindow, 1, 3600);
 
   // Per-user limits a person using the web client never meets; open mode keeps the seed's
   // per-IP limits (its contract), which count refused creates too.
