@@ -228,7 +228,9 @@ TEST(ChatPermissions, ReadingAndPostingFollowWhoMayWatch) {
   EXPECT_FALSE(chat_allowed(user("bob"), Action::PostChat, priv));  // not invited
   EXPECT_FALSE(chat_allowed(user("bob"), Action::ReadChat, priv));
   EXPECT_TRUE(chat_allowed(user("carol"), Action::PostChat, priv));  // the host
-  EXPECT_EQ(decide({}, nobody(), Action::PostChat, {&pub}).refusal, ErrorKind::Authentication);
+  Subject subject;
+  subject.livestream = &pub;
+  EXPECT_EQ(decide({}, nobody(), Action::PostChat, subject).refusal, ErrorKind::Authentication);
   EXPECT_FALSE(chat_allowed(key(kScopeRead), Action::PostChat, pub));
 }
 
