@@ -570,6 +570,7 @@ Member ChatService::stage_accept(const Principal& principal, std::string_view li
   if (!room.empty()) {
     audit(actor, "stage.join", out.userId, boost::json::object{{"livestreamId", out.livestreamId}});
     events_.stage_changed(out.livestreamId);
+    events_.state_changed(out.livestreamId, StateChange::ParticipantsChanged);  // CO_HOST count
     publishing(room, out.userId, true);
   }
   return out;
@@ -600,6 +601,7 @@ Member ChatService::stage_leave(const Principal& principal, std::string_view liv
   if (room.empty()) return out;
   audit(actor, "stage.leave", out.userId, boost::json::object{{"livestreamId", out.livestreamId}});
   events_.stage_changed(out.livestreamId);
+  if (wasOn) events_.state_changed(out.livestreamId, StateChange::ParticipantsChanged);
   if (wasOn) publishing(room, out.userId, false);
   return out;
 }

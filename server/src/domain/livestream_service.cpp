@@ -465,6 +465,17 @@ StreamState LivestreamService::build_state(Queries& q, const Livestream& livestr
   }
   std::sort(s.raisedHands.begin(), s.raisedHands.end(),
             [](const StagePerson& a, const StagePerson& b) { return a.since < b.since; });
+  // CO_HOSTs (viewers on stage) are not counted as viewers while they are on it. The stored
+  // counters (peak, unique viewers, the series) keep counting what LiveKit confirmed; the live
+  // count leaves out the connected people who are on stage now.
+  std::int64_t coHosts = 0;
+  for (const auto& m : s.stage) {
+    if (m.status != "ON") continue;
+    coHosts += std::any_of(s.people.begin(), s.people.end(), [&](const ConnectedPerson& p) {
+      return p.userId == m.userId && p.role == ParticipantRole::Viewer;
+    });
+  }
+  s.viewerCount = std::max<std::int64_t>(0, s.viewerCount - coHosts);
   s.hostInfo = HostInfo{livestream.createdBy,
                         hostName.value_or(livestream.creatorName.empty() ? livestream.createdBy
                                                                          : livestream.creatorName)};

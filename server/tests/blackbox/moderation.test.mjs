@@ -119,6 +119,7 @@ for (const backend of backends()) {
       const claims = await verifier.verify(jv.token);
       assert.equal(claims.video.canPublish, false);
       await connect(s.double, l.roomName, { token: jv.token });
+      await until(async () => (await call(s.base, 'GET', `/api/v1/livestreams/${l.id}/state`)).body.data.viewerCount === 1, 5000, 'viewer counted');
       const stream = sse(`${s.base}/api/v1/livestreams/${l.id}/events`);
       await stream.ready;
 
@@ -147,6 +148,7 @@ for (const backend of backends()) {
       state = (await call(s.base, 'GET', `/api/v1/livestreams/${l.id}/state`)).body.data;
       assert.deepEqual(state.stage.map((x) => [x.userId, x.status]), [['guest1', 'ON']]);
       assert.equal(state.raisedHands.length, 0);  // the invitation took the hand down
+      assert.equal(state.viewerCount, 0);  // a CO_HOST is not counted as a viewer while on stage
       await until(() => stream.events.find((e) => e.event === 'stage_update' && e.data.stage.some((x) => x.status === 'ON')), 3000, 'stage pushed');
       // Their next token lets them publish (a reconnect keeps the stage).
       await call(s.base, 'POST', `/api/v1/livestreams/${l.id}/leave`, { json: { userId: 'guest1' } });
@@ -159,6 +161,7 @@ for (const backend of backends()) {
       const back = await act(s.base, l.id, '/stage/leave', 'host', { userId: 'guest1' });
       assert.equal(back.status, 200, back.text);
       const after = (await room(s.double, l.roomName)).participants.find((x) => x.identity === 'guest1');
+      await until(async () => (await call(s.base, 'GET', `/api/v1/livestreams/${l.id}/state`)).body.data.viewerCount === 1, 5000, 'counted as a viewer again');
       assert.equal(after.permission.can_publish ?? after.permission.canPublish ?? false, false);
       assert.equal(after.tracks.length, 0);
       const unpublished = await (await fetch(`${s.double.url}/_double/webhooks?event=track_unpublished&room=${l.roomName}`)).json();
