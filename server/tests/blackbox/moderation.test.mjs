@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { backends, startStack, call, assertError, sdk } from './support.mjs';
 import { sse, until, uid, connect } from './webhook_support.mjs';
+import { signup } from './identity_support.mjs';
 
 async function live(base, creator = 'host') {
   const res = await call(base, 'POST', '/api/v1/livestreams', { json: { roomName: uid('mod'), title: 'Moderated', createdBy: creator } });
@@ -220,5 +221,55 @@ describe('bans across two instances (PostgreSQL + Redis)', { skip: !pg || !redis
     assert.equal((await act(a.base, l.id, '/hand', 'fan', { raised: true })).status, 200);
     await until(() => onB.events.find((e) => e.event === 'stage_update' && e.data.raisedHands.length === 1), 5000, 'stage_update on B');
     onB.close();
+  });
+});
+
+describe('chat and moderation with accounts (AUTH_MODE=accounts)', () => {
+  let s;
+  const H = {};
+  before(async () => {
+    s = await startStack({ env: { AUTH_MODE: 'accounts', AUTH_GUESTS: 'true' } });
+    for (const u of ['root', 'carol', 'bob', 'dave']) H[u] = (await signup(s.base, u, `${u[0].toUpperCase()}${u.slice(1)}`)).headers;
+    const g = await call(s.base, 'POST', '/api/v1/auth/guest', { json: { displayName: 'Visitor' } });
+    assert.equal(g.status, 201, g.text);
+    H.guest = { cookie: g.headers.getSetCookie().find((c) => c.startsWith('lso_session=')).split(';')[0] };
+  });
+  after(async () => s?.stop());
+
+  it('the table decides: authors, moderators, the host; ids only for those who act on them; audited', async () => {
+    const created = await call(s.base, 'POST', '/api/v1/livestreams', { json: { roomName: uid('acc'), title: 'T' }, headers: H.carol });
+    assert.equal(created.status, 201, created.text);
+    const l = created.body.data;
+    const chat = `/api/v1/livestreams/${l.id}/chat`;
+    assertError(assert, await call(s.base, 'POST', chat, { json: { text: 'hi' } }), 401);
+    const posted = await call(s.base, 'POST', chat, { json: { text: 'hello' }, headers: H.bob });
+    assert.equal(posted.status, 201, posted.text);
+    assert.equal(posted.body.data.displayName, 'Bob');
+    assertError(assert, await call(s.base, 'POST', chat, { json: { text: 'as dave', userId: 'dave' }, headers: H.bob }), 403);
+    assert.equal((await call(s.base, 'POST', chat, { json: { text: 'a guest' }, headers: H.guest })).status, 201);
+    const m = posted.body.data;
+    // Readers see names; the host sees ids.
+    assert.equal((await call(s.base, 'GET', chat, { headers: H.dave })).body.data[0].userId, null);
+    assert.equal((await call(s.base, 'GET', chat, { headers: H.carol })).body.data[0].userId, 'bob');
+    // A viewer cannot delete another's message, nor moderate.
+    assertError(assert, await call(s.base, 'DELETE', `${chat}/${m.id}`, { headers: H.dave }), 403, 'AuthorizationError');
+    assertError(assert, await call(s.base, 'POST', `/api/v1/livestreams/${l.id}/moderators`, { json: { userId: 'dave' }, headers: H.bob }), 403);
+    assertError(assert, await call(s.base, 'POST', `/api/v1/livestreams/${l.id}/moderation/ban`, { json: { messageId: m.id }, headers: H.dave }), 403);
+    // The host appoints dave; dave moderates bob (by his message) but not the host.
+    assert.equal((await call(s.base, 'POST', `/api/v1/livestreams/${l.id}/moderators`, { json: { userId: 'dave' }, headers: H.carol })).status, 200);
+    assertError(assert, await call(s.base, 'POST', `/api/v1/livestreams/${l.id}/moderation/ban`, { json: { userId: 'carol' }, headers: H.dave }), 403);
+    assert.equal((await call(s.base, 'POST', `/api/v1/livestreams/${l.id}/moderation/ban`, { json: { messageId: m.id }, headers: H.dave })).status, 200);
+    const join = await call(s.base, 'POST', `/api/v1/livestreams/${l.id}/join`, { json: { role: 'VIEWER' }, headers: H.bob });
+    assertError(assert, join, 403, 'AuthorizationError');
+    assert.equal(join.body.code, 'banned');
+    assert.equal((await call(s.base, 'POST', chat, { json: { text: 'again' }, headers: H.bob })).body.code, 'banned');
+    // Every action is in the admins' audit log.
+    const audit = await call(s.base, 'GET', '/api/v1/audit?action=moderation.ban', { headers: H.root });
+    assert.equal(audit.status, 200, audit.text);
+    assert.equal(audit.body.data.length, 1);
+    assert.equal(audit.body.data[0].target, 'bob');
+    const log = await call(s.base, 'GET', `/api/v1/livestreams/${l.id}/moderation/log`, { headers: H.dave });
+    assert.deepEqual(log.body.data.map((e) => e.action), ['ban', 'moderator.add']);
+    assertError(assert, await call(s.base, 'GET', `/api/v1/livestreams/${l.id}/moderation/log`, { headers: H.guest }), 403);
   });
 });
