@@ -104,7 +104,7 @@ enum class Query : std::size_t {
   IsInvited,     // livestream_id, user_id → one row when invited
   ListInvites,   // livestream_id (oldest first)
   // chat, moderation, stage (result rows in chat_col / member_col / moderation_col order)
-  InsertChatMessage,          // the 10 chat columns in column order → rows changed (0: clientId known)
+  InsertChatMessage,          // the 9 chat columns in column order → rows changed (0: clientId known)
   FindChatMessage,            // id
   FindChatMessageByClientId,  // livestream_id, user_id, client_id
   ListChatMessages,           // livestream_id, limit (newest first, deleted left out)
