@@ -28,6 +28,8 @@ export function ChatPanel({ chat, moderates, onModerate, maxLength = 500 }: Chat
     count: chat.messages.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => 52,
+    // A first window before the element is measured (and where layout is not computed, in tests).
+    initialRect: { width: 320, height: 400 },
     overscan: 12,
     getItemKey: (index) => chat.messages[index]?.id ?? index,
   });
