@@ -271,6 +271,11 @@ export const api = {
     });
   },
 
+  /** The reader's own standing (moderator, ban, hand, stage) in a livestream. */
+  standing(id: string, requestingUserId?: string, signal?: AbortSignal): Promise<Member> {
+    return call<Member>('GET', `${livestreamPath(id)}/standing${buildQuery({ requestingUserId })}`, signal ? { signal } : {});
+  },
+
   moderationLog(id: string, requestingUserId?: string, signal?: AbortSignal): Promise<Page<ModerationEntry>> {
     return callPage<ModerationEntry>(`${livestreamPath(id)}/moderation/log${buildQuery({ requestingUserId })}`, signal);
   },

@@ -230,16 +230,18 @@ function JoinedRoom({ livestream, role, join, events, actor, manages, simulated,
   const [moderator, setModerator] = useState(false);
   const [modError, setModError] = useState<string | null>(null);
   const requester = actor.inBodies ? actor.userId : undefined;
-  // Whether the reader moderates: the moderation log answers only the host and moderators.
+  // Whether the reader moderates (asked again when the stage or hands change: an appointment
+  // comes with no event of its own, the next change of the room shows it).
+  const stageVersion = JSON.stringify(events.state?.stage ?? []);
   useEffect(() => {
     if (isHost) return undefined;
     const controller = new AbortController();
     api
-      .moderationLog(livestream.id, requester, controller.signal)
-      .then(() => setModerator(true))
-      .catch(() => setModerator(false));
+      .standing(livestream.id, requester, controller.signal)
+      .then((me) => setModerator(me.moderator))
+      .catch(() => undefined);
     return () => controller.abort();
-  }, [livestream.id, isHost, requester]);
+  }, [livestream.id, isHost, requester, stageVersion]);
   const moderates = isHost || manages || moderator;
   const onStage = (events.state?.stage ?? []).some(
     (p) => p.status === 'ON' && (p.userId !== null ? p.userId === actor.userId : p.displayName === actor.displayName),

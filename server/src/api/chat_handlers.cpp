@@ -214,6 +214,17 @@ void add_chat_routes(http::Router& router, domain::ChatService& chat,
       kApiLimit);
 
   router.add(
+      verb::get, base + "/standing",
+      [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
+        const auto& principal = principal_of(req);
+        auto who = query_requester(req);
+        auto member = co_await http::offload(
+            pool, [&] { return chat.standing(principal, req.param("id"), who); });
+        co_return http::data_reply(200, to_json(member));
+      },
+      kApiLimit);
+
+  router.add(
       verb::get, base + "/moderation/members",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
         const auto& principal = principal_of(req);

@@ -466,6 +466,32 @@ Viewed<std::vector<ModerationEntry>> ChatService::moderation_log(
   });
 }
 
+Member ChatService::standing(const Principal& principal, std::string_view livestreamId,
+                             const std::optional<std::string>& requestingUserId) {
+  const Actor actor = resolve_actor(principal, "requestingUserId", requestingUserId);
+  return store_.read([&](Queries& q) {
+    auto l = q.find_livestream(livestreamId);
+    if (!l) throw not_found("Livestream", livestreamId);
+    Context c{*l, actor, false, time_.now()};
+    Subject s = c.subject();
+    auto d = decide(permissions_, actor, Action::ReadChat, s);
+    if (!d.allowed && l->visibility == Visibility::Private && actor.signed_in() &&
+        !actor.userId.empty()) {
+      s.invited = q.is_invited(l->id, actor.userId);
+      d = decide(permissions_, actor, Action::ReadChat, s);
+    }
+    if (!d.allowed) throw AppError(d.refusal, d.reason);
+    if (actor.userId.empty()) return Member{};
+    if (auto m = q.find_member(l->id, actor.userId)) return *m;
+    Member m;
+    m.livestreamId = l->id;
+    m.userId = actor.userId;
+    m.displayName = actor.displayName;
+    m.updatedAt = c.now;
+    return m;
+  });
+}
+
 Viewed<std::vector<Member>> ChatService::members(const Principal& principal,
                                                  std::string_view livestreamId,
                                                  const std::optional<std::string>& requestingUserId) {

@@ -83,6 +83,9 @@ class ChatService {
   Viewed<std::vector<ModerationEntry>> moderation_log(
       const Principal& principal, std::string_view livestreamId, std::int64_t beforeId,
       std::int32_t limit, const std::optional<std::string>& requestingUserId);
+  // The reader's own standing (moderator, timeout, ban, hand, stage): what their page shows.
+  Member standing(const Principal& principal, std::string_view livestreamId,
+                  const std::optional<std::string>& requestingUserId);
   // Moderators, bans and timeouts (for host and moderators).
   Viewed<std::vector<Member>> members(const Principal& principal, std::string_view livestreamId,
                                       const std::optional<std::string>& requestingUserId);

@@ -263,6 +263,12 @@ describe('chat and moderation with accounts (AUTH_MODE=accounts)', () => {
     assertError(assert, join, 403, 'AuthorizationError');
     assert.equal(join.body.code, 'banned');
     assert.equal((await call(s.base, 'POST', chat, { json: { text: 'again' }, headers: H.bob })).body.code, 'banned');
+    // Each reader's own standing, for their page.
+    assert.equal((await call(s.base, 'GET', `/api/v1/livestreams/${l.id}/standing`, { headers: H.dave })).body.data.moderator, true);
+    assert.equal((await call(s.base, 'GET', `/api/v1/livestreams/${l.id}/standing`, { headers: H.bob })).body.data.banned, true);
+    const guestStanding = await call(s.base, 'GET', `/api/v1/livestreams/${l.id}/standing`, { headers: H.guest });
+    assert.equal(guestStanding.status, 200);
+    assert.equal(guestStanding.body.data.moderator, false);
     // Every action is in the admins' audit log.
     const audit = await call(s.base, 'GET', '/api/v1/audit?action=moderation.ban', { headers: H.root });
     assert.equal(audit.status, 200, audit.text);
