@@ -142,7 +142,6 @@ export default function RoomPage({ livestreamId, role, actor }: { livestreamId: 
           presence={presence}
           onEnded={markEnded}
           chat={chat}
-          rejoin={() => retry(true)}
         />
       )}
     </div>
@@ -220,11 +219,9 @@ interface JoinedRoomProps {
   presence: PresenceStatus;
   onEnded: (livestream?: Livestream) => void;
   chat: ChatState;
-  /** Joins again (a new token: after going on stage it may publish). */
-  rejoin: () => void;
 }
 
-function JoinedRoom({ livestream, role, join, events, actor, manages, simulated, presence, onEnded, chat, rejoin }: JoinedRoomProps) {
+function JoinedRoom({ livestream, role, join, events, actor, manages, simulated, presence, onEnded, chat }: JoinedRoomProps) {
   const [confirming, setConfirming] = useState(false);
   const isHost = role === 'host';
   const [moderator, setModerator] = useState(false);
@@ -243,10 +240,26 @@ function JoinedRoom({ livestream, role, join, events, actor, manages, simulated,
     return () => controller.abort();
   }, [livestream.id, isHost, requester, stageVersion]);
   const moderates = isHost || manages || moderator;
+  // Pushed events carry the public view (names, no ids). The creator acts on people by id: their
+  // panel reads the state (which shows them ids) again whenever who is there, on stage or with a
+  // hand up changes.
+  const [idState, setIdState] = useState<StreamState | null>(null);
+  const shapeKey = JSON.stringify([
+    events.state?.people.map((p) => p.displayName),
+    events.state?.stage?.map((p) => [p.displayName, p.status]),
+    events.state?.raisedHands?.map((p) => p.displayName),
+  ]);
+  useEffect(() => {
+    if (!manages) return undefined;
+    const timer = setTimeout(() => {
+      api.getState(livestream.id).then(setIdState).catch(() => undefined);
+    }, 100);
+    return () => clearTimeout(timer);
+  }, [manages, livestream.id, shapeKey]);
   const onStage = (events.state?.stage ?? []).some(
     (p) => p.status === 'ON' && (p.userId !== null ? p.userId === actor.userId : p.displayName === actor.displayName),
   );
-  const publishes = isHost || (onStage && join.token.length > 0);
+  const publishes = isHost || onStage;
   const moderateMessage = async (action: 'moderation/timeout' | 'moderation/ban', message: ChatMessage) => {
     setModError(null);
     try {
@@ -297,10 +310,13 @@ function JoinedRoom({ livestream, role, join, events, actor, manages, simulated,
         <StagePanel
           livestreamId={livestream.id}
           actor={actor}
-          state={events.state}
+          state={manages && idState ? { ...events.state, ...idState } : events.state}
           isHost={isHost}
           moderates={moderates}
-          onStageChange={() => rejoin()}
+          // LiveKit grants (or revokes) publishing on the connection itself (UpdateParticipant): the
+          // stage shows the publishing controls once the state says ON; a later join's token
+          // carries the permission too.
+          onStageChange={() => undefined}
         />
         <div className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 className="text-sm font-semibold text-slate-900">Audience</h2>
