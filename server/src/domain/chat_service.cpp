@@ -578,12 +578,16 @@ Member ChatService::stage_accept(const Principal& principal, std::string_view li
   const Actor actor = resolve_actor(principal, "requestingUserId", requestingUserId);
   Member out;
   std::string room;
+  bool joined = false;
   store_.write([&](Queries& q) {
+    joined = false;
     auto c = open(q, actor, livestreamId, false);
     require(permissions_, actor, Action::AnswerStageInvite, c.subject(actor.userId));
     if (c.livestream.status != LivestreamStatus::Live)
       throw AppError(ErrorKind::Conflict, "The livestream is not live");
     out = member_of(q, c, actor.userId);
+    room = c.livestream.roomName;
+    // Accepting again re-sends the grant (a LiveKit failure after the commit is retried so).
     if (out.stage == StageStatus::On) return;
     if (out.stage != StageStatus::Invited)
       throw AppError(ErrorKind::Conflict, "You are not invited on stage", "not_invited");
@@ -591,14 +595,14 @@ Member ChatService::stage_accept(const Principal& principal, std::string_view li
     out.updatedAt = c.now;
     q.save_member(out);
     log(q, c, "stage.join", actor.userId);
-    room = c.livestream.roomName;
+    joined = true;
   });
-  if (!room.empty()) {
+  if (joined) {
     audit(actor, "stage.join", out.userId, boost::json::object{{"livestreamId", out.livestreamId}});
     events_.stage_changed(out.livestreamId);
     events_.state_changed(out.livestreamId, StateChange::ParticipantsChanged);  // CO_HOST count
-    publishing(room, out.userId, true);
   }
+  publishing(room, out.userId, true);
   return out;
 }
 

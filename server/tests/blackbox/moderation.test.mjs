@@ -143,6 +143,10 @@ for (const backend of backends()) {
       const accepted = await act(s.base, l.id, '/stage/accept', 'guest1');
       assert.equal(accepted.status, 200, accepted.text);
       assert.equal(accepted.body.data.stage, 'ON');
+      // Accepting again is harmless and re-sends the grant.
+      const updatesBefore = (await calls(s.double, 'UpdateParticipant')).length;
+      assert.equal((await act(s.base, l.id, '/stage/accept', 'guest1')).status, 200);
+      assert.equal((await calls(s.double, 'UpdateParticipant')).length, updatesBefore + 1);
       // LiveKit got UpdateParticipant with canPublish, and the double shows the new permission.
       const p = (await room(s.double, l.roomName)).participants.find((x) => x.identity === 'guest1');
       assert.equal(p.permission.can_publish ?? p.permission.canPublish, true);
