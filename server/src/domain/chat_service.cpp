@@ -543,7 +543,11 @@ Member ChatService::hand(const Principal& principal, std::string_view livestream
     q.save_member(out);
     if (!raised && user != actor.userId) log(q, c, "hand.lower", user);
   });
-  if (changed) events_.stage_changed(out.livestreamId);
+  if (!changed) return out;
+  events_.stage_changed(out.livestreamId);
+  if (!raised && out.userId != actor.userId)
+    audit(actor, "moderation.hand_lower", out.userId,
+          boost::json::object{{"livestreamId", out.livestreamId}});
   return out;
 }
 
