@@ -2,7 +2,8 @@
 // double and the orchestrator on free ports with a fresh database, drives users in headless
 // Chromium, saves screenshots, and stops everything it started. Scenarios: "open" (AUTH_MODE=open,
 // the Switch-user identity: create → watch → live viewer count → end) and "accounts" (the default
-// authentication: sign-up, visibility, guests, refusals). E2E_SCENARIOS=open or =accounts runs one.
+// authentication: sign-up, visibility, guests, refusals) and "chat" (chat, moderation, the stage).
+// E2E_SCENARIOS=open, =accounts or =chat runs one.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { ConsoleWatch } from './lib/console.mjs';
 import { freePort, logTail, start, stop, waitForHttp } from './lib/processes.mjs';
 import { runScenario } from './scenario.mjs';
 import { runAccountsScenario } from './scenario-accounts.mjs';
+import { runChatScenario } from './scenario-chat.mjs';
 
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(clientDir, '..');
@@ -26,6 +28,8 @@ const SCENARIOS = {
   open: { run: runScenario, env: { AUTH_MODE: 'open' } },
   // The server's default authentication (accounts, open sign-up, guests).
   accounts: { run: runAccountsScenario, env: {} },
+  // Chat, moderation and the stage with two signed-in people (accounts).
+  chat: { run: runChatScenario, env: {} },
 };
 
 function fail(message) {
@@ -34,7 +38,7 @@ function fail(message) {
 }
 
 function chosenScenarios() {
-  const names = (process.env.E2E_SCENARIOS ?? 'open,accounts').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (process.env.E2E_SCENARIOS ?? 'open,accounts,chat').split(',').map((s) => s.trim()).filter(Boolean);
   for (const name of names) if (!SCENARIOS[name]) fail(`unknown scenario "${name}" in E2E_SCENARIOS (known: ${Object.keys(SCENARIOS).join(', ')})`);
   return names;
 }

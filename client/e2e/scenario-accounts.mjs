@@ -11,7 +11,7 @@ const TIMEOUT = 20_000;
 const PASSWORD = 'correct horse battery';
 
 /** Signs up through the sign-up page and waits for the header to say who is signed in. */
-async function signUp(page, baseUrl, { username, displayName }) {
+export async function signUp(page, baseUrl, { username, displayName }) {
   await page.goto(`${baseUrl}/signup`, { waitUntil: 'domcontentloaded' });
   const form = page.getByRole('form', { name: 'Sign up' });
   await form.getByLabel('Username').fill(username);

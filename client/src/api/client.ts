@@ -4,6 +4,9 @@
 import { waitInWords } from '../format';
 import type {
   AnalyticsQuery,
+  ChatMessage,
+  Member,
+  ModerationEntry,
   ApiFailure,
   CreateLivestreamRequest,
   Health,
@@ -32,13 +35,16 @@ export class ApiError extends Error {
   readonly code: string;
   /** Seconds from a 429's Retry-After header, when given. */
   readonly retryAfter: number | null;
+  /** The envelope's machine-readable `code` when it has one (`banned`, `slow_mode`, …). */
+  readonly reason: string | null;
 
-  constructor(message: string, status: number, code: string, retryAfter: number | null = null) {
+  constructor(message: string, status: number, code: string, retryAfter: number | null = null, reason: string | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.reason = reason;
   }
 }
 
@@ -142,7 +148,8 @@ export async function send(method: string, path: string, options: RequestOptions
     const retryHeader = response.headers.get('Retry-After');
     const retryAfter = retryHeader !== null && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
     if (isFailureEnvelope(body)) {
-      throw new ApiError(body.message, response.status, body.error || INVALID_RESPONSE, retryAfter);
+      const reason = typeof body.code === 'string' ? body.code : null;
+      throw new ApiError(body.message, response.status, body.error || INVALID_RESPONSE, retryAfter, reason);
     }
     throw new ApiError(statusText(response.status), response.status, INVALID_RESPONSE, retryAfter);
   }
@@ -239,6 +246,38 @@ export const api = {
 
   async removeInvite(id: string, userId: string): Promise<void> {
     await send('DELETE', `${livestreamPath(id)}/invites/${encodeURIComponent(userId)}`);
+  },
+
+  // --- chat, moderation and the stage (SPEC §15); `requestingUserId` only in open mode ---
+
+  postChat(id: string, body: { text: string; clientMessageId: string; userId?: string; displayName?: string }): Promise<ChatMessage> {
+    return call<ChatMessage>('POST', `${livestreamPath(id)}/chat`, { body });
+  },
+
+  listChat(id: string, before?: string, signal?: AbortSignal): Promise<Page<ChatMessage>> {
+    return callPage<ChatMessage>(`${livestreamPath(id)}/chat${buildQuery({ before, limit: 100 })}`, signal);
+  },
+
+  async deleteChat(id: string, messageId: string, requestingUserId?: string): Promise<void> {
+    await send('DELETE', `${livestreamPath(id)}/chat/${encodeURIComponent(messageId)}`, {
+      body: requestingUserId === undefined ? {} : { requestingUserId },
+    });
+  },
+
+  /** One of the moderation and stage actions (`moderation/ban`, `stage/invite`, `hand`, …). */
+  moderate(id: string, action: string, body: Record<string, unknown>, requestingUserId?: string): Promise<Member> {
+    return call<Member>('POST', `${livestreamPath(id)}/${action}`, {
+      body: requestingUserId === undefined ? body : { ...body, requestingUserId },
+    });
+  },
+
+  /** The reader's own standing (moderator, ban, hand, stage) in a livestream. */
+  standing(id: string, requestingUserId?: string, signal?: AbortSignal): Promise<Member> {
+    return call<Member>('GET', `${livestreamPath(id)}/standing${buildQuery({ requestingUserId })}`, signal ? { signal } : {});
+  },
+
+  moderationLog(id: string, requestingUserId?: string, signal?: AbortSignal): Promise<Page<ModerationEntry>> {
+    return callPage<ModerationEntry>(`${livestreamPath(id)}/moderation/log${buildQuery({ requestingUserId })}`, signal);
   },
 
   /** GET /health answers 503 with the same body when a component is down; both are read. */

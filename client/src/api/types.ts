@@ -88,6 +88,53 @@ export interface StreamState {
   startedAt: string | null;
   endedAt: string | null;
   hostInfo: HostInfo | null;
+  /** People on stage (ON: co-hosts who publish) or invited to it; absent from older servers. */
+  stage?: StagePerson[];
+  /** Raised hands, oldest first. */
+  raisedHands?: StagePerson[];
+}
+
+/** Someone on (or invited to) the stage, or with a raised hand. */
+export interface StagePerson {
+  /** null for readers who may not see user ids. */
+  userId: string | null;
+  displayName: string;
+  status: 'INVITED' | 'ON' | 'RAISED';
+  since: string;
+}
+
+/** A chat message: plain text, always rendered as text. */
+export interface ChatMessage {
+  id: string;
+  livestreamId: string;
+  /** The author; null for readers who may not see user ids. */
+  userId: string | null;
+  displayName: string;
+  text: string;
+  createdAt: string;
+  clientMessageId: string | null;
+}
+
+/** A person's standing in one livestream (moderator, timeout, ban, hand, stage). */
+export interface Member {
+  userId: string;
+  displayName: string;
+  moderator: boolean;
+  chatTimeoutUntil: string | null;
+  banned: boolean;
+  handRaisedAt: string | null;
+  stage: 'INVITED' | 'ON' | null;
+  updatedAt: string;
+}
+
+export interface ModerationEntry {
+  id: number;
+  at: string;
+  actorId: string;
+  action: string;
+  targetUserId: string | null;
+  messageId: string | null;
+  details: Record<string, unknown> | null;
 }
 
 /** Seconds per bucket of the viewer series: 10 s while live, 1 min after downsampling. */
@@ -144,6 +191,10 @@ export interface ApiFailure {
   error: string;
   message: string;
   statusCode: number;
+  /** A machine-readable reason (`banned`, `slow_mode`, …) when there is one. */
+  code?: string;
+  /** Seconds to wait, with chat limits and timeouts. */
+  retryAfter?: number;
 }
 
 export interface CreateLivestreamRequest {

@@ -6,7 +6,7 @@ import { figuresFromAnalytics } from '../analytics/summary';
 import { useViewerSeries } from '../analytics/useViewerSeries';
 import { ViewerChart } from '../analytics/ViewerChart';
 import { api, errorMessage } from '../api/client';
-import type { CurrentUser, JoinResponse, Livestream, StreamState } from '../api/types';
+import type { ChatMessage, CurrentUser, JoinResponse, Livestream, StreamState } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import type { Actor } from '../auth/actor';
 import { plural } from '../format';
@@ -21,7 +21,10 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Spinner } from '../ui/Spinner';
 import { StatusBadge } from '../ui/StatusBadge';
 import { VisibilityBadge } from '../ui/VisibilityBadge';
+import { ChatPanel } from './ChatPanel';
 import { InviteManager } from './InviteManager';
+import { StagePanel } from './StagePanel';
+import { useChat, type ChatState } from './useChat';
 import { MediaStage } from './MediaStage';
 import { LivestreamEnded } from './LivestreamEnded';
 import type { PresenceStatus } from './simulatedPresence';
@@ -42,7 +45,8 @@ export default function RoomPage({ livestreamId, role, actor }: { livestreamId: 
   const { session, retry, leave, markEnded, presence } = useRoomSession(livestreamId, role, actor, simulated);
   const livestream = session.livestream;
   const live = session.phase === 'joined' || session.phase === 'conflict' || session.phase === 'loading';
-  const events = useLivestreamEvents(livestream && livestream.status === 'LIVE' && live ? livestreamId : null);
+  const chat = useChat(livestreamId, actor, session.phase === 'joined');
+  const events = useLivestreamEvents(livestream && livestream.status === 'LIVE' && live ? livestreamId : null, chat.extras);
   const [leaving, setLeaving] = useState(false);
 
   useEffect(() => {
@@ -137,6 +141,7 @@ export default function RoomPage({ livestreamId, role, actor }: { livestreamId: 
           simulated={simulated}
           presence={presence}
           onEnded={markEnded}
+          chat={chat}
         />
       )}
     </div>
@@ -213,10 +218,56 @@ interface JoinedRoomProps {
   simulated: boolean | null;
   presence: PresenceStatus;
   onEnded: (livestream?: Livestream) => void;
+  chat: ChatState;
 }
 
-function JoinedRoom({ livestream, role, join, events, actor, manages, simulated, presence, onEnded }: JoinedRoomProps) {
+function JoinedRoom({ livestream, role, join, events, actor, manages, simulated, presence, onEnded, chat }: JoinedRoomProps) {
   const [confirming, setConfirming] = useState(false);
+  const isHost = role === 'host';
+  const [moderator, setModerator] = useState(false);
+  const [modError, setModError] = useState<string | null>(null);
+  const requester = actor.inBodies ? actor.userId : undefined;
+  // Whether the reader moderates (asked again when the stage or hands change: an appointment
+  // comes with no event of its own, the next change of the room shows it).
+  const stageVersion = JSON.stringify(events.state?.stage ?? []);
+  useEffect(() => {
+    if (isHost) return undefined;
+    const controller = new AbortController();
+    api
+      .standing(livestream.id, requester, controller.signal)
+      .then((me) => setModerator(me.moderator))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [livestream.id, isHost, requester, stageVersion]);
+  const moderates = isHost || manages || moderator;
+  // Pushed events carry the public view (names, no ids). The creator acts on people by id: their
+  // panel reads the state (which shows them ids) again whenever who is there, on stage or with a
+  // hand up changes.
+  const [idState, setIdState] = useState<StreamState | null>(null);
+  const shapeKey = JSON.stringify([
+    events.state?.people.map((p) => p.displayName),
+    events.state?.stage?.map((p) => [p.displayName, p.status]),
+    events.state?.raisedHands?.map((p) => p.displayName),
+  ]);
+  useEffect(() => {
+    if (!manages) return undefined;
+    const timer = setTimeout(() => {
+      api.getState(livestream.id).then(setIdState).catch(() => undefined);
+    }, 100);
+    return () => clearTimeout(timer);
+  }, [manages, livestream.id, shapeKey]);
+  const onStage = (events.state?.stage ?? []).some(
+    (p) => p.status === 'ON' && (p.userId !== null ? p.userId === actor.userId : p.displayName === actor.displayName),
+  );
+  const publishes = isHost || onStage;
+  const moderateMessage = async (action: 'moderation/timeout' | 'moderation/ban', message: ChatMessage) => {
+    setModError(null);
+    try {
+      await api.moderate(livestream.id, action, action === 'moderation/timeout' ? { messageId: message.id, seconds: 300 } : { messageId: message.id }, requester);
+    } catch (error) {
+      setModError(errorMessage(error));
+    }
+  };
   const [ending, setEnding] = useState(false);
   const [endError, setEndError] = useState<string | null>(null);
   const state = events.state;
@@ -235,10 +286,10 @@ function JoinedRoom({ livestream, role, join, events, actor, manages, simulated,
   };
 
   return (
-    <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_18rem]">
+    <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_22rem]">
       <section aria-label={role === 'host' ? 'Your broadcast' : 'Livestream video'} data-testid={role === 'host' ? 'host-view' : 'viewer-view'}>
-        <MediaStage join={join} role={role} simulated={simulated} presence={presence} />
-        {role === 'viewer' && <p className="mt-3 text-sm text-slate-600">You are watching. Only the host can publish video and sound.</p>}
+        <MediaStage join={join} role={publishes ? 'host' : 'viewer'} simulated={simulated} presence={presence} />
+        {role === 'viewer' && !onStage && <p className="mt-3 text-sm text-slate-600">You are watching. Only the host and the people on stage publish video and sound.</p>}
         {role === 'viewer' && state && !state.hostConnected && (
           <p className="mt-1 text-sm text-amber-800" data-testid="host-away">
             The host is not connected right now.
@@ -250,6 +301,23 @@ function JoinedRoom({ livestream, role, join, events, actor, manages, simulated,
       </section>
 
       <aside className="space-y-4">
+        <ChatPanel chat={chat} moderates={moderates} onModerate={(action, message) => void moderateMessage(action, message)} />
+        {modError && (
+          <p className="text-xs text-rose-800" role="alert">
+            {modError}
+          </p>
+        )}
+        <StagePanel
+          livestreamId={livestream.id}
+          actor={actor}
+          state={manages && idState ? { ...events.state, ...idState } : events.state}
+          isHost={isHost}
+          moderates={moderates}
+          // LiveKit grants (or revokes) publishing on the connection itself (UpdateParticipant): the
+          // stage shows the publishing controls once the state says ON; a later join's token
+          // carries the permission too.
+          onStageChange={() => undefined}
+        />
         <div className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 className="text-sm font-semibold text-slate-900">Audience</h2>
           {state ? (

@@ -13,6 +13,7 @@
 
 #include "auth/stream_ticket.hpp"
 #include "domain/analytics.hpp"
+#include "domain/chat_service.hpp"
 #include "domain/coordination.hpp"
 #include "domain/identity_service.hpp"
 #include "domain/livekit.hpp"
@@ -36,6 +37,11 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
 // GET /livestreams/:id/analytics (JSON or CSV).
 void add_analytics_routes(http::Router& router, domain::AnalyticsService& analytics,
                           boost::asio::thread_pool& pool);
+
+// Chat, moderation and the stage (SPEC §15): /livestreams/:id/chat, …/moderation/*,
+// …/moderators, …/hand, …/stage/*.
+void add_chat_routes(http::Router& router, domain::ChatService& chat,
+                     boost::asio::thread_pool& pool);
 
 // What /health reports. Probes run in the background (database every 2 s, LiveKit every 10 s)
 // so the endpoint answers from memory: cheap enough for any probe rate, never blocking.

@@ -49,8 +49,10 @@ std::function<http::asio::awaitable<void>(http::beast::tcp_stream&)> final_strea
   };
 }
 
-bool is_state_event(std::string_view e) {
-  return e == "room_started" || e == "viewer_count_update" || e == "room_ended";
+// Events for the livestream's own subscribers (the dashboard stream carries lifecycle only).
+bool is_livestream_event(std::string_view e) {
+  return e == "room_started" || e == "viewer_count_update" || e == "room_ended" ||
+         e == "chat_message" || e == "chat_message_deleted" || e == "stage_update";
 }
 
 }  // namespace
@@ -66,7 +68,7 @@ void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& ca
     if (!m) return;
     if (m->event.starts_with("livestream_")) cache.invalidate_all();
     auto frame = hub.frame(m->event, m->data);  // serialized once for every subscriber
-    if (is_state_event(m->event))
+    if (is_livestream_event(m->event))
       hub.broadcast("livestream:" + std::string(m->livestreamId), frame, m->event == "room_ended");
     // The dashboard stream is everyone's: unlisted and private livestreams stay out of it.
     if (m->listed) hub.broadcast("all", frame, false);

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/chat.hpp"
 #include "domain/model.hpp"
 #include "http/types.hpp"
 
@@ -42,6 +43,11 @@ boost::json::value time_or_null(const std::optional<domain::TimePoint>& t);
 // The state's `people` lists the first kPeopleListed people connected (`participants` all of them).
 inline constexpr std::size_t kPeopleListed = 500;
 boost::json::value to_json(const domain::StreamState& state, bool userIds = true);
+// Chat, moderation and the stage (SPEC §15).
+boost::json::value to_json(const std::vector<domain::StagePerson>& people, bool userIds = true);
+boost::json::value to_json(const domain::ChatMessage& message, bool userIds = true);
+boost::json::value to_json(const domain::Member& member);
+boost::json::value to_json(const domain::ModerationEntry& entry);
 
 // A page of a list in the envelope: {"success":true,"data":[view(item)…],"count":n}.
 http::Reply list_reply(boost::json::array items);

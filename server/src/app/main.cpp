@@ -30,6 +30,7 @@
 #include "domain/clock.hpp"
 #include "domain/identity_service.hpp"
 #include "domain/events.hpp"
+#include "domain/chat_service.hpp"
 #include "domain/livestream_service.hpp"
 #include "domain/reconciler.hpp"
 #include "domain/webhook_processor.hpp"
@@ -69,6 +70,11 @@ class InvalidatingEvents final : public lso::domain::LivestreamEvents {
   void state_changed(const std::string& id, lso::domain::StateChange change) override {
     next_.state_changed(id, change);
   }
+  void chat_message(const lso::domain::ChatMessage& m) override { next_.chat_message(m); }
+  void chat_message_deleted(const std::string& id, const std::string& messageId) override {
+    next_.chat_message_deleted(id, messageId);
+  }
+  void stage_changed(const std::string& id) override { next_.stage_changed(id); }
 
  private:
   lso::domain::LivestreamEvents& next_;
@@ -554,6 +560,12 @@ int run(const lso::config::Settings& settings) {
   api::add_livestream_routes(router, service, pool, replyCache);
   domain::AnalyticsService analytics(*store, time, permissions);
   api::add_analytics_routes(router, analytics, pool);
+  domain::ChatPolicy chatPolicy;
+  chatPolicy.maxLength = static_cast<std::size_t>(settings.chatMaxLength);
+  chatPolicy.rateLimit = settings.chatRateLimit;
+  chatPolicy.rateWindow = settings.chatRateWindow;
+  domain::ChatService chat(*store, rooms, time, events, permissions, &identity, chatPolicy);
+  api::add_chat_routes(router, chat, pool);
   api::add_auth_routes(
       router,
       {identity, pool, passwords, backends.limiter,

@@ -81,6 +81,9 @@ const std::vector<VariableInfo>& variables() {
        "viewer series buckets older than this go from 10 s to 1 min resolution"},
       {"ANALYTICS_RETENTION_DAYS", "365",
        "viewer sessions and series of livestreams ended longer ago are deleted (0: kept)"},
+      {"CHAT_MESSAGE_MAX_LENGTH", "500", "characters per chat message"},
+      {"CHAT_RATE_LIMIT", "5", "chat messages per person per CHAT_RATE_WINDOW_SECONDS"},
+      {"CHAT_RATE_WINDOW_SECONDS", "10", "chat rate-limit window"},
       {"RATE_LIMIT_ENABLED", "true", "rate limits on the API"},
       {"RATE_LIMIT_API_MAX", "3000",
        "API requests per window, per user or API key (per IP in open mode; default there 100)"},
@@ -346,6 +349,9 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
     r.integer("ANALYTICS_RETENTION_DAYS", days, 0, 36500);
     s.analyticsRetention = std::chrono::hours(24 * days);
   }
+  r.integer("CHAT_MESSAGE_MAX_LENGTH", s.chatMaxLength, 1, 10000);
+  r.integer("CHAT_RATE_LIMIT", s.chatRateLimit, 1, 1000000);
+  r.duration("CHAT_RATE_WINDOW_SECONDS", s.chatRateWindow, 1, 3600);
 
   // Per-user limits a person using the web client never meets; open mode keeps the seed's
   // per-IP limits (its contract), which count refused creates too.

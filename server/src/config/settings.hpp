@@ -110,6 +110,11 @@ struct Settings {
   std::chrono::seconds auditRetention{90 * 24 * 3600};
   std::chrono::seconds analyticsDownsampleAfter{24 * 3600};
   std::chrono::seconds analyticsRetention{365 * 24 * 3600};  // 0: kept forever
+  // Chat (SPEC §15): message length in characters, and per person at most chatRateLimit
+  // messages per chatRateWindow.
+  std::int64_t chatMaxLength = 500;
+  std::int64_t chatRateLimit = 5;
+  std::chrono::seconds chatRateWindow{10};
   RateLimitRule rateLimitAnonymous{300, std::chrono::seconds{300}};
 
   bool open_mode() const { return authMode == "open"; }

@@ -29,10 +29,22 @@ std::string_view error_name(ErrorKind kind);
 class AppError : public std::runtime_error {
  public:
   AppError(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  // `code`: a machine-readable reason beside the kind (e.g. "banned"), sent as the envelope's
+  // "code"; `retryAfterSeconds` > 0: sent as Retry-After and "retryAfter" (429s).
+  AppError(ErrorKind kind, const std::string& message, std::string code,
+           long retryAfterSeconds = 0)
+      : std::runtime_error(message),
+        kind_(kind),
+        code_(std::move(code)),
+        retryAfterSeconds_(retryAfterSeconds) {}
   ErrorKind kind() const noexcept { return kind_; }
+  const std::string& code() const noexcept { return code_; }
+  long retry_after_seconds() const noexcept { return retryAfterSeconds_; }
 
  private:
   ErrorKind kind_;
+  std::string code_;
+  long retryAfterSeconds_ = 0;
 };
 
 // A failed LiveKit server API call. `code` is LiveKit's Twirp error code ("not_found", …) or

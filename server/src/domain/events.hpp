@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "domain/chat.hpp"
 #include "domain/model.hpp"
 
 namespace lso::domain {
@@ -23,6 +24,13 @@ class LivestreamEvents {
   // only, and the receiver decides when to read the state (viewer-count throttling, SPEC §7), so
   // a burst of joins costs one state read per push, not one per join.
   virtual void state_changed(const std::string& livestreamId, StateChange change) = 0;
+  // Chat and stage (SPEC §15): pushed at once to the livestream's subscribers, never throttled.
+  virtual void chat_message(const ChatMessage& message) { (void)message; }
+  virtual void chat_message_deleted(const std::string& livestreamId, const std::string& messageId) {
+    (void)livestreamId, (void)messageId;
+  }
+  // Who is on the stage or has a hand up changed.
+  virtual void stage_changed(const std::string& livestreamId) { (void)livestreamId; }
 };
 
 // For tools and tests that need no fan-out.

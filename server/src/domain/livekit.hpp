@@ -31,6 +31,12 @@ struct RoomParticipant {
   std::string name;
   std::string state;  // JOINING | JOINED | ACTIVE | DISCONNECTED
   std::int64_t joinedAt = 0;
+  struct Track {
+    std::string sid;   // TR_…
+    std::string type;  // AUDIO | VIDEO | DATA
+    bool muted = false;
+  };
+  std::vector<Track> tracks;  // what the participant publishes
 };
 
 // LiveKit's server API. Every call throws LiveKitError (domain/errors.hpp) on failure.
@@ -44,6 +50,14 @@ class RoomService {
   virtual std::vector<Room> list_rooms(const std::vector<std::string>& names) = 0;
   virtual std::vector<RoomParticipant> list_participants(const std::string& room) = 0;
   virtual void remove_participant(const std::string& room, const std::string& identity) = 0;
+  // MutePublishedTrack (LiveKit mutes a published track; only muting is allowed server-side
+  // unless the room permits remote unmute).
+  virtual void mute_published_track(const std::string& room, const std::string& identity,
+                                    const std::string& trackSid, bool muted) = 0;
+  // UpdateParticipant with a new permission: may the participant publish (the stage). LiveKit
+  // unpublishes their tracks when publishing is revoked.
+  virtual void set_participant_can_publish(const std::string& room, const std::string& identity,
+                                           bool canPublish) = 0;
 };
 
 struct JoinGrant {

@@ -242,7 +242,7 @@ JoinResult LivestreamService::join(const Principal& principal, std::string_view 
   p.metadata = std::move(input.metadata);
   p.joinedAt = time_.now();
 
-  PendingJoin pending{id, &actor, &permissions_, &p, {}, nullptr};
+  PendingJoin pending{id, &actor, &permissions_, &p, {}, false, nullptr};
   joins_.submit(pending, [this](std::vector<PendingJoin*>& batch) { join_batch(batch); });
   if (pending.refused) {
     if (audit_) {
@@ -260,7 +260,8 @@ JoinResult LivestreamService::join(const Principal& principal, std::string_view 
   const std::string& room = pending.room;
 
   result.token = tokens_.issue_join_token(
-      {room, p.userId, p.displayName, metadata_text(p.metadata), p.role == ParticipantRole::Host});
+      {room, p.userId, p.displayName, metadata_text(p.metadata),
+       p.role == ParticipantRole::Host || pending.onStage});
   result.url = tokens_.public_url();
   // No state change: a seat is not a viewer until LiveKit says its session connected.
   return result;
@@ -301,6 +302,18 @@ void LivestreamService::join_one(Queries& q, PendingJoin& join, LockedLivestream
     return;
   }
   p.livestreamId = livestream->id;
+  // A ban (SPEC §15) outlasts reconnects: every join of the person is refused, on any instance.
+  join.onStage = false;
+  if (!p.userId.empty() && p.userId != livestream->createdBy) {
+    if (auto m = q.find_member(livestream->id, p.userId)) {
+      if (m->banned) {
+        join.refused = std::make_exception_ptr(
+            AppError(ErrorKind::Authorization, "You are banned from this livestream", "banned"));
+        return;
+      }
+      join.onStage = m->stage == StageStatus::On;
+    }
+  }
   // The only rule a fresh record can meet is "one active session per user" (concurrent joins of
   // one user: one succeeds, the others wait for it or come after it in the batch and get 409).
   // Refused without an error, so the transaction (and the batch) goes on.
@@ -444,6 +457,25 @@ StreamState LivestreamService::build_state(Queries& q, const Livestream& livestr
   s.peakAt = livestream.peakAt;
   s.hostConnected = livestream.hostConnected;
   s.visibility = livestream.visibility;
+  for (const auto& m : q.list_members(livestream.id)) {
+    if (m.banned) continue;
+    if (m.stage != StageStatus::None)
+      s.stage.push_back({m.userId, m.displayName, std::string(to_string(m.stage)), m.updatedAt});
+    if (m.handRaisedAt) s.raisedHands.push_back({m.userId, m.displayName, "RAISED", *m.handRaisedAt});
+  }
+  std::sort(s.raisedHands.begin(), s.raisedHands.end(),
+            [](const StagePerson& a, const StagePerson& b) { return a.since < b.since; });
+  // CO_HOSTs (viewers on stage) are not counted as viewers while they are on it. The stored
+  // counters (peak, unique viewers, the series) keep counting what LiveKit confirmed; the live
+  // count leaves out the connected people who are on stage now.
+  std::int64_t coHosts = 0;
+  for (const auto& m : s.stage) {
+    if (m.status != "ON") continue;
+    coHosts += std::any_of(s.people.begin(), s.people.end(), [&](const ConnectedPerson& p) {
+      return p.userId == m.userId && p.role == ParticipantRole::Viewer;
+    });
+  }
+  s.viewerCount = std::max<std::int64_t>(0, s.viewerCount - coHosts);
   s.hostInfo = HostInfo{livestream.createdBy,
                         hostName.value_or(livestream.creatorName.empty() ? livestream.createdBy
                                                                          : livestream.creatorName)};

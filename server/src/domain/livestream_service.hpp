@@ -98,6 +98,7 @@ class LivestreamService {
     const PermissionPolicy* permissions;
     Participant* participant;
     std::string room;            // set when the join was written
+    bool onStage = false;        // a CO_HOST: the token grants publishing
     std::exception_ptr refused;  // 404 / 400 / 403 / 409 for this join only
   };
   void join_batch(std::vector<PendingJoin*>& batch);

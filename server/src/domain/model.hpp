@@ -94,6 +94,14 @@ struct ConnectedPerson {
   TimePoint connectedAt{};  // their earliest connected session
 };
 
+// Someone on (or invited to) the stage, or with a raised hand (SPEC §15).
+struct StagePerson {
+  std::string userId;
+  std::string displayName;
+  std::string status;  // stage: "INVITED" | "ON"; raised hands: "RAISED"
+  TimePoint since{};
+};
+
 struct StreamState {
   std::string streamId;
   LivestreamStatus status = LivestreamStatus::Scheduled;
@@ -107,6 +115,8 @@ struct StreamState {
   std::optional<TimePoint> startedAt;
   std::optional<TimePoint> endedAt;
   std::optional<HostInfo> hostInfo;
+  std::vector<StagePerson> stage;        // CO_HOSTs (ON) and invited viewers
+  std::vector<StagePerson> raisedHands;  // oldest first
 };
 
 }  // namespace lso::domain

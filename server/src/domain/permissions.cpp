@@ -30,6 +30,20 @@ bool may_read(const PermissionPolicy& policy, const Actor& a, const Subject& s) 
   return signed_in(a) || policy.guestsAllowed;
 }
 
+// Host, moderators and admins keep a livestream civil.
+bool may_moderate(const Actor& a, const Subject& s) {
+  return is_admin(a) || is_creator(a, s) || (s.moderator && !a.userId.empty());
+}
+bool is_self(const Actor& a, const Subject& s) {
+  return !a.userId.empty() && s.targetUserId == a.userId;
+}
+// Who may watch as a viewer (JoinAsViewer), also who may speak in the chat.
+bool may_view(const PermissionPolicy& p, const Actor& a, const Subject& s) {
+  if (a.userId.empty() || !may_read(p, a, s)) return false;
+  // Guests watch public livestreams only: an unlisted link is for signed-in people.
+  return a.kind != PrincipalKind::Guest || s.livestream->visibility == Visibility::Public;
+}
+
 using Rule = bool (*)(const PermissionPolicy&, const Actor&, const Subject&);
 
 struct Row {
@@ -70,10 +84,7 @@ constexpr std::array kTable{
       [](const PermissionPolicy&, const Actor& a, const Subject& s) { return is_creator(a, s); },
       "Only the creator can join as HOST"},
   Row{Action::JoinAsViewer, kScopeWrite,
-      [](const PermissionPolicy& p, const Actor& a, const Subject& s) {
-        if (a.userId.empty() || !may_read(p, a, s)) return false;
-        // Guests watch public livestreams only: an unlisted link is for signed-in people.
-        return a.kind != PrincipalKind::Guest || s.livestream->visibility == Visibility::Public; },
+      [](const PermissionPolicy& p, const Actor& a, const Subject& s) { return may_view(p, a, s); },
       "You may not watch this livestream"},
   Row{Action::Leave, kScopeWrite,
       [](const PermissionPolicy&, const Actor& a, const Subject& s) {
@@ -106,6 +117,47 @@ constexpr std::array kTable{
       [](const PermissionPolicy&, const Actor& a, const Subject& s) {
         return a.kind == PrincipalKind::Open || is_admin(a) || is_creator(a, s); },
       "Only the creator and admins see a livestream's analytics"},
+  Row{Action::ReadChat, kScopeRead,
+      [](const PermissionPolicy& p, const Actor& a, const Subject& s) { return may_read(p, a, s); },
+      "This livestream is private"},
+  Row{Action::PostChat, kScopeWrite,
+      [](const PermissionPolicy& p, const Actor& a, const Subject& s) {
+        return is_creator(a, s) || may_view(p, a, s); },
+      "You may not chat in this livestream"},
+  Row{Action::DeleteChatMessage, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return is_self(a, s) || may_moderate(a, s); },
+      "Only the author, the host and moderators can delete this message"},
+  Row{Action::Moderate, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) { return may_moderate(a, s); },
+      "Only the host and moderators can moderate this livestream"},
+  // Nobody moderates the creator; moderators do not moderate each other (or themselves).
+  Row{Action::ModerateUser, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        if (!s.livestream || s.targetUserId.empty() || s.targetUserId == s.livestream->createdBy)
+          return false;
+        if (is_admin(a) || is_creator(a, s)) return true;
+        return s.moderator && !is_self(a, s) && !s.targetModerator; },
+      "You may not moderate this person"},
+  Row{Action::ManageModerators, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return is_creator(a, s) || is_admin(a); },
+      "Only the creator can appoint or remove moderators"},
+  Row{Action::RaiseHand, kScopeWrite,
+      [](const PermissionPolicy& p, const Actor& a, const Subject& s) {
+        return is_self(a, s) && !is_creator(a, s) && may_view(p, a, s); },
+      "Only a viewer can raise their own hand"},
+  Row{Action::LowerHand, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return is_self(a, s) || may_moderate(a, s); },
+      "Only the hand's owner, the host and moderators can lower it"},
+  Row{Action::ManageStage, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return is_creator(a, s) || is_admin(a); },
+      "Only the host can bring people on stage"},
+  Row{Action::AnswerStageInvite, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) { return is_self(a, s); },
+      "Only the invited person can answer the invitation"},
 };
 // clang-format on
 
@@ -135,6 +187,16 @@ std::string_view to_string(Action action) {
     case Action::ManageDeadLetters: return "manage dead letters";
     case Action::OpenEventTicket: return "open event ticket";
     case Action::ReadAnalytics: return "read analytics";
+    case Action::ReadChat: return "read chat";
+    case Action::PostChat: return "post chat";
+    case Action::DeleteChatMessage: return "delete chat message";
+    case Action::Moderate: return "moderate";
+    case Action::ModerateUser: return "moderate user";
+    case Action::ManageModerators: return "manage moderators";
+    case Action::RaiseHand: return "raise hand";
+    case Action::LowerHand: return "lower hand";
+    case Action::ManageStage: return "manage stage";
+    case Action::AnswerStageInvite: return "answer stage invite";
   }
   return "unknown";
 }

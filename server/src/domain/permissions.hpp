@@ -30,6 +30,18 @@ enum class Action {
   ManageDeadLetters, // admin: inspect, replay and drop dead-lettered webhooks
   OpenEventTicket,   // any principal: a ticket for EventSource
   ReadAnalytics,     // a livestream's audience analytics (the series and the summary)
+  // Chat, moderation and the stage (SPEC §15). `Subject::moderator`: the actor moderates this
+  // livestream; `targetUserId`: whom the action is about (a message's author, a moderated user).
+  ReadChat,
+  PostChat,
+  DeleteChatMessage,    // targetUserId: the message's author
+  Moderate,             // slow mode, the moderation log
+  ModerateUser,         // time out, ban, unban, mute; targetUserId, targetModerator
+  ManageModerators,
+  RaiseHand,            // targetUserId: whose hand (raising: only one's own)
+  LowerHand,            // targetUserId: whose hand
+  ManageStage,          // invite on stage, bring back
+  AnswerStageInvite,    // targetUserId: who was invited
 };
 
 std::string_view to_string(Action action);
@@ -38,7 +50,9 @@ std::string_view to_string(Action action);
 struct Subject {
   const Livestream* livestream = nullptr;
   bool invited = false;            // the actor is on the private livestream's invite list
-  std::string_view targetUserId;   // Leave: whose session
+  std::string_view targetUserId;   // Leave: whose session; chat and moderation: about whom
+  bool moderator = false;          // the actor is a moderator of the livestream
+  bool targetModerator = false;    // ModerateUser: the target is a moderator
 };
 
 // Deployment-wide switches the table reads.

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/chat.hpp"
 #include "domain/identity.hpp"
 #include "domain/model.hpp"
 
@@ -265,6 +266,45 @@ class Queries {
   virtual bool is_invited(std::string_view livestreamId, std::string_view userId) = 0;
   // Oldest first.
   virtual std::vector<Invite> list_invites(std::string_view livestreamId) = 0;
+
+  // --- chat, moderation and the stage (chat.hpp) ---
+  // Rule "chat_messages_client_id": one message per (livestream, author, clientId) when set;
+  // insert_chat_message answers false instead of raising it (a retry of a stored message).
+  virtual bool insert_chat_message(const ChatMessage& message) = 0;
+  virtual std::optional<ChatMessage> find_chat_message(std::string_view id) = 0;
+  virtual std::optional<ChatMessage> find_chat_message_by_client_id(std::string_view livestreamId,
+                                                                    std::string_view userId,
+                                                                    std::string_view clientId) = 0;
+  // Messages not deleted, newest first, at most `limit`; with `before`, only those older than
+  // that message (createdAt, then id).
+  virtual std::vector<ChatMessage> list_chat_messages(std::string_view livestreamId,
+                                                      const ChatMessage* before,
+                                                      std::int32_t limit) = 0;
+  // How many messages (deleted ones too) the user posted at or after `since`, and when their
+  // latest message ever was.
+  struct ChatActivity {
+    std::int64_t recent = 0;
+    std::optional<TimePoint> last;
+  };
+  virtual ChatActivity chat_activity(std::string_view livestreamId, std::string_view userId,
+                                     TimePoint since) = 0;
+  // Marks a message deleted; false when unknown or already deleted.
+  virtual bool delete_chat_message(std::string_view id, std::string_view by, TimePoint at) = 0;
+  virtual std::int32_t chat_slow_mode(std::string_view livestreamId) = 0;
+  virtual void set_chat_slow_mode(std::string_view livestreamId, std::int32_t seconds) = 0;
+  virtual std::optional<Member> find_member(std::string_view livestreamId,
+                                            std::string_view userId) = 0;
+  // Inserts or replaces the row of (livestreamId, userId).
+  virtual void save_member(const Member& member) = 0;
+  // Members with any role or state set (moderators, bans, timeouts, hands, stage), oldest change
+  // first.
+  virtual std::vector<Member> list_members(std::string_view livestreamId) = 0;
+  // Returns the entry's id.
+  virtual std::int64_t insert_moderation(const ModerationEntry& entry) = 0;
+  // Newest first; `beforeId` 0: from the newest.
+  virtual std::vector<ModerationEntry> list_moderation(std::string_view livestreamId,
+                                                       std::int64_t beforeId,
+                                                       std::int32_t limit) = 0;
 
   // A named secret shared by every instance (e.g. the key that signs SSE tickets): the stored
   // value, or `candidate` stored now when there is none (the first instance to ask wins).

@@ -59,6 +59,37 @@ void LivestreamBroadcaster::state_changed(const std::string& livestreamId,
   cv_.notify_one();
 }
 
+void LivestreamBroadcaster::chat_message(const domain::ChatMessage& message) {
+  const auto data = boost::json::serialize(api::to_json(message, options_.userIds));
+  bus_.publish(encode_bus_message("chat_message", message.livestreamId, data, false));
+}
+
+void LivestreamBroadcaster::chat_message_deleted(const std::string& livestreamId,
+                                                 const std::string& messageId) {
+  const auto data = boost::json::serialize(
+      boost::json::object{{"id", messageId}, {"livestreamId", livestreamId}});
+  bus_.publish(encode_bus_message("chat_message_deleted", livestreamId, data, false));
+}
+
+void LivestreamBroadcaster::stage_changed(const std::string& livestreamId) {
+  try {
+    auto state = store_.read([&](domain::Queries& q) -> std::optional<domain::StreamState> {
+      auto l = q.find_livestream(livestreamId);
+      if (!l) return std::nullopt;
+      return domain::LivestreamService::build_state(q, *l);
+    });
+    if (!state) return;
+    const auto data = boost::json::serialize(
+        boost::json::object{{"streamId", livestreamId},
+                            {"stage", api::to_json(state->stage, options_.userIds)},
+                            {"raisedHands", api::to_json(state->raisedHands, options_.userIds)}});
+    bus_.publish(encode_bus_message("stage_update", livestreamId, data, false));
+  } catch (const std::exception& e) {
+    // The change is committed; subscribers see it in the next state they read.
+    spdlog::warn("stage update for livestream {} not pushed: {}", livestreamId, e.what());
+  }
+}
+
 void LivestreamBroadcaster::run() {
   std::unique_lock lock(mutex_);
   while (!stop_) {

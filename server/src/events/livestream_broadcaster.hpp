@@ -35,6 +35,10 @@ class LivestreamBroadcaster final : public domain::LivestreamEvents {
 
   void livestream_changed(const domain::Livestream& livestream, bool created) override;
   void state_changed(const std::string& livestreamId, domain::StateChange change) override;
+  // Chat and stage events go out at once from the caller's thread (one bus publish each).
+  void chat_message(const domain::ChatMessage& message) override;
+  void chat_message_deleted(const std::string& livestreamId, const std::string& messageId) override;
+  void stage_changed(const std::string& livestreamId) override;
 
   void stop();
 

@@ -167,8 +167,22 @@ Reply exception_reply(std::exception_ptr error, std::string_view requestId) {
     const auto kind = e.kind();
     if (kind == domain::ErrorKind::Internal)
       spdlog::error("[{}] internal error: {}", requestId, e.what());
-    return error_reply(static_cast<unsigned>(domain::http_status(kind)), domain::error_name(kind),
-                       e.what());
+    const auto status = static_cast<unsigned>(domain::http_status(kind));
+    if (e.AppError::code().empty() && e.retry_after_seconds() <= 0)
+      return error_reply(status, domain::error_name(kind), e.what());
+    boost::json::object o;
+    o["success"] = false;
+    o["error"] = domain::error_name(kind);
+    o["message"] = e.what();
+    o["statusCode"] = status;
+    if (!e.AppError::code().empty()) o["code"] = e.AppError::code();
+    auto reply = json_reply(status, o);
+    if (e.retry_after_seconds() > 0) {
+      o["retryAfter"] = e.retry_after_seconds();
+      reply = json_reply(status, o);
+      reply.response.set(bhttp::field::retry_after, std::to_string(e.retry_after_seconds()));
+    }
+    return reply;
   } catch (const std::exception& e) {
     spdlog::error("[{}] unhandled exception: {}", requestId, e.what());
   } catch (...) {

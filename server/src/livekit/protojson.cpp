@@ -133,6 +133,21 @@ domain::RoomParticipant read_participant(const boost::json::object& o) {
     p.state = get_string(o, "state");
   }
   p.joinedAt = get_int64(o, "joinedAt", "joined_at");
+  for (const boost::json::object* t : get_objects(o, "tracks")) {
+    domain::RoomParticipant::Track track;
+    track.sid = get_string(*t, "sid");
+    if (const auto* type = field(*t, "type"); type != nullptr && type->is_int64()) {
+      static constexpr const char* kTypes[] = {"AUDIO", "VIDEO", "DATA"};
+      const auto i = type->get_int64();
+      track.type = i >= 0 && i <= 2 ? kTypes[i] : "UNKNOWN";
+    } else {
+      track.type = get_string(*t, "type");
+      if (track.type.empty()) track.type = "AUDIO";  // proto3 default, omitted by some writers
+    }
+    if (const auto* muted = field(*t, "muted"); muted != nullptr && muted->is_bool())
+      track.muted = muted->get_bool();
+    p.tracks.push_back(std::move(track));
+  }
   return p;
 }
 

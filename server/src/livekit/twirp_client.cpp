@@ -21,10 +21,13 @@ enum Method : std::size_t {
   kListRooms,
   kListParticipants,
   kRemoveParticipant,
+  kMutePublishedTrack,
+  kUpdateParticipant,
   kMethodCount
 };
 constexpr std::array<std::string_view, kMethodCount> kMethodNames = {
-    "CreateRoom", "DeleteRoom", "ListRooms", "ListParticipants", "RemoveParticipant"};
+    "CreateRoom",        "DeleteRoom",         "ListRooms",        "ListParticipants",
+    "RemoveParticipant", "MutePublishedTrack", "UpdateParticipant"};
 
 // Twirp's rule for error responses without a Twirp JSON body (a proxy or load balancer answered):
 // the code follows from the HTTP status.
@@ -233,6 +236,26 @@ std::vector<domain::RoomParticipant> TwirpRoomService::list_participants(const s
 
 void TwirpRoomService::remove_participant(const std::string& room, const std::string& identity) {
   impl_->call(kRemoveParticipant, json::object{{"room", room}, {"identity", identity}},
+              ServiceGrant::room_admin(room));
+}
+
+void TwirpRoomService::mute_published_track(const std::string& room, const std::string& identity,
+                                            const std::string& trackSid, bool muted) {
+  impl_->call(kMutePublishedTrack,
+              json::object{{"room", room}, {"identity", identity}, {"trackSid", trackSid},
+                           {"muted", muted}},
+              ServiceGrant::room_admin(room));
+}
+
+void TwirpRoomService::set_participant_can_publish(const std::string& room,
+                                                   const std::string& identity, bool canPublish) {
+  // The permission replaces the participant's whole permission: state every field a viewer and a
+  // co-host differ in, and keep subscribing.
+  json::object permission{{"canSubscribe", true},
+                          {"canPublish", canPublish},
+                          {"canPublishData", canPublish}};
+  impl_->call(kUpdateParticipant,
+              json::object{{"room", room}, {"identity", identity}, {"permission", permission}},
               ServiceGrant::room_admin(room));
 }
 

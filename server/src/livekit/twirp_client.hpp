@@ -46,6 +46,10 @@ class TwirpRoomService final : public domain::RoomService {
   std::vector<domain::Room> list_rooms(const std::vector<std::string>& names) override;
   std::vector<domain::RoomParticipant> list_participants(const std::string& room) override;
   void remove_participant(const std::string& room, const std::string& identity) override;
+  void mute_published_track(const std::string& room, const std::string& identity,
+                            const std::string& trackSid, bool muted) override;
+  void set_participant_can_publish(const std::string& room, const std::string& identity,
+                                   bool canPublish) override;
 
   // One entry per method above, in declaration order.
   std::span<const TwirpCallStats> stats() const noexcept;

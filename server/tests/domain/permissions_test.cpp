@@ -205,6 +205,93 @@ TEST(Actors, BodyIdentityFieldsNameTheActorOnlyForActAsKeysAndOpenMode) {
   EXPECT_EQ(resolve_actor(Principal::open(), "createdBy", std::string("x")).userId, "x");
 }
 
+// --- chat, moderation and the stage (SPEC §15) ---
+
+bool chat_allowed(const Actor& a, Action action, const Livestream& l, std::string_view target = {},
+                  bool moderator = false, bool targetModerator = false,
+                  PermissionPolicy policy = {}) {
+  Subject s;
+  s.livestream = &l;
+  s.targetUserId = target;
+  s.moderator = moderator;
+  s.targetModerator = targetModerator;
+  return decide(policy, a, action, s).allowed;
+}
+
+TEST(ChatPermissions, ReadingAndPostingFollowWhoMayWatch) {
+  const auto pub = livestream(Visibility::Public);
+  const auto priv = livestream(Visibility::Private);
+  EXPECT_TRUE(chat_allowed(user("bob"), Action::ReadChat, pub));
+  EXPECT_TRUE(chat_allowed(user("bob"), Action::PostChat, pub));
+  EXPECT_TRUE(chat_allowed(guest(), Action::PostChat, pub));
+  EXPECT_FALSE(chat_allowed(guest(), Action::PostChat, pub, {}, false, false, {false, false}));
+  EXPECT_FALSE(chat_allowed(user("bob"), Action::PostChat, priv));  // not invited
+  EXPECT_FALSE(chat_allowed(user("bob"), Action::ReadChat, priv));
+  EXPECT_TRUE(chat_allowed(user("carol"), Action::PostChat, priv));  // the host
+  Subject subject;
+  subject.livestream = &pub;
+  EXPECT_EQ(decide({}, nobody(), Action::PostChat, subject).refusal, ErrorKind::Authentication);
+  EXPECT_FALSE(chat_allowed(key(kScopeRead), Action::PostChat, pub));
+}
+
+TEST(ChatPermissions, AViewerDeletesOnlyTheirOwnMessage) {
+  const auto l = livestream(Visibility::Public);
+  EXPECT_TRUE(chat_allowed(user("bob"), Action::DeleteChatMessage, l, "bob"));
+  EXPECT_FALSE(chat_allowed(user("bob"), Action::DeleteChatMessage, l, "dave"));
+  EXPECT_FALSE(chat_allowed(guest(), Action::DeleteChatMessage, l, "dave"));
+  EXPECT_TRUE(chat_allowed(user("carol"), Action::DeleteChatMessage, l, "dave"));  // host
+  EXPECT_TRUE(chat_allowed(user("mo"), Action::DeleteChatMessage, l, "dave", true));  // moderator
+  EXPECT_TRUE(chat_allowed(user("root", true), Action::DeleteChatMessage, l, "dave"));
+}
+
+TEST(ChatPermissions, ModeratingIsForTheHostModeratorsAndAdmins) {
+  const auto l = livestream(Visibility::Public);
+  EXPECT_FALSE(chat_allowed(user("bob"), Action::Moderate, l));
+  EXPECT_FALSE(chat_allowed(guest(), Action::Moderate, l));
+  EXPECT_TRUE(chat_allowed(user("mo"), Action::Moderate, l, {}, true));
+  EXPECT_TRUE(chat_allowed(user("carol"), Action::Moderate, l));
+  EXPECT_TRUE(chat_allowed(user("root", true), Action::Moderate, l));
+  // Open mode has no identities: being "open" is no moderator right by itself.
+  EXPECT_FALSE(chat_allowed(actor_of(Principal::open()), Action::Moderate, l));
+}
+
+TEST(ChatPermissions, NobodyModeratesTheHostAndModeratorsDoNotModerateEachOther) {
+  const auto l = livestream(Visibility::Public);
+  EXPECT_FALSE(chat_allowed(user("bob"), Action::ModerateUser, l, "dave"));  // a viewer
+  EXPECT_TRUE(chat_allowed(user("mo"), Action::ModerateUser, l, "dave", true));
+  EXPECT_FALSE(chat_allowed(user("mo"), Action::ModerateUser, l, "carol", true));  // the host
+  EXPECT_FALSE(chat_allowed(user("mo"), Action::ModerateUser, l, "mo2", true, true));
+  EXPECT_FALSE(chat_allowed(user("mo"), Action::ModerateUser, l, "mo", true, true));  // self
+  EXPECT_TRUE(chat_allowed(user("carol"), Action::ModerateUser, l, "mo2", false, true));
+  EXPECT_FALSE(chat_allowed(user("carol"), Action::ModerateUser, l, "carol"));
+  EXPECT_FALSE(chat_allowed(user("root", true), Action::ModerateUser, l, "carol"));
+  EXPECT_TRUE(chat_allowed(user("root", true), Action::ModerateUser, l, "mo2", false, true));
+}
+
+TEST(ChatPermissions, OnlyTheCreatorAppointsModerators) {
+  const auto l = livestream(Visibility::Public);
+  EXPECT_TRUE(chat_allowed(user("carol"), Action::ManageModerators, l, "bob"));
+  EXPECT_FALSE(chat_allowed(user("mo"), Action::ManageModerators, l, "bob", true));
+  EXPECT_FALSE(chat_allowed(user("bob"), Action::ManageModerators, l, "bob"));
+  EXPECT_TRUE(chat_allowed(user("root", true), Action::ManageModerators, l, "bob"));
+}
+
+TEST(ChatPermissions, HandsAndTheStage) {
+  const auto l = livestream(Visibility::Public);
+  EXPECT_TRUE(chat_allowed(user("bob"), Action::RaiseHand, l, "bob"));
+  EXPECT_FALSE(chat_allowed(user("bob"), Action::RaiseHand, l, "dave"));
+  EXPECT_FALSE(chat_allowed(user("carol"), Action::RaiseHand, l, "carol"));  // the host
+  EXPECT_TRUE(chat_allowed(user("bob"), Action::LowerHand, l, "bob"));
+  EXPECT_FALSE(chat_allowed(user("bob"), Action::LowerHand, l, "dave"));
+  EXPECT_TRUE(chat_allowed(user("mo"), Action::LowerHand, l, "dave", true));
+  EXPECT_TRUE(chat_allowed(user("carol"), Action::ManageStage, l, "bob"));
+  EXPECT_FALSE(chat_allowed(user("mo"), Action::ManageStage, l, "bob", true));
+  EXPECT_FALSE(chat_allowed(user("bob"), Action::ManageStage, l, "bob"));
+  EXPECT_TRUE(chat_allowed(user("bob"), Action::AnswerStageInvite, l, "bob"));
+  EXPECT_FALSE(chat_allowed(user("dave"), Action::AnswerStageInvite, l, "bob"));
+  EXPECT_FALSE(chat_allowed(user("carol"), Action::AnswerStageInvite, l, "bob"));
+}
+
 TEST(Scopes, ParseAndPrint) {
   EXPECT_EQ(parse_scopes("read, write,act-as"), kScopeRead | kScopeWrite | kScopeActAs);
   EXPECT_EQ(parse_scopes("admin"), kScopeAdmin);

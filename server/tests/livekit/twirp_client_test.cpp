@@ -200,6 +200,45 @@ TEST_F(TwirpClientTest, DeleteRoomAndRemoveParticipantSendTheirBodies) {
   EXPECT_EQ(bearer_claims(reqs[1]).at("video"), parse(R"({"roomAdmin":true,"room":"r1"})"));
 }
 
+TEST_F(TwirpClientTest, ParticipantTracksAreReadInEitherSpelling) {
+  TestHttpServer server([](const RecordedRequest&) {
+    return CannedResponse{
+        200, R"({"participants":[{"sid":"PA_1","identity":"u1","tracks":[)"
+             R"({"sid":"TR_a","type":"AUDIO","muted":false},{"sid":"TR_v","type":1,"muted":true},)"
+             R"({"sid":"TR_d"}]}]})"};
+  });
+  TwirpRoomService client(server.url(), tokens_, fast());
+  const auto participants = client.list_participants("r");
+  ASSERT_EQ(participants.size(), 1U);
+  const auto& tracks = participants[0].tracks;
+  ASSERT_EQ(tracks.size(), 3U);
+  EXPECT_EQ(tracks[0].sid, "TR_a");
+  EXPECT_EQ(tracks[0].type, "AUDIO");
+  EXPECT_FALSE(tracks[0].muted);
+  EXPECT_EQ(tracks[1].type, "VIDEO");  // the enum's number
+  EXPECT_TRUE(tracks[1].muted);
+  EXPECT_EQ(tracks[2].type, "AUDIO");  // proto3 default, omitted
+}
+
+TEST_F(TwirpClientTest, MuteAndPermissionChangesSendTheirBodiesWithRoomAdmin) {
+  TestHttpServer server([](const RecordedRequest&) { return CannedResponse{200, "{}"}; });
+  TwirpRoomService client(server.url(), tokens_, fast());
+  client.mute_published_track("r1", "u1", "TR_1", true);
+  client.set_participant_can_publish("r1", "u1", false);
+
+  const auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2U);
+  EXPECT_EQ(reqs[0].target, "/twirp/livekit.RoomService/MutePublishedTrack");
+  EXPECT_EQ(parse(reqs[0].body),
+            parse(R"({"room":"r1","identity":"u1","trackSid":"TR_1","muted":true})"));
+  EXPECT_EQ(bearer_claims(reqs[0]).at("video"), parse(R"({"roomAdmin":true,"room":"r1"})"));
+  EXPECT_EQ(reqs[1].target, "/twirp/livekit.RoomService/UpdateParticipant");
+  EXPECT_EQ(parse(reqs[1].body),
+            parse(R"({"room":"r1","identity":"u1","permission":)"
+                  R"({"canSubscribe":true,"canPublish":false,"canPublishData":false}})"));
+  EXPECT_EQ(bearer_claims(reqs[1]).at("video"), parse(R"({"roomAdmin":true,"room":"r1"})"));
+}
+
 TEST_F(TwirpClientTest, TwirpErrorsBecomeLiveKitErrors) {
   TestHttpServer server([](const RecordedRequest&) {
     return CannedResponse{404, R"({"code":"not_found","msg":"requested room does not exist"})"};

@@ -75,6 +75,20 @@ const ROUTES = [
     if (!participant) throw new ControlError(404, `participant "${identity}" not in room "${room}"`);
     return [200, { participant: toTwirpJson(participant) }];
   }],
+  // A simulated publisher's tracks: track_published / track_unpublished webhooks.
+  ['POST', /^\/_double\/rooms\/([^/]+)\/participants\/([^/]+)\/tracks$/, (s, [room, identity], body) => {
+    const type = String(body.type ?? 'AUDIO').toUpperCase();
+    if (type !== 'AUDIO' && type !== 'VIDEO') throw new ControlError(400, 'type must be AUDIO or VIDEO');
+    const track = s.rooms.publish(room, identity, { type, name: body.name ? String(body.name) : '' });
+    if (track === undefined) throw new ControlError(404, `participant "${identity}" not in room "${room}"`);
+    if (track === null) throw new ControlError(403, `participant "${identity}" may not publish`);
+    return [201, { track: toTwirpJson(track) }];
+  }],
+  ['DELETE', /^\/_double\/rooms\/([^/]+)\/participants\/([^/]+)\/tracks\/([^/]+)$/, (s, [room, identity, sid]) => {
+    const track = s.rooms.unpublish(room, identity, sid);
+    if (!track) throw new ControlError(404, `track "${sid}" not published by "${identity}"`);
+    return [200, { track: toTwirpJson(track) }];
+  }],
   ['POST', /^\/_double\/rooms\/([^/]+)\/end$/, (s, [room]) => {
     existingRoom(s, room);
     s.rooms.close(room, DisconnectReason.ROOM_CLOSED);

@@ -60,7 +60,7 @@ export async function startDouble(options = {}) {
     apiSecret,
     verifier: new TokenVerifier(apiKey, apiSecret),
     tokenCache: new Map(),
-    rooms: new Rooms((event, room, participant) => webhooks.emit(event, room, participant), {
+    rooms: new Rooms((event, room, participant, extra) => webhooks.emit(event, room, participant, extra), {
       enforceTimeouts: options.enforceRoomTimeouts ?? false,
     }),
     webhooks,

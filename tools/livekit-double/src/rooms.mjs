@@ -7,6 +7,9 @@ import {
   ParticipantInfo_State,
   ParticipantPermission,
   Room,
+  TrackInfo,
+  TrackSource,
+  TrackType,
 } from '@livekit/protocol';
 import { newId, nowSeconds } from './wire.mjs';
 
@@ -122,6 +125,55 @@ export class Rooms {
     this.notify(aborted ? 'participant_connection_aborted' : 'participant_left', entry.room, participant);
     if (entry.participants.size === 0 && reason !== DisconnectReason.ROOM_DELETED && reason !== DisconnectReason.ROOM_CLOSED) {
       this.scheduleClose(entry, entry.room.departureTimeout);
+    }
+    return participant;
+  }
+
+  /**
+   * A simulated participant publishes a track (`type` AUDIO or VIDEO): track_published, as
+   * LiveKit sends it once the track is up. Refused (undefined) when the participant's
+   * permission does not allow publishing, as LiveKit refuses it.
+   */
+  publish(roomName, identity, { type = 'AUDIO', name = '' } = {}) {
+    const entry = this.byName.get(roomName);
+    const participant = entry?.participants.get(identity);
+    if (!participant) return undefined;
+    if (!participant.permission?.canPublish) return null;
+    const video = type === 'VIDEO';
+    const track = new TrackInfo({
+      sid: newId('TR_'),
+      type: video ? TrackType.VIDEO : TrackType.AUDIO,
+      name: name || (video ? 'camera' : 'microphone'),
+      source: video ? TrackSource.CAMERA : TrackSource.MICROPHONE,
+      muted: false,
+    });
+    participant.tracks.push(track);
+    this.notify('track_published', entry.room, participant, { track: track.clone() });
+    return track;
+  }
+
+  /** The track goes away: track_unpublished. Returns the track, or undefined if unknown. */
+  unpublish(roomName, identity, trackSid) {
+    const entry = this.byName.get(roomName);
+    const participant = entry?.participants.get(identity);
+    const i = participant ? participant.tracks.findIndex((t) => t.sid === trackSid) : -1;
+    if (i < 0) return undefined;
+    const [track] = participant.tracks.splice(i, 1);
+    this.notify('track_unpublished', entry.room, participant, { track: track.clone() });
+    return track;
+  }
+
+  /**
+   * A permission change (UpdateParticipant): when publishing is revoked, LiveKit unpublishes the
+   * participant's tracks.
+   */
+  setPermission(roomName, identity, permission) {
+    const entry = this.byName.get(roomName);
+    const participant = entry?.participants.get(identity);
+    if (!participant) return undefined;
+    participant.permission = new ParticipantPermission(permission);
+    if (!participant.permission.canPublish) {
+      for (const track of [...participant.tracks]) this.unpublish(roomName, identity, track.sid);
     }
     return participant;
   }

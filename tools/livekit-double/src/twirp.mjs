@@ -148,7 +148,7 @@ export const METHODS = {
       // "" is deleted.
       if (req.metadata) p.metadata = req.metadata;
       if (req.name) p.name = req.name;
-      if (req.permission) p.permission = new ParticipantPermission(req.permission);
+      if (req.permission) rooms.setPermission(req.room, req.identity, req.permission);
       for (const [k, v] of Object.entries(req.attributes ?? {})) {
         if (v === '') delete p.attributes[k];
         else p.attributes[k] = v;

@@ -243,3 +243,34 @@ describe('room timeouts (enforceRoomTimeouts)', () => {
     }
   });
 });
+
+describe('simulated publishers (tracks)', () => {
+  test('publishing sends track_published; MutePublishedTrack mutes; revoking canPublish unpublishes (track_unpublished)', async () => {
+    const client = new RoomServiceClient(double.url.replace('http', 'ws'), API_KEY, API_SECRET);
+    await control(double.url, 'POST', '/rooms/stage/participants', { identity: 'viewer', permission: { canSubscribe: true } });
+    // A participant without canPublish cannot publish, as LiveKit refuses it.
+    assert.equal((await control(double.url, 'POST', '/rooms/stage/participants/viewer/tracks', { type: 'AUDIO' })).status, 403);
+    assert.equal((await control(double.url, 'POST', '/rooms/stage/participants/nobody/tracks', { type: 'AUDIO' })).status, 404);
+    assert.equal((await control(double.url, 'POST', '/rooms/stage/participants/viewer/tracks', { type: 'SMELL' })).status, 400);
+    await client.updateParticipant('stage', 'viewer', undefined, { canPublish: true, canSubscribe: true });
+    const { status, json } = await control(double.url, 'POST', '/rooms/stage/participants/viewer/tracks', { type: 'VIDEO' });
+    assert.equal(status, 201);
+    assert.match(json.track.sid, /^TR_/);
+    const listed = await client.listParticipants('stage');
+    assert.equal(listed[0].permission.canPublish, true);
+    assert.equal(listed[0].tracks.length, 1);
+    const muted = await client.mutePublishedTrack('stage', 'viewer', json.track.sid, true);
+    assert.equal(muted.muted, true);
+    assert.equal((await client.listParticipants('stage'))[0].tracks[0].muted, true);
+    await client.updateParticipant('stage', 'viewer', undefined, { canPublish: false, canSubscribe: true });
+    assert.equal((await client.listParticipants('stage'))[0].tracks.length, 0);
+    const events = await delivered();
+    const names = events.map((e) => e.event);
+    assert.deepEqual(names.filter((n) => n.startsWith('track_')), ['track_published', 'track_unpublished']);
+    const published = events.find((e) => e.event === 'track_published');
+    assert.equal(published.track.sid, json.track.sid);
+    assert.equal(published.participant.identity, 'viewer');
+    // Unpublishing by hand works too, and an unknown track is a 404.
+    assert.equal((await control(double.url, 'DELETE', `/rooms/stage/participants/viewer/tracks/${json.track.sid}`)).status, 404);
+  });
+});

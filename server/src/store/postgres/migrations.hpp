@@ -846,12 +846,62 @@ END
 $fn$;
 )sql";
 
-inline constexpr std::array<sql::Migration, 5> kMigrations{{
+// SPEC §15 (see the SQLite migration of the same name).
+inline constexpr std::string_view kChatSchema = R"sql(
+ALTER TABLE livestreams ADD COLUMN chat_slow_mode_seconds integer NOT NULL DEFAULT 0;
+
+CREATE TABLE chat_messages (
+  id            uuid PRIMARY KEY,
+  livestream_id uuid NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  user_id       text NOT NULL,
+  display_name  text NOT NULL,
+  text          text NOT NULL,
+  created_at    timestamptz NOT NULL,
+  deleted_at    timestamptz,
+  deleted_by    text,
+  client_id     text
+);
+
+CREATE INDEX chat_messages_history ON chat_messages (livestream_id, created_at, id);
+CREATE INDEX chat_messages_author ON chat_messages (livestream_id, user_id, created_at);
+CREATE UNIQUE INDEX chat_messages_client_id ON chat_messages (livestream_id, user_id, client_id)
+  WHERE client_id IS NOT NULL;
+
+CREATE TABLE livestream_members (
+  livestream_id      uuid NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  user_id            text NOT NULL,
+  display_name       text NOT NULL,
+  moderator          boolean NOT NULL DEFAULT false,
+  chat_timeout_until timestamptz,
+  banned             boolean NOT NULL DEFAULT false,
+  hand_raised_at     timestamptz,
+  stage              text CHECK (stage IN ('INVITED', 'ON')),
+  updated_at         timestamptz NOT NULL,
+  PRIMARY KEY (livestream_id, user_id)
+);
+
+CREATE TABLE moderation_log (
+  id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  livestream_id  uuid NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  at             timestamptz NOT NULL,
+  actor_id       text NOT NULL,
+  action         text NOT NULL,
+  target_user_id text,
+  message_id     text,
+  details        jsonb
+);
+
+CREATE INDEX moderation_log_livestream ON moderation_log (livestream_id, id);
+)sql";
+
+inline constexpr std::array<sql::Migration, 6> kMigrations{{
     {1, "initial schema", kInitialSchema},
     {2, "participant event functions", kParticipantEventFunctions},
     {3, "mark participants left function", kMarkParticipantsLeftFunction},
     {4, "identity", kIdentitySchema},
     {5, "audience", kAudienceSchema},
+    // 6 is another change's; the lead renumbers at merge.
+    {7, "chat and moderation", kChatSchema},
 }};
 
 }  // namespace lso::store::postgres

@@ -47,6 +47,17 @@ using sql::Query;
 #define LSO_SELECT_USERS "SELECT " LSO_USER_COLUMNS " FROM users "
 #define LSO_SELECT_AUDIT "SELECT " LSO_AUDIT_COLUMNS " FROM audit_log "
 
+#define LSO_CHAT_COLUMNS                                                                 \
+  "id::text, livestream_id::text, user_id, display_name, text, " LSO_MICROS("created_at") \
+  ", " LSO_MICROS("deleted_at") ", deleted_by, client_id"
+#define LSO_MEMBER_COLUMNS                                                                   \
+  "livestream_id::text, user_id, display_name, moderator::integer, " LSO_MICROS(           \
+      "chat_timeout_until") ", banned::integer, " LSO_MICROS("hand_raised_at") ", stage, " \
+      LSO_MICROS("updated_at")
+#define LSO_MODERATION_COLUMNS                                                           \
+  "id, livestream_id::text, " LSO_MICROS("at") ", actor_id, action, target_user_id, " \
+  "message_id, details::text"
+
 struct Entry {
   Query query;
   std::string_view sql;
@@ -309,6 +320,56 @@ constexpr Entry kStatements[] = {
      "SELECT livestream_id::text, user_id, " LSO_MICROS("created_at") " FROM livestream_invites "
      "WHERE livestream_id = $1::uuid ORDER BY created_at, user_id"},
 
+    {Query::InsertChatMessage,
+     "INSERT INTO chat_messages (id, livestream_id, user_id, display_name, text, created_at, "
+     "deleted_at, deleted_by, client_id) VALUES ($1::uuid, $2::uuid, $3, $4, $5, " LSO_TIME(
+         6) ", " LSO_TIME(7) ", $8, $9) ON CONFLICT DO NOTHING"},
+    {Query::FindChatMessage,
+     "SELECT " LSO_CHAT_COLUMNS " FROM chat_messages WHERE id = $1::uuid"},
+    {Query::FindChatMessageByClientId,
+     "SELECT " LSO_CHAT_COLUMNS " FROM chat_messages "
+     "WHERE livestream_id = $1::uuid AND user_id = $2 AND client_id = $3"},
+    {Query::ListChatMessages,
+     "SELECT " LSO_CHAT_COLUMNS " FROM chat_messages WHERE livestream_id = $1::uuid "
+     "AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2"},
+    {Query::ListChatMessagesBefore,
+     "SELECT " LSO_CHAT_COLUMNS " FROM chat_messages WHERE livestream_id = $1::uuid "
+     "AND deleted_at IS NULL AND (created_at, id) < (" LSO_TIME(2) ", $3::uuid) "
+     "ORDER BY created_at DESC, id DESC LIMIT $4"},
+    {Query::ChatActivity,
+     "SELECT (SELECT count(*) FROM chat_messages WHERE livestream_id = $1::uuid AND user_id = $2 "
+     "AND created_at >= " LSO_TIME(3) "), " LSO_MICROS("(SELECT max(created_at) FROM chat_messages "
+     "WHERE livestream_id = $1::uuid AND user_id = $2)")},
+    {Query::DeleteChatMessage,
+     "UPDATE chat_messages SET deleted_at = " LSO_TIME(3) ", deleted_by = $2 WHERE id = $1::uuid "
+     "AND deleted_at IS NULL"},
+    {Query::ChatSlowMode,
+     "SELECT chat_slow_mode_seconds FROM livestreams WHERE id = $1::uuid"},
+    {Query::SetChatSlowMode,
+     "UPDATE livestreams SET chat_slow_mode_seconds = $2::integer WHERE id = $1::uuid"},
+    {Query::FindMember,
+     "SELECT " LSO_MEMBER_COLUMNS " FROM livestream_members WHERE livestream_id = $1::uuid "
+     "AND user_id = $2"},
+    {Query::SaveMember,
+     "INSERT INTO livestream_members (livestream_id, user_id, display_name, moderator, "
+     "chat_timeout_until, banned, hand_raised_at, stage, updated_at) VALUES ($1::uuid, $2, $3, "
+     "$4::integer <> 0, " LSO_TIME(5) ", $6::integer <> 0, " LSO_TIME(7) ", $8, " LSO_TIME(
+         9) ") ON CONFLICT (livestream_id, user_id) DO UPDATE "
+     "SET display_name = EXCLUDED.display_name, moderator = EXCLUDED.moderator, "
+     "chat_timeout_until = EXCLUDED.chat_timeout_until, banned = EXCLUDED.banned, "
+     "hand_raised_at = EXCLUDED.hand_raised_at, stage = EXCLUDED.stage, "
+     "updated_at = EXCLUDED.updated_at"},
+    {Query::ListMembers,
+     "SELECT " LSO_MEMBER_COLUMNS " FROM livestream_members WHERE livestream_id = $1::uuid "
+     "ORDER BY updated_at, user_id"},
+    {Query::InsertModeration,
+     "INSERT INTO moderation_log (livestream_id, at, actor_id, action, target_user_id, "
+     "message_id, details) VALUES ($1::uuid, " LSO_TIME(2) ", $3, $4, $5, $6, $7::jsonb) "
+     "RETURNING id"},
+    {Query::ListModeration,
+     "SELECT " LSO_MODERATION_COLUMNS " FROM moderation_log WHERE livestream_id = $1::uuid "
+     "AND id < $2::bigint ORDER BY id DESC LIMIT $3"},
+
     // A racing instance's uncommitted insert makes this one wait for its commit, then do nothing.
     {Query::InsertSecretIfAbsent,
      "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
@@ -317,6 +378,9 @@ constexpr Entry kStatements[] = {
 
 #undef LSO_MICROS
 #undef LSO_TIME
+#undef LSO_CHAT_COLUMNS
+#undef LSO_MEMBER_COLUMNS
+#undef LSO_MODERATION_COLUMNS
 #undef LSO_LIVESTREAM_COLUMNS
 #undef LSO_LIVEKIT_SESSION_COLUMNS
 #undef LSO_CONNECTED

@@ -103,6 +103,21 @@ enum class Query : std::size_t {
   RemoveInvite,  // livestream_id, user_id → rows changed
   IsInvited,     // livestream_id, user_id → one row when invited
   ListInvites,   // livestream_id (oldest first)
+  // chat, moderation, stage (result rows in chat_col / member_col / moderation_col order)
+  InsertChatMessage,          // the 9 chat columns in column order → rows changed (0: clientId known)
+  FindChatMessage,            // id
+  FindChatMessageByClientId,  // livestream_id, user_id, client_id
+  ListChatMessages,           // livestream_id, limit (newest first, deleted left out)
+  ListChatMessagesBefore,     // livestream_id, created_at, id, limit (older than that message)
+  ChatActivity,               // livestream_id, user_id, since → one row: count, max(created_at)
+  DeleteChatMessage,          // id, by, at → rows changed
+  ChatSlowMode,               // livestream_id → one row: seconds
+  SetChatSlowMode,            // livestream_id, seconds → rows changed
+  FindMember,                 // livestream_id, user_id
+  SaveMember,                 // the 9 member columns in column order (upsert)
+  ListMembers,                // livestream_id (oldest change first)
+  InsertModeration,           // livestream_id, at, actor_id, action, target, message_id, details → id
+  ListModeration,             // livestream_id, before_id, limit (newest first)
   // server secrets
   InsertSecretIfAbsent,  // name, value → rows changed (0: one is stored already)
   FindSecret,            // name → one row: value
@@ -200,6 +215,38 @@ enum : int { Id, At, Action, Principal, Ip, Target, Outcome, Details, Count_ };
 }
 namespace invite_col {
 enum : int { LivestreamId, UserId, CreatedAt, Count_ };
+}
+
+namespace chat_col {
+enum : int {
+  Id,
+  LivestreamId,
+  UserId,
+  DisplayName,
+  Text,
+  CreatedAt,
+  DeletedAt,
+  DeletedBy,
+  ClientId,
+  Count_
+};
+}
+namespace member_col {
+enum : int {
+  LivestreamId,
+  UserId,
+  DisplayName,
+  Moderator,
+  ChatTimeoutUntil,
+  Banned,
+  HandRaisedAt,
+  Stage,
+  UpdatedAt,
+  Count_
+};
+}
+namespace moderation_col {
+enum : int { Id, LivestreamId, At, ActorId, Action, TargetUserId, MessageId, Details, Count_ };
 }
 
 // A positional parameter: SQL NULL, text or integer. Text views must outlive the exec call.

@@ -241,6 +241,52 @@ domain::Invite invite_from(const Row& row) {
           time_at(row, c::CreatedAt)};
 }
 
+domain::ChatMessage chat_from(const Row& row) {
+  namespace c = chat_col;
+  domain::ChatMessage m;
+  m.id = row.text(c::Id);
+  m.livestreamId = row.text(c::LivestreamId);
+  m.userId = row.text(c::UserId);
+  m.displayName = row.text(c::DisplayName);
+  m.text = row.text(c::Text);
+  m.createdAt = time_at(row, c::CreatedAt);
+  m.deletedAt = optional_time_at(row, c::DeletedAt);
+  if (!row.is_null(c::DeletedBy)) m.deletedBy = std::string(row.text(c::DeletedBy));
+  if (!row.is_null(c::ClientId)) m.clientId = std::string(row.text(c::ClientId));
+  return m;
+}
+
+domain::Member member_from(const Row& row) {
+  namespace c = member_col;
+  domain::Member m;
+  m.livestreamId = row.text(c::LivestreamId);
+  m.userId = row.text(c::UserId);
+  m.displayName = row.text(c::DisplayName);
+  m.moderator = row.int64(c::Moderator) != 0;
+  m.chatTimeoutUntil = optional_time_at(row, c::ChatTimeoutUntil);
+  m.banned = row.int64(c::Banned) != 0;
+  m.handRaisedAt = optional_time_at(row, c::HandRaisedAt);
+  m.stage = row.is_null(c::Stage)
+                ? domain::StageStatus::None
+                : domain::parse_stage_status(row.text(c::Stage)).value_or(domain::StageStatus::None);
+  m.updatedAt = time_at(row, c::UpdatedAt);
+  return m;
+}
+
+domain::ModerationEntry moderation_from(const Row& row) {
+  namespace c = moderation_col;
+  domain::ModerationEntry e;
+  e.id = row.int64(c::Id);
+  e.livestreamId = row.text(c::LivestreamId);
+  e.at = time_at(row, c::At);
+  e.actorId = row.text(c::ActorId);
+  e.action = row.text(c::Action);
+  if (!row.is_null(c::TargetUserId)) e.targetUserId = row.text(c::TargetUserId);
+  if (!row.is_null(c::MessageId)) e.messageId = row.text(c::MessageId);
+  e.details = json_at(row, c::Details, "moderation details");
+  return e;
+}
+
 // Negative paging values would mean "no limit" to SQLite and an error to PostgreSQL.
 std::int64_t non_negative(std::int32_t v) {
   return std::max<std::int64_t>(v, 0);
@@ -902,6 +948,131 @@ std::vector<domain::Invite> SqlQueries::list_invites(std::string_view livestream
   std::vector<domain::Invite> out;
   session_.exec(Query::ListInvites, {*key},
                 [&](const Row& row) { out.push_back(invite_from(row)); });
+  return out;
+}
+
+// --- chat, moderation, stage ---
+
+bool SqlQueries::insert_chat_message(const domain::ChatMessage& m) {
+  const auto id = require_id(m.id, "chat message id");
+  const auto livestream = require_id(m.livestreamId, "livestream id");
+  return session_.exec(Query::InsertChatMessage,
+                       {id, livestream, m.userId, m.displayName, m.text, micros(m.createdAt),
+                        optional_time(m.deletedAt), optional_text(m.deletedBy),
+                        optional_text(m.clientId)}) > 0;
+}
+
+std::optional<domain::ChatMessage> SqlQueries::find_chat_message(std::string_view id) {
+  const auto key = canonical_id(id);
+  if (!key) return std::nullopt;
+  std::optional<domain::ChatMessage> out;
+  session_.exec(Query::FindChatMessage, {*key}, [&](const Row& row) { out = chat_from(row); });
+  return out;
+}
+
+std::optional<domain::ChatMessage> SqlQueries::find_chat_message_by_client_id(
+    std::string_view livestreamId, std::string_view userId, std::string_view clientId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) return std::nullopt;
+  std::optional<domain::ChatMessage> out;
+  session_.exec(Query::FindChatMessageByClientId, {*key, userId, clientId},
+                [&](const Row& row) { out = chat_from(row); });
+  return out;
+}
+
+std::vector<domain::ChatMessage> SqlQueries::list_chat_messages(std::string_view livestreamId,
+                                                                const domain::ChatMessage* before,
+                                                                std::int32_t limit) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) return {};
+  std::vector<domain::ChatMessage> out;
+  const auto add = [&](const Row& row) { out.push_back(chat_from(row)); };
+  if (before) {
+    const auto beforeId = require_id(before->id, "chat message id");
+    session_.exec(Query::ListChatMessagesBefore,
+                  {*key, micros(before->createdAt), beforeId, non_negative(limit)}, add);
+  } else {
+    session_.exec(Query::ListChatMessages, {*key, non_negative(limit)}, add);
+  }
+  return out;
+}
+
+domain::Queries::ChatActivity SqlQueries::chat_activity(std::string_view livestreamId,
+                                                        std::string_view userId,
+                                                        TimePoint since) {
+  ChatActivity out;
+  const auto key = canonical_id(livestreamId);
+  if (!key) return out;
+  session_.exec(Query::ChatActivity, {*key, userId, micros(since)}, [&](const Row& row) {
+    out.recent = row.is_null(0) ? 0 : row.int64(0);
+    out.last = optional_time_at(row, 1);
+  });
+  return out;
+}
+
+bool SqlQueries::delete_chat_message(std::string_view id, std::string_view by, TimePoint at) {
+  const auto key = canonical_id(id);
+  if (!key) return false;
+  return session_.exec(Query::DeleteChatMessage, {*key, by, micros(at)}) > 0;
+}
+
+std::int32_t SqlQueries::chat_slow_mode(std::string_view livestreamId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) return 0;
+  return static_cast<std::int32_t>(scalar(Query::ChatSlowMode, {*key}));
+}
+
+void SqlQueries::set_chat_slow_mode(std::string_view livestreamId, std::int32_t seconds) {
+  const auto key = require_id(livestreamId, "livestream id");
+  session_.exec(Query::SetChatSlowMode, {key, std::int64_t{seconds}});
+}
+
+std::optional<domain::Member> SqlQueries::find_member(std::string_view livestreamId,
+                                                      std::string_view userId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) return std::nullopt;
+  std::optional<domain::Member> out;
+  session_.exec(Query::FindMember, {*key, userId}, [&](const Row& row) { out = member_from(row); });
+  return out;
+}
+
+void SqlQueries::save_member(const domain::Member& m) {
+  const auto key = require_id(m.livestreamId, "livestream id");
+  const auto stage = domain::to_string(m.stage);
+  session_.exec(Query::SaveMember,
+                {key, m.userId, m.displayName, std::int64_t{m.moderator ? 1 : 0},
+                 optional_time(m.chatTimeoutUntil), std::int64_t{m.banned ? 1 : 0},
+                 optional_time(m.handRaisedAt), stage.empty() ? Param{nullptr} : Param{stage},
+                 micros(m.updatedAt)});
+}
+
+std::vector<domain::Member> SqlQueries::list_members(std::string_view livestreamId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) return {};
+  std::vector<domain::Member> out;
+  session_.exec(Query::ListMembers, {*key}, [&](const Row& row) { out.push_back(member_from(row)); });
+  return out;
+}
+
+std::int64_t SqlQueries::insert_moderation(const domain::ModerationEntry& e) {
+  const auto key = require_id(e.livestreamId, "livestream id");
+  const auto details = json_text(e.details, "moderation details");
+  return scalar(Query::InsertModeration,
+                {key, micros(e.at), e.actorId, e.action,
+                 e.targetUserId.empty() ? Param{nullptr} : Param{std::string_view(e.targetUserId)},
+                 e.messageId.empty() ? Param{nullptr} : Param{std::string_view(e.messageId)},
+                 optional_text(details)});
+}
+
+std::vector<domain::ModerationEntry> SqlQueries::list_moderation(std::string_view livestreamId,
+                                                                 std::int64_t beforeId,
+                                                                 std::int32_t limit) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) return {};
+  const std::int64_t before = beforeId > 0 ? beforeId : std::numeric_limits<std::int64_t>::max();
+  std::vector<domain::ModerationEntry> out;
+  session_.exec(Query::ListModeration, {*key, before, non_negative(limit)},
+                [&](const Row& row) { out.push_back(moderation_from(row)); });
   return out;
 }
 

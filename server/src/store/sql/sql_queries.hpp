@@ -125,6 +125,28 @@ class SqlQueries : public domain::Queries {
   bool is_invited(std::string_view livestreamId, std::string_view userId) override;
   std::vector<domain::Invite> list_invites(std::string_view livestreamId) override;
 
+  bool insert_chat_message(const domain::ChatMessage& message) override;
+  std::optional<domain::ChatMessage> find_chat_message(std::string_view id) override;
+  std::optional<domain::ChatMessage> find_chat_message_by_client_id(
+      std::string_view livestreamId, std::string_view userId, std::string_view clientId) override;
+  std::vector<domain::ChatMessage> list_chat_messages(std::string_view livestreamId,
+                                                      const domain::ChatMessage* before,
+                                                      std::int32_t limit) override;
+  ChatActivity chat_activity(std::string_view livestreamId, std::string_view userId,
+                             domain::TimePoint since) override;
+  bool delete_chat_message(std::string_view id, std::string_view by,
+                           domain::TimePoint at) override;
+  std::int32_t chat_slow_mode(std::string_view livestreamId) override;
+  void set_chat_slow_mode(std::string_view livestreamId, std::int32_t seconds) override;
+  std::optional<domain::Member> find_member(std::string_view livestreamId,
+                                            std::string_view userId) override;
+  void save_member(const domain::Member& member) override;
+  std::vector<domain::Member> list_members(std::string_view livestreamId) override;
+  std::int64_t insert_moderation(const domain::ModerationEntry& entry) override;
+  std::vector<domain::ModerationEntry> list_moderation(std::string_view livestreamId,
+                                                       std::int64_t beforeId,
+                                                       std::int32_t limit) override;
+
   std::string get_or_create_secret(std::string_view name, std::string_view candidate) override;
 
  private:

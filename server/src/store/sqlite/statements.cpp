@@ -39,6 +39,14 @@ using sql::Query;
 #define LSO_SELECT_API_KEYS "SELECT " LSO_API_KEY_COLUMNS " FROM api_keys "
 #define LSO_SELECT_AUDIT "SELECT " LSO_AUDIT_COLUMNS " FROM audit_log "
 
+#define LSO_CHAT_COLUMNS \
+  "id, livestream_id, user_id, display_name, text, created_at, deleted_at, deleted_by, client_id"
+#define LSO_MEMBER_COLUMNS                                                                 \
+  "livestream_id, user_id, display_name, moderator, chat_timeout_until, banned, hand_raised_at, " \
+  "stage, updated_at"
+#define LSO_MODERATION_COLUMNS \
+  "id, livestream_id, at, actor_id, action, target_user_id, message_id, details"
+
 struct Entry {
   Query query;
   std::string_view sql;
@@ -269,11 +277,57 @@ constexpr Entry kStatements[] = {
      "SELECT livestream_id, user_id, created_at FROM livestream_invites WHERE livestream_id = ?1 "
      "ORDER BY created_at, user_id"},
 
+    {Query::InsertChatMessage,
+     "INSERT INTO chat_messages (" LSO_CHAT_COLUMNS
+     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"},
+    {Query::FindChatMessage, "SELECT " LSO_CHAT_COLUMNS " FROM chat_messages WHERE id = ?1"},
+    {Query::FindChatMessageByClientId,
+     "SELECT " LSO_CHAT_COLUMNS " FROM chat_messages "
+     "WHERE livestream_id = ?1 AND user_id = ?2 AND client_id = ?3"},
+    {Query::ListChatMessages,
+     "SELECT " LSO_CHAT_COLUMNS " FROM chat_messages WHERE livestream_id = ?1 "
+     "AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?2"},
+    {Query::ListChatMessagesBefore,
+     "SELECT " LSO_CHAT_COLUMNS " FROM chat_messages WHERE livestream_id = ?1 "
+     "AND deleted_at IS NULL AND (created_at, id) < (?2, ?3) "
+     "ORDER BY created_at DESC, id DESC LIMIT ?4"},
+    {Query::ChatActivity,
+     "SELECT (SELECT count(*) FROM chat_messages WHERE livestream_id = ?1 AND user_id = ?2 "
+     "AND created_at >= ?3), (SELECT max(created_at) FROM chat_messages "
+     "WHERE livestream_id = ?1 AND user_id = ?2)"},
+    {Query::DeleteChatMessage,
+     "UPDATE chat_messages SET deleted_at = ?3, deleted_by = ?2 WHERE id = ?1 "
+     "AND deleted_at IS NULL"},
+    {Query::ChatSlowMode, "SELECT chat_slow_mode_seconds FROM livestreams WHERE id = ?1"},
+    {Query::SetChatSlowMode, "UPDATE livestreams SET chat_slow_mode_seconds = ?2 WHERE id = ?1"},
+    {Query::FindMember,
+     "SELECT " LSO_MEMBER_COLUMNS " FROM livestream_members WHERE livestream_id = ?1 "
+     "AND user_id = ?2"},
+    {Query::SaveMember,
+     "INSERT INTO livestream_members (" LSO_MEMBER_COLUMNS
+     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (livestream_id, user_id) DO UPDATE "
+     "SET display_name = excluded.display_name, moderator = excluded.moderator, "
+     "chat_timeout_until = excluded.chat_timeout_until, banned = excluded.banned, "
+     "hand_raised_at = excluded.hand_raised_at, stage = excluded.stage, "
+     "updated_at = excluded.updated_at"},
+    {Query::ListMembers,
+     "SELECT " LSO_MEMBER_COLUMNS " FROM livestream_members WHERE livestream_id = ?1 "
+     "ORDER BY updated_at, user_id"},
+    {Query::InsertModeration,
+     "INSERT INTO moderation_log (livestream_id, at, actor_id, action, target_user_id, "
+     "message_id, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id"},
+    {Query::ListModeration,
+     "SELECT " LSO_MODERATION_COLUMNS " FROM moderation_log WHERE livestream_id = ?1 "
+     "AND id < ?2 ORDER BY id DESC LIMIT ?3"},
+
     {Query::InsertSecretIfAbsent,
      "INSERT INTO server_secrets (name, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
     {Query::FindSecret, "SELECT value FROM server_secrets WHERE name = ?1"},
 };
 
+#undef LSO_CHAT_COLUMNS
+#undef LSO_MEMBER_COLUMNS
+#undef LSO_MODERATION_COLUMNS
 #undef LSO_LIVESTREAM_COLUMNS
 #undef LSO_LIVESTREAM_INSERT_COLUMNS
 #undef LSO_LIVEKIT_SESSION_COLUMNS
