@@ -50,7 +50,8 @@ std::function<http::asio::awaitable<void>(http::beast::tcp_stream&)> final_strea
 }
 
 bool is_state_event(std::string_view e) {
-  return e == "room_started" || e == "viewer_count_update" || e == "room_ended";
+  return e == "room_started" || e == "viewer_count_update" || e == "room_ended" ||
+         e == "ingest_update" || e == "recording_update";
 }
 
 }  // namespace

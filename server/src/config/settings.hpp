@@ -106,6 +106,16 @@ struct Settings {
   std::chrono::seconds auditRetention{90 * 24 * 3600};
   std::chrono::seconds analyticsDownsampleAfter{24 * 3600};
   std::chrono::seconds analyticsRetention{365 * 24 * 3600};  // 0: kept forever
+  // Recordings (LiveKit Egress): outputs and where they go (empty bucket: Egress's own storage).
+  bool recordingMp4 = true;
+  bool recordingHls = false;
+  std::string recordingPathPrefix = "recordings";
+  std::string recordingS3Bucket;
+  std::string recordingS3Region;
+  std::string recordingS3Endpoint;
+  std::string recordingS3AccessKey;
+  std::string recordingS3Secret;
+  bool recordingS3ForcePathStyle = false;
   RateLimitRule rateLimitAnonymous{300, std::chrono::seconds{300}};
 
   bool open_mode() const { return authMode == "open"; }

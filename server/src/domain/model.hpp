@@ -94,6 +94,18 @@ struct ConnectedPerson {
   TimePoint connectedAt{};  // their earliest connected session
 };
 
+// The ingest endpoint and the newest recording as the state shows them (never the stream key).
+struct IngestState {
+  std::string input;   // "rtmp" | "whip"
+  std::string status;  // "inactive" | "buffering" | "publishing" | "error"
+  std::optional<std::string> error;
+};
+struct RecordingState {
+  std::string id;
+  std::string status;  // "starting" … "limit_reached"
+  std::optional<TimePoint> startedAt;
+};
+
 struct StreamState {
   std::string streamId;
   LivestreamStatus status = LivestreamStatus::Scheduled;
@@ -107,6 +119,8 @@ struct StreamState {
   std::optional<TimePoint> startedAt;
   std::optional<TimePoint> endedAt;
   std::optional<HostInfo> hostInfo;
+  std::optional<IngestState> ingest;
+  std::optional<RecordingState> recording;
 };
 
 }  // namespace lso::domain

@@ -106,6 +106,19 @@ constexpr std::array kTable{
       [](const PermissionPolicy&, const Actor& a, const Subject& s) {
         return a.kind == PrincipalKind::Open || is_admin(a) || is_creator(a, s); },
       "Only the creator and admins see a livestream's analytics"},
+  // The stream key lets its holder publish as the host: the creator's and admins' only.
+  Row{Action::ManageIngest, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return a.kind == PrincipalKind::Open || is_admin(a) || is_creator(a, s); },
+      "Only the creator and admins manage the ingest endpoint"},
+  Row{Action::ManageRecordings, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return a.kind == PrincipalKind::Open || is_admin(a) || is_creator(a, s); },
+      "Only the creator and admins start or stop recordings"},
+  // Replays are for whoever may watch the livestream.
+  Row{Action::ReadRecordings, kScopeRead,
+      [](const PermissionPolicy& p, const Actor& a, const Subject& s) { return may_read(p, a, s); },
+      "This livestream is private"},
 };
 // clang-format on
 
@@ -135,6 +148,9 @@ std::string_view to_string(Action action) {
     case Action::ManageDeadLetters: return "manage dead letters";
     case Action::OpenEventTicket: return "open event ticket";
     case Action::ReadAnalytics: return "read analytics";
+    case Action::ManageIngest: return "manage ingest";
+    case Action::ManageRecordings: return "manage recordings";
+    case Action::ReadRecordings: return "read recordings";
   }
   return "unknown";
 }

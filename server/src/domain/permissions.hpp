@@ -30,6 +30,9 @@ enum class Action {
   ManageDeadLetters, // admin: inspect, replay and drop dead-lettered webhooks
   OpenEventTicket,   // any principal: a ticket for EventSource
   ReadAnalytics,     // a livestream's audience analytics (the series and the summary)
+  ManageIngest,      // create, reveal (the stream key), reset and delete the ingest endpoint
+  ManageRecordings,  // start and stop recordings
+  ReadRecordings,    // list and read a livestream's recordings
 };
 
 std::string_view to_string(Action action);

@@ -125,6 +125,18 @@ class SqlQueries : public domain::Queries {
   bool is_invited(std::string_view livestreamId, std::string_view userId) override;
   std::vector<domain::Invite> list_invites(std::string_view livestreamId) override;
 
+  std::optional<domain::Ingest> find_ingest(std::string_view livestreamId) override;
+  std::optional<domain::Ingest> lock_ingest_by_ingress(std::string_view ingressId) override;
+  void upsert_ingest(const domain::Ingest& ingest) override;
+  bool delete_ingest(std::string_view livestreamId) override;
+  std::vector<domain::Ingest> list_live_ingests() override;
+  bool insert_recording_if_absent(const domain::Recording& recording) override;
+  std::optional<domain::Recording> lock_recording_by_egress(std::string_view egressId) override;
+  std::optional<domain::Recording> find_recording(std::string_view id) override;
+  void update_recording(const domain::Recording& recording) override;
+  std::vector<domain::Recording> list_recordings(std::string_view livestreamId) override;
+  std::vector<domain::Recording> list_active_recordings() override;
+
   std::string get_or_create_secret(std::string_view name, std::string_view candidate) override;
 
  private:
@@ -137,6 +149,8 @@ class SqlQueries : public domain::Queries {
   std::vector<domain::Participant> participants(Query q, std::initializer_list<Param> params);
   std::int64_t scalar(Query q, std::initializer_list<Param> params);
   std::optional<domain::User> one_user(Query q, std::initializer_list<Param> params);
+  std::vector<domain::Ingest> ingests(Query q, std::initializer_list<Param> params);
+  std::vector<domain::Recording> recordings(Query q, std::initializer_list<Param> params);
 
   Session& session_;
 };
