@@ -299,7 +299,8 @@ int run(const lso::config::Settings& settings) {
     limits.createCountsSuccessOnly = true;
   }
   options.contentSecurityPolicy =
-      http::SecurityHeaders::policy_for(livekit_sources(settings.livekitPublicUrl));
+      http::SecurityHeaders::policy_for(livekit_sources(settings.livekitPublicUrl),
+                                        settings.recordingMediaOrigins);
   options.accessLog = settings.accessLog;
   http::Server server(options, http::Router{}, backends.limiter);
   if (!settings.embedded() && settings.redisUrl) server.set_limiter_pool(pool);

@@ -87,6 +87,8 @@ const std::vector<VariableInfo>& variables() {
       {"RECORDING_S3_ACCESS_KEY", "", "its access key id"},
       {"RECORDING_S3_SECRET", "", "its secret access key (passed to LiveKit Egress per request)"},
       {"RECORDING_S3_FORCE_PATH_STYLE", "false", "path-style bucket URLs (MinIO)"},
+      {"RECORDING_MEDIA_ORIGINS", "",
+       "comma-separated origins the web client may play recordings from (e.g. the bucket's URL)"},
       {"RATE_LIMIT_ENABLED", "true", "rate limits on the API"},
       {"RATE_LIMIT_API_MAX", "3000",
        "API requests per window, per user or API key (per IP in open mode; default there 100)"},
@@ -382,6 +384,20 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
   r.text("RECORDING_S3_ACCESS_KEY", s.recordingS3AccessKey);
   r.text("RECORDING_S3_SECRET", s.recordingS3Secret);
   r.boolean("RECORDING_S3_FORCE_PATH_STYLE", s.recordingS3ForcePathStyle);
+  if (auto v = r.raw("RECORDING_MEDIA_ORIGINS")) {
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = trim(rest.substr(0, comma));
+      if (!item.empty()) {
+        check_url("RECORDING_MEDIA_ORIGINS", item, {"http", "https"});
+        if (item.find_first_of(";'\"") != std::string::npos)
+          throw ConfigError("RECORDING_MEDIA_ORIGINS: '" + item + "' is not an origin");
+        s.recordingMediaOrigins.push_back(item);
+      }
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
   if (s.recordingS3Bucket.empty() &&
       (!s.recordingS3AccessKey.empty() || !s.recordingS3Secret.empty()))
     throw ConfigError("RECORDING_S3_BUCKET: required when RECORDING_S3_ACCESS_KEY/SECRET are set");

@@ -116,6 +116,8 @@ struct Settings {
   std::string recordingS3AccessKey;
   std::string recordingS3Secret;
   bool recordingS3ForcePathStyle = false;
+  // Origins the web client may play recordings from (Content-Security-Policy media-src).
+  std::vector<std::string> recordingMediaOrigins;
   RateLimitRule rateLimitAnonymous{300, std::chrono::seconds{300}};
 
   bool open_mode() const { return authMode == "open"; }

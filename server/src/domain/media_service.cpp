@@ -219,6 +219,8 @@ Recording MediaService::stop_recording(const Principal& principal, std::string_v
   try {
     info = egress_.stop_egress(r->egressId);
   } catch (const LiveKitError& e) {
+    // Ending or ended already at LiveKit (its egress_ended is on its way): nothing to change.
+    if (e.code() == "failed_precondition") return std::move(*r);
     if (!e.is_not_found()) throw;
     // LiveKit no longer knows it: it will never report its end.
     info.egressId = r->egressId;

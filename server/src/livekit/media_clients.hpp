@@ -10,7 +10,7 @@
 
 namespace lso::livekit {
 
-// livekit.Ingress: CreateIngress, UpdateIngress (unused), ListIngress, DeleteIngress; every call
+// livekit.Ingress: CreateIngress, ListIngress, DeleteIngress (what the use cases need); every call
 // carries a service token with `ingressAdmin`.
 class TwirpIngressService final : public domain::IngressService {
  public:

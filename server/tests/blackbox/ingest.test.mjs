@@ -4,7 +4,7 @@
 // and admins; never a viewer, a list, the state or an SSE frame), and bad input.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, call, assertError, backends } from './support.mjs';
+import { startStack, call, assertError, backends, protocol, twirpCalls } from './support.mjs';
 import { sse, until } from './webhook_support.mjs';
 import { JWT_SECRET, bearer, hostToken, unique } from './identity_support.mjs';
 
@@ -47,6 +47,15 @@ for (const backend of backends()) {
       const [inDouble] = (await ingresses(s.double)).filter((i) => i.room_name === l.roomName);
       assert.equal(inDouble.participant_identity, 'carol', 'the encoder publishes as the host');
       assert.equal(inDouble.stream_key, l.ingest.streamKey);
+      // The request, read strictly with the official type (an unknown field would throw), and
+      // its service token's grant.
+      const [sent] = (await twirpCalls(s.double, 'CreateIngress')).filter((c) => c.body?.roomName === l.roomName);
+      assert.equal(sent.grant.ingressAdmin, true);
+      const req = protocol.CreateIngressRequest.fromJson(sent.body);
+      assert.equal(req.inputType, protocol.IngressInput.RTMP_INPUT);
+      assert.equal(req.participantIdentity, 'carol');
+      assert.equal(req.participantName, 'Carol');
+      assert.equal(req.name, l.id);
       assert.deepEqual((await state(l.id)).ingest, { input: 'rtmp', status: 'inactive', error: null });
 
       const stream = sse(`${s.base}/api/v1/livestreams/${l.id}/events`);

@@ -4,7 +4,7 @@
 // egress LiveKit lost.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, call, assertError, backends } from './support.mjs';
+import { startStack, call, assertError, backends, protocol, twirpCalls } from './support.mjs';
 import { until } from './webhook_support.mjs';
 import { JWT_SECRET, bearer, hostToken, unique } from './identity_support.mjs';
 
@@ -60,6 +60,12 @@ for (const backend of backends()) {
       const req = eg.room_composite;
       assert.equal(req.file_outputs[0].filepath, `rec/${l.id}/${r.id}.mp4`, 'the settings choose the path');
       assert.equal(req.segment_outputs.length, 1, 'RECORDING_OUTPUTS=mp4,hls asks for HLS too');
+      const [sent] = (await twirpCalls(s.double, 'StartRoomCompositeEgress')).filter((c) => c.body?.roomName === l.roomName);
+      assert.equal(sent.grant.roomRecord, true);
+      const typed = protocol.RoomCompositeEgressRequest.fromJson(sent.body);  // strict: no unknown fields
+      assert.equal(typed.fileOutputs[0].fileType, protocol.EncodedFileType.MP4);
+      assert.equal(typed.segmentOutputs[0].playlistName, `rec/${l.id}/${r.id}.m3u8`);
+      assert.equal(typed.segmentOutputs[0].protocol, protocol.SegmentedFileProtocol.HLS_PROTOCOL);
       assertError(assert, await call(s.base, 'POST', `/api/v1/livestreams/${l.id}/recordings`, { headers: carol }), 409);
 
       await until(async () => (await recording(r.id)).status === 'active', 8000, 'active');
