@@ -57,8 +57,6 @@ async function serveClip(clip, port) {
 export async function runMediaScenario({ baseUrl, doubleUrl, mediaPort, chromiumPath, profilesDir, artifactsDir, watch }) {
   const shot = (name) => path.join(artifactsDir, `${name}.png`);
   watch.allowHttpError(404, /^\/api\/v1\/auth\/config$/);
-  // The panel asks for an existing endpoint first; "none yet" is a 404 it expects.
-  watch.allowHttpError(404, /^\/api\/v1\/livestreams\/[^/]+\/ingest$/);
   const alice = await launchUser(chromiumPath, path.join(profilesDir, 'profile-media'));
   let clipServer = null;
   try {

@@ -32,8 +32,19 @@ export function StreamFromObsPanel({ livestreamId, live, client = api }: Props) 
   const [revealed, setRevealed] = useState(false);
   const [copied, setCopied] = useState<string | null>(null);
 
+  // The endpoint (with its key) is asked for only once the live state says there is one, so a
+  // livestream without one costs no request (and no 404).
+  const exists = live !== undefined && live !== null;
+  const known = live !== undefined;
+  const have = ingest !== null;
   useEffect(() => {
+    if (!known) return;
+    if (!exists || have) {
+      setLoading(false);
+      return;
+    }
     const controller = new AbortController();
+    setLoading(true);
     client
       .getIngest(livestreamId, controller.signal)
       .then(setIngest)
@@ -45,7 +56,7 @@ export function StreamFromObsPanel({ livestreamId, live, client = api }: Props) 
         if (!controller.signal.aborted) setLoading(false);
       });
     return () => controller.abort();
-  }, [livestreamId, client]);
+  }, [livestreamId, client, known, exists, have]);
 
   const act = async (fn: () => Promise<Ingest>) => {
     setBusy(true);

@@ -36,6 +36,7 @@ describe('StreamFromObsPanel', () => {
     const user = userEvent.setup();
     render(<StreamFromObsPanel livestreamId="ls1" live={null} client={c} />);
     await user.click(await screen.findByRole('button', { name: 'Get a stream key' }));
+    expect(c.getIngest).not.toHaveBeenCalled();  // the state says there is none: no request
     expect(c.createIngest).toHaveBeenCalledWith('ls1', 'rtmp');
     expect((await screen.findByTestId('ingest-url')).textContent).toBe('rtmp://ingress.example/x');
     expect(screen.getByTestId('ingest-key').textContent).not.toContain('first-key');
@@ -52,6 +53,7 @@ describe('StreamFromObsPanel', () => {
     const c = client(ingest('k-0123456789abcdefgh'));
     const { rerender } = render(<StreamFromObsPanel livestreamId="ls1" live={{ input: 'rtmp', status: 'inactive', error: null }} client={c} />);
     expect((await screen.findByTestId('ingest-status')).dataset.status).toBe('inactive');
+    expect(c.getIngest).toHaveBeenCalledTimes(1);
     const publishing: IngestState = { input: 'rtmp', status: 'publishing', error: null };
     rerender(<StreamFromObsPanel livestreamId="ls1" live={publishing} client={c} />);
     expect(screen.getByTestId('ingest-status').dataset.status).toBe('publishing');
