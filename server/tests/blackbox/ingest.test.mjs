@@ -8,7 +8,14 @@ import { startStack, call, assertError, backends, protocol, twirpCalls } from '.
 import { sse, until } from './webhook_support.mjs';
 import { JWT_SECRET, bearer, hostToken, unique } from './identity_support.mjs';
 
-const ENV = { AUTH_MODE: 'accounts', AUTH_JWT_SECRET: JWT_SECRET, RATE_LIMIT_ENABLED: 'false' };
+const ENV = {
+  AUTH_MODE: 'accounts',
+  AUTH_JWT_SECRET: JWT_SECRET,
+  RATE_LIMIT_ENABLED: 'false',
+  RECONCILIATION_INTERVAL_SECONDS: '1',
+  RECONCILIATION_ABSENCES: '2',
+  RECONCILIATION_GRACE_SECONDS: '0',
+};
 const carol = bearer(hostToken('carol', 'Carol'));
 const bob = bearer(hostToken('bob', 'Bob'));
 const root = bearer(hostToken('root', 'Root', { admin: true }));
@@ -119,6 +126,22 @@ for (const backend of backends()) {
         assert.ok(!r.text.includes(key), `${path} must not carry the key`);
       }
       assert.ok(!s.output().includes(key), 'the key is never logged');
+    });
+
+    it('reconciliation turns off an ingest whose ingress_ended was lost', async () => {
+      const l = await livestream({ ingest: 'rtmp' });
+      const [ingress] = (await ingresses(s.double)).filter((i) => i.room_name === l.roomName);
+      await control(s.double, `/ingress/${ingress.ingress_id}/connect`);
+      await until(async () => (await state(l.id)).ingest.status === 'publishing', 8000, 'publishing');
+      // The encoder leaves while webhooks go nowhere: LiveKit knows, the orchestrator does not.
+      await control(s.double, '/config', { webhookUrl: '' });
+      try {
+        await control(s.double, `/ingress/${ingress.ingress_id}/disconnect`);
+      } finally {
+        await control(s.double, '/config', { webhookUrl: `${s.base}/api/v1/webhooks/livekit` });
+      }
+      assert.equal((await state(l.id)).ingest.status, 'publishing');
+      await until(async () => (await state(l.id)).ingest.status === 'inactive', 10000, 'inactive after reconciliation');
     });
 
     it('bad input is a 400 (and nothing is created), an unknown livestream a 404', async () => {
