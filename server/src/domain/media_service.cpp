@@ -63,16 +63,16 @@ Livestream MediaService::authorized(const Principal& principal, std::string_view
   }
   if (!d.allowed) {
     if (action != Action::ReadRecordings)
-      audit(actor, "refused: " + std::string(to_string(action)), l.id);
+      audit(actor, action == Action::ManageIngest ? "ingest.manage" : "recording.manage", l.id,
+            "refused");
     throw AppError(d.refusal, d.reason);
   }
   return l;
 }
 
-void MediaService::audit(const Actor& actor, std::string_view action, std::string_view target) {
-  if (!audit_) return;
-  const bool refused = action.starts_with("refused: ");
-  audit_->audit(actor, refused ? action.substr(9) : action, target, refused ? "refused" : "ok");
+void MediaService::audit(const Actor& actor, std::string_view action, std::string_view target,
+                         std::string_view outcome) {
+  if (audit_) audit_->audit(actor, action, target, outcome);
 }
 
 // --- ingest ---

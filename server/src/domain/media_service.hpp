@@ -81,7 +81,9 @@ class MediaService {
                         Action action);
   Recording record(const Actor& actor, const Livestream& livestream);
   IngestView open_ingest(const Actor& actor, const Livestream& livestream, IngressInput input);
-  void audit(const Actor& actor, std::string_view action, std::string_view target);
+  // Best effort, as every audit entry (see AuditTrail).
+  void audit(const Actor& actor, std::string_view action, std::string_view target,
+             std::string_view outcome = "ok");
 
   Store& store_;
   IngressService& ingress_;

@@ -32,6 +32,8 @@ const MAX_BODY_BYTES = 1 << 20;
  * @param {number} [options.webhookMaxQueueAgeMs] 0 = never drop (LiveKit drops after 30 s)
  * @param {number} [options.historyLimit] calls and webhooks kept for inspection (10000)
  * @param {boolean} [options.enforceRoomTimeouts] close rooms on emptyTimeout/departureTimeout like LiveKit
+ * @param {string} [options.rtmpUrl] the URL RTMP ingresses answer (rtmp://127.0.0.1:1935/x)
+ * @param {string} [options.whipUrl] the URL WHIP ingresses answer (http://127.0.0.1:8080/w)
  * @param {boolean|((line: string) => void)} [options.log] false = quiet
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>, state: object}>}
  */
@@ -61,7 +63,11 @@ export async function startDouble(options = {}) {
     apiSecret,
     verifier: new TokenVerifier(apiKey, apiSecret),
     tokenCache: new Map(),
-    rooms: new Rooms((event, room, participant) => webhooks.emit(event, room, participant), {
+    rooms: new Rooms((event, room, participant) => {
+      webhooks.emit(event, room, participant);
+      // LiveKit's recorder leaves with the room: its egresses finish.
+      if (event === 'room_finished') state.media.roomClosed(room.name);
+    }, {
       enforceTimeouts: options.enforceRoomTimeouts ?? false,
     }),
     webhooks,

@@ -254,6 +254,13 @@ export class Media {
     return info;
   }
 
+  /** The room closed: its running egresses complete (what they recorded so far). */
+  roomClosed(roomName) {
+    for (const info of this.egresses.values()) {
+      if (info.roomName === roomName && Media.active(info)) this.complete(info.egressId);
+    }
+  }
+
   /** LiveKit loses the egress (an egress node died): gone from lists, no webhook. */
   forget(id) {
     this.egress(id);

@@ -145,6 +145,15 @@ describe('Egress', () => {
     assert.equal(failed.egressInfo.error, 'no space');
   });
 
+  test('closing the room completes its running egresses', async () => {
+    await rooms.createRoom({ name: 'closing' });
+    const e = await egress.startRoomCompositeEgress('closing', { file: new EncodedFileOutput({ filepath: 'c.mp4' }) });
+    await rooms.deleteRoom('closing');
+    const [done] = await egress.listEgress({ egressId: e.egressId });
+    assert.equal(done.status, EgressStatus.EGRESS_COMPLETE);
+    await until(async () => (await events('egress_ended')).length === 1);
+  });
+
   test('a room that does not exist cannot be recorded, and every call needs roomRecord', async () => {
     await assert.rejects(egress.startRoomCompositeEgress('missing', { file: new EncodedFileOutput({ filepath: 'x.mp4' }) }), /not found/);
     const token = await serviceToken({ ingressAdmin: true, roomAdmin: true, room: 'x' });
