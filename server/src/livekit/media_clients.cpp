@@ -11,13 +11,25 @@ namespace json = boost::json;
 
 namespace {
 
-enum IngressMethod : std::size_t { kCreateIngress, kListIngress, kDeleteIngress, kIngressCount };
+enum IngressMethod : std::size_t {
+  kCreateIngress,
+  kUpdateIngress,
+  kListIngress,
+  kDeleteIngress,
+  kIngressCount
+};
 constexpr std::array<std::string_view, kIngressCount> kIngressMethods = {
-    "CreateIngress", "ListIngress", "DeleteIngress"};
+    "CreateIngress", "UpdateIngress", "ListIngress", "DeleteIngress"};
 
-enum EgressMethod : std::size_t { kStartRoomComposite, kStopEgress, kListEgress, kEgressCount };
+enum EgressMethod : std::size_t {
+  kStartRoomComposite,
+  kStopEgress,
+  kListEgress,
+  kUpdateLayout,
+  kEgressCount
+};
 constexpr std::array<std::string_view, kEgressCount> kEgressMethods = {
-    "StartRoomCompositeEgress", "StopEgress", "ListEgress"};
+    "StartRoomCompositeEgress", "StopEgress", "ListEgress", "UpdateLayout"};
 
 json::object s3_upload(const domain::S3Storage& s3) {
   json::object o{{"bucket", s3.bucket}};
@@ -52,6 +64,18 @@ domain::IngressInfo TwirpIngressService::create_ingress(const domain::IngressOpt
 void TwirpIngressService::delete_ingress(const std::string& ingressId) {
   channel_.call(kDeleteIngress, json::object{{"ingressId", ingressId}},
                 ServiceGrant::ingress_admin());
+}
+
+domain::IngressInfo TwirpIngressService::update_ingress(const std::string& ingressId,
+                                                        const domain::IngressOptions& changes) {
+  json::object body{{"ingressId", ingressId}};
+  if (!changes.name.empty()) body.emplace("name", changes.name);
+  if (!changes.roomName.empty()) body.emplace("roomName", changes.roomName);
+  if (!changes.participantIdentity.empty())
+    body.emplace("participantIdentity", changes.participantIdentity);
+  if (!changes.participantName.empty()) body.emplace("participantName", changes.participantName);
+  const auto res = channel_.call(kUpdateIngress, body, ServiceGrant::ingress_admin());
+  return channel_.read(kUpdateIngress, [&] { return protojson::read_ingress(res); });
 }
 
 std::vector<domain::IngressInfo> TwirpIngressService::list_ingress(const std::string& roomName,
@@ -98,6 +122,14 @@ domain::EgressInfo TwirpEgressService::stop_egress(const std::string& egressId) 
   const auto res = channel_.call(kStopEgress, json::object{{"egressId", egressId}},
                                  ServiceGrant::room_record());
   return channel_.read(kStopEgress, [&] { return protojson::read_egress(res); });
+}
+
+domain::EgressInfo TwirpEgressService::update_layout(const std::string& egressId,
+                                                     const std::string& layout) {
+  const auto res = channel_.call(kUpdateLayout,
+                                 json::object{{"egressId", egressId}, {"layout", layout}},
+                                 ServiceGrant::room_record());
+  return channel_.read(kUpdateLayout, [&] { return protojson::read_egress(res); });
 }
 
 std::vector<domain::EgressInfo> TwirpEgressService::list_egress(const std::string& roomName,

@@ -196,5 +196,26 @@ TEST_F(MediaClientsTest, ErrorsAndMalformedAnswersAreLiveKitErrors) {
   EXPECT_EQ(client.stats()[2].errors.load(), 1U);  // ListEgress
 }
 
+TEST_F(MediaClientsTest, UpdateIngressAndUpdateLayout) {
+  TestHttpServer server([](const RecordedRequest& r) {
+    if (r.target.ends_with("/UpdateIngress")) return CannedResponse{200, std::string(kSnakeIngress)};
+    return CannedResponse{200, std::string(kSnakeEgress)};
+  });
+  TwirpIngressService ingress(server.url(), tokens_);
+  TwirpEgressService egress(server.url(), tokens_);
+  domain::IngressOptions changes;
+  changes.participantName = "Carol B.";
+  EXPECT_EQ(ingress.update_ingress("IN_abc", changes).ingressId, "IN_abc");
+  EXPECT_EQ(egress.update_layout("EG_abc", "speaker").egressId, "EG_abc");
+  const auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2U);
+  EXPECT_EQ(reqs[0].target, "/twirp/livekit.Ingress/UpdateIngress");
+  EXPECT_EQ(parse(reqs[0].body), parse(R"({"ingressId":"IN_abc","participantName":"Carol B."})"));
+  EXPECT_EQ(video_grant(reqs[0]), parse(R"({"ingressAdmin":true})"));
+  EXPECT_EQ(reqs[1].target, "/twirp/livekit.Egress/UpdateLayout");
+  EXPECT_EQ(parse(reqs[1].body), parse(R"({"egressId":"EG_abc","layout":"speaker"})"));
+  EXPECT_EQ(video_grant(reqs[1]), parse(R"({"roomRecord":true})"));
+}
+
 }  // namespace
 }  // namespace lso::livekit
