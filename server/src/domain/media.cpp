@@ -11,23 +11,34 @@ namespace lso::domain {
 
 std::string_view to_string(IngestStatus s) {
   switch (s) {
-    case IngestStatus::Inactive: return "inactive";
-    case IngestStatus::Buffering: return "buffering";
-    case IngestStatus::Publishing: return "publishing";
-    case IngestStatus::Error: return "error";
+    case IngestStatus::Inactive:
+      return "inactive";
+    case IngestStatus::Buffering:
+      return "buffering";
+    case IngestStatus::Publishing:
+      return "publishing";
+    case IngestStatus::Error:
+      return "error";
   }
   return "inactive";
 }
 
 std::string_view to_string(RecordingStatus s) {
   switch (s) {
-    case RecordingStatus::Starting: return "starting";
-    case RecordingStatus::Active: return "active";
-    case RecordingStatus::Ending: return "ending";
-    case RecordingStatus::Complete: return "complete";
-    case RecordingStatus::Failed: return "failed";
-    case RecordingStatus::Aborted: return "aborted";
-    case RecordingStatus::LimitReached: return "limit_reached";
+    case RecordingStatus::Starting:
+      return "starting";
+    case RecordingStatus::Active:
+      return "active";
+    case RecordingStatus::Ending:
+      return "ending";
+    case RecordingStatus::Complete:
+      return "complete";
+    case RecordingStatus::Failed:
+      return "failed";
+    case RecordingStatus::Aborted:
+      return "aborted";
+    case RecordingStatus::LimitReached:
+      return "limit_reached";
   }
   return "starting";
 }
@@ -63,10 +74,14 @@ bool is_terminal(RecordingStatus s) {
 
 int rank(RecordingStatus s) {
   switch (s) {
-    case RecordingStatus::Starting: return 0;
-    case RecordingStatus::Active: return 1;
-    case RecordingStatus::Ending: return 2;
-    default: return 3;
+    case RecordingStatus::Starting:
+      return 0;
+    case RecordingStatus::Active:
+      return 1;
+    case RecordingStatus::Ending:
+      return 2;
+    default:
+      return 3;
   }
 }
 
@@ -167,12 +182,12 @@ std::optional<Ingest> fold(const Ingest& current, const IngressInfo& info, bool 
 
 std::optional<Recording> apply_egress(Queries& q, const std::string& livestreamId,
                                       const EgressInfo& info,
-                                      const std::optional<std::string>& requestedBy,
-                                      TimePoint now, const std::string& newId) {
+                                      const std::optional<std::string>& requestedBy, TimePoint now,
+                                      const std::string& newId) {
   if (info.egressId.empty()) return std::nullopt;
   if (!livestreamId.empty()) {
-    auto fresh = from_egress(newId.empty() ? util::new_uuid() : newId, livestreamId, info,
-                             requestedBy, now);
+    auto fresh =
+        from_egress(newId.empty() ? util::new_uuid() : newId, livestreamId, info, requestedBy, now);
     if (q.insert_recording_if_absent(fresh)) return fresh;
   }
   auto current = q.lock_recording_by_egress(info.egressId);

@@ -87,11 +87,10 @@ std::optional<Ingest> fold(const Ingest& current, const IngressInfo& info, bool 
 // changed.
 std::optional<Recording> apply_egress(Queries& q, const std::string& livestreamId,
                                       const EgressInfo& info,
-                                      const std::optional<std::string>& requestedBy,
-                                      TimePoint now, const std::string& newId = {});
+                                      const std::optional<std::string>& requestedBy, TimePoint now,
+                                      const std::string& newId = {});
 // The ingest of `info.ingressId` folded; nullopt when unknown or unchanged.
-std::optional<Ingest> apply_ingress(Queries& q, const IngressInfo& info, bool ended,
-                                    TimePoint now);
+std::optional<Ingest> apply_ingress(Queries& q, const IngressInfo& info, bool ended, TimePoint now);
 
 }  // namespace media
 

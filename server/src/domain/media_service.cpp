@@ -202,8 +202,7 @@ Recording MediaService::record(const Actor& actor, const Livestream& l) {
   return std::move(*stored);
 }
 
-Recording MediaService::start_recording(const Principal& principal,
-                                        std::string_view livestreamId) {
+Recording MediaService::start_recording(const Principal& principal, std::string_view livestreamId) {
   const auto l = authorized(principal, livestreamId, Action::ManageRecordings);
   return record(actor_of(principal), l);
 }
@@ -319,8 +318,7 @@ void MediaService::livestream_ended(const std::string& livestreamId) {
       store_.write([&](Queries& q) { media::apply_egress(q, "", info, std::nullopt, now); });
     } catch (const std::exception& e) {
       // The room closing ends the egress anyway; its egress_ended webhook settles the record.
-      spdlog::info("StopEgress {} of ended livestream {}: {}", r.egressId, livestreamId,
-                   e.what());
+      spdlog::info("StopEgress {} of ended livestream {}: {}", r.egressId, livestreamId, e.what());
     }
   }
 }

@@ -44,9 +44,9 @@ struct CreateExtras {
 
 class MediaService {
  public:
-  MediaService(Store& store, IngressService& ingress, EgressService& egress,
-               const TimeSource& time, LivestreamEvents& events, PermissionPolicy permissions,
-               RecordingSettings recording, AuditTrail* audit = nullptr);
+  MediaService(Store& store, IngressService& ingress, EgressService& egress, const TimeSource& time,
+               LivestreamEvents& events, PermissionPolicy permissions, RecordingSettings recording,
+               AuditTrail* audit = nullptr);
 
   // --- ingest ---
   // Creates the endpoint (409 when there is one, 400 once the livestream ended): url and key.
@@ -63,8 +63,7 @@ class MediaService {
   Recording start_recording(const Principal& principal, std::string_view livestreamId);
   Recording stop_recording(const Principal& principal, std::string_view livestreamId,
                            std::string_view recordingId);
-  std::vector<Recording> list_recordings(const Principal& principal,
-                                         std::string_view livestreamId);
+  std::vector<Recording> list_recordings(const Principal& principal, std::string_view livestreamId);
   Recording get_recording(const Principal& principal, std::string_view recordingId);
 
   // After a create with `ingest` and/or `record: true` (the create was authorized already).
@@ -77,8 +76,7 @@ class MediaService {
  private:
   Livestream load(std::string_view livestreamId);
   // load(), then require(action).
-  Livestream authorized(const Principal& principal, std::string_view livestreamId,
-                        Action action);
+  Livestream authorized(const Principal& principal, std::string_view livestreamId, Action action);
   Recording record(const Actor& actor, const Livestream& livestream);
   IngestView open_ingest(const Actor& actor, const Livestream& livestream, IngressInput input);
   // Best effort, as every audit entry (see AuditTrail).

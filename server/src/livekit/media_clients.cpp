@@ -44,8 +44,7 @@ json::object s3_upload(const domain::S3Storage& s3) {
 }  // namespace
 
 TwirpIngressService::TwirpIngressService(std::string_view livekitUrl,
-                                         const AccessTokenIssuer& tokens,
-                                         HttpClientOptions options)
+                                         const AccessTokenIssuer& tokens, HttpClientOptions options)
     : channel_(livekitUrl, "livekit.Ingress", tokens, std::move(options), kIngressMethods) {}
 
 domain::IngressInfo TwirpIngressService::create_ingress(const domain::IngressOptions& options) {
@@ -93,8 +92,8 @@ std::vector<domain::IngressInfo> TwirpIngressService::list_ingress(const std::st
   });
 }
 
-TwirpEgressService::TwirpEgressService(std::string_view livekitUrl,
-                                       const AccessTokenIssuer& tokens, HttpClientOptions options)
+TwirpEgressService::TwirpEgressService(std::string_view livekitUrl, const AccessTokenIssuer& tokens,
+                                       HttpClientOptions options)
     : channel_(livekitUrl, "livekit.Egress", tokens, std::move(options), kEgressMethods) {}
 
 domain::EgressInfo TwirpEgressService::start_room_composite_egress(
@@ -119,16 +118,16 @@ domain::EgressInfo TwirpEgressService::start_room_composite_egress(
 }
 
 domain::EgressInfo TwirpEgressService::stop_egress(const std::string& egressId) {
-  const auto res = channel_.call(kStopEgress, json::object{{"egressId", egressId}},
-                                 ServiceGrant::room_record());
+  const auto res =
+      channel_.call(kStopEgress, json::object{{"egressId", egressId}}, ServiceGrant::room_record());
   return channel_.read(kStopEgress, [&] { return protojson::read_egress(res); });
 }
 
 domain::EgressInfo TwirpEgressService::update_layout(const std::string& egressId,
                                                      const std::string& layout) {
-  const auto res = channel_.call(kUpdateLayout,
-                                 json::object{{"egressId", egressId}, {"layout", layout}},
-                                 ServiceGrant::room_record());
+  const auto res =
+      channel_.call(kUpdateLayout, json::object{{"egressId", egressId}, {"layout", layout}},
+                    ServiceGrant::room_record());
   return channel_.read(kUpdateLayout, [&] { return protojson::read_egress(res); });
 }
 

@@ -84,7 +84,8 @@ TEST_F(MediaClientsTest, CreateIngressPublishesAsTheHostWithTheIngressAdminGrant
 
 TEST_F(MediaClientsTest, WhipIngressSkipsTranscodingAndEnumsMayBeNumbers) {
   TestHttpServer server([](const RecordedRequest&) {
-    return CannedResponse{200, R"({"ingressId":"IN_w","inputType":1,"state":{"status":3,"error":"bad"}})"};
+    return CannedResponse{
+        200, R"({"ingressId":"IN_w","inputType":1,"state":{"status":3,"error":"bad"}})"};
   });
   TwirpIngressService client(server.url(), tokens_);
   domain::IngressOptions options;
@@ -103,7 +104,8 @@ TEST_F(MediaClientsTest, WhipIngressSkipsTranscodingAndEnumsMayBeNumbers) {
 TEST_F(MediaClientsTest, ListAndDeleteIngress) {
   TestHttpServer server([](const RecordedRequest& r) {
     if (r.target.ends_with("/ListIngress"))
-      return CannedResponse{200, "{\"items\":[" + std::string(kSnakeIngress) + "],\"next_page_token\":null}"};
+      return CannedResponse{
+          200, "{\"items\":[" + std::string(kSnakeIngress) + "],\"next_page_token\":null}"};
     return CannedResponse{200, std::string(kSnakeIngress)};
   });
   TwirpIngressService client(server.url(), tokens_);
@@ -159,7 +161,8 @@ TEST_F(MediaClientsTest, RoomCompositeToFileAndHlsOnS3WithTheRoomRecordGrant) {
 TEST_F(MediaClientsTest, StopAndListActiveEgress) {
   TestHttpServer server([](const RecordedRequest& r) {
     if (r.target.ends_with("/ListEgress"))
-      return CannedResponse{200, R"({"items":[{"egressId":"EG_1","status":1},{"egressId":"EG_2"}]})"};
+      return CannedResponse{200,
+                            R"({"items":[{"egressId":"EG_1","status":1},{"egressId":"EG_2"}]})"};
     return CannedResponse{200, R"({"egress_id":"EG_1","status":"EGRESS_ENDING"})"};
   });
   TwirpEgressService client(server.url(), tokens_);
@@ -198,7 +201,8 @@ TEST_F(MediaClientsTest, ErrorsAndMalformedAnswersAreLiveKitErrors) {
 
 TEST_F(MediaClientsTest, UpdateIngressAndUpdateLayout) {
   TestHttpServer server([](const RecordedRequest& r) {
-    if (r.target.ends_with("/UpdateIngress")) return CannedResponse{200, std::string(kSnakeIngress)};
+    if (r.target.ends_with("/UpdateIngress"))
+      return CannedResponse{200, std::string(kSnakeIngress)};
     return CannedResponse{200, std::string(kSnakeEgress)};
   });
   TwirpIngressService ingress(server.url(), tokens_);

@@ -144,8 +144,8 @@ TEST_P(MediaEffects, EgressEndedBeforeStartedStaysFailedAndDuplicatesChangeNothi
   EXPECT_EQ(processor.apply_batch({started})[0].outcome, domain::WebhookOutcome::NoEffect);
   EXPECT_EQ(processor.apply_batch({ended})[0].outcome, domain::WebhookOutcome::Duplicate);
   // A fresh event id with an older status (a retry by LiveKit with a new id) is still refused.
-  auto active = egress_event("egress_updated", "fail-first", "EG_F", "EGRESS_ACTIVE", kNs + 9,
-                             "F3");
+  auto active =
+      egress_event("egress_updated", "fail-first", "EG_F", "EGRESS_ACTIVE", kNs + 9, "F3");
   EXPECT_EQ(processor.apply_batch({active})[0].outcome, domain::WebhookOutcome::NoEffect);
   const auto rs = recordings(l);
   ASSERT_EQ(rs.size(), 1u);
@@ -200,12 +200,14 @@ TEST_P(MediaEffects, IngressSessionsNeverMoveBackwards) {
   add_ingest(l, "IN_1");
   const std::int64_t s1 = kNs + 1'000, s2 = kNs + 2'000;
   // Session 1's end arrives before its start: inactive, and the late start changes nothing.
-  EXPECT_EQ(processor.apply_batch({ingress_event("ingress_ended", "obs", "IN_1",
-                                                 "ENDPOINT_INACTIVE", s1, "I1")})[0]
+  EXPECT_EQ(processor
+                .apply_batch({ingress_event("ingress_ended", "obs", "IN_1", "ENDPOINT_INACTIVE", s1,
+                                            "I1")})[0]
                 .outcome,
             domain::WebhookOutcome::Applied);
-  EXPECT_EQ(processor.apply_batch({ingress_event("ingress_started", "obs", "IN_1",
-                                                 "ENDPOINT_PUBLISHING", s1, "I2")})[0]
+  EXPECT_EQ(processor
+                .apply_batch({ingress_event("ingress_started", "obs", "IN_1", "ENDPOINT_PUBLISHING",
+                                            s1, "I2")})[0]
                 .outcome,
             domain::WebhookOutcome::NoEffect);
   EXPECT_EQ(ingest(l).status, IngestStatus::Inactive);
@@ -230,8 +232,9 @@ TEST_P(MediaEffects, IngressSessionsNeverMoveBackwards) {
   EXPECT_EQ(i.error.value_or(""), "unsupported codec");
   EXPECT_EQ(i.sessionStartedAt, s2);
   // Events of an ingress that was replaced (a key reset) find nothing.
-  EXPECT_EQ(processor.apply_batch({ingress_event("ingress_started", "obs", "IN_OLD",
-                                                 "ENDPOINT_PUBLISHING", s2, "I8")})[0]
+  EXPECT_EQ(processor
+                .apply_batch({ingress_event("ingress_started", "obs", "IN_OLD",
+                                            "ENDPOINT_PUBLISHING", s2, "I8")})[0]
                 .outcome,
             domain::WebhookOutcome::NoEffect);
 }
@@ -264,13 +267,12 @@ TEST_P(MediaEffects, ConcurrentWorkersApplyShuffledEgressEventsOnce) {
   std::vector<WebhookEvent> evs;
   for (int n = 0; n < 20; ++n) {
     const std::string egress = "EG_busy_" + std::to_string(n);
-    evs.push_back(egress_event("egress_started", "busy", egress, "EGRESS_ACTIVE", kNs + 1,
-                               "S" + egress));
-    evs.push_back(egress_event("egress_updated", "busy", egress, "EGRESS_ENDING", kNs + 2,
-                               "U" + egress));
+    evs.push_back(
+        egress_event("egress_started", "busy", egress, "EGRESS_ACTIVE", kNs + 1, "S" + egress));
+    evs.push_back(
+        egress_event("egress_updated", "busy", egress, "EGRESS_ENDING", kNs + 2, "U" + egress));
     evs.push_back(egress_event("egress_ended", "busy", egress,
-                               n % 2 ? "EGRESS_COMPLETE" : "EGRESS_FAILED", kNs + 3,
-                               "E" + egress));
+                               n % 2 ? "EGRESS_COMPLETE" : "EGRESS_FAILED", kNs + 3, "E" + egress));
   }
   const auto once = evs;
   evs.insert(evs.end(), once.begin(), once.end());
