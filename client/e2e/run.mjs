@@ -2,8 +2,9 @@
 // double and the orchestrator on free ports with a fresh database, drives users in headless
 // Chromium, saves screenshots, and stops everything it started. Scenarios: "open" (AUTH_MODE=open,
 // the Switch-user identity: create → watch → live viewer count → end) and "accounts" (the default
-// authentication: sign-up, visibility, guests, refusals) and "chat" (chat, moderation, the stage).
-// E2E_SCENARIOS=open, =accounts or =chat runs one.
+// authentication: sign-up, visibility, guests, refusals), "chat" (chat, moderation, the stage) and
+// "media" (the OBS panel and a recording that plays). E2E_SCENARIOS=open (or accounts, chat, media)
+// runs one.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { freePort, logTail, start, stop, waitForHttp } from './lib/processes.mjs
 import { runScenario } from './scenario.mjs';
 import { runAccountsScenario } from './scenario-accounts.mjs';
 import { runChatScenario } from './scenario-chat.mjs';
+import { runMediaScenario } from './scenario-media.mjs';
 
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(clientDir, '..');
@@ -30,6 +32,12 @@ const SCENARIOS = {
   accounts: { run: runAccountsScenario, env: {} },
   // Chat, moderation and the stage with two signed-in people (accounts).
   chat: { run: runChatScenario, env: {} },
+  // Ingest and recordings: the OBS panel's light follows a simulated encoder; a recording plays.
+  // Its recording is served from a port of its own, which the page may play media from.
+  media: {
+    run: runMediaScenario,
+    env: ({ mediaPort }) => ({ AUTH_MODE: 'open', RECORDING_MEDIA_ORIGINS: `http://127.0.0.1:${mediaPort}` }),
+  },
 };
 
 function fail(message) {
@@ -38,7 +46,7 @@ function fail(message) {
 }
 
 function chosenScenarios() {
-  const names = (process.env.E2E_SCENARIOS ?? 'open,accounts,chat').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (process.env.E2E_SCENARIOS ?? 'open,accounts,chat,media').split(',').map((s) => s.trim()).filter(Boolean);
   for (const name of names) if (!SCENARIOS[name]) fail(`unknown scenario "${name}" in E2E_SCENARIOS (known: ${Object.keys(SCENARIOS).join(', ')})`);
   return names;
 }
@@ -68,7 +76,7 @@ function preflight() {
 async function runOne(name, processes) {
   const scenario = SCENARIOS[name];
   const tmp = mkdtempSync(path.join(os.tmpdir(), `lso-e2e-${name}-`));
-  const [doublePort, serverPort] = [await freePort(), await freePort()];
+  const [doublePort, serverPort, mediaPort] = [await freePort(), await freePort(), await freePort()];
   const serverUrl = `http://127.0.0.1:${serverPort}`;
   const doubleUrl = `http://127.0.0.1:${doublePort}`;
   const watch = new ConsoleWatch();
@@ -101,7 +109,7 @@ async function runOne(name, processes) {
         RATE_LIMIT_ENABLED: 'false',
         // The double moves no media; the server says so in /health and the header shows it.
         LIVEKIT_SIMULATED: 'true',
-        ...scenario.env,
+        ...(typeof scenario.env === 'function' ? scenario.env({ mediaPort }) : scenario.env),
       },
       logFile: path.join(artifactsDir, `orchestrator-${name}.log`),
     });
@@ -113,6 +121,7 @@ async function runOne(name, processes) {
     await scenario.run({
       baseUrl: serverUrl,
       doubleUrl,
+      mediaPort,
       chromiumPath,
       profilesDir: tmp,
       artifactsDir,

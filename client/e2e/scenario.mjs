@@ -40,7 +40,7 @@ export async function launchUser(chromiumPath, profileDir) {
 }
 
 /** Sets the "who am I" identity through the header's Switch user dialog. */
-async function becomeUser(page, userId, displayName) {
+export async function becomeUser(page, userId, displayName) {
   await page.getByRole('button', { name: /Switch user/ }).click({ timeout: TIMEOUT });
   const dialog = page.getByRole('dialog', { name: 'Who are you?' });
   await dialog.getByLabel('Display name').fill(displayName);

@@ -10,6 +10,8 @@ import type {
   ApiFailure,
   CreateLivestreamRequest,
   Health,
+  Ingest,
+  IngestType,
   Invite,
   JoinRequest,
   JoinResponse,
@@ -19,6 +21,7 @@ import type {
   LivestreamAnalytics,
   Page,
   Participant,
+  Recording,
   StreamState,
 } from './types';
 
@@ -278,6 +281,33 @@ export const api = {
 
   moderationLog(id: string, requestingUserId?: string, signal?: AbortSignal): Promise<Page<ModerationEntry>> {
     return callPage<ModerationEntry>(`${livestreamPath(id)}/moderation/log${buildQuery({ requestingUserId })}`, signal);
+  },
+
+  /** Creates the encoder endpoint (creator, admins): server URL and stream key. */
+  createIngest(id: string, type: IngestType = 'rtmp'): Promise<Ingest> {
+    return call<Ingest>('POST', `${livestreamPath(id)}/ingest`, { body: { type } });
+  },
+
+  /** The encoder endpoint with its key (creator, admins); 404 when there is none. */
+  getIngest(id: string, signal?: AbortSignal): Promise<Ingest> {
+    return call<Ingest>('GET', `${livestreamPath(id)}/ingest`, signal ? { signal } : {});
+  },
+
+  /** A new stream key; the old one stops working. */
+  resetIngest(id: string): Promise<Ingest> {
+    return call<Ingest>('POST', `${livestreamPath(id)}/ingest/reset`, { body: {} });
+  },
+
+  startRecording(id: string): Promise<Recording> {
+    return call<Recording>('POST', `${livestreamPath(id)}/recordings`, { body: {} });
+  },
+
+  stopRecording(id: string, recordingId: string): Promise<Recording> {
+    return call<Recording>('POST', `${livestreamPath(id)}/recordings/${encodeURIComponent(recordingId)}/stop`, { body: {} });
+  },
+
+  async listRecordings(id: string, signal?: AbortSignal): Promise<Recording[]> {
+    return (await callPage<Recording>(`${livestreamPath(id)}/recordings?limit=100`, signal)).items;
   },
 
   /** GET /health answers 503 with the same body when a component is down; both are read. */

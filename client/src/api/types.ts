@@ -135,6 +135,62 @@ export interface ModerationEntry {
   targetUserId: string | null;
   messageId: string | null;
   details: Record<string, unknown> | null;
+  /** The encoder endpoint's status (no URL, no key); null without one. Older servers leave it out. */
+  ingest?: IngestState | null;
+  /** The newest recording; null without one. Older servers leave it out. */
+  recording?: RecordingState | null;
+}
+
+/** RTMP (OBS, ffmpeg, hardware encoders) or WHIP. */
+export type IngestType = 'rtmp' | 'whip';
+export type IngestStatus = 'inactive' | 'buffering' | 'publishing' | 'error';
+
+export interface IngestState {
+  input: IngestType;
+  status: IngestStatus;
+  /** LiveKit's error text when status is error. */
+  error: string | null;
+}
+
+/** The encoder endpoint as its creator and admins get it (GET/POST …/ingest). */
+export interface Ingest {
+  livestreamId: string;
+  ingressId: string;
+  type: IngestType;
+  /** The server URL for the encoder (OBS: Server). */
+  url: string;
+  /** The stream key: whoever has it publishes as the host. */
+  streamKey: string | null;
+  status: IngestStatus;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RecordingStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted' | 'limit_reached';
+
+export interface RecordingState {
+  id: string;
+  status: RecordingStatus;
+  startedAt: string | null;
+}
+
+export interface Recording {
+  id: string;
+  livestreamId: string;
+  egressId: string;
+  status: RecordingStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  sizeBytes: number | null;
+  /** Where the MP4 is: a URL (object storage) or a path on the recorder's storage. */
+  fileLocation: string | null;
+  /** The HLS playlist, when HLS is recorded. */
+  playlistLocation: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** Seconds per bucket of the viewer series: 10 s while live, 1 min after downsampling. */
@@ -207,6 +263,10 @@ export interface CreateLivestreamRequest {
   emptyTimeout: number;
   visibility?: Visibility;
   metadata?: Record<string, unknown>;
+  /** An encoder endpoint from the start. */
+  ingest?: IngestType;
+  /** Record from the start (stops when the livestream ends). */
+  record?: boolean;
 }
 
 export interface JoinRequest {

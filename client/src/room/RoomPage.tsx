@@ -26,6 +26,9 @@ import { InviteManager } from './InviteManager';
 import { StagePanel } from './StagePanel';
 import { useChat, type ChatState } from './useChat';
 import { MediaStage } from './MediaStage';
+import { RecordingControl } from './RecordingControl';
+import { RecordingsList } from './RecordingsList';
+import { StreamFromObsPanel } from './StreamFromObsPanel';
 import { LivestreamEnded } from './LivestreamEnded';
 import type { PresenceStatus } from './simulatedPresence';
 import { useRoomSession, type RoomRole } from './useRoomSession';
@@ -201,9 +204,14 @@ function EndedRoom({
 }) {
   const { series, analytics } = useViewerSeries(livestreamId, { readAnalytics, state: null, live: false });
   return (
-    <LivestreamEnded livestream={livestream} state={state} figures={analytics ? figuresFromAnalytics(analytics.summary) : null}>
-      {analytics && <ViewerChart series={series} live={false} />}
-    </LivestreamEnded>
+    <>
+      <LivestreamEnded livestream={livestream} state={state} figures={analytics ? figuresFromAnalytics(analytics.summary) : null}>
+        {analytics && <ViewerChart series={series} live={false} />}
+      </LivestreamEnded>
+      <div className="mt-5">
+        <RecordingsList livestreamId={livestreamId} refreshKey={state?.recording ? `${state.recording.id}:${state.recording.status}` : ''} />
+      </div>
+    </>
   );
 }
 
@@ -298,6 +306,9 @@ function JoinedRoom({ livestream, role, join, events, actor, manages, simulated,
         <div className="mt-4 rounded-2xl border border-slate-200 bg-white p-4">
           <ViewerChart series={series} live />
         </div>
+        <div className="mt-4">
+          <RecordingsList livestreamId={livestream.id} refreshKey={state?.recording ? `${state.recording.id}:${state.recording.status}` : ''} />
+        </div>
       </section>
 
       <aside className="space-y-4">
@@ -318,6 +329,9 @@ function JoinedRoom({ livestream, role, join, events, actor, manages, simulated,
           // carries the permission too.
           onStageChange={() => undefined}
         />
+        {role === 'host' && manages && <RecordingControl livestreamId={livestream.id} recording={state?.recording} />}
+        {role === 'host' && manages && <StreamFromObsPanel livestreamId={livestream.id} live={state ? state.ingest ?? null : undefined} />}
+
         <div className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 className="text-sm font-semibold text-slate-900">Audience</h2>
           {state ? (

@@ -5,7 +5,7 @@ import type { StreamState } from '../api/types';
 import { isStreamState } from './payloads';
 import { useEventStream, type StreamConnection } from './useEventStream';
 
-export const LIVESTREAM_EVENTS = ['state', 'room_started', 'viewer_count_update', 'room_ended'] as const;
+export const LIVESTREAM_EVENTS = ['state', 'room_started', 'viewer_count_update', 'ingest_update', 'recording_update', 'room_ended'] as const;
 
 export interface LivestreamEvents {
   state: StreamState | null;

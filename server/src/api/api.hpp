@@ -18,6 +18,7 @@
 #include "domain/identity_service.hpp"
 #include "domain/livekit.hpp"
 #include "domain/livestream_service.hpp"
+#include "domain/media_service.hpp"
 #include "domain/store.hpp"
 #include "domain/webhook_queue.hpp"
 #include "http/metrics.hpp"
@@ -30,9 +31,18 @@ namespace lso::api {
 class ReplyCache;
 class Authentication;
 // /livestreams and its sub-resources. `cache` serves repeated livestream reads (see
-// reply_cache.hpp).
+// reply_cache.hpp); `media` sets up `ingest` / `record: true` of a create.
 void add_livestream_routes(http::Router& router, domain::LivestreamService& service,
-                           boost::asio::thread_pool& pool, ReplyCache& cache);
+                           domain::MediaService& media, boost::asio::thread_pool& pool,
+                           ReplyCache& cache);
+
+// The ingest endpoint and recordings (SPEC §14): /livestreams/:id/ingest, /ingest/reset,
+// /livestreams/:id/recordings, /recordings/:rid/stop, /recordings/:rid.
+void add_media_routes(http::Router& router, domain::MediaService& media,
+                      boost::asio::thread_pool& pool);
+// A body's `field` as an ingest type: nullopt when absent or null; 400 unless "rtmp" / "whip".
+std::optional<domain::IngressInput> ingest_input(const boost::json::object& body,
+                                                 std::string_view field);
 
 // GET /livestreams/:id/analytics (JSON or CSV).
 void add_analytics_routes(http::Router& router, domain::AnalyticsService& analytics,

@@ -52,7 +52,8 @@ std::function<http::asio::awaitable<void>(http::beast::tcp_stream&)> final_strea
 // Events for the livestream's own subscribers (the dashboard stream carries lifecycle only).
 bool is_livestream_event(std::string_view e) {
   return e == "room_started" || e == "viewer_count_update" || e == "room_ended" ||
-         e == "chat_message" || e == "chat_message_deleted" || e == "stage_update";
+         e == "chat_message" || e == "chat_message_deleted" || e == "stage_update" ||
+         e == "ingest_update" || e == "recording_update";
 }
 
 }  // namespace

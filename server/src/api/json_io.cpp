@@ -157,7 +157,7 @@ json::value to_json(const domain::Participant& p, bool userIds) {
 
 json::value to_json(const domain::StreamState& s, bool userIds) {
   json::object o;
-  o.reserve(13);
+  o.reserve(15);
   o["streamId"] = s.streamId;
   o["status"] = domain::to_string(s.status);
   // `participants` is the seed's shape (user ids, or display names for readers who may not see
@@ -193,6 +193,22 @@ json::value to_json(const domain::StreamState& s, bool userIds) {
   }
   o["stage"] = to_json(s.stage, userIds);
   o["raisedHands"] = to_json(s.raisedHands, userIds);
+  // Only a status: the ingest's url and key are for its managers (GET …/ingest).
+  if (s.ingest) {
+    o["ingest"] = json::object{
+        {"input", s.ingest->input},
+        {"status", s.ingest->status},
+        {"error", s.ingest->error ? json::value(*s.ingest->error) : json::value(nullptr)}};
+  } else {
+    o["ingest"] = nullptr;
+  }
+  if (s.recording) {
+    o["recording"] = json::object{{"id", s.recording->id},
+                                  {"status", s.recording->status},
+                                  {"startedAt", time_or_null(s.recording->startedAt)}};
+  } else {
+    o["recording"] = nullptr;
+  }
   return o;
 }
 
@@ -241,6 +257,44 @@ json::value to_json(const domain::ModerationEntry& e) {
                       {"messageId", e.messageId.empty() ? json::value(nullptr)
                                                         : json::value(e.messageId)},
                       {"details", e.details}};
+}
+
+namespace {
+json::value text_or_null(const std::optional<std::string>& s) {
+  return s ? json::value(*s) : json::value(nullptr);
+}
+json::value int_or_null(const std::optional<std::int64_t>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+}  // namespace
+
+json::value to_json(const domain::Recording& r) {
+  return json::object{{"id", r.id},
+                      {"livestreamId", r.livestreamId},
+                      {"egressId", r.egressId},
+                      {"status", domain::to_string(r.status)},
+                      {"startedAt", time_or_null(r.startedAt)},
+                      {"endedAt", time_or_null(r.endedAt)},
+                      {"durationMs", int_or_null(r.durationMs)},
+                      {"sizeBytes", int_or_null(r.sizeBytes)},
+                      {"fileLocation", text_or_null(r.fileLocation)},
+                      {"playlistLocation", text_or_null(r.playlistLocation)},
+                      {"error", text_or_null(r.error)},
+                      {"createdAt", util::to_iso8601(r.createdAt)},
+                      {"updatedAt", util::to_iso8601(r.updatedAt)}};
+}
+
+json::value to_json(const domain::IngestView& v) {
+  const auto& i = v.ingest;
+  return json::object{{"livestreamId", i.livestreamId},
+                      {"ingressId", i.ingressId},
+                      {"type", domain::to_string(i.input)},
+                      {"url", i.url},
+                      {"streamKey", text_or_null(v.streamKey)},
+                      {"status", domain::to_string(i.status)},
+                      {"error", text_or_null(i.error)},
+                      {"createdAt", util::to_iso8601(i.createdAt)},
+                      {"updatedAt", util::to_iso8601(i.updatedAt)}};
 }
 
 http::Reply list_reply(json::array items) {

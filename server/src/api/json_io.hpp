@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "domain/chat.hpp"
+#include "domain/media_service.hpp"
 #include "domain/model.hpp"
 #include "http/types.hpp"
 
@@ -37,6 +38,10 @@ std::int32_t query_integer(const http::Request& req, std::string_view name, std:
 // (permissions.hpp, SeeUserIds): ids become null and display names stand in their place.
 boost::json::value to_json(const domain::Livestream& livestream, bool userIds = true);
 boost::json::value to_json(const domain::Participant& participant, bool userIds = true);
+// A recording; an ingest endpoint with its stream key when the view carries one (for its managers
+// only: never in lists, states or SSE).
+boost::json::value to_json(const domain::Recording& recording);
+boost::json::value to_json(const domain::IngestView& ingest);
 // An ISO-8601 time, or null.
 boost::json::value time_or_null(const std::optional<domain::TimePoint>& t);
 

@@ -63,7 +63,8 @@ http::Reply cached_reply(const std::string& body) {
 }  // namespace
 
 void add_livestream_routes(http::Router& router, domain::LivestreamService& service,
-                           boost::asio::thread_pool& pool, ReplyCache& cache) {
+                           domain::MediaService& media, boost::asio::thread_pool& pool,
+                           ReplyCache& cache) {
   using http::kApiLimit;
   using http::kCreateLimit;
   using http::kWriteLimit;
@@ -93,9 +94,33 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         in.emptyTimeout =
             optional_integer(body, "emptyTimeout", domain::limits::kEmptyTimeoutDefault);
         in.metadata = optional_object(body, "metadata");
+        // SPEC §14: an ingest endpoint and/or a recording from the start.
+        const auto ingest = ingest_input(body, "ingest");
+        bool record = false;
+        if (const auto* v = body.if_contains("record"); v && !v->is_null()) {
+          if (!v->is_bool()) throw AppError(ErrorKind::Validation, "record must be a boolean");
+          record = v->get_bool();
+        }
         auto created = co_await http::offload(
             pool, [&] { return service.create(principal, std::move(in)); });
-        co_return http::data_reply(201, to_json(created));
+        auto data = to_json(created);
+        if (ingest || record) {
+          auto extras = co_await http::offload(
+              pool, [&] { return media.after_create(principal, created, ingest, record); });
+          auto& o = data.as_object();
+          if (ingest) {
+            o["ingest"] = extras.ingest ? to_json(*extras.ingest) : json::value(nullptr);
+            if (extras.ingestError) o["ingestError"] = *extras.ingestError;
+          }
+          if (record) {
+            o["recording"] = extras.recording ? to_json(*extras.recording) : json::value(nullptr);
+            if (extras.recordingError) o["recordingError"] = *extras.recordingError;
+          }
+          auto reply = http::data_reply(201, std::move(data));
+          reply.response.set(http::bhttp::field::cache_control, "no-store");
+          co_return reply;
+        }
+        co_return http::data_reply(201, std::move(data));
       },
       kApiLimit | kCreateLimit);
 

@@ -32,6 +32,7 @@
 #include "domain/events.hpp"
 #include "domain/chat_service.hpp"
 #include "domain/livestream_service.hpp"
+#include "domain/media_service.hpp"
 #include "domain/reconciler.hpp"
 #include "domain/webhook_processor.hpp"
 #include "domain/webhook_workers.hpp"
@@ -42,6 +43,7 @@
 #include "http/sse_hub.hpp"
 #include "http/static_files.hpp"
 #include "livekit/access_token.hpp"
+#include "livekit/media_clients.hpp"
 #include "livekit/twirp_client.hpp"
 #include "livekit/webhook_event.hpp"
 #include "livekit/webhook_verifier.hpp"
@@ -270,6 +272,8 @@ int run(const lso::config::Settings& settings) {
   lkOptions.timeout = settings.livekitTimeout;
   lkOptions.maxIdleConnections = static_cast<std::size_t>(settings.dbPoolSize) * 2;
   livekit::TwirpRoomService rooms(settings.livekitUrl, tokens, lkOptions);
+  livekit::TwirpIngressService ingress(settings.livekitUrl, tokens, lkOptions);
+  livekit::TwirpEgressService egress(settings.livekitUrl, tokens, lkOptions);
   livekit::WebhookVerifier verifier(settings.livekitApiKey, settings.livekitApiSecret, time);
 
   auto backends = app::make_backends(settings);
@@ -301,7 +305,8 @@ int run(const lso::config::Settings& settings) {
     limits.createCountsSuccessOnly = true;
   }
   options.contentSecurityPolicy =
-      http::SecurityHeaders::policy_for(livekit_sources(settings.livekitPublicUrl));
+      http::SecurityHeaders::policy_for(livekit_sources(settings.livekitPublicUrl),
+                                        settings.recordingMediaOrigins);
   options.accessLog = settings.accessLog;
   http::Server server(options, http::Router{}, backends.limiter);
   if (!settings.embedded() && settings.redisUrl) server.set_limiter_pool(pool);
@@ -364,6 +369,17 @@ int run(const lso::config::Settings& settings) {
   InvalidatingEvents events(broadcaster, replyCache);
   domain::LivestreamService service(*store, rooms, tokens, time, events, permissions, &identity);
   domain::WebhookProcessor processor(*store, time, events);
+  domain::RecordingSettings recordingSettings;
+  recordingSettings.mp4 = settings.recordingMp4;
+  recordingSettings.hls = settings.recordingHls;
+  recordingSettings.pathPrefix = settings.recordingPathPrefix;
+  recordingSettings.s3 = {settings.recordingS3Bucket,    settings.recordingS3Region,
+                          settings.recordingS3Endpoint,  settings.recordingS3AccessKey,
+                          settings.recordingS3Secret,    settings.recordingS3ForcePathStyle};
+  domain::MediaService media(*store, ingress, egress, time, events, permissions,
+                             std::move(recordingSettings), &identity);
+  service.on_ended([&media](const std::string& id) { media.livestream_ended(id); });
+  processor.on_ended([&media](const std::string& id) { media.livestream_ended(id); });
   // A store writing one transaction at a time (SQLite): beyond two workers (one applying while
   // the next claims and parses) the rest only queue for the writer, ahead of API writes, and hold
   // more leased jobs for every claim to skip (docs/benchmarks.md run E: 2 workers gave ~15 %
@@ -386,8 +402,10 @@ int run(const lso::config::Settings& settings) {
       },
       [](std::string_view body) {
         auto e = livekit::parse_webhook_event(body);
-        return domain::WebhookEvent{std::move(e.id), std::move(e.event), e.createdAt,
-                                    std::move(e.room), std::move(e.participant)};
+        return domain::WebhookEvent{std::move(e.id),          std::move(e.event),
+                                    e.createdAt,              std::move(e.room),
+                                    std::move(e.participant), std::move(e.ingress),
+                                    std::move(e.egress)};
       },
       workerOptions);
 
@@ -513,22 +531,28 @@ int run(const lso::config::Settings& settings) {
       out += fmt::format("lso_webhook_worker_pauses_total{{cause=\"{}\"}} {}\n", cause,
                          outage->outages());
   });
-  gauges.push_back([&rooms](std::string& out) {
+  gauges.push_back([&rooms, &ingress, &egress](std::string& out) {
+    // RoomService, Ingress and Egress methods have distinct names: one label set serves all.
+    const std::span<const livekit::TwirpCallStats> all[] = {rooms.stats(), ingress.stats(),
+                                                            egress.stats()};
     http::prometheus_metric(out, "lso_livekit_requests_total", "counter",
-                            "LiveKit RoomService calls by method");
-    for (const auto& st : rooms.stats())
-      out += fmt::format("lso_livekit_requests_total{{method=\"{}\"}} {}\n", st.method,
-                         st.calls.load());
+                            "LiveKit server API calls by method");
+    for (const auto& stats : all)
+      for (const auto& st : stats)
+        out += fmt::format("lso_livekit_requests_total{{method=\"{}\"}} {}\n", st.method,
+                           st.calls.load());
     http::prometheus_metric(out, "lso_livekit_errors_total", "counter",
-                            "failed LiveKit RoomService calls by method");
-    for (const auto& st : rooms.stats())
-      out += fmt::format("lso_livekit_errors_total{{method=\"{}\"}} {}\n", st.method,
-                         st.errors.load());
+                            "failed LiveKit server API calls by method");
+    for (const auto& stats : all)
+      for (const auto& st : stats)
+        out += fmt::format("lso_livekit_errors_total{{method=\"{}\"}} {}\n", st.method,
+                           st.errors.load());
     http::prometheus_metric(out, "lso_livekit_request_seconds_total", "counter",
                             "time spent in LiveKit calls by method");
-    for (const auto& st : rooms.stats())
-      out += fmt::format("lso_livekit_request_seconds_total{{method=\"{}\"}} {}\n", st.method,
-                         static_cast<double>(st.totalMicros.load()) / 1e6);
+    for (const auto& stats : all)
+      for (const auto& st : stats)
+        out += fmt::format("lso_livekit_request_seconds_total{{method=\"{}\"}} {}\n",
+                           st.method, static_cast<double>(st.totalMicros.load()) / 1e6);
   });
   gauges.push_back([&settings](std::string& out) {
     http::prometheus_metric(out, "lso_db_pool_connections", "gauge", "database pool size");
@@ -557,7 +581,8 @@ int run(const lso::config::Settings& settings) {
   api::add_metrics_routes(router, metrics, std::move(gauges));
   api::add_docs_routes(router);
   api::add_health_routes(router, health);
-  api::add_livestream_routes(router, service, pool, replyCache);
+  api::add_livestream_routes(router, service, media, pool, replyCache);
+  api::add_media_routes(router, media, pool);
   domain::AnalyticsService analytics(*store, time, permissions);
   api::add_analytics_routes(router, analytics, pool);
   domain::ChatPolicy chatPolicy;
@@ -600,6 +625,7 @@ int run(const lso::config::Settings& settings) {
 
   domain::Reconciler reconciler(*store, rooms, service, *backends.lock, time, events,
                                 {settings.reconciliationAbsences, settings.reconciliationGrace});
+  reconciler.with_media(ingress, egress);
   app::Scheduler scheduler;
   // Health probes: the database every 2 s, LiveKit every 10 s; /health answers from their result.
   // On their own scheduler thread, so a long reconciliation pass never makes /health stale.
@@ -608,10 +634,13 @@ int run(const lso::config::Settings& settings) {
                [&health, round = 0]() mutable { health.probe(++round % 5 == 0); });
   scheduler.every("reconciliation", settings.reconciliationInterval, [&reconciler] {
     const auto r = reconciler.run_once();
-    if (r.ran && (r.ended || r.participantsLeft || r.participantsJoined))
+    if (r.ran && (r.ended || r.participantsLeft || r.participantsJoined || r.recordingsSettled ||
+                  r.ingestsSettled))
       spdlog::info(
-          "reconciliation: {} checked, {} ended, {} participants left, {} sessions connected",
-          r.checked, r.ended, r.participantsLeft, r.participantsJoined);
+          "reconciliation: {} checked, {} ended, {} participants left, {} sessions connected, "
+          "{} recordings and {} ingests LiveKit lost settled",
+          r.checked, r.ended, r.participantsLeft, r.participantsJoined, r.recordingsSettled,
+          r.ingestsSettled);
   });
   scheduler.every("webhook-record-cleanup", std::chrono::hours(1), [&store, &time] {
     // In transactions of 5,000 rows: a day of busy webhooks is millions of records, and one

@@ -84,6 +84,18 @@ const std::vector<VariableInfo>& variables() {
       {"CHAT_MESSAGE_MAX_LENGTH", "500", "characters per chat message"},
       {"CHAT_RATE_LIMIT", "5", "chat messages per person per CHAT_RATE_WINDOW_SECONDS"},
       {"CHAT_RATE_WINDOW_SECONDS", "10", "chat rate-limit window"},
+      {"RECORDING_OUTPUTS", "mp4", "what a recording writes: mp4, hls, or mp4,hls"},
+      {"RECORDING_PATH_PREFIX", "recordings",
+       "folder (or object key prefix) of recordings: <prefix>/<livestream id>/<recording id>"},
+      {"RECORDING_S3_BUCKET", "",
+       "S3-compatible bucket for recordings (empty: LiveKit Egress's own storage settings)"},
+      {"RECORDING_S3_REGION", "", "its region"},
+      {"RECORDING_S3_ENDPOINT", "", "its endpoint URL (MinIO, R2, …; empty: AWS)"},
+      {"RECORDING_S3_ACCESS_KEY", "", "its access key id"},
+      {"RECORDING_S3_SECRET", "", "its secret access key (passed to LiveKit Egress per request)"},
+      {"RECORDING_S3_FORCE_PATH_STYLE", "false", "path-style bucket URLs (MinIO)"},
+      {"RECORDING_MEDIA_ORIGINS", "",
+       "comma-separated origins the web client may play recordings from (e.g. the bucket's URL)"},
       {"RATE_LIMIT_ENABLED", "true", "rate limits on the API"},
       {"RATE_LIMIT_API_MAX", "3000",
        "API requests per window, per user or API key (per IP in open mode; default there 100)"},
@@ -360,6 +372,49 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
     s.rateLimitWrite = {20, std::chrono::seconds{3600}};
     s.rateLimitCreate = {5, std::chrono::seconds{3600}};
   }
+  if (auto v = r.raw("RECORDING_OUTPUTS")) {
+    s.recordingMp4 = s.recordingHls = false;
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = trim(rest.substr(0, comma));
+      if (item == "mp4") s.recordingMp4 = true;
+      else if (item == "hls") s.recordingHls = true;
+      else if (!item.empty())
+        throw ConfigError(fmt::format("RECORDING_OUTPUTS: '{}' is not mp4 or hls", item));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    if (!s.recordingMp4 && !s.recordingHls)
+      throw ConfigError("RECORDING_OUTPUTS: name mp4, hls, or both");
+  }
+  r.text("RECORDING_PATH_PREFIX", s.recordingPathPrefix);
+  while (!s.recordingPathPrefix.empty() && s.recordingPathPrefix.back() == '/')
+    s.recordingPathPrefix.pop_back();
+  r.text("RECORDING_S3_BUCKET", s.recordingS3Bucket);
+  r.text("RECORDING_S3_REGION", s.recordingS3Region);
+  r.text("RECORDING_S3_ENDPOINT", s.recordingS3Endpoint);
+  if (!s.recordingS3Endpoint.empty())
+    check_url("RECORDING_S3_ENDPOINT", s.recordingS3Endpoint, {"http", "https"});
+  r.text("RECORDING_S3_ACCESS_KEY", s.recordingS3AccessKey);
+  r.text("RECORDING_S3_SECRET", s.recordingS3Secret);
+  r.boolean("RECORDING_S3_FORCE_PATH_STYLE", s.recordingS3ForcePathStyle);
+  if (auto v = r.raw("RECORDING_MEDIA_ORIGINS")) {
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = trim(rest.substr(0, comma));
+      if (!item.empty()) {
+        check_url("RECORDING_MEDIA_ORIGINS", item, {"http", "https"});
+        if (item.find_first_of(";'\"") != std::string::npos)
+          throw ConfigError("RECORDING_MEDIA_ORIGINS: '" + item + "' is not an origin");
+        s.recordingMediaOrigins.push_back(item);
+      }
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  if (s.recordingS3Bucket.empty() &&
+      (!s.recordingS3AccessKey.empty() || !s.recordingS3Secret.empty()))
+    throw ConfigError("RECORDING_S3_BUCKET: required when RECORDING_S3_ACCESS_KEY/SECRET are set");
   r.boolean("RATE_LIMIT_ENABLED", s.rateLimitEnabled);
   r.integer("RATE_LIMIT_API_MAX", s.rateLimitApi.max, 1, 100000000);
   r.duration("RATE_LIMIT_API_WINDOW_SECONDS", s.rateLimitApi.window, 1, 7 * 86400);

@@ -115,6 +115,18 @@ struct Settings {
   std::int64_t chatMaxLength = 500;
   std::int64_t chatRateLimit = 5;
   std::chrono::seconds chatRateWindow{10};
+  // Recordings (LiveKit Egress): outputs and where they go (empty bucket: Egress's own storage).
+  bool recordingMp4 = true;
+  bool recordingHls = false;
+  std::string recordingPathPrefix = "recordings";
+  std::string recordingS3Bucket;
+  std::string recordingS3Region;
+  std::string recordingS3Endpoint;
+  std::string recordingS3AccessKey;
+  std::string recordingS3Secret;
+  bool recordingS3ForcePathStyle = false;
+  // Origins the web client may play recordings from (Content-Security-Policy media-src).
+  std::vector<std::string> recordingMediaOrigins;
   RateLimitRule rateLimitAnonymous{300, std::chrono::seconds{300}};
 
   bool open_mode() const { return authMode == "open"; }

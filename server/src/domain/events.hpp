@@ -13,6 +13,8 @@ enum class StateChange {
   RoomStarted,          // LiveKit reported the room running
   ParticipantsChanged,  // a join or leave; subject to viewer-count throttling (SPEC §7)
   RoomEnded,            // the livestream ended; subscribers get room_ended, then the stream closes
+  IngestChanged,        // the ingest status changed (ingest_update, at once)
+  RecordingChanged,     // a recording changed (recording_update, at once)
 };
 
 class LivestreamEvents {

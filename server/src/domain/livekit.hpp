@@ -77,4 +77,87 @@ class TokenIssuer {
   virtual const std::string& public_url() const = 0;
 };
 
+// --- LiveKit Ingress and Egress (LIVEKIT.md, "Ingress and Egress") ---
+
+enum class IngressInput { Rtmp, Whip };
+
+struct IngressOptions {
+  IngressInput input = IngressInput::Rtmp;
+  std::string name;                 // a label (we use the livestream id)
+  std::string roomName;
+  std::string participantIdentity;  // the host: the encoder publishes as the creator
+  std::string participantName;
+};
+
+// IngressInfo, reduced. Times are LiveKit's (ns since the epoch; 0: unset).
+struct IngressInfo {
+  std::string ingressId;
+  std::string url;
+  std::string streamKey;  // a credential: never logged
+  IngressInput input = IngressInput::Rtmp;
+  std::string roomName;
+  std::string participantIdentity;
+  std::string status;  // ENDPOINT_INACTIVE | _BUFFERING | _PUBLISHING | _ERROR | _COMPLETE
+  std::string error;
+  std::int64_t startedAt = 0;
+  std::int64_t endedAt = 0;
+};
+
+// S3-compatible object storage for recordings (settings); empty bucket: Egress's own defaults.
+struct S3Storage {
+  std::string bucket;
+  std::string region;
+  std::string endpoint;
+  std::string accessKey;
+  std::string secret;
+  bool forcePathStyle = false;
+};
+
+struct EgressRequest {
+  std::string roomName;
+  bool file = true;       // an MP4 file
+  bool segments = false;  // HLS segments and a playlist
+  std::string filepath;   // the file's path or object key (may hold LiveKit's {room_name} …)
+  std::string playlistName;
+  std::string layout;     // "" = LiveKit's default (grid)
+  S3Storage s3;
+};
+
+struct EgressInfo {
+  std::string egressId;
+  std::string roomId;
+  std::string roomName;
+  std::string status;  // EGRESS_STARTING | _ACTIVE | _ENDING | _COMPLETE | _FAILED | _ABORTED |
+                       // _LIMIT_REACHED
+  std::string error;
+  std::int64_t startedAt = 0;  // ns
+  std::int64_t endedAt = 0;    // ns
+  std::int64_t updatedAt = 0;  // ns
+  // The first file result and the first segment result, when any.
+  std::string fileLocation;
+  std::string playlistLocation;
+  std::int64_t durationNs = 0;
+  std::int64_t sizeBytes = 0;
+};
+
+// Blocking, thread-safe; every call throws LiveKitError on failure.
+class IngressService {
+ public:
+  virtual ~IngressService() = default;
+  virtual IngressInfo create_ingress(const IngressOptions& options) = 0;
+  virtual void delete_ingress(const std::string& ingressId) = 0;
+  // Both empty: every ingress.
+  virtual std::vector<IngressInfo> list_ingress(const std::string& roomName,
+                                                const std::string& ingressId) = 0;
+};
+
+class EgressService {
+ public:
+  virtual ~EgressService() = default;
+  virtual EgressInfo start_room_composite_egress(const EgressRequest& request) = 0;
+  virtual EgressInfo stop_egress(const std::string& egressId) = 0;
+  // `active`: only egresses still running. Empty room: every room.
+  virtual std::vector<EgressInfo> list_egress(const std::string& roomName, bool active) = 0;
+};
+
 }  // namespace lso::domain

@@ -213,6 +213,7 @@ bool LivestreamService::finish(std::string_view id) {
   });
   if (!ended) return false;
   events_.state_changed(ended->id, StateChange::RoomEnded);
+  if (onEnded_) onEnded_(ended->id);
   events_.livestream_changed(*ended, false);
   return true;
 }
@@ -479,6 +480,13 @@ StreamState LivestreamService::build_state(Queries& q, const Livestream& livestr
   s.hostInfo = HostInfo{livestream.createdBy,
                         hostName.value_or(livestream.creatorName.empty() ? livestream.createdBy
                                                                          : livestream.creatorName)};
+  if (auto ingest = q.find_ingest(livestream.id))
+    s.ingest = IngestState{std::string(to_string(ingest->input)),
+                           std::string(to_string(ingest->status)), ingest->error};
+  if (auto recordings = q.list_recordings(livestream.id); !recordings.empty()) {
+    const auto& r = recordings.front();
+    s.recording = RecordingState{r.id, std::string(to_string(r.status)), r.startedAt};
+  }
   return s;
 }
 

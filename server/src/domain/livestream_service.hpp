@@ -3,6 +3,7 @@
 #pragma once
 
 #include <exception>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -86,6 +87,9 @@ class LivestreamService {
   // all active participants LEFT, status ENDED, room_ended pushed. Used by the webhook worker and
   // the reconciliation job. Returns false when it was already ended.
   bool finish(std::string_view id);
+  // Called after a livestream ended here (finish(); set once at start-up, before any request):
+  // the ingest and recordings clean-up.
+  void on_ended(std::function<void(const std::string&)> hook) { onEnded_ = std::move(hook); }
 
  private:
   static Livestream load(Queries& q, std::string_view id);
@@ -123,6 +127,7 @@ class LivestreamService {
   AuditTrail* audit_;
   // Joins that arrive together share one transaction (one commit, one flush).
   util::GroupCommit<PendingJoin> joins_;
+  std::function<void(const std::string&)> onEnded_;
 };
 
 }  // namespace lso::domain

@@ -102,6 +102,18 @@ struct StagePerson {
   TimePoint since{};
 };
 
+// The ingest endpoint and the newest recording as the state shows them (never the stream key).
+struct IngestState {
+  std::string input;   // "rtmp" | "whip"
+  std::string status;  // "inactive" | "buffering" | "publishing" | "error"
+  std::optional<std::string> error;
+};
+struct RecordingState {
+  std::string id;
+  std::string status;  // "starting" … "limit_reached"
+  std::optional<TimePoint> startedAt;
+};
+
 struct StreamState {
   std::string streamId;
   LivestreamStatus status = LivestreamStatus::Scheduled;
@@ -117,6 +129,8 @@ struct StreamState {
   std::optional<HostInfo> hostInfo;
   std::vector<StagePerson> stage;        // CO_HOSTs (ON) and invited viewers
   std::vector<StagePerson> raisedHands;  // oldest first
+  std::optional<IngestState> ingest;
+  std::optional<RecordingState> recording;
 };
 
 }  // namespace lso::domain

@@ -158,6 +158,19 @@ constexpr std::array kTable{
   Row{Action::AnswerStageInvite, kScopeWrite,
       [](const PermissionPolicy&, const Actor& a, const Subject& s) { return is_self(a, s); },
       "Only the invited person can answer the invitation"},
+  // The stream key lets its holder publish as the host: the creator's and admins' only.
+  Row{Action::ManageIngest, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return a.kind == PrincipalKind::Open || is_admin(a) || is_creator(a, s); },
+      "Only the creator and admins manage the ingest endpoint"},
+  Row{Action::ManageRecordings, kScopeWrite,
+      [](const PermissionPolicy&, const Actor& a, const Subject& s) {
+        return a.kind == PrincipalKind::Open || is_admin(a) || is_creator(a, s); },
+      "Only the creator and admins start or stop recordings"},
+  // Replays are for whoever may watch the livestream.
+  Row{Action::ReadRecordings, kScopeRead,
+      [](const PermissionPolicy& p, const Actor& a, const Subject& s) { return may_read(p, a, s); },
+      "This livestream is private"},
 };
 // clang-format on
 
@@ -197,6 +210,9 @@ std::string_view to_string(Action action) {
     case Action::LowerHand: return "lower hand";
     case Action::ManageStage: return "manage stage";
     case Action::AnswerStageInvite: return "answer stage invite";
+    case Action::ManageIngest: return "manage ingest";
+    case Action::ManageRecordings: return "manage recordings";
+    case Action::ReadRecordings: return "read recordings";
   }
   return "unknown";
 }

@@ -42,6 +42,9 @@ enum class Action {
   LowerHand,            // targetUserId: whose hand
   ManageStage,          // invite on stage, bring back
   AnswerStageInvite,    // targetUserId: who was invited
+  ManageIngest,      // create, reveal (the stream key), reset and delete the ingest endpoint
+  ManageRecordings,  // start and stop recordings
+  ReadRecordings,    // list and read a livestream's recordings
 };
 
 std::string_view to_string(Action action);

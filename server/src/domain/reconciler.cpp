@@ -7,6 +7,7 @@
 
 #include "domain/audience.hpp"
 #include "domain/errors.hpp"
+#include "domain/media.hpp"
 
 namespace lso::domain {
 
@@ -137,7 +138,81 @@ Reconciler::Report Reconciler::run_once() {
     if (joined > 0 || left > 0) events_.state_changed(l.id, StateChange::ParticipantsChanged);
   }
   absences_ = std::move(seen);  // only consecutive absences count
+  if (!cancelled_) reconcile_media(report, now);
   return report;
+}
+
+void Reconciler::reconcile_media(Report& report, TimePoint now) {
+  if (!ingress_ || !egress_) return;
+  // Recordings our records call running that LiveKit does not list as active.
+  const auto running = store_.read([](Queries& q) { return q.list_active_recordings(); });
+  std::map<std::string, int> seenEgress;
+  if (!running.empty()) {
+    std::set<std::string> active;
+    try {
+      for (const auto& e : egress_->list_egress("", true)) active.insert(e.egressId);
+    } catch (const std::exception& e) {
+      spdlog::warn("reconciliation: ListEgress failed, recordings not compared: {}", e.what());
+      return;
+    }
+    for (const auto& r : running) {
+      if (active.count(r.egressId) || now - r.createdAt < options_.grace) continue;
+      const int n = egressAbsences_[r.egressId] + 1;
+      seenEgress[r.egressId] = n;
+      if (n < options_.absences) continue;
+      EgressInfo lost;
+      lost.egressId = r.egressId;
+      lost.status = "EGRESS_ABORTED";
+      lost.error = "the recording was lost by LiveKit (reconciliation)";
+      const auto changed = store_.write([&](Queries& q) {
+        q.lock_livestream_exclusive(r.livestreamId);
+        return media::apply_egress(q, "", lost, std::nullopt, now);
+      });
+      seenEgress.erase(r.egressId);
+      if (!changed) continue;
+      ++report.recordingsSettled;
+      spdlog::warn("reconciliation: recording {} (egress {}) missing from LiveKit, aborted", r.id,
+                   r.egressId);
+      events_.state_changed(r.livestreamId, StateChange::RecordingChanged);
+    }
+  }
+  egressAbsences_ = std::move(seenEgress);
+
+  // Ingests shown buffering or publishing whose ingress LiveKit shows otherwise or not at all.
+  const auto live = store_.read([](Queries& q) { return q.list_live_ingests(); });
+  std::map<std::string, int> seenIngress;
+  if (!live.empty()) {
+    std::map<std::string, IngressInfo> listed;
+    try {
+      for (auto& i : ingress_->list_ingress("", "")) listed.emplace(i.ingressId, std::move(i));
+    } catch (const std::exception& e) {
+      spdlog::warn("reconciliation: ListIngress failed, ingests not compared: {}", e.what());
+      return;
+    }
+    for (const auto& i : live) {
+      auto it = listed.find(i.ingressId);
+      const bool publishing = it != listed.end() && (it->second.status == "ENDPOINT_BUFFERING" ||
+                                                     it->second.status == "ENDPOINT_PUBLISHING");
+      if (publishing || now - i.updatedAt < options_.grace) continue;
+      const int n = ingressAbsences_[i.ingressId] + 1;
+      seenIngress[i.ingressId] = n;
+      if (n < options_.absences) continue;
+      IngressInfo ended;
+      ended.ingressId = i.ingressId;
+      ended.status = "ENDPOINT_INACTIVE";
+      const auto changed = store_.write([&](Queries& q) {
+        q.lock_livestream_exclusive(i.livestreamId);
+        return media::apply_ingress(q, ended, true, now);
+      });
+      seenIngress.erase(i.ingressId);
+      if (!changed) continue;
+      ++report.ingestsSettled;
+      spdlog::warn("reconciliation: ingress {} of livestream {} no longer publishing at LiveKit",
+                   i.ingressId, i.livestreamId);
+      events_.state_changed(i.livestreamId, StateChange::IngestChanged);
+    }
+  }
+  ingressAbsences_ = std::move(seenIngress);
 }
 
 }  // namespace lso::domain

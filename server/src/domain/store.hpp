@@ -16,6 +16,7 @@
 
 #include "domain/chat.hpp"
 #include "domain/identity.hpp"
+#include "domain/media.hpp"
 #include "domain/model.hpp"
 
 namespace lso::domain {
@@ -305,6 +306,27 @@ class Queries {
   virtual std::vector<ModerationEntry> list_moderation(std::string_view livestreamId,
                                                        std::int64_t beforeId,
                                                        std::int32_t limit) = 0;
+
+  // --- ingest and recordings (media.hpp) ---
+  // Rule: one ingest per livestream, ingress ids unique.
+  virtual std::optional<Ingest> find_ingest(std::string_view livestreamId) = 0;
+  // The ingest of an ingress, its row locked until the transaction ends.
+  virtual std::optional<Ingest> lock_ingest_by_ingress(std::string_view ingressId) = 0;
+  // Inserts, or replaces the livestream's ingest (a reset points it at a new ingress).
+  virtual void upsert_ingest(const Ingest& ingest) = 0;
+  virtual bool delete_ingest(std::string_view livestreamId) = 0;
+  // Ingests shown buffering or publishing (reconciliation).
+  virtual std::vector<Ingest> list_live_ingests() = 0;
+  // Rule "recordings_egress": one recording per egress id; false when there is one already.
+  virtual bool insert_recording_if_absent(const Recording& recording) = 0;
+  virtual std::optional<Recording> lock_recording_by_egress(std::string_view egressId) = 0;
+  virtual std::optional<Recording> find_recording(std::string_view id) = 0;
+  // Writes every field but the ids and createdAt.
+  virtual void update_recording(const Recording& recording) = 0;
+  // Newest first.
+  virtual std::vector<Recording> list_recordings(std::string_view livestreamId) = 0;
+  // Starting, active or ending recordings of every livestream (reconciliation).
+  virtual std::vector<Recording> list_active_recordings() = 0;
 
   // A named secret shared by every instance (e.g. the key that signs SSE tickets): the stored
   // value, or `candidate` stored now when there is none (the first instance to ask wins).

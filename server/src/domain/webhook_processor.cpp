@@ -6,6 +6,7 @@
 
 #include "domain/audience.hpp"
 #include "domain/errors.hpp"
+#include "domain/media.hpp"
 #include "util/uuid.hpp"
 
 namespace lso::domain {
@@ -29,10 +30,21 @@ bool is_participant_event(const WebhookEvent& e) {
          e.event == "participant_connection_aborted";
 }
 
-// Events whose effects read and write one livestream's participants or status.
+bool is_ingress_event(const WebhookEvent& e) {
+  return e.ingress && (e.event == "ingress_started" || e.event == "ingress_ended");
+}
+
+bool is_egress_event(const WebhookEvent& e) {
+  return e.egress &&
+         (e.event == "egress_started" || e.event == "egress_updated" || e.event == "egress_ended");
+}
+
+// Events whose effects read and write one livestream's participants, status, ingest or
+// recordings.
 bool locks_livestream(const WebhookEvent& e) {
   return e.room && !e.room->name.empty() &&
-         (is_participant_event(e) || e.event == "room_started" || e.event == "room_finished");
+         (is_participant_event(e) || e.event == "room_started" || e.event == "room_finished" ||
+          is_ingress_event(e) || is_egress_event(e));
 }
 
 // A participant event as Queries::apply_participant_events takes it; `l` is what effects() would
@@ -122,7 +134,25 @@ WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, Time
     return WebhookOutcome::Applied;
   }
 
-  // track_*, egress_*, ingress_* and anything newer: acknowledged, counted, nothing to do.
+  // Ingest and recordings (media.hpp): folded forwards only, so any order ends the same.
+  if (is_ingress_event(e)) {
+    auto changed = media::apply_ingress(q, *e.ingress, e.event == "ingress_ended", now);
+    if (!changed) return WebhookOutcome::NoEffect;
+    fx.stateOf = changed->livestreamId;
+    fx.change = StateChange::IngestChanged;
+    return WebhookOutcome::Applied;
+  }
+  if (is_egress_event(e)) {
+    // A recording we have not stored yet (its egress_* came before the API's answer was
+    // written, or someone else started it) is created for the room's active livestream.
+    auto changed = media::apply_egress(q, l ? l->id : std::string(), *e.egress, std::nullopt, now);
+    if (!changed) return WebhookOutcome::NoEffect;
+    fx.stateOf = changed->livestreamId;
+    fx.change = StateChange::RecordingChanged;
+    return WebhookOutcome::Applied;
+  }
+
+  // track_* and anything newer: acknowledged, counted, nothing to do.
   return WebhookOutcome::Unknown;
 }
 
@@ -148,6 +178,9 @@ void WebhookProcessor::after_commit(const WebhookEvent& e, WebhookOutcome outcom
   }
   if (fx.stateOf) events_.state_changed(*fx.stateOf, fx.change);
   if (fx.livestream) events_.livestream_changed(*fx.livestream, false);
+  if (outcome == WebhookOutcome::Applied && fx.change == StateChange::RoomEnded && fx.stateOf &&
+      onEnded_)
+    onEnded_(*fx.stateOf);
 }
 
 std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ struct WebhookEvent {
   std::int64_t createdAt = 0;  // seconds
   std::optional<Room> room;
   std::optional<RoomParticipant> participant;
+  std::optional<IngressInfo> ingress;
+  std::optional<EgressInfo> egress;
 };
 
 struct WebhookCounters {
@@ -47,6 +50,9 @@ class WebhookProcessor {
   std::vector<Result> apply_batch(const std::vector<WebhookEvent>& events);
 
   const WebhookCounters& counters() const { return counters_; }
+  // Called after a room_finished ended a livestream (set once at start-up): the ingest and
+  // recordings clean-up, which calls LiveKit and so never runs inside the transaction.
+  void on_ended(std::function<void(const std::string&)> hook) { onEnded_ = std::move(hook); }
 
  private:
   struct Effects {
@@ -69,6 +75,7 @@ class WebhookProcessor {
   const TimeSource& time_;
   LivestreamEvents& events_;
   WebhookCounters counters_;
+  std::function<void(const std::string&)> onEnded_;
 };
 
 }  // namespace lso::domain

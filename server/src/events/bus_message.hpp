@@ -13,7 +13,8 @@ namespace lso::events {
 
 struct BusMessage {
   std::string_view event;  // state, room_started, viewer_count_update, room_ended,
-                           // livestream_created, livestream_updated
+                           // ingest_update, recording_update, livestream_created,
+                           // livestream_updated
   std::string_view livestreamId;
   bool listed = true;     // may go to the dashboard stream (everyone's)
   std::string_view data;  // JSON

@@ -118,7 +118,9 @@ void LivestreamBroadcaster::run() {
     ready.reserve(work.size());
     for (auto& [id, changes] : work) {
       const bool urgent =
-          changes & (bit(domain::StateChange::RoomEnded) | bit(domain::StateChange::RoomStarted));
+          changes & (bit(domain::StateChange::RoomEnded) | bit(domain::StateChange::RoomStarted) |
+                     bit(domain::StateChange::IngestChanged) |
+                     bit(domain::StateChange::RecordingChanged));
       auto last = lastRead_.find(id);
       auto cost = readCost_.find(id);
       const auto gap = std::min<std::chrono::steady_clock::duration>(
@@ -182,6 +184,15 @@ void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
 
   const auto data = boost::json::serialize(api::to_json(*state, options_.userIds));
   const bool listed = state->visibility == domain::Visibility::Public;
+  const unsigned media =
+      bit(domain::StateChange::IngestChanged) | bit(domain::StateChange::RecordingChanged);
+  if (!(changes & ~media & ~kTrailing) && (changes & media) &&
+      state->status == domain::LivestreamStatus::Ended) {
+    // A recording settling after the end (its egress_ended): news, but no second room_ended.
+    if (changes & bit(domain::StateChange::RecordingChanged))
+      bus_.publish(encode_bus_message("recording_update", id, data, listed));
+    return;
+  }
   if (changes & bit(domain::StateChange::RoomEnded) ||
       state->status == domain::LivestreamStatus::Ended) {
     ledger_.forget(id);
@@ -193,6 +204,11 @@ void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
     bus_.publish(encode_bus_message("room_ended", id, data, listed));
     return;
   }
+  // Ingest and recording changes are rare and each one is news to the host: pushed at once.
+  if (changes & bit(domain::StateChange::IngestChanged))
+    bus_.publish(encode_bus_message("ingest_update", id, data, listed));
+  if (changes & bit(domain::StateChange::RecordingChanged))
+    bus_.publish(encode_bus_message("recording_update", id, data, listed));
   if (changes & bit(domain::StateChange::RoomStarted)) {
     ledger_.try_push(id, state->viewerCount, options_.throttle);
     bus_.publish(encode_bus_message("room_started", id, data, listed));

@@ -115,16 +115,22 @@ asio::awaitable<Reply> Cors::handle(Request& req, const Next& next) {
   co_return reply;
 }
 
-std::string SecurityHeaders::policy_for(const std::vector<std::string>& connectSources) {
+std::string SecurityHeaders::policy_for(const std::vector<std::string>& connectSources,
+                                        const std::vector<std::string>& mediaSources) {
   std::string connect = "'self'";
   for (const auto& s : connectSources) connect += " " + s;
+  std::string media;
+  for (const auto& s : mediaSources) {
+    media += " " + s;
+    connect += " " + s;  // hls.js fetches playlists and segments
+  }
   // livekit-client runs workers from blob: URLs and plays media from blob:/mediastream:.
   return fmt::format(
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-      "img-src 'self' data: blob:; media-src 'self' blob: mediastream:; font-src 'self' data:; "
+      "img-src 'self' data: blob:; media-src 'self' blob: mediastream:{}; font-src 'self' data:; "
       "worker-src 'self' blob:; connect-src {}; frame-ancestors 'none'; base-uri 'self'; "
       "form-action 'self'; object-src 'none'",
-      connect);
+      media, connect);
 }
 
 asio::awaitable<Reply> SecurityHeaders::handle(Request& req, const Next& next) {

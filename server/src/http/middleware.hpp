@@ -80,8 +80,10 @@ class SecurityHeaders final : public Middleware {
   explicit SecurityHeaders(std::string contentSecurityPolicy)
       : csp_(std::move(contentSecurityPolicy)) {}
   asio::awaitable<Reply> handle(Request& req, const Next& next) override;
-  // The policy for a client that talks to this origin and to `connectSources` (LiveKit).
-  static std::string policy_for(const std::vector<std::string>& connectSources);
+  // The policy for a client that talks to this origin and to `connectSources` (LiveKit), and
+  // plays media (recordings) from this origin and `mediaSources` (they are fetched too: HLS).
+  static std::string policy_for(const std::vector<std::string>& connectSources,
+                                const std::vector<std::string>& mediaSources = {});
 
  private:
   std::string csp_;

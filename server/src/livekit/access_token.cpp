@@ -72,6 +72,12 @@ std::string AccessTokenIssuer::service_token(const ServiceGrant& grant) const {
   if (grant.roomAdmin) {
     video.emplace("roomAdmin", true);
   }
+  if (grant.roomRecord) {
+    video.emplace("roomRecord", true);
+  }
+  if (grant.ingressAdmin) {
+    video.emplace("ingressAdmin", true);
+  }
   if (!grant.room.empty()) {
     video.emplace("room", grant.room);
   }

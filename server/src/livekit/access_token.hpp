@@ -11,11 +11,14 @@
 namespace lso::livekit {
 
 // The `video` grant a server API call needs (LIVEKIT.md, "Server API"): roomCreate for
-// CreateRoom/DeleteRoom, roomList for ListRooms, roomAdmin + room for participant calls.
+// CreateRoom/DeleteRoom, roomList for ListRooms, roomAdmin + room for participant calls;
+// roomRecord for every Egress call, ingressAdmin for every Ingress call.
 struct ServiceGrant {
   bool roomCreate = false;
   bool roomList = false;
   bool roomAdmin = false;
+  bool roomRecord = false;
+  bool ingressAdmin = false;
   std::string room;  // the room roomAdmin applies to
 
   static ServiceGrant room_create() {
@@ -26,6 +29,16 @@ struct ServiceGrant {
   static ServiceGrant room_list() {
     ServiceGrant g;
     g.roomList = true;
+    return g;
+  }
+  static ServiceGrant room_record() {
+    ServiceGrant g;
+    g.roomRecord = true;
+    return g;
+  }
+  static ServiceGrant ingress_admin() {
+    ServiceGrant g;
+    g.ingressAdmin = true;
     return g;
   }
   static ServiceGrant room_admin(std::string room) {

@@ -1,6 +1,7 @@
 // Field readers for LiveKit's protobuf-JSON (see protojson.hpp for the rules).
 #include "livekit/protojson.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -149,6 +150,84 @@ domain::RoomParticipant read_participant(const boost::json::object& o) {
     p.tracks.push_back(std::move(track));
   }
   return p;
+}
+
+namespace {
+
+// An enum field by name, or by ordinal into `names`; `names[0]` when absent (protobuf's default).
+template <std::size_t N>
+std::string get_enum(const boost::json::object& o, std::string_view camel, std::string_view snake,
+                     const std::array<const char*, N>& names) {
+  const auto* v = field(o, camel, snake);
+  if (v == nullptr) return names[0];
+  if (v->is_int64() || v->is_uint64()) {
+    const auto i = v->is_int64() ? v->get_int64() : static_cast<std::int64_t>(v->get_uint64());
+    if (i < 0 || i >= static_cast<std::int64_t>(N)) return "UNKNOWN_" + std::to_string(i);
+    return names[static_cast<std::size_t>(i)];
+  }
+  return get_string(o, camel, snake);
+}
+
+constexpr std::array<const char*, 5> kIngressStates = {
+    "ENDPOINT_INACTIVE", "ENDPOINT_BUFFERING", "ENDPOINT_PUBLISHING", "ENDPOINT_ERROR",
+    "ENDPOINT_COMPLETE"};
+constexpr std::array<const char*, 3> kIngressInputs = {"RTMP_INPUT", "WHIP_INPUT", "URL_INPUT"};
+constexpr std::array<const char*, 7> kEgressStatuses = {
+    "EGRESS_STARTING", "EGRESS_ACTIVE",  "EGRESS_ENDING",       "EGRESS_COMPLETE",
+    "EGRESS_FAILED",   "EGRESS_ABORTED", "EGRESS_LIMIT_REACHED"};
+
+}  // namespace
+
+domain::IngressInfo read_ingress(const boost::json::object& o) {
+  domain::IngressInfo i;
+  i.ingressId = get_string(o, "ingressId", "ingress_id");
+  i.url = get_string(o, "url");
+  i.streamKey = get_string(o, "streamKey", "stream_key");
+  i.input = get_enum(o, "inputType", "input_type", kIngressInputs) == "WHIP_INPUT"
+                ? domain::IngressInput::Whip
+                : domain::IngressInput::Rtmp;
+  i.roomName = get_string(o, "roomName", "room_name");
+  i.participantIdentity = get_string(o, "participantIdentity", "participant_identity");
+  if (const auto* state = get_object(o, "state")) {
+    i.status = get_enum(*state, "status", "status", kIngressStates);
+    i.error = get_string(*state, "error");
+    i.startedAt = get_int64(*state, "startedAt", "started_at");
+    i.endedAt = get_int64(*state, "endedAt", "ended_at");
+  } else {
+    i.status = kIngressStates[0];
+  }
+  return i;
+}
+
+domain::EgressInfo read_egress(const boost::json::object& o) {
+  domain::EgressInfo e;
+  e.egressId = get_string(o, "egressId", "egress_id");
+  e.roomId = get_string(o, "roomId", "room_id");
+  e.roomName = get_string(o, "roomName", "room_name");
+  e.status = get_enum(o, "status", "status", kEgressStatuses);
+  e.error = get_string(o, "error");
+  e.startedAt = get_int64(o, "startedAt", "started_at");
+  e.endedAt = get_int64(o, "endedAt", "ended_at");
+  e.updatedAt = get_int64(o, "updatedAt", "updated_at");
+  // file_results (current) or the deprecated single `file`.
+  auto files = get_objects(o, "fileResults", "file_results");
+  if (files.empty())
+    if (const auto* file = get_object(o, "file")) files.push_back(file);
+  if (!files.empty()) {
+    e.fileLocation = get_string(*files.front(), "location");
+    if (e.fileLocation.empty()) e.fileLocation = get_string(*files.front(), "filename");
+    e.durationNs = get_int64(*files.front(), "duration");
+    e.sizeBytes = get_int64(*files.front(), "size");
+  }
+  const auto segments = get_objects(o, "segmentResults", "segment_results");
+  if (!segments.empty()) {
+    e.playlistLocation = get_string(*segments.front(), "playlistLocation", "playlist_location");
+    if (e.playlistLocation.empty())
+      e.playlistLocation = get_string(*segments.front(), "playlistName", "playlist_name");
+    if (e.durationNs == 0) e.durationNs = get_int64(*segments.front(), "duration");
+    if (e.sizeBytes == 0) e.sizeBytes = get_int64(*segments.front(), "size");
+  }
+  return e;
 }
 
 }  // namespace lso::livekit::protojson

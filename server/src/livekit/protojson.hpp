@@ -40,5 +40,8 @@ std::vector<const boost::json::object*> get_objects(const boost::json::object& o
 
 domain::Room read_room(const boost::json::object& o);
 domain::RoomParticipant read_participant(const boost::json::object& o);
+// IngressInfo / EgressInfo; enums by name or ordinal (absent: protobuf's default, the first).
+domain::IngressInfo read_ingress(const boost::json::object& o);
+domain::EgressInfo read_egress(const boost::json::object& o);
 
 }  // namespace lso::livekit::protojson

@@ -86,104 +86,101 @@ std::string http_url_from_livekit_url(std::string_view livekitUrl) {
   return out;
 }
 
-struct TwirpRoomService::Impl {
-  Impl(std::string_view livekitUrl, const AccessTokenIssuer& issuer, HttpClientOptions options)
-      : tokens(issuer), http(http_url_from_livekit_url(livekitUrl), std::move(options)) {
-    for (std::size_t i = 0; i < kMethodCount; ++i) {
-      stats[i].method = kMethodNames[i];
+TwirpChannel::TwirpChannel(std::string_view livekitUrl, std::string service,
+                           const AccessTokenIssuer& tokens, HttpClientOptions options,
+                           std::span<const std::string_view> methods)
+    : service_(std::move(service)),
+      tokens_(tokens),
+      http_(http_url_from_livekit_url(livekitUrl), std::move(options)),
+      stats_(std::make_unique<TwirpCallStats[]>(methods.size())),
+      methodCount_(methods.size()) {
+  for (std::size_t i = 0; i < methods.size(); ++i) stats_[i].method = methods[i];
+}
+
+TwirpChannel::~TwirpChannel() = default;
+
+std::span<const TwirpCallStats> TwirpChannel::stats() const noexcept {
+  return {stats_.get(), methodCount_};
+}
+
+json::object TwirpChannel::call(std::size_t method, const json::object& body,
+                                const ServiceGrant& grant) {
+  TwirpCallStats& counters = stats_[method];
+  counters.calls.fetch_add(1, std::memory_order_relaxed);
+  const auto started = std::chrono::steady_clock::now();
+  const auto record = [&](bool failed) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    counters.totalMicros.fetch_add(static_cast<std::uint64_t>(micros.count()),
+                                   std::memory_order_relaxed);
+    if (failed) {
+      counters.errors.fetch_add(1, std::memory_order_relaxed);
     }
+  };
+  try {
+    json::object result = exchange(counters.method, body, grant);
+    record(false);
+    return result;
+  } catch (...) {
+    record(true);
+    throw;
+  }
+}
+
+domain::LiveKitError TwirpChannel::malformed(std::size_t method, const protojson::ShapeError& e) {
+  stats_[method].errors.fetch_add(1, std::memory_order_relaxed);
+  return domain::LiveKitError("malformed_response", 200,
+                              "LiveKit " + std::string(stats_[method].method) +
+                                  " failed: unexpected response: " + e.what());
+}
+
+json::object TwirpChannel::exchange(std::string_view name, const json::object& body,
+                                    const ServiceGrant& grant) {
+  const std::string failed = "LiveKit " + std::string(name) + " failed: ";
+  HttpResponse res;
+  try {
+    res = http_.post("/twirp/" + service_ + "/" + std::string(name), "application/json",
+                     "Bearer " + tokens_.service_token(grant), json::serialize(body));
+  } catch (const HttpTransportError& e) {
+    throw domain::LiveKitError("unavailable", 0, failed + e.what());
   }
 
-  // POSTs `body` to the method and returns the response object; throws LiveKitError.
-  json::object call(Method method, const json::object& body, const ServiceGrant& grant) {
-    const std::string_view name = kMethodNames[method];
-    TwirpCallStats& counters = stats[method];
-    counters.calls.fetch_add(1, std::memory_order_relaxed);
-    const auto started = std::chrono::steady_clock::now();
-    const auto record = [&](bool failed) {
-      const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-          std::chrono::steady_clock::now() - started);
-      counters.totalMicros.fetch_add(static_cast<std::uint64_t>(micros.count()),
-                                     std::memory_order_relaxed);
-      if (failed) {
-        counters.errors.fetch_add(1, std::memory_order_relaxed);
+  json::error_code ec;
+  json::value doc = res.body.empty() ? json::value(json::object()) : json::parse(res.body, ec);
+  if (res.status < 200 || res.status >= 300) {
+    std::string code;
+    std::string msg;
+    if (!ec && doc.is_object()) {
+      try {
+        code = protojson::get_string(doc.get_object(), "code");
+        msg = protojson::get_string(doc.get_object(), "msg");
+      } catch (const protojson::ShapeError&) {
+        // Not a Twirp error body after all: fall back to the status below.
       }
-    };
-    try {
-      json::object result = exchange(name, body, grant);
-      record(false);
-      return result;
-    } catch (...) {
-      record(true);
-      throw;
     }
+    if (code.empty()) {
+      code = code_from_status(res.status);
+    }
+    if (msg.empty()) {
+      msg = "HTTP " + std::to_string(res.status) + " (" + code + ")";
+    }
+    throw domain::LiveKitError(std::move(code), static_cast<int>(res.status), failed + msg);
   }
-
-  json::object exchange(std::string_view name, const json::object& body,
-                        const ServiceGrant& grant) {
-    const std::string failed = "LiveKit " + std::string(name) + " failed: ";
-    HttpResponse res;
-    try {
-      res = http.post("/twirp/livekit.RoomService/" + std::string(name), "application/json",
-                      "Bearer " + tokens.service_token(grant), json::serialize(body));
-    } catch (const HttpTransportError& e) {
-      throw domain::LiveKitError("unavailable", 0, failed + e.what());
-    }
-
-    json::error_code ec;
-    json::value doc = res.body.empty() ? json::value(json::object()) : json::parse(res.body, ec);
-    if (res.status < 200 || res.status >= 300) {
-      std::string code;
-      std::string msg;
-      if (!ec && doc.is_object()) {
-        try {
-          code = protojson::get_string(doc.get_object(), "code");
-          msg = protojson::get_string(doc.get_object(), "msg");
-        } catch (const protojson::ShapeError&) {
-          // Not a Twirp error body after all: fall back to the status below.
-        }
-      }
-      if (code.empty()) {
-        code = code_from_status(res.status);
-      }
-      if (msg.empty()) {
-        msg = "HTTP " + std::to_string(res.status) + " (" + code + ")";
-      }
-      throw domain::LiveKitError(std::move(code), static_cast<int>(res.status), failed + msg);
-    }
-    if (ec || !doc.is_object()) {
-      throw domain::LiveKitError("malformed_response", static_cast<int>(res.status),
-                                 failed + "response is not a JSON object");
-    }
-    return std::move(doc.get_object());
+  if (ec || !doc.is_object()) {
+    throw domain::LiveKitError("malformed_response", static_cast<int>(res.status),
+                               failed + "response is not a JSON object");
   }
-
-  // Reads a response with `read`, turning shape errors into LiveKitError.
-  template <class F>
-  auto read(Method method, F&& reader) {
-    try {
-      return reader();
-    } catch (const protojson::ShapeError& e) {
-      stats[method].errors.fetch_add(1, std::memory_order_relaxed);
-      throw domain::LiveKitError("malformed_response", 200,
-                                 "LiveKit " + std::string(kMethodNames[method]) +
-                                     " failed: unexpected response: " + e.what());
-    }
-  }
-
-  const AccessTokenIssuer& tokens;
-  HttpClient http;
-  std::array<TwirpCallStats, kMethodCount> stats;
-};
+  return std::move(doc.get_object());
+}
 
 TwirpRoomService::TwirpRoomService(std::string_view livekitUrl, const AccessTokenIssuer& tokens,
                                    HttpClientOptions options)
-    : impl_(std::make_unique<Impl>(livekitUrl, tokens, std::move(options))) {}
+    : channel_(livekitUrl, "livekit.RoomService", tokens, std::move(options), kMethodNames) {}
 
 TwirpRoomService::~TwirpRoomService() = default;
 
 std::span<const TwirpCallStats> TwirpRoomService::stats() const noexcept {
-  return impl_->stats;
+  return channel_.stats();
 }
 
 domain::Room TwirpRoomService::create_room(const domain::RoomOptions& options) {
@@ -194,12 +191,12 @@ domain::Room TwirpRoomService::create_room(const domain::RoomOptions& options) {
   if (!options.metadata.empty()) {
     body.emplace("metadata", options.metadata);
   }
-  const json::object res = impl_->call(kCreateRoom, body, ServiceGrant::room_create());
-  return impl_->read(kCreateRoom, [&] { return protojson::read_room(res); });
+  const json::object res = channel_.call(kCreateRoom, body, ServiceGrant::room_create());
+  return channel_.read(kCreateRoom, [&] { return protojson::read_room(res); });
 }
 
 void TwirpRoomService::delete_room(const std::string& room) {
-  impl_->call(kDeleteRoom, json::object{{"room", room}}, ServiceGrant::room_create());
+  channel_.call(kDeleteRoom, json::object{{"room", room}}, ServiceGrant::room_create());
 }
 
 std::vector<domain::Room> TwirpRoomService::list_rooms(const std::vector<std::string>& names) {
@@ -212,8 +209,8 @@ std::vector<domain::Room> TwirpRoomService::list_rooms(const std::vector<std::st
     }
     body.emplace("names", std::move(list));
   }
-  const json::object res = impl_->call(kListRooms, body, ServiceGrant::room_list());
-  return impl_->read(kListRooms, [&] {
+  const json::object res = channel_.call(kListRooms, body, ServiceGrant::room_list());
+  return channel_.read(kListRooms, [&] {
     std::vector<domain::Room> rooms;
     for (const json::object* o : protojson::get_objects(res, "rooms")) {
       rooms.push_back(protojson::read_room(*o));
@@ -224,8 +221,8 @@ std::vector<domain::Room> TwirpRoomService::list_rooms(const std::vector<std::st
 
 std::vector<domain::RoomParticipant> TwirpRoomService::list_participants(const std::string& room) {
   const json::object res =
-      impl_->call(kListParticipants, json::object{{"room", room}}, ServiceGrant::room_admin(room));
-  return impl_->read(kListParticipants, [&] {
+      channel_.call(kListParticipants, json::object{{"room", room}}, ServiceGrant::room_admin(room));
+  return channel_.read(kListParticipants, [&] {
     std::vector<domain::RoomParticipant> participants;
     for (const json::object* o : protojson::get_objects(res, "participants")) {
       participants.push_back(protojson::read_participant(*o));
@@ -235,13 +232,13 @@ std::vector<domain::RoomParticipant> TwirpRoomService::list_participants(const s
 }
 
 void TwirpRoomService::remove_participant(const std::string& room, const std::string& identity) {
-  impl_->call(kRemoveParticipant, json::object{{"room", room}, {"identity", identity}},
+  channel_.call(kRemoveParticipant, json::object{{"room", room}, {"identity", identity}},
               ServiceGrant::room_admin(room));
 }
 
 void TwirpRoomService::mute_published_track(const std::string& room, const std::string& identity,
                                             const std::string& trackSid, bool muted) {
-  impl_->call(kMutePublishedTrack,
+  channel_.call(kMutePublishedTrack,
               json::object{{"room", room}, {"identity", identity}, {"trackSid", trackSid},
                            {"muted", muted}},
               ServiceGrant::room_admin(room));
@@ -254,7 +251,7 @@ void TwirpRoomService::set_participant_can_publish(const std::string& room,
   json::object permission{{"canSubscribe", true},
                           {"canPublish", canPublish},
                           {"canPublishData", canPublish}};
-  impl_->call(kUpdateParticipant,
+  channel_.call(kUpdateParticipant,
               json::object{{"room", room}, {"identity", identity}, {"permission", permission}},
               ServiceGrant::room_admin(room));
 }

@@ -11,7 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
+#include "domain/errors.hpp"
 #include "domain/livekit.hpp"
+#include "livekit/protojson.hpp"
 #include "livekit/access_token.hpp"
 #include "livekit/http_client.hpp"
 
@@ -28,6 +32,43 @@ struct TwirpCallStats {
   std::atomic<std::uint64_t> calls{0};
   std::atomic<std::uint64_t> errors{0};  // LiveKit errors and unreachable server alike
   std::atomic<std::uint64_t> totalMicros{0};
+};
+
+// One Twirp service of LiveKit ("livekit.RoomService", "livekit.Ingress", "livekit.Egress") on
+// its own keep-alive HTTP client: signs each call's service token, POSTs, maps errors to
+// domain::LiveKitError and counts calls per method. Thread-safe.
+class TwirpChannel {
+ public:
+  TwirpChannel(std::string_view livekitUrl, std::string service, const AccessTokenIssuer& tokens,
+               HttpClientOptions options, std::span<const std::string_view> methods);
+  ~TwirpChannel();
+  TwirpChannel(const TwirpChannel&) = delete;
+  TwirpChannel& operator=(const TwirpChannel&) = delete;
+
+  // POSTs `body` to methods[method] and returns the response object; throws LiveKitError.
+  boost::json::object call(std::size_t method, const boost::json::object& body,
+                           const ServiceGrant& grant);
+  // Runs `reader` on a response, turning protojson::ShapeError into LiveKitError.
+  template <class F>
+  auto read(std::size_t method, F&& reader) {
+    try {
+      return reader();
+    } catch (const protojson::ShapeError& e) {
+      throw malformed(method, e);
+    }
+  }
+  std::span<const TwirpCallStats> stats() const noexcept;
+
+ private:
+  domain::LiveKitError malformed(std::size_t method, const protojson::ShapeError& e);
+  boost::json::object exchange(std::string_view name, const boost::json::object& body,
+                               const ServiceGrant& grant);
+
+  std::string service_;
+  const AccessTokenIssuer& tokens_;
+  HttpClient http_;
+  std::unique_ptr<TwirpCallStats[]> stats_;
+  std::size_t methodCount_;
 };
 
 class TwirpRoomService final : public domain::RoomService {
@@ -55,8 +96,7 @@ class TwirpRoomService final : public domain::RoomService {
   std::span<const TwirpCallStats> stats() const noexcept;
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  TwirpChannel channel_;
 };
 
 }  // namespace lso::livekit

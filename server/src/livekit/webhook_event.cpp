@@ -41,6 +41,25 @@ WebhookEvent read_webhook_event(const boost::json::value& doc) {
     if (const auto* p = protojson::get_object(o, "participant")) {
       out.participant = protojson::read_participant(*p);
     }
+    if (const auto* info = protojson::get_object(o, "ingressInfo", "ingress_info")) {
+      out.ingress = protojson::read_ingress(*info);
+    }
+    if (const auto* info = protojson::get_object(o, "egressInfo", "egress_info")) {
+      out.egress = protojson::read_egress(*info);
+    }
+    // Ingress and egress events name their room inside the info: the room they act on, which
+    // the worker locks like any other event's.
+    if (!out.room) {
+      const std::string room = out.egress    ? out.egress->roomName
+                               : out.ingress ? out.ingress->roomName
+                                             : std::string();
+      if (!room.empty()) {
+        domain::Room r;
+        r.name = room;
+        if (out.egress) r.sid = out.egress->roomId;
+        out.room = std::move(r);
+      }
+    }
   } catch (const protojson::ShapeError& e) {
     invalid(e.what());
   }

@@ -18,6 +18,8 @@ struct WebhookEvent {
   std::int64_t createdAt = 0;  // seconds since epoch
   std::optional<domain::Room> room;
   std::optional<domain::RoomParticipant> participant;
+  std::optional<domain::IngressInfo> ingress;  // ingress_* events (ingressInfo)
+  std::optional<domain::EgressInfo> egress;    // egress_* events (egressInfo)
 };
 
 // Accepts camelCase and snake_case names, 64-bit numbers as strings or numbers, and ignores

@@ -14,6 +14,13 @@ const doubleDir = join(repoRoot, 'tools/livekit-double');
 const { startDouble } = await import(join(doubleDir, 'src/double.mjs'));
 // The official SDK, from the double's dependencies (the project's one copy of it).
 export const sdk = createRequire(join(doubleDir, 'package.json'))('livekit-server-sdk');
+// The official protocol types, to read what the orchestrator sent LiveKit.
+export const protocol = createRequire(join(doubleDir, 'package.json'))('@livekit/protocol');
+
+// The double's log of one Twirp method's calls: {method, body (JSON as sent), grant, status}.
+export async function twirpCalls(double, method) {
+  return (await fetch(`${double.url}/_double/calls?method=${encodeURIComponent(method)}`)).json();
+}
 
 export const serverBin = resolve(process.env.LSO_SERVER_BIN ?? join(repoRoot, 'build/ci/src/livestream-orchestrator'));
 

@@ -129,3 +129,31 @@ TEST(Dotenv, MalformedLineIsAnError) {
 TEST(Dotenv, MissingFileIsEmpty) {
   EXPECT_TRUE(lso::config::read_dotenv("/nonexistent/.env").empty());
 }
+
+TEST(Settings, RecordingOutputsAndStorage) {
+  const auto d = parse_settings({});
+  EXPECT_TRUE(d.recordingMp4);
+  EXPECT_FALSE(d.recordingHls);
+  EXPECT_EQ(d.recordingPathPrefix, "recordings");
+  EXPECT_TRUE(d.recordingS3Bucket.empty());
+
+  const auto s = parse_settings({{"RECORDING_OUTPUTS", " hls , mp4 "},
+                                 {"RECORDING_PATH_PREFIX", "replays/"},
+                                 {"RECORDING_S3_BUCKET", "b"},
+                                 {"RECORDING_S3_ENDPOINT", "https://minio:9000"},
+                                 {"RECORDING_S3_ACCESS_KEY", "AK"},
+                                 {"RECORDING_S3_SECRET", "SK"},
+                                 {"RECORDING_S3_FORCE_PATH_STYLE", "true"}});
+  EXPECT_TRUE(s.recordingMp4 && s.recordingHls);
+  EXPECT_EQ(s.recordingPathPrefix, "replays");
+  EXPECT_EQ(s.recordingS3Bucket, "b");
+  EXPECT_TRUE(s.recordingS3ForcePathStyle);
+  EXPECT_EQ(parse_settings({{"RECORDING_OUTPUTS", "hls"}}).recordingMp4, false);
+
+  EXPECT_NE(error_of({{"RECORDING_OUTPUTS", "mp4,avi"}}).find("RECORDING_OUTPUTS"), std::string::npos);
+  EXPECT_NE(error_of({{"RECORDING_OUTPUTS", ","}}).find("RECORDING_OUTPUTS"), std::string::npos);
+  EXPECT_NE(error_of({{"RECORDING_S3_ENDPOINT", "ftp://x"}}).find("RECORDING_S3_ENDPOINT"),
+            std::string::npos);
+  EXPECT_NE(error_of({{"RECORDING_S3_SECRET", "SK"}}).find("RECORDING_S3_BUCKET"),
+            std::string::npos);
+}

@@ -58,7 +58,7 @@ TEST(Permissions, EveryActionHasItsOwnRow) {
   for (auto action : {Action::ManageUsers, Action::ManageApiKeys, Action::ReadAudit})
     EXPECT_FALSE(allowed(user("bob"), action, &pub)) << to_string(action);
   for (auto action : {Action::EndLivestream, Action::JoinAsHost, Action::ManageInvites,
-                      Action::SeeUserIds})
+                      Action::SeeUserIds, Action::ManageIngest, Action::ManageRecordings})
     EXPECT_FALSE(allowed(user("bob"), action, &pub)) << to_string(action);
 }
 
@@ -71,6 +71,34 @@ TEST(Permissions, CreateNeedsASignedInUserNotAGuestOrNobody) {
   EXPECT_EQ(decide({}, guest(), Action::CreateLivestream).refusal, ErrorKind::Authorization);
   EXPECT_FALSE(allowed(key(kScopeRead), Action::CreateLivestream));  // scope missing
   EXPECT_TRUE(allowed(key(kScopeWrite), Action::CreateLivestream));
+}
+
+TEST(Permissions, IngestAndRecordingsAreManagedByTheCreatorAndAdmins) {
+  const auto l = livestream(Visibility::Public);
+  for (auto action : {Action::ManageIngest, Action::ManageRecordings}) {
+    EXPECT_TRUE(allowed(user("carol"), action, &l)) << to_string(action);
+    EXPECT_TRUE(allowed(user("root", true), action, &l)) << to_string(action);
+    EXPECT_FALSE(allowed(user("bob"), action, &l)) << to_string(action);
+    EXPECT_FALSE(allowed(guest(), action, &l)) << to_string(action);
+    EXPECT_FALSE(allowed(key(kScopeRead), action, &l)) << to_string(action);  // needs write
+    Subject subject;
+    subject.livestream = &l;
+    const auto d = decide({}, nobody(), action, subject);
+    EXPECT_FALSE(d.allowed);
+    EXPECT_EQ(d.refusal, ErrorKind::Authentication) << to_string(action);
+    EXPECT_TRUE(allowed(actor_of(Principal::open()), action, &l)) << to_string(action);
+  }
+}
+
+TEST(Permissions, RecordingsAreReadByWhoeverMayReadTheLivestream) {
+  const auto pub = livestream(Visibility::Public);
+  const auto priv = livestream(Visibility::Private);
+  EXPECT_TRUE(allowed(user("bob"), Action::ReadRecordings, &pub));
+  EXPECT_TRUE(allowed(guest(), Action::ReadRecordings, &pub));
+  EXPECT_FALSE(allowed(guest(), Action::ReadRecordings, &pub, false, {}, {false, false}));
+  EXPECT_FALSE(allowed(user("bob"), Action::ReadRecordings, &priv));
+  EXPECT_TRUE(allowed(user("bob"), Action::ReadRecordings, &priv, true));
+  EXPECT_TRUE(allowed(user("carol"), Action::ReadRecordings, &priv));
 }
 
 TEST(Permissions, EndIsForTheCreatorAndAdmins) {

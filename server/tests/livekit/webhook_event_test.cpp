@@ -55,6 +55,41 @@ TEST(WebhookEvent, IgnoresUnknownFieldsAndNulls) {
   EXPECT_EQ(e.createdAt, 0);
 }
 
+TEST(WebhookEvent, EgressEventsCarryTheirInfoAndNameTheirRoom) {
+  // As LiveKit sends it (the SDK's camelCase, int64 as strings, enums by name).
+  const WebhookEvent e = parse_webhook_event(
+      R"({"event":"egress_ended","id":"EV_e","createdAt":"1700000100","egressInfo":)"
+      R"({"egressId":"EG_1","roomId":"RM_9","roomName":"show","status":"EGRESS_FAILED",)"
+      R"("startedAt":"1700000000000000000","endedAt":"1700000050000000000",)"
+      R"("updatedAt":"1700000050000000001","error":"no space","fileResults":[{"filename":"f.mp4",)"
+      R"("duration":"50000000000","size":"777","location":"s3://b/f.mp4"}]}})");
+  ASSERT_TRUE(e.egress);
+  EXPECT_EQ(e.egress->egressId, "EG_1");
+  EXPECT_EQ(e.egress->status, "EGRESS_FAILED");
+  EXPECT_EQ(e.egress->error, "no space");
+  EXPECT_EQ(e.egress->updatedAt, 1700000050000000001);
+  EXPECT_EQ(e.egress->fileLocation, "s3://b/f.mp4");
+  EXPECT_EQ(e.egress->durationNs, 50000000000);
+  EXPECT_EQ(e.egress->sizeBytes, 777);
+  ASSERT_TRUE(e.room);  // what the worker locks
+  EXPECT_EQ(e.room->name, "show");
+  EXPECT_EQ(e.room->sid, "RM_9");
+}
+
+TEST(WebhookEvent, IngressEventsInSnakeCaseWithOrdinalEnums) {
+  const WebhookEvent e = parse_webhook_event(
+      R"({"event":"ingress_started","id":"EV_i","created_at":1700000100,"ingress_info":)"
+      R"({"ingress_id":"IN_1","room_name":"show","input_type":1,"stream_key":"k",)"
+      R"("state":{"status":2,"started_at":"1700000000000000001","error":""}}})");
+  ASSERT_TRUE(e.ingress);
+  EXPECT_EQ(e.ingress->ingressId, "IN_1");
+  EXPECT_EQ(e.ingress->status, "ENDPOINT_PUBLISHING");
+  EXPECT_EQ(e.ingress->input, domain::IngressInput::Whip);
+  EXPECT_EQ(e.ingress->startedAt, 1700000000000000001);
+  ASSERT_TRUE(e.room);
+  EXPECT_EQ(e.room->name, "show");
+}
+
 TEST(WebhookEvent, RejectsMalformedInputAsValidationError) {
   for (const char* body : {
            "",
@@ -68,6 +103,8 @@ TEST(WebhookEvent, RejectsMalformedInputAsValidationError) {
            R"({"event":"room_started","id":"EV_1","createdAt":"12x"})",
            R"({"event":"room_started","id":"EV_1","createdAt":1.5})",
            R"({"event":"room_started","id":"EV_1","room":"RM_1"})",
+           R"({"event":"egress_ended","id":"EV_1","egressInfo":{"egressId":5}})",
+           R"({"event":"ingress_ended","id":"EV_1","ingressInfo":{"state":"x"}})",
            R"({"event":"room_started","id":"EV_1","createdAt":"99999999999999999999"})",
        }) {
     try {

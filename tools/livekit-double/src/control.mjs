@@ -48,6 +48,7 @@ const ROUTES = [
   }]],
   ['POST', /^\/_double\/reset$/, (s) => {
     s.rooms.clear();
+    s.media?.clear();
     s.calls.length = 0;
     s.faults.length = 0;
     s.webhooks.reset();

@@ -14,6 +14,7 @@ import {
   statusForCode,
 } from './twirp.mjs';
 import { handleControl } from './control.mjs';
+import { EGRESS_METHODS, EGRESS_PREFIX, INGRESS_METHODS, INGRESS_PREFIX, Media, handleMediaControl } from './media.mjs';
 
 const MAX_BODY_BYTES = 1 << 20;
 
@@ -31,6 +32,8 @@ const MAX_BODY_BYTES = 1 << 20;
  * @param {number} [options.webhookMaxQueueAgeMs] 0 = never drop (LiveKit drops after 30 s)
  * @param {number} [options.historyLimit] calls and webhooks kept for inspection (10000)
  * @param {boolean} [options.enforceRoomTimeouts] close rooms on emptyTimeout/departureTimeout like LiveKit
+ * @param {string} [options.rtmpUrl] the URL RTMP ingresses answer (rtmp://127.0.0.1:1935/x)
+ * @param {string} [options.whipUrl] the URL WHIP ingresses answer (http://127.0.0.1:8080/w)
  * @param {boolean|((line: string) => void)} [options.log] false = quiet
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>, state: object}>}
  */
@@ -60,10 +63,18 @@ export async function startDouble(options = {}) {
     apiSecret,
     verifier: new TokenVerifier(apiKey, apiSecret),
     tokenCache: new Map(),
-    rooms: new Rooms((event, room, participant, extra) => webhooks.emit(event, room, participant, extra), {
+    rooms: new Rooms((event, room, participant, extra) => {
+      webhooks.emit(event, room, participant, extra);
+      // LiveKit's recorder leaves with the room: its egresses finish.
+      if (event === 'room_finished') state.media.roomClosed(room.name);
+    }, {
       enforceTimeouts: options.enforceRoomTimeouts ?? false,
     }),
     webhooks,
+    media: new Media((event, extra) => webhooks.emit(event, null, null, extra), {
+      rtmpUrl: options.rtmpUrl,
+      whipUrl: options.whipUrl,
+    }),
     calls: [],
     historyLimit,
     faults: [],
@@ -103,6 +114,7 @@ export async function startDouble(options = {}) {
     state,
     close: () => new Promise((resolve) => {
       state.rooms.clear();
+      state.media.clear();
       webhooks.close();
       server.close(() => resolve());
       for (const socket of sockets) socket.destroy();
@@ -113,8 +125,15 @@ export async function startDouble(options = {}) {
 async function handle(state, req, res) {
   const path = req.url.split('?', 1)[0];
   if (path.startsWith(TWIRP_PREFIX)) return handleTwirp(state, req, res, path.slice(TWIRP_PREFIX.length));
+  if (path.startsWith(INGRESS_PREFIX)) {
+    return handleTwirp(state, req, res, path.slice(INGRESS_PREFIX.length), INGRESS_METHODS, INGRESS_PREFIX);
+  }
+  if (path.startsWith(EGRESS_PREFIX)) {
+    return handleTwirp(state, req, res, path.slice(EGRESS_PREFIX.length), EGRESS_METHODS, EGRESS_PREFIX);
+  }
   if (path.startsWith('/_double/')) {
     const body = await readBody(req);
+    if (handleMediaControl(state, req, res, body)) return;
     return handleControl(state, req, res, body);
   }
   if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -125,17 +144,18 @@ async function handle(state, req, res) {
   return sendTwirpError(res, new TwirpError('bad_route', `no handler for path "${path}"`));
 }
 
-async function handleTwirp(state, req, res, methodName) {
+// RoomService methods act on the rooms; Ingress and Egress methods (media.mjs) on the state.
+async function handleTwirp(state, req, res, methodName, methods = METHODS, prefix = TWIRP_PREFIX) {
   const call = { method: methodName, body: null, grant: null, at: new Date().toISOString(), status: 0 };
   try {
     if (req.method !== 'POST') {
       req.resume();
       throw new TwirpError('bad_route', `unsupported method ${req.method} (only POST is allowed)`);
     }
-    const method = Object.hasOwn(METHODS, methodName) ? METHODS[methodName] : undefined;
+    const method = Object.hasOwn(methods, methodName) ? methods[methodName] : undefined;
     const raw = await readBody(req);
     if (!method) {
-      throw new TwirpError('bad_route', `no handler for path "${TWIRP_PREFIX}${methodName}"`);
+      throw new TwirpError('bad_route', `no handler for path "${prefix}${methodName}"`);
     }
     const claims = await authenticate(state, req.headers.authorization);
     call.grant = claims.video ?? null;
@@ -148,7 +168,8 @@ async function handleTwirp(state, req, res, methodName) {
     const missing = method.grant(claims.video, message);
     if (missing) throw new TwirpError('permission_denied', `permissions denied: requires ${missing}`);
 
-    const { contentType, body } = encodeResponse(method.handle(state.rooms, message), binary);
+    const target = methods === METHODS ? state.rooms : state;
+    const { contentType, body } = encodeResponse(method.handle(target, message), binary);
     call.status = 200;
     res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
     res.end(body);

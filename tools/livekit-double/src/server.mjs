@@ -40,6 +40,8 @@ try {
     webhookMaxQueueAgeMs: intFromEnv('WEBHOOK_MAX_QUEUE_AGE_MS', 0),
     historyLimit: intFromEnv('HISTORY_LIMIT', 10_000),
     enforceRoomTimeouts: boolFromEnv('ENFORCE_ROOM_TIMEOUTS'),
+    rtmpUrl: process.env.INGRESS_RTMP_URL || undefined,
+    whipUrl: process.env.INGRESS_WHIP_URL || undefined,
     log: verbose,
   });
 } catch (err) {

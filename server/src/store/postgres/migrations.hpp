@@ -894,13 +894,55 @@ CREATE TABLE moderation_log (
 CREATE INDEX moderation_log_livestream ON moderation_log (livestream_id, id);
 )sql";
 
-inline constexpr std::array<sql::Migration, 6> kMigrations{{
+// Ingest (LiveKit Ingress) and recordings (LiveKit Egress), docs/architecture.md "Ingest and
+// recordings". The stream key is not stored.
+inline constexpr std::string_view kIngestRecordingsSchema = R"sql(
+CREATE TABLE ingests (
+  livestream_id      uuid PRIMARY KEY REFERENCES livestreams (id) ON DELETE CASCADE,
+  ingress_id         text NOT NULL,
+  input              text NOT NULL CHECK (input IN ('rtmp', 'whip')),
+  url                text NOT NULL,
+  status             text NOT NULL CHECK (status IN ('inactive', 'buffering', 'publishing', 'error')),
+  error              text,
+  session_started_at bigint NOT NULL DEFAULT 0,
+  status_rank        integer NOT NULL DEFAULT 0,
+  created_at         timestamptz NOT NULL,
+  updated_at         timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX ingests_ingress ON ingests (ingress_id);
+CREATE INDEX ingests_live ON ingests (status) WHERE status IN ('buffering', 'publishing');
+
+CREATE TABLE recordings (
+  id                 uuid PRIMARY KEY,
+  livestream_id      uuid NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  egress_id          text NOT NULL,
+  status             text NOT NULL CHECK (status IN ('starting', 'active', 'ending', 'complete',
+                                                     'failed', 'aborted', 'limit_reached')),
+  requested_by       text,
+  started_at         timestamptz,
+  ended_at           timestamptz,
+  duration_ms        bigint,
+  size_bytes         bigint,
+  file_location      text,
+  playlist_location  text,
+  error              text,
+  livekit_updated_at bigint NOT NULL DEFAULT 0,
+  created_at         timestamptz NOT NULL,
+  updated_at         timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX recordings_egress ON recordings (egress_id);
+CREATE INDEX recordings_livestream ON recordings (livestream_id, created_at);
+CREATE INDEX recordings_active ON recordings (status)
+  WHERE status IN ('starting', 'active', 'ending');
+)sql";
+
+inline constexpr std::array<sql::Migration, 7> kMigrations{{
     {1, "initial schema", kInitialSchema},
     {2, "participant event functions", kParticipantEventFunctions},
     {3, "mark participants left function", kMarkParticipantsLeftFunction},
     {4, "identity", kIdentitySchema},
     {5, "audience", kAudienceSchema},
-    // 6 is another change's; the lead renumbers at merge.
+    {6, "ingest and recordings", kIngestRecordingsSchema},
     {7, "chat and moderation", kChatSchema},
 }};
 

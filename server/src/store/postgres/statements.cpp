@@ -58,6 +58,14 @@ using sql::Query;
   "id, livestream_id::text, " LSO_MICROS("at") ", actor_id, action, target_user_id, " \
   "message_id, details::text"
 
+#define LSO_INGEST_COLUMNS                                                                  \
+  "livestream_id::text, ingress_id, input, url, status, error, session_started_at, "       \
+  "status_rank, " LSO_MICROS("created_at") ", " LSO_MICROS("updated_at")
+#define LSO_RECORDING_COLUMNS                                                                   \
+  "id::text, livestream_id::text, egress_id, status, requested_by, " LSO_MICROS("started_at") \
+  ", " LSO_MICROS("ended_at") ", duration_ms, size_bytes, file_location, playlist_location, " \
+  "error, livekit_updated_at, " LSO_MICROS("created_at") ", " LSO_MICROS("updated_at")
+
 struct Entry {
   Query query;
   std::string_view sql;
@@ -374,8 +382,50 @@ constexpr Entry kStatements[] = {
     {Query::InsertSecretIfAbsent,
      "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
     {Query::FindSecret, "SELECT value FROM server_secrets WHERE name = $1"},
+
+    {Query::FindIngest,
+     "SELECT " LSO_INGEST_COLUMNS " FROM ingests WHERE livestream_id = $1::uuid"},
+    {Query::LockIngestByIngress,
+     "SELECT " LSO_INGEST_COLUMNS " FROM ingests WHERE ingress_id = $1 FOR UPDATE"},
+    {Query::UpsertIngest,
+     "INSERT INTO ingests (livestream_id, ingress_id, input, url, status, error, "
+     "session_started_at, status_rank, created_at, updated_at) VALUES ($1::uuid, $2, $3, $4, $5, "
+     "$6, $7::bigint, $8::integer, " LSO_TIME(9) ", " LSO_TIME(10) ") "
+     "ON CONFLICT (livestream_id) DO UPDATE SET "
+     "ingress_id = excluded.ingress_id, input = excluded.input, url = excluded.url, "
+     "status = excluded.status, error = excluded.error, "
+     "session_started_at = excluded.session_started_at, status_rank = excluded.status_rank, "
+     "updated_at = excluded.updated_at"},
+    {Query::DeleteIngest, "DELETE FROM ingests WHERE livestream_id = $1::uuid"},
+    {Query::ListLiveIngests,
+     "SELECT " LSO_INGEST_COLUMNS " FROM ingests WHERE status IN ('buffering', 'publishing')"},
+    {Query::InsertRecordingIfAbsent,
+     "INSERT INTO recordings (id, livestream_id, egress_id, status, requested_by, started_at, "
+     "ended_at, duration_ms, size_bytes, file_location, playlist_location, error, "
+     "livekit_updated_at, created_at, updated_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, "
+     LSO_TIME(6) ", " LSO_TIME(7) ", $8::bigint, $9::bigint, $10, $11, $12, $13::bigint, "
+     LSO_TIME(14) ", " LSO_TIME(15) ") ON CONFLICT (egress_id) DO NOTHING"},
+    {Query::LockRecordingByEgress,
+     "SELECT " LSO_RECORDING_COLUMNS " FROM recordings WHERE egress_id = $1 FOR UPDATE"},
+    {Query::FindRecording,
+     "SELECT " LSO_RECORDING_COLUMNS " FROM recordings WHERE id = $1::uuid"},
+    {Query::UpdateRecording,
+     "UPDATE recordings SET status = $4, requested_by = $5, started_at = " LSO_TIME(6) ", "
+     "ended_at = " LSO_TIME(7) ", duration_ms = $8::bigint, size_bytes = $9::bigint, "
+     "file_location = $10, playlist_location = $11, error = $12, "
+     "livekit_updated_at = $13::bigint, updated_at = " LSO_TIME(15) " "
+     "WHERE id = $1::uuid AND livestream_id = $2::uuid AND egress_id = $3 "
+     "AND $14::bigint IS NOT NULL"},
+    {Query::ListRecordings,
+     "SELECT " LSO_RECORDING_COLUMNS " FROM recordings WHERE livestream_id = $1::uuid "
+     "ORDER BY created_at DESC, id DESC"},
+    {Query::ListActiveRecordings,
+     "SELECT " LSO_RECORDING_COLUMNS " FROM recordings "
+     "WHERE status IN ('starting', 'active', 'ending')"},
 };
 
+#undef LSO_INGEST_COLUMNS
+#undef LSO_RECORDING_COLUMNS
 #undef LSO_MICROS
 #undef LSO_TIME
 #undef LSO_CHAT_COLUMNS

@@ -121,6 +121,18 @@ enum class Query : std::size_t {
   // server secrets
   InsertSecretIfAbsent,  // name, value → rows changed (0: one is stored already)
   FindSecret,            // name → one row: value
+  // ingest and recordings (result rows in ingest_col / recording_col order)
+  FindIngest,                // livestream_id
+  LockIngestByIngress,       // ingress_id (row lock)
+  UpsertIngest,              // the 10 ingest columns in column order
+  DeleteIngest,              // livestream_id → rows changed
+  ListLiveIngests,           // (status buffering or publishing)
+  InsertRecordingIfAbsent,   // the 15 recording columns → rows changed (0: egress id known)
+  LockRecordingByEgress,     // egress_id (row lock)
+  FindRecording,             // id
+  UpdateRecording,           // the 15 recording columns (matched by id)
+  ListRecordings,            // livestream_id (newest first)
+  ListActiveRecordings,      // (starting, active, ending)
   Count_
 };
 inline constexpr std::size_t kQueryCount = static_cast<std::size_t>(Query::Count_);
@@ -212,6 +224,41 @@ enum : int { DisplayName = api_key_col::Count_, Admin, Disabled, Count_ };
 }
 namespace audit_col {
 enum : int { Id, At, Action, Principal, Ip, Target, Outcome, Details, Count_ };
+}
+namespace ingest_col {
+enum : int {
+  LivestreamId,
+  IngressId,
+  Input,
+  Url,
+  Status,
+  Error,
+  SessionStartedAt,
+  Rank,
+  CreatedAt,
+  UpdatedAt,
+  Count_
+};
+}
+namespace recording_col {
+enum : int {
+  Id,
+  LivestreamId,
+  EgressId,
+  Status,
+  RequestedBy,
+  StartedAt,
+  EndedAt,
+  DurationMs,
+  SizeBytes,
+  FileLocation,
+  PlaylistLocation,
+  Error,
+  LivekitUpdatedAt,
+  CreatedAt,
+  UpdatedAt,
+  Count_
+};
 }
 namespace invite_col {
 enum : int { LivestreamId, UserId, CreatedAt, Count_ };

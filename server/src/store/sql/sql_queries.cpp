@@ -287,6 +287,51 @@ domain::ModerationEntry moderation_from(const Row& row) {
   return e;
 }
 
+domain::Ingest ingest_from(const Row& row) {
+  namespace c = ingest_col;
+  domain::Ingest i;
+  i.livestreamId = row.text(c::LivestreamId);
+  i.ingressId = row.text(c::IngressId);
+  i.input = parsed(domain::parse_ingress_input(row.text(c::Input)), "ingests.input");
+  i.url = row.text(c::Url);
+  i.status = parsed(domain::parse_ingest_status(row.text(c::Status)), "ingests.status");
+  i.error = optional_text_at(row, c::Error);
+  i.sessionStartedAt = row.int64(c::SessionStartedAt);
+  i.rank = static_cast<std::int32_t>(row.int64(c::Rank));
+  i.createdAt = time_at(row, c::CreatedAt);
+  i.updatedAt = time_at(row, c::UpdatedAt);
+  return i;
+}
+
+std::optional<std::int64_t> optional_int_at(const Row& row, int col) {
+  if (row.is_null(col)) return std::nullopt;
+  return row.int64(col);
+}
+Param optional_int(const std::optional<std::int64_t>& v) {
+  return v ? Param{*v} : Param{nullptr};
+}
+
+domain::Recording recording_from(const Row& row) {
+  namespace c = recording_col;
+  domain::Recording r;
+  r.id = row.text(c::Id);
+  r.livestreamId = row.text(c::LivestreamId);
+  r.egressId = row.text(c::EgressId);
+  r.status = parsed(domain::parse_recording_status(row.text(c::Status)), "recordings.status");
+  r.requestedBy = optional_text_at(row, c::RequestedBy);
+  r.startedAt = optional_time_at(row, c::StartedAt);
+  r.endedAt = optional_time_at(row, c::EndedAt);
+  r.durationMs = optional_int_at(row, c::DurationMs);
+  r.sizeBytes = optional_int_at(row, c::SizeBytes);
+  r.fileLocation = optional_text_at(row, c::FileLocation);
+  r.playlistLocation = optional_text_at(row, c::PlaylistLocation);
+  r.error = optional_text_at(row, c::Error);
+  r.livekitUpdatedAt = row.int64(c::LivekitUpdatedAt);
+  r.createdAt = time_at(row, c::CreatedAt);
+  r.updatedAt = time_at(row, c::UpdatedAt);
+  return r;
+}
+
 // Negative paging values would mean "no limit" to SQLite and an error to PostgreSQL.
 std::int64_t non_negative(std::int32_t v) {
   return std::max<std::int64_t>(v, 0);
@@ -1080,6 +1125,101 @@ std::vector<domain::ModerationEntry> SqlQueries::list_moderation(std::string_vie
 
 // Two statements rather than an upsert: whoever inserts first wins, and a racing instance's
 // insert waits for that commit and then reads the winner's value.
+// --- ingest and recordings ---
+
+std::vector<domain::Ingest> SqlQueries::ingests(Query q, std::initializer_list<Param> params) {
+  std::vector<domain::Ingest> out;
+  session_.exec(q, params, [&](const Row& row) { out.push_back(ingest_from(row)); });
+  return out;
+}
+
+std::vector<domain::Recording> SqlQueries::recordings(Query q,
+                                                      std::initializer_list<Param> params) {
+  std::vector<domain::Recording> out;
+  session_.exec(q, params, [&](const Row& row) { out.push_back(recording_from(row)); });
+  return out;
+}
+
+std::optional<domain::Ingest> SqlQueries::find_ingest(std::string_view livestreamId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) return std::nullopt;
+  auto found = ingests(Query::FindIngest, {*key});
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::optional<domain::Ingest> SqlQueries::lock_ingest_by_ingress(std::string_view ingressId) {
+  auto found = ingests(Query::LockIngestByIngress, {ingressId});
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+void SqlQueries::upsert_ingest(const domain::Ingest& i) {
+  const std::string id = require_id(i.livestreamId, "livestream id");
+  session_.exec(Query::UpsertIngest,
+                {id, i.ingressId, to_string(i.input), i.url, to_string(i.status),
+                 optional_text(i.error), i.sessionStartedAt, std::int64_t{i.rank},
+                 micros(i.createdAt), micros(i.updatedAt)});
+}
+
+bool SqlQueries::delete_ingest(std::string_view livestreamId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) return false;
+  return session_.exec(Query::DeleteIngest, {*key}) > 0;
+}
+
+std::vector<domain::Ingest> SqlQueries::list_live_ingests() {
+  return ingests(Query::ListLiveIngests, {});
+}
+
+bool SqlQueries::insert_recording_if_absent(const domain::Recording& r) {
+  const std::string id = require_id(r.id, "recording id");
+  const std::string livestream = require_id(r.livestreamId, "livestream id");
+  return session_.exec(Query::InsertRecordingIfAbsent,
+                       {id, livestream, r.egressId, to_string(r.status),
+                        optional_text(r.requestedBy), optional_time(r.startedAt),
+                        optional_time(r.endedAt), optional_int(r.durationMs),
+                        optional_int(r.sizeBytes), optional_text(r.fileLocation),
+                        optional_text(r.playlistLocation), optional_text(r.error),
+                        r.livekitUpdatedAt, micros(r.createdAt), micros(r.updatedAt)}) > 0;
+}
+
+std::optional<domain::Recording> SqlQueries::lock_recording_by_egress(std::string_view egressId) {
+  auto found = recordings(Query::LockRecordingByEgress, {egressId});
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::optional<domain::Recording> SqlQueries::find_recording(std::string_view id) {
+  const auto key = canonical_id(id);
+  if (!key) return std::nullopt;
+  auto found = recordings(Query::FindRecording, {*key});
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+void SqlQueries::update_recording(const domain::Recording& r) {
+  const std::string id = require_id(r.id, "recording id");
+  const std::string livestream = require_id(r.livestreamId, "livestream id");
+  session_.exec(Query::UpdateRecording,
+                {id, livestream, r.egressId, to_string(r.status), optional_text(r.requestedBy),
+                 optional_time(r.startedAt), optional_time(r.endedAt),
+                 optional_int(r.durationMs), optional_int(r.sizeBytes),
+                 optional_text(r.fileLocation), optional_text(r.playlistLocation),
+                 optional_text(r.error), r.livekitUpdatedAt, micros(r.createdAt),
+                 micros(r.updatedAt)});
+}
+
+std::vector<domain::Recording> SqlQueries::list_recordings(std::string_view livestreamId) {
+  const auto key = canonical_id(livestreamId);
+  if (!key) return {};
+  return recordings(Query::ListRecordings, {*key});
+}
+
+std::vector<domain::Recording> SqlQueries::list_active_recordings() {
+  return recordings(Query::ListActiveRecordings, {});
+}
+
 std::string SqlQueries::get_or_create_secret(std::string_view name, std::string_view candidate) {
   session_.exec(Query::InsertSecretIfAbsent, {name, candidate});
   std::optional<std::string> value;

@@ -147,6 +147,18 @@ class SqlQueries : public domain::Queries {
                                                        std::int64_t beforeId,
                                                        std::int32_t limit) override;
 
+  std::optional<domain::Ingest> find_ingest(std::string_view livestreamId) override;
+  std::optional<domain::Ingest> lock_ingest_by_ingress(std::string_view ingressId) override;
+  void upsert_ingest(const domain::Ingest& ingest) override;
+  bool delete_ingest(std::string_view livestreamId) override;
+  std::vector<domain::Ingest> list_live_ingests() override;
+  bool insert_recording_if_absent(const domain::Recording& recording) override;
+  std::optional<domain::Recording> lock_recording_by_egress(std::string_view egressId) override;
+  std::optional<domain::Recording> find_recording(std::string_view id) override;
+  void update_recording(const domain::Recording& recording) override;
+  std::vector<domain::Recording> list_recordings(std::string_view livestreamId) override;
+  std::vector<domain::Recording> list_active_recordings() override;
+
   std::string get_or_create_secret(std::string_view name, std::string_view candidate) override;
 
  private:
@@ -159,6 +171,8 @@ class SqlQueries : public domain::Queries {
   std::vector<domain::Participant> participants(Query q, std::initializer_list<Param> params);
   std::int64_t scalar(Query q, std::initializer_list<Param> params);
   std::optional<domain::User> one_user(Query q, std::initializer_list<Param> params);
+  std::vector<domain::Ingest> ingests(Query q, std::initializer_list<Param> params);
+  std::vector<domain::Recording> recordings(Query q, std::initializer_list<Param> params);
 
   Session& session_;
 };

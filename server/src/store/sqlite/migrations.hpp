@@ -258,11 +258,53 @@ CREATE TABLE moderation_log (
 CREATE INDEX moderation_log_livestream ON moderation_log (livestream_id, id);
 )sql";
 
-inline constexpr std::array<sql::Migration, 4> kMigrations{{
+// Ingest (LiveKit Ingress) and recordings (LiveKit Egress), docs/architecture.md "Ingest and
+// recordings". The stream key is not stored.
+inline constexpr std::string_view kIngestRecordingsSchema = R"sql(
+CREATE TABLE ingests (
+  livestream_id      TEXT PRIMARY KEY REFERENCES livestreams (id) ON DELETE CASCADE,
+  ingress_id         TEXT NOT NULL UNIQUE,
+  input              TEXT NOT NULL CHECK (input IN ('rtmp', 'whip')),
+  url                TEXT NOT NULL,
+  status             TEXT NOT NULL CHECK (status IN ('inactive', 'buffering', 'publishing', 'error')),
+  error              TEXT,
+  session_started_at INTEGER NOT NULL DEFAULT 0,
+  status_rank        INTEGER NOT NULL DEFAULT 0,
+  created_at         INTEGER NOT NULL,
+  updated_at         INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX ingests_live ON ingests (status) WHERE status IN ('buffering', 'publishing');
+
+CREATE TABLE recordings (
+  id                 TEXT PRIMARY KEY,
+  livestream_id      TEXT NOT NULL REFERENCES livestreams (id) ON DELETE CASCADE,
+  egress_id          TEXT NOT NULL UNIQUE,
+  status             TEXT NOT NULL CHECK (status IN ('starting', 'active', 'ending', 'complete',
+                                                     'failed', 'aborted', 'limit_reached')),
+  requested_by       TEXT,
+  started_at         INTEGER,
+  ended_at           INTEGER,
+  duration_ms        INTEGER,
+  size_bytes         INTEGER,
+  file_location      TEXT,
+  playlist_location  TEXT,
+  error              TEXT,
+  livekit_updated_at INTEGER NOT NULL DEFAULT 0,
+  created_at         INTEGER NOT NULL,
+  updated_at         INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX recordings_livestream ON recordings (livestream_id, created_at);
+CREATE INDEX recordings_active ON recordings (status)
+  WHERE status IN ('starting', 'active', 'ending');
+)sql";
+
+inline constexpr std::array<sql::Migration, 5> kMigrations{{
     {1, "initial schema", kInitialSchema},
     {2, "identity", kIdentitySchema},
     {3, "audience", kAudienceSchema},
-    // 4 is another change's; the lead renumbers at merge.
+    {4, "ingest and recordings", kIngestRecordingsSchema},
     {5, "chat and moderation", kChatSchema},
 }};
 

@@ -47,6 +47,14 @@ using sql::Query;
 #define LSO_MODERATION_COLUMNS \
   "id, livestream_id, at, actor_id, action, target_user_id, message_id, details"
 
+#define LSO_INGEST_COLUMNS                                                            \
+  "livestream_id, ingress_id, input, url, status, error, session_started_at, status_rank, " \
+  "created_at, updated_at"
+#define LSO_RECORDING_COLUMNS                                                                  \
+  "id, livestream_id, egress_id, status, requested_by, started_at, ended_at, duration_ms, "    \
+  "size_bytes, file_location, playlist_location, error, livekit_updated_at, created_at, " \
+  "updated_at"
+
 struct Entry {
   Query query;
   std::string_view sql;
@@ -323,6 +331,38 @@ constexpr Entry kStatements[] = {
     {Query::InsertSecretIfAbsent,
      "INSERT INTO server_secrets (name, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
     {Query::FindSecret, "SELECT value FROM server_secrets WHERE name = ?1"},
+
+    {Query::FindIngest, "SELECT " LSO_INGEST_COLUMNS " FROM ingests WHERE livestream_id = ?1"},
+    {Query::LockIngestByIngress,
+     "SELECT " LSO_INGEST_COLUMNS " FROM ingests WHERE ingress_id = ?1"},
+    {Query::UpsertIngest,
+     "INSERT INTO ingests (" LSO_INGEST_COLUMNS
+     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (livestream_id) DO UPDATE SET "
+     "ingress_id = excluded.ingress_id, input = excluded.input, url = excluded.url, "
+     "status = excluded.status, error = excluded.error, "
+     "session_started_at = excluded.session_started_at, status_rank = excluded.status_rank, "
+     "updated_at = excluded.updated_at"},
+    {Query::DeleteIngest, "DELETE FROM ingests WHERE livestream_id = ?1"},
+    {Query::ListLiveIngests,
+     "SELECT " LSO_INGEST_COLUMNS " FROM ingests WHERE status IN ('buffering', 'publishing')"},
+    {Query::InsertRecordingIfAbsent,
+     "INSERT INTO recordings (" LSO_RECORDING_COLUMNS
+     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+     "ON CONFLICT (egress_id) DO NOTHING"},
+    {Query::LockRecordingByEgress,
+     "SELECT " LSO_RECORDING_COLUMNS " FROM recordings WHERE egress_id = ?1"},
+    {Query::FindRecording, "SELECT " LSO_RECORDING_COLUMNS " FROM recordings WHERE id = ?1"},
+    {Query::UpdateRecording,
+     "UPDATE recordings SET status = ?4, requested_by = ?5, started_at = ?6, ended_at = ?7, "
+     "duration_ms = ?8, size_bytes = ?9, file_location = ?10, playlist_location = ?11, "
+     "error = ?12, livekit_updated_at = ?13, updated_at = ?15 "
+     "WHERE id = ?1 AND livestream_id = ?2 AND egress_id = ?3"},
+    {Query::ListRecordings,
+     "SELECT " LSO_RECORDING_COLUMNS " FROM recordings WHERE livestream_id = ?1 "
+     "ORDER BY created_at DESC, id DESC"},
+    {Query::ListActiveRecordings,
+     "SELECT " LSO_RECORDING_COLUMNS " FROM recordings "
+     "WHERE status IN ('starting', 'active', 'ending')"},
 };
 
 #undef LSO_CHAT_COLUMNS
@@ -330,6 +370,8 @@ constexpr Entry kStatements[] = {
 #undef LSO_MODERATION_COLUMNS
 #undef LSO_LIVESTREAM_COLUMNS
 #undef LSO_LIVESTREAM_INSERT_COLUMNS
+#undef LSO_INGEST_COLUMNS
+#undef LSO_RECORDING_COLUMNS
 #undef LSO_LIVEKIT_SESSION_COLUMNS
 #undef LSO_CONNECTED
 #undef LSO_SERIES_COLUMNS
