@@ -92,6 +92,10 @@ export interface StreamState {
   stage?: StagePerson[];
   /** Raised hands, oldest first. */
   raisedHands?: StagePerson[];
+  /** The encoder endpoint's status (no URL, no key); null without one. Older servers leave it out. */
+  ingest?: IngestState | null;
+  /** The newest recording; null without one. Older servers leave it out. */
+  recording?: RecordingState | null;
 }
 
 /** Someone on (or invited to) the stage, or with a raised hand. */
@@ -135,10 +139,6 @@ export interface ModerationEntry {
   targetUserId: string | null;
   messageId: string | null;
   details: Record<string, unknown> | null;
-  /** The encoder endpoint's status (no URL, no key); null without one. Older servers leave it out. */
-  ingest?: IngestState | null;
-  /** The newest recording; null without one. Older servers leave it out. */
-  recording?: RecordingState | null;
 }
 
 /** RTMP (OBS, ffmpeg, hardware encoders) or WHIP. */
