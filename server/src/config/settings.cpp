@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -314,9 +315,16 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
     if (v->starts_with("-----BEGIN")) {
       s.jwtPublicKeyPem = *v;
     } else {
+      // A directory opens but cannot be read (the read throws): refused like a missing file.
+      std::error_code ec;
       std::ifstream in(*v);
-      if (!in) throw ConfigError(fmt::format("AUTH_JWT_PUBLIC_KEY: cannot read the file '{}'", *v));
-      s.jwtPublicKeyPem.assign(std::istreambuf_iterator<char>(in), {});
+      if (!in || !std::filesystem::is_regular_file(*v, ec))
+        throw ConfigError(fmt::format("AUTH_JWT_PUBLIC_KEY: cannot read the file '{}'", *v));
+      try {
+        s.jwtPublicKeyPem.assign(std::istreambuf_iterator<char>(in), {});
+      } catch (const std::exception&) {
+        throw ConfigError(fmt::format("AUTH_JWT_PUBLIC_KEY: cannot read the file '{}'", *v));
+      }
     }
   }
   if (auto v = r.raw("AUTH_JWKS_URL")) {
@@ -449,6 +457,9 @@ std::map<std::string, std::string> read_dotenv(const std::string& path) {
   std::map<std::string, std::string> out;
   std::ifstream in(path);
   if (!in) return out;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw ConfigError(fmt::format("{}: not a readable file", path));
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
