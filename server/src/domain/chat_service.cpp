@@ -76,14 +76,7 @@ ChatService::Context ChatService::open(Queries& q, const Actor& actor,
                      : q.lock_livestream_shared(livestreamId);
   if (!l) throw not_found("Livestream", livestreamId);
   Context c{std::move(*l), actor, false, time_.now()};
-  Subject s = c.subject();
-  auto d = decide(permissions_, actor, Action::ReadLivestream, s);
-  if (!d.allowed && c.livestream.visibility == Visibility::Private && actor.signed_in() &&
-      !actor.userId.empty()) {
-    s.invited = q.is_invited(c.livestream.id, actor.userId);
-    d = decide(permissions_, actor, Action::ReadLivestream, s);
-  }
-  if (!d.allowed) throw AppError(d.refusal, d.reason);
+  require_reading_invites(permissions_, actor, Action::ReadLivestream, c.subject(), q);
   if (!actor.userId.empty()) {
     auto m = q.find_member(c.livestream.id, actor.userId);
     c.moderator = m && m->moderator;
@@ -169,14 +162,7 @@ PostedChat ChatService::post(const Principal& principal, std::string_view livest
   store_.write([&](Queries& q) {
     out = {};
     auto c = open(q, actor, livestreamId, false);
-    Subject s = c.subject();
-    auto d = decide(permissions_, actor, Action::PostChat, s);
-    if (!d.allowed && c.livestream.visibility == Visibility::Private && actor.signed_in() &&
-        !actor.userId.empty()) {
-      s.invited = q.is_invited(c.livestream.id, actor.userId);
-      d = decide(permissions_, actor, Action::PostChat, s);
-    }
-    if (!d.allowed) throw AppError(d.refusal, d.reason);
+    require_reading_invites(permissions_, actor, Action::PostChat, c.subject(), q);
     // A retry of a stored message answers it again, whatever has changed since.
     if (input.clientMessageId) {
       if (auto m = q.find_chat_message_by_client_id(c.livestream.id, actor.userId,
@@ -241,14 +227,7 @@ Viewed<std::vector<ChatMessage>> ChatService::history(const Principal& principal
     auto l = q.find_livestream(livestreamId);
     if (!l) throw not_found("Livestream", livestreamId);
     Context c{*l, actor, false, time_.now()};
-    Subject s = c.subject();
-    auto d = decide(permissions_, actor, Action::ReadChat, s);
-    if (!d.allowed && l->visibility == Visibility::Private && actor.signed_in() &&
-        !actor.userId.empty()) {
-      s.invited = q.is_invited(l->id, actor.userId);
-      d = decide(permissions_, actor, Action::ReadChat, s);
-    }
-    if (!d.allowed) throw AppError(d.refusal, d.reason);
+    require_reading_invites(permissions_, actor, Action::ReadChat, c.subject(), q);
     if (!actor.userId.empty()) {
       auto m = q.find_member(l->id, actor.userId);
       c.moderator = m && m->moderator;
@@ -261,8 +240,8 @@ Viewed<std::vector<ChatMessage>> ChatService::history(const Principal& principal
     auto page = q.list_chat_messages(l->id, cursor ? &*cursor : nullptr, limit);
     std::reverse(page.begin(), page.end());
     // Those who act on authors see their ids.
-    const bool ids = permissions_.open || decide(permissions_, actor, Action::Moderate, s).allowed;
-    (void)c;
+    const bool ids =
+        permissions_.open || decide(permissions_, actor, Action::Moderate, c.subject()).allowed;
     return Viewed<std::vector<ChatMessage>>{std::move(page), ids};
   });
 }
@@ -473,14 +452,7 @@ Member ChatService::standing(const Principal& principal, std::string_view livest
     auto l = q.find_livestream(livestreamId);
     if (!l) throw not_found("Livestream", livestreamId);
     Context c{*l, actor, false, time_.now()};
-    Subject s = c.subject();
-    auto d = decide(permissions_, actor, Action::ReadChat, s);
-    if (!d.allowed && l->visibility == Visibility::Private && actor.signed_in() &&
-        !actor.userId.empty()) {
-      s.invited = q.is_invited(l->id, actor.userId);
-      d = decide(permissions_, actor, Action::ReadChat, s);
-    }
-    if (!d.allowed) throw AppError(d.refusal, d.reason);
+    require_reading_invites(permissions_, actor, Action::ReadChat, c.subject(), q);
     if (actor.userId.empty()) return Member{};
     if (auto m = q.find_member(l->id, actor.userId)) return *m;
     Member m;

@@ -60,15 +60,8 @@ Livestream LivestreamService::readable(Queries& q, const Actor& actor,
   auto livestream = load(q, id);
   Subject s;
   s.livestream = &livestream;
-  auto d = decide(permissions_, actor, Action::ReadLivestream, s);
-  // Private livestreams are readable by their invited users: the list is read only when it
-  // decides.
-  if (!d.allowed && livestream.visibility == Visibility::Private && actor.signed_in() &&
-      !actor.userId.empty()) {
-    s.invited = q.is_invited(livestream.id, actor.userId);
-    d = decide(permissions_, actor, Action::ReadLivestream, s);
-  }
-  if (!d.allowed) throw AppError(d.refusal, d.reason);
+  // Private livestreams are readable by their invited users.
+  require_reading_invites(permissions_, actor, Action::ReadLivestream, s, q);
   return livestream;
 }
 

@@ -236,6 +236,18 @@ void require(const PermissionPolicy& policy, const Actor& actor, Action action,
   if (!d.allowed) throw AppError(d.refusal, d.reason);
 }
 
+void require_reading_invites(const PermissionPolicy& policy, const Actor& actor, Action action,
+                             Subject subject, Queries& q) {
+  auto d = decide(policy, actor, action, subject);
+  if (!d.allowed && subject.livestream &&
+      subject.livestream->visibility == Visibility::Private && actor.signed_in() &&
+      !actor.userId.empty()) {
+    subject.invited = q.is_invited(subject.livestream->id, actor.userId);
+    d = decide(policy, actor, action, subject);
+  }
+  if (!d.allowed) throw AppError(d.refusal, d.reason);
+}
+
 LivestreamFilter::Scope list_scope(const Actor& actor) {
   if (actor.kind == PrincipalKind::Open || actor.admin) return LivestreamFilter::Scope::All;
   if (actor.signed_in() && !actor.userId.empty()) return LivestreamFilter::Scope::PublicOrOwn;
