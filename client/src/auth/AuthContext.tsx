@@ -72,6 +72,7 @@ export function AuthProvider({ children, initial }: AuthProviderProps) {
       current = false;
     };
     // `initial` is read once, like useState's initial value.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [attempt]);
 
   const setUser = useCallback((user: CurrentUser | null) => {

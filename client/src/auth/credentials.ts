@@ -8,6 +8,7 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 
 const USERNAME = /^[a-z0-9_.-]+$/;
+// eslint-disable-next-line no-control-regex -- control characters are what it rejects
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export interface SignInValues {

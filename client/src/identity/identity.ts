@@ -9,6 +9,7 @@ export const USER_ID_MAX = 128;
 export const DISPLAY_NAME_MAX = 100;
 
 // As on the server: C0/C1 control characters are rejected in names.
+// eslint-disable-next-line no-control-regex -- control characters are what it rejects
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export type IdentityErrors = Partial<Record<keyof Identity, string>>;

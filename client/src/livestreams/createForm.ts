@@ -44,7 +44,9 @@ export const INITIAL_VALUES: CreateFormValues = {
 };
 
 const BLANK = /^[ \t\n\r\f\v]*$/;
+// eslint-disable-next-line no-control-regex -- control characters are what it rejects
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- control characters are what it rejects
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Length in Unicode code points, as the server counts. */

@@ -68,7 +68,8 @@ export function useRoomSession(
   const disposed = useRef(false);
   const started = useRef(false);
   const pendingRelease = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const tabId = useRef(Math.random().toString(36).slice(2));
+  // This tab's name on the seat channel (not a secret), drawn once per mount.
+  const [tabId] = useState(() => Math.random().toString(36).slice(2));
   const seatChannel = useRef<BroadcastChannel | null>(null);
   const presence = useRef<Presence | null>(null);
   // The join token the presence was announced for: one announcement per join.
@@ -87,7 +88,7 @@ export function useRoomSession(
     channel.onmessage = (event: MessageEvent<SeatMessage>) => {
       const message = event.data;
       if (message.livestreamId !== livestreamId || message.userId !== identity.userId) return;
-      if (message.tabId === tabId.current || !seated.current) return;
+      if (message.tabId === tabId || !seated.current) return;
       seated.current = false;
       // The other tab announced the same identity: withdrawing it here would cut that tab off.
       presence.current = null;
@@ -97,7 +98,7 @@ export function useRoomSession(
       channel.close();
       if (seatChannel.current === channel) seatChannel.current = null;
     };
-  }, [livestreamId, identity.userId]);
+  }, [livestreamId, identity.userId, tabId]);
 
   const release = useCallback(
     (keepalive: boolean) => {
@@ -183,7 +184,7 @@ export function useRoomSession(
           namedUser === undefined ? request : { userId: namedUser, displayName: identity.displayName, ...request },
         );
         seated.current = true;
-        seatChannel.current?.postMessage({ livestreamId, userId: identity.userId, tabId: tabId.current } satisfies SeatMessage);
+        seatChannel.current?.postMessage({ livestreamId, userId: identity.userId, tabId } satisfies SeatMessage);
         if (disposed.current) {
           void release(true);
           return;
@@ -205,7 +206,7 @@ export function useRoomSession(
         }
       }
     },
-    [livestreamId, role, identity.userId, identity.displayName, namedUser, release],
+    [livestreamId, role, identity.userId, identity.displayName, namedUser, release, tabId],
   );
 
   // Join once per mount. React's development double mount runs cleanup then setup again at
