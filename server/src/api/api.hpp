@@ -19,14 +19,22 @@
 #include "domain/livekit.hpp"
 #include "domain/livestream_service.hpp"
 #include "domain/media_service.hpp"
+#include "domain/rate_limiter.hpp"
 #include "domain/store.hpp"
 #include "domain/webhook_queue.hpp"
 #include "http/metrics.hpp"
-#include "http/rate_limiter.hpp"
+#include "http/middleware.hpp"
 #include "http/router.hpp"
 #include "http/sse_hub.hpp"
 
 namespace lso::api {
+
+// Everything under this prefix is the API: an unknown path there is a JSON 404, never the web
+// client's page.
+inline constexpr std::string_view kApiPrefix = "/api";
+
+// The domain's rate limiter as the counter the transport's rate limits use.
+std::shared_ptr<http::RateCounter> rate_counter(std::shared_ptr<domain::RateLimiter> limiter);
 
 class ReplyCache;
 class Authentication;
@@ -58,7 +66,7 @@ void add_chat_routes(http::Router& router, domain::ChatService& chat,
 class HealthMonitor {
  public:
   struct Options {
-    std::string mode;  // "embedded" | "production"
+    std::string mode;  // Backends::mode: "embedded" | "production" | "single-instance"
     std::string livekitUrl;
     bool livekitSimulated = false;
     std::string version;
@@ -155,7 +163,7 @@ struct AuthRouteDeps {
   domain::IdentityService& identity;
   boost::asio::thread_pool& pool;
   PasswordPool& passwords;
-  std::shared_ptr<http::RateLimiter> limiter;  // login throttling (blocking: used on `pool`)
+  std::shared_ptr<domain::RateLimiter> limiter;  // login throttling (blocking: used on `pool`)
   LoginThrottle loginThrottle;
   const auth::StreamTickets& tickets;
   boost::json::object config;  // what GET /auth/config answers

@@ -33,8 +33,9 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntak
         const auto ct = req.header("Content-Type");
         if (!ct.empty() && !ct.starts_with("application/webhook+json") &&
             !ct.starts_with("application/json"))
-          throw AppError(ErrorKind::UnsupportedMediaType,
-                         "Content-Type must be application/webhook+json or application/json");
+          throw http::transport_error(
+              http::TransportError::UnsupportedMediaType,
+              "Content-Type must be application/webhook+json or application/json");
         // The workers' own reading of the body: what they would refuse (and dead-letter at once)
         // is refused here instead, before it is queued.
         livekit::WebhookEvent event;

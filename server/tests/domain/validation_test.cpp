@@ -46,16 +46,6 @@ TEST(RequireText, MessageNamesTheField) {
   }
 }
 
-TEST(Errors, MapToStatusAndName) {
-  EXPECT_EQ(http_status(ErrorKind::Validation), 400);
-  EXPECT_EQ(http_status(ErrorKind::Conflict), 409);
-  EXPECT_EQ(http_status(ErrorKind::LiveKit), 502);
-  EXPECT_EQ(http_status(ErrorKind::RateLimit), 429);
-  EXPECT_EQ(error_name(ErrorKind::LiveKit), "LiveKitError");
-  EXPECT_EQ(error_name(ErrorKind::RateLimit), "RateLimitError");
-  EXPECT_EQ(error_name(ErrorKind::NotFound), "NotFoundError");
-}
-
 TEST(PushDue, FollowsTheThrottleRule) {
   EXPECT_TRUE(push_due(false, 0, 0, 0, 5000));         // first push
   EXPECT_FALSE(push_due(true, 10, 10, 60000, 5000));   // unchanged: never
