@@ -1,4 +1,4 @@
-// The API's routes (SPEC §4): each handler translates HTTP ↔ domain and nothing else; domain
+// The API's routes (base /api/v1): each handler translates HTTP ↔ domain and nothing else; domain
 // calls run on the blocking pool. Components register their own routes here at start-up.
 #pragma once
 
@@ -44,8 +44,8 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
                            domain::MediaService& media, boost::asio::thread_pool& pool,
                            ReplyCache& cache);
 
-// The ingest endpoint and recordings (SPEC §14): /livestreams/:id/ingest, /ingest/reset,
-// /livestreams/:id/recordings, /recordings/:rid/stop, /recordings/:rid.
+// The ingest endpoint and recordings (LiveKit Ingress and Egress): /livestreams/:id/ingest,
+// /ingest/reset, /livestreams/:id/recordings, /recordings/:rid/stop, /recordings/:rid.
 void add_media_routes(http::Router& router, domain::MediaService& media,
                       boost::asio::thread_pool& pool);
 // A body's `field` as an ingest type: nullopt when absent or null; 400 unless "rtmp" / "whip".
@@ -56,7 +56,7 @@ std::optional<domain::IngressInput> ingest_input(const boost::json::object& body
 void add_analytics_routes(http::Router& router, domain::AnalyticsService& analytics,
                           boost::asio::thread_pool& pool);
 
-// Chat, moderation and the stage (SPEC §15): /livestreams/:id/chat, …/moderation/*,
+// Chat, moderation and the stage: /livestreams/:id/chat, …/moderation/*,
 // …/moderators, …/hand, …/stage/*.
 void add_chat_routes(http::Router& router, domain::ChatService& chat,
                      boost::asio::thread_pool& pool);

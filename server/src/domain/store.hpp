@@ -210,7 +210,7 @@ class Queries {
   // returns how many rows.
   virtual std::int64_t delete_audience_history(TimePoint endedBefore, std::int64_t limit) = 0;
 
-  // --- processed webhooks (dedup, SPEC §6) ---
+  // --- processed webhooks (dedup: each webhook id applied once) ---
   // Records a webhook id; false when it was already recorded (a duplicate delivery).
   virtual bool record_webhook(std::string_view webhookId, std::string_view event,
                               TimePoint processedAt, TimePoint expiresAt) = 0;

@@ -1,4 +1,4 @@
-// Validation rules and room-name sanitising (SPEC §4), and the viewer-count push rule (SPEC §7).
+// Validation rules and room-name sanitising, and the viewer-count push rule.
 #include "domain/validation.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Ingest and recording webhook effects on every backend (SPEC §14): ingress_* and egress_*
+// Ingest and recording webhook effects on every backend: ingress_* and egress_*
 // events, duplicated and in every order, end in the same record, and a status never moves
 // backwards; an API answer and the webhooks about the same egress make one record.
 #include <algorithm>
