@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "auth/stream_ticket.hpp"
 #include "domain/analytics.hpp"

@@ -17,7 +17,7 @@ enum RateClass : std::uint8_t {
   kNoLimit = 0,
   kApiLimit = 1,     // every API call
   kWriteLimit = 2,   // DELETE, join, leave
-  kCreateLimit = 4,  // livestream creation
+  kCreateLimit = 4,  // creations (the costliest writes)
 };
 
 // What a route says about itself to the middleware chain.

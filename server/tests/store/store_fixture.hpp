@@ -94,7 +94,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   domain::Store& store() { return *store_; }
   // The store's one-call participant events (PostgreSQL), as the application wires it; null on
   // SQLite.
-  domain::ParticipantEventBatchApplier* batch() {
+  domain::ParticipantEventBatchApplier* participant_batch() {
     return dynamic_cast<domain::ParticipantEventBatchApplier*>(store_.get());
   }
   // Another store on the same database, as a second instance would open it.
