@@ -251,7 +251,7 @@ export const api = {
     await send('DELETE', `${livestreamPath(id)}/invites/${encodeURIComponent(userId)}`);
   },
 
-  // --- chat, moderation and the stage (SPEC §15); `requestingUserId` only in open mode ---
+  // --- chat, moderation and the stage; `requestingUserId` only in open mode ---
 
   postChat(id: string, body: { text: string; clientMessageId: string; userId?: string; displayName?: string }): Promise<ChatMessage> {
     return call<ChatMessage>('POST', `${livestreamPath(id)}/chat`, { body });

@@ -1,4 +1,4 @@
-// Raised hands and the stage, and the host's per-person actions (SPEC §15). Viewers raise or
+// Raised hands and the stage, and the host's per-person actions. Viewers raise or
 // lower a hand and answer a stage invitation; the host invites people on stage, brings them back,
 // makes moderators, mutes, bans; host and moderators read the moderation log.
 import { useState } from 'react';

@@ -14,7 +14,7 @@ export interface LivestreamEvents {
   connection: StreamConnection;
 }
 
-/** Chat and stage events on the same stream (SPEC §15), for whoever shows them. */
+/** Chat and stage events on the same stream, for whoever shows them. */
 export interface LivestreamExtras {
   chat_message?: (data: unknown) => void;
   chat_message_deleted?: (data: unknown) => void;

@@ -1,4 +1,4 @@
-// The API's routes (SPEC §4): each handler translates HTTP ↔ domain and nothing else; domain
+// The API's routes (base /api/v1): each handler translates HTTP ↔ domain and nothing else; domain
 // calls run on the blocking pool. Components register their own routes here at start-up.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "auth/stream_ticket.hpp"
 #include "domain/analytics.hpp"
@@ -19,14 +20,22 @@
 #include "domain/livekit.hpp"
 #include "domain/livestream_service.hpp"
 #include "domain/media_service.hpp"
+#include "domain/rate_limiter.hpp"
 #include "domain/store.hpp"
 #include "domain/webhook_queue.hpp"
 #include "http/metrics.hpp"
-#include "http/rate_limiter.hpp"
+#include "http/middleware.hpp"
 #include "http/router.hpp"
 #include "http/sse_hub.hpp"
 
 namespace lso::api {
+
+// Everything under this prefix is the API: an unknown path there is a JSON 404, never the web
+// client's page.
+inline constexpr std::string_view kApiPrefix = "/api";
+
+// The domain's rate limiter as the counter the transport's rate limits use.
+std::shared_ptr<http::RateCounter> rate_counter(std::shared_ptr<domain::RateLimiter> limiter);
 
 class ReplyCache;
 class Authentication;
@@ -36,8 +45,8 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
                            domain::MediaService& media, boost::asio::thread_pool& pool,
                            ReplyCache& cache);
 
-// The ingest endpoint and recordings (SPEC §14): /livestreams/:id/ingest, /ingest/reset,
-// /livestreams/:id/recordings, /recordings/:rid/stop, /recordings/:rid.
+// The ingest endpoint and recordings (LiveKit Ingress and Egress): /livestreams/:id/ingest,
+// /ingest/reset, /livestreams/:id/recordings, /recordings/:rid/stop, /recordings/:rid.
 void add_media_routes(http::Router& router, domain::MediaService& media,
                       boost::asio::thread_pool& pool);
 // A body's `field` as an ingest type: nullopt when absent or null; 400 unless "rtmp" / "whip".
@@ -48,7 +57,7 @@ std::optional<domain::IngressInput> ingest_input(const boost::json::object& body
 void add_analytics_routes(http::Router& router, domain::AnalyticsService& analytics,
                           boost::asio::thread_pool& pool);
 
-// Chat, moderation and the stage (SPEC §15): /livestreams/:id/chat, …/moderation/*,
+// Chat, moderation and the stage: /livestreams/:id/chat, …/moderation/*,
 // …/moderators, …/hand, …/stage/*.
 void add_chat_routes(http::Router& router, domain::ChatService& chat,
                      boost::asio::thread_pool& pool);
@@ -58,7 +67,7 @@ void add_chat_routes(http::Router& router, domain::ChatService& chat,
 class HealthMonitor {
  public:
   struct Options {
-    std::string mode;  // "embedded" | "production"
+    std::string mode;  // Backends::mode: "embedded" | "production" | "single-instance"
     std::string livekitUrl;
     bool livekitSimulated = false;
     std::string version;
@@ -155,7 +164,7 @@ struct AuthRouteDeps {
   domain::IdentityService& identity;
   boost::asio::thread_pool& pool;
   PasswordPool& passwords;
-  std::shared_ptr<http::RateLimiter> limiter;  // login throttling (blocking: used on `pool`)
+  std::shared_ptr<domain::RateLimiter> limiter;  // login throttling (blocking: used on `pool`)
   LoginThrottle loginThrottle;
   const auth::StreamTickets& tickets;
   boost::json::object config;  // what GET /auth/config answers

@@ -1,4 +1,4 @@
-// Handlers of the chat, moderation and stage routes (SPEC §15): parse, offload to ChatService,
+// Handlers of the chat, moderation and stage routes: parse, offload to ChatService,
 // answer the envelope. Bodies name whom an action is about in `userId` (or `messageId`: the
 // author of that message) and, in open mode, the acting user in `requestingUserId`.
 #include <fmt/format.h>

@@ -1,5 +1,6 @@
-// SSE endpoints (SPEC §7) and the bus → hub bridge. Topics: "livestream:<id>" carries one
-// livestream's state events, "all" every event (the dashboard stream).
+// SSE endpoints (live state and events of livestreams) and the bus → hub bridge. Topics:
+// "livestream:<id>" carries one livestream's state events, "all" every event (the dashboard
+// stream).
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>

@@ -1,5 +1,5 @@
 // HTTP ↔ domain translation helpers: request bodies and query strings in (strict types, clear
-// 400/415 messages), JSON views of domain records out (camelCase, ISO-8601 UTC).
+// 400/415 messages); the JSON views of domain records out come from views/.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -10,10 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "domain/chat.hpp"
-#include "domain/media_service.hpp"
-#include "domain/model.hpp"
 #include "http/types.hpp"
+#include "views/json_views.hpp"
 
 namespace lso::api {
 
@@ -34,25 +32,10 @@ boost::json::value optional_object(const boost::json::object& body, std::string_
 std::int32_t query_integer(const http::Request& req, std::string_view name, std::int32_t fallback,
                            std::int64_t min, std::int64_t max);
 
-// JSON views. `userIds` false is the view of readers who may not see other users' ids
-// (permissions.hpp, SeeUserIds): ids become null and display names stand in their place.
-boost::json::value to_json(const domain::Livestream& livestream, bool userIds = true);
-boost::json::value to_json(const domain::Participant& participant, bool userIds = true);
-// A recording; an ingest endpoint with its stream key when the view carries one (for its managers
-// only: never in lists, states or SSE).
-boost::json::value to_json(const domain::Recording& recording);
-boost::json::value to_json(const domain::IngestView& ingest);
-// An ISO-8601 time, or null.
-boost::json::value time_or_null(const std::optional<domain::TimePoint>& t);
-
-// The state's `people` lists the first kPeopleListed people connected (`participants` all of them).
-inline constexpr std::size_t kPeopleListed = 500;
-boost::json::value to_json(const domain::StreamState& state, bool userIds = true);
-// Chat, moderation and the stage (SPEC §15).
-boost::json::value to_json(const std::vector<domain::StagePerson>& people, bool userIds = true);
-boost::json::value to_json(const domain::ChatMessage& message, bool userIds = true);
-boost::json::value to_json(const domain::Member& member);
-boost::json::value to_json(const domain::ModerationEntry& entry);
+// The JSON views of domain records, under the names the handlers have always used.
+using views::kPeopleListed;
+using views::time_or_null;
+using views::to_json;
 
 // A page of a list in the envelope: {"success":true,"data":[view(item)…],"count":n}.
 http::Reply list_reply(boost::json::array items);

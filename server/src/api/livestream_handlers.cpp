@@ -94,7 +94,7 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         in.emptyTimeout =
             optional_integer(body, "emptyTimeout", domain::limits::kEmptyTimeoutDefault);
         in.metadata = optional_object(body, "metadata");
-        // SPEC §14: an ingest endpoint and/or a recording from the start.
+        // A create may ask for an ingest endpoint and/or a recording from the start.
         const auto ingest = ingest_input(body, "ingest");
         bool record = false;
         if (const auto* v = body.if_contains("record"); v && !v->is_null()) {

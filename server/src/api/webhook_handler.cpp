@@ -1,4 +1,4 @@
-// POST /api/v1/webhooks/livekit (SPEC §6): verify the signature against the raw bytes before
+// POST /api/v1/webhooks/livekit: verify the signature against the raw bytes before
 // anything else, check the body is an event the workers can apply, enqueue durably, and only then
 // answer 200. A queue failure is a 503 so LiveKit retries; a bad signature 401 and a body that is
 // not a valid event 400 are final (LiveKit does not retry a 4xx), and both are counted.
@@ -33,8 +33,9 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntak
         const auto ct = req.header("Content-Type");
         if (!ct.empty() && !ct.starts_with("application/webhook+json") &&
             !ct.starts_with("application/json"))
-          throw AppError(ErrorKind::UnsupportedMediaType,
-                         "Content-Type must be application/webhook+json or application/json");
+          throw http::transport_error(
+              http::TransportError::UnsupportedMediaType,
+              "Content-Type must be application/webhook+json or application/json");
         // The workers' own reading of the body: what they would refuse (and dead-letter at once)
         // is refused here instead, before it is queued.
         livekit::WebhookEvent event;
@@ -49,7 +50,8 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntak
         co_return http::data_reply(
             200, json::object{{"id", event.id}, {"queued", queued}, {"duplicate", !queued}});
       },
-      // LiveKit signs with its own JWT in Authorization (never rate-limited: SPEC §4).
+      // LiveKit signs with its own JWT in Authorization (never rate-limited: a refused delivery
+      // would be a lost event).
       http::RouteOptions{http::kNoLimit, false, false});
 }
 

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "events/local_coordination.hpp"
+#include "events/local_rate_limiter.hpp"
 #include "redis/client.hpp"
 #include "redis/event_bus.hpp"
 #include "redis/job_lock.hpp"
@@ -47,7 +48,7 @@ Backends make_backends(const config::Settings& settings) {
                                    settings.webhookQueueFsync};
   if (!settings.embedded() && settings.redisUrl) {
     // Production: everything instances share goes through Redis; the client outlives its users
-    // (it is owned by the shutdown hook, which runs last).
+    // (it is held by Backends::owner, declared first and so destroyed after every adapter).
     redis::ClientOptions co;
     co.url = *settings.redisUrl;
     co.poolSize = static_cast<std::size_t>(
@@ -74,7 +75,7 @@ Backends make_backends(const config::Settings& settings) {
   b.bus = std::make_unique<events::LocalEventBus>();
   b.ledger = std::make_unique<events::LocalPushLedger>();
   b.lock = std::make_unique<events::LocalJobLock>();
-  b.limiter = std::make_shared<http::LocalRateLimiter>();
+  b.limiter = std::make_shared<events::LocalRateLimiter>();
   // The SQL queues serve one instance (embedded, single-instance): its claims carry one name
   // across restarts, so a restart retakes what the previous run held at once.
   b.queue = store::open_sql_webhook_queue(

@@ -1,4 +1,4 @@
-// Chooses the implementations of the shared ports for the configured mode (SPEC §2): embedded
+// Chooses the implementations of the shared ports for the configured mode (one binary): embedded
 // (SQLite, in-process coordination, SQL queue) or production (PostgreSQL + Redis); PostgreSQL
 // without Redis runs as a single instance with the SQL queue on PostgreSQL.
 #pragma once
@@ -9,8 +9,8 @@
 
 #include "config/settings.hpp"
 #include "domain/coordination.hpp"
+#include "domain/rate_limiter.hpp"
 #include "domain/webhook_queue.hpp"
-#include "http/rate_limiter.hpp"
 #include "spool/spooled_webhook_queue.hpp"
 
 namespace lso::app {
@@ -21,7 +21,7 @@ struct Backends {
   std::unique_ptr<domain::EventBus> bus;
   std::unique_ptr<domain::PushLedger> ledger;
   std::unique_ptr<domain::JobLock> lock;
-  std::shared_ptr<http::RateLimiter> limiter;
+  std::shared_ptr<domain::RateLimiter> limiter;
   std::unique_ptr<domain::WebhookQueue> queue;
   // The queue again when it keeps accepting into a local spool while its backend is unreachable
   // (production and single-instance modes with WEBHOOK_SPOOL_DIR); null otherwise.

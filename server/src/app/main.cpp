@@ -17,6 +17,7 @@
 
 #include "api/api.hpp"
 #include "api/authentication.hpp"
+#include "api/errors.hpp"
 #include "api/reply_cache.hpp"
 #include "api/webhook_intake.hpp"
 #include "app/backends.hpp"
@@ -35,7 +36,6 @@
 #include "domain/media_service.hpp"
 #include "domain/reconciler.hpp"
 #include "domain/webhook_processor.hpp"
-#include "domain/webhook_workers.hpp"
 #include "events/livestream_broadcaster.hpp"
 #include "http/metrics.hpp"
 #include "http/offload.hpp"
@@ -47,6 +47,7 @@
 #include "livekit/twirp_client.hpp"
 #include "livekit/webhook_event.hpp"
 #include "livekit/webhook_verifier.hpp"
+#include "runtime/webhook_workers.hpp"
 #include "store/store_factory.hpp"
 #include "util/time.hpp"
 
@@ -308,7 +309,7 @@ int run(const lso::config::Settings& settings) {
       http::SecurityHeaders::policy_for(livekit_sources(settings.livekitPublicUrl),
                                         settings.recordingMediaOrigins);
   options.accessLog = settings.accessLog;
-  http::Server server(options, http::Router{}, backends.limiter);
+  http::Server server(options, http::Router{}, api::rate_counter(backends.limiter));
   if (!settings.embedded() && settings.redisUrl) server.set_limiter_pool(pool);
 
   http::SseHub::Options hubOptions;
@@ -351,6 +352,7 @@ int run(const lso::config::Settings& settings) {
                                  !settings.jwksUrl.empty()},
       identity, hostTokens.get(), tickets, pool);
   server.add_middleware(authentication);
+  server.set_error_mapper(api::http_error_of);
   auto* bus = backends.bus.get();
   revoke = [authentication, bus](const std::string& credential) {
     authentication->cache().revoke(credential);
@@ -368,7 +370,9 @@ int run(const lso::config::Settings& settings) {
                                             broadcastOptions);
   InvalidatingEvents events(broadcaster, replyCache);
   domain::LivestreamService service(*store, rooms, tokens, time, events, permissions, &identity);
-  domain::WebhookProcessor processor(*store, time, events);
+  // PostgreSQL applies runs of participant events in one round trip; SQLite has no such call.
+  domain::WebhookProcessor processor(
+      *store, time, events, dynamic_cast<domain::ParticipantEventBatchApplier*>(store.get()));
   domain::RecordingSettings recordingSettings;
   recordingSettings.mp4 = settings.recordingMp4;
   recordingSettings.hls = settings.recordingHls;
@@ -390,12 +394,12 @@ int run(const lso::config::Settings& settings) {
   if (workerCount < settings.webhookQueueConcurrency)
     spdlog::info("webhook workers: {} (WEBHOOK_QUEUE_CONCURRENCY={} is capped on SQLite)",
                  workerCount, settings.webhookQueueConcurrency);
-  domain::WebhookWorkers::Options workerOptions;
+  runtime::WebhookWorkers::Options workerOptions;
   workerOptions.concurrency = workerCount;
   workerOptions.maxAttempts = settings.webhookMaxAttempts;
   workerOptions.renewEvery =
       std::chrono::duration_cast<std::chrono::milliseconds>(settings.webhookQueueLease) / 3;
-  domain::WebhookWorkers workers(
+  runtime::WebhookWorkers workers(
       *backends.queue,
       [&processor](const std::vector<domain::WebhookEvent>& events) {
         return processor.apply_batch(events);
@@ -619,7 +623,7 @@ int run(const lso::config::Settings& settings) {
   if (staticDir.empty() && std::filesystem::is_regular_file("client/dist/index.html"))
     staticDir = "client/dist";
   if (!staticDir.empty()) {
-    server.set_fallback(http::static_files(staticDir));
+    server.set_fallback(http::static_files(staticDir), {std::string(api::kApiPrefix)});
     spdlog::info("serving the web client from {}", staticDir);
   }
 

@@ -1,5 +1,5 @@
 // Periodic background jobs on one thread: reconciliation every RECONCILIATION_INTERVAL and the
-// hourly cleanup of processed webhook ids (SPEC §8).
+// hourly cleanup of processed webhook ids older than their retention.
 #pragma once
 
 #include <chrono>

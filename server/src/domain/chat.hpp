@@ -1,4 +1,4 @@
-// Chat, moderation and the stage (SPEC §15): the records the store keeps for them. The rules
+// Chat, moderation and the stage: the records the store keeps for them. The rules
 // live in chat_service.*; who may do what in permissions.*.
 #pragma once
 

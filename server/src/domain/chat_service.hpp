@@ -1,4 +1,4 @@
-// The chat, moderation and stage use cases of SPEC §15 (docs/architecture.md, "Chat, moderation
+// The chat, moderation and stage use cases (docs/architecture.md, "Chat, moderation
 // and the stage"). Synchronous and blocking (database, LiveKit): the API runs it on the pool.
 #pragma once
 

@@ -1,6 +1,6 @@
-// Ports for what instances share besides the database (SPEC §2): an event bus that carries
-// livestream events to every instance, the viewer-count push ledger (SPEC §7 throttling, so N
-// instances push one update, not N), and named locks for one-at-a-time background jobs.
+// Ports for what instances share besides the database (one binary, one or many instances): an event
+// bus that carries livestream events to every instance, the viewer-count push ledger (throttling,
+// so N instances push one update, not N), and named locks for one-at-a-time background jobs.
 // Embedded mode: in-process implementations (events/local); production: Redis (redis/).
 #pragma once
 
@@ -23,7 +23,7 @@ class EventBus {
   virtual bool healthy() const = 0;
 };
 
-// SPEC §7: a change of ≥10% or ≥5 viewers against the last pushed count goes out at once; a
+// The push rule: a change of ≥10% or ≥5 viewers against the last pushed count goes out at once; a
 // smaller change once `interval` has passed since the last push.
 class PushLedger {
  public:

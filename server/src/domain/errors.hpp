@@ -1,36 +1,30 @@
-// The error model of the API (SPEC §4): every failure the domain raises has a kind that maps to
-// one HTTP status and one envelope name; anything else is an InternalServerError.
+// The error model of the domain: every failure it raises has a kind that says what went wrong,
+// in no protocol's terms (userver's HandlerErrorCode is the model). The API maps each kind to
+// its answer (api/errors.hpp); anything else is an internal error.
 #pragma once
 
 #include <stdexcept>
 #include <string>
-#include <string_view>
 
 namespace lso::domain {
 
 enum class ErrorKind {
-  Validation,            // 400 ValidationError
-  Authentication,        // 401 AuthenticationError (webhook signatures)
-  Authorization,         // 403 AuthorizationError
-  NotFound,              // 404 NotFoundError
-  MethodNotAllowed,      // 405 MethodNotAllowedError
-  Conflict,              // 409 ConflictError
-  PayloadTooLarge,       // 413 PayloadTooLargeError
-  UnsupportedMediaType,  // 415 UnsupportedMediaTypeError
-  RateLimit,             // 429 RateLimitError
-  Internal,              // 500 InternalServerError
-  LiveKit,               // 502 LiveKitError
-  Unavailable,           // 503 ServiceUnavailableError (a dependency is down; retry later)
+  Validation,      // the request is malformed or breaks a rule of its fields
+  Authentication,  // who is asking is unknown or their proof is invalid (webhook signatures)
+  Authorization,   // the caller may not do this
+  NotFound,        // the resource does not exist (or is not visible to the caller)
+  Conflict,        // the resource's current state forbids it (already exists, already ended)
+  RateLimit,       // too many requests of this caller; `retry_after_seconds` says when to retry
+  Internal,        // a broken invariant: our fault
+  LiveKit,         // LiveKit refused or failed a call
+  Unavailable,     // a dependency is down; retry later
 };
-
-int http_status(ErrorKind kind);
-std::string_view error_name(ErrorKind kind);
 
 class AppError : public std::runtime_error {
  public:
   AppError(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
-  // `code`: a machine-readable reason beside the kind (e.g. "banned"), sent as the envelope's
-  // "code"; `retryAfterSeconds` > 0: sent as Retry-After and "retryAfter" (429s).
+  // `code`: a machine-readable reason beside the kind (e.g. "banned") that callers may act on;
+  // `retryAfterSeconds` > 0: when the caller may try again (RateLimit).
   AppError(ErrorKind kind, const std::string& message, std::string code,
            long retryAfterSeconds = 0)
       : std::runtime_error(message),
@@ -63,7 +57,7 @@ class LiveKitError : public AppError {
 };
 
 // Raised by a Store when a uniqueness rule is violated (one active session per user, one live
-// livestream per room name, unique LiveKit participant sid). Domain code turns it into a 409.
+// livestream per room name, unique LiveKit participant sid): a Conflict.
 class UniqueViolation : public AppError {
  public:
   explicit UniqueViolation(const std::string& constraint)

@@ -71,7 +71,7 @@ struct JoinGrant {
 class TokenIssuer {
  public:
   virtual ~TokenIssuer() = default;
-  // A signed LiveKit access token (SPEC §5).
+  // A signed LiveKit access token (a join token: grants for one room, one identity).
   virtual std::string issue_join_token(const JoinGrant& grant) const = 0;
   // The LiveKit URL handed to browsers.
   virtual const std::string& public_url() const = 0;

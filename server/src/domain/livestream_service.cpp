@@ -1,5 +1,6 @@
 // The livestream use cases: each one a short sequence of store transactions and LiveKit calls,
-// with the SPEC §4 rules (and its **Fix:** items) enforced here, whatever the entry point.
+// with the API's rules (validation, one active livestream per room name, who may join as what,
+// a leave that really disconnects) enforced here, whatever the entry point.
 #include "domain/livestream_service.hpp"
 
 #include <fmt/format.h>
@@ -182,7 +183,7 @@ Livestream LivestreamService::end(const Principal& principal, std::string_view i
   try {
     rooms_.delete_room(livestream.roomName);
   } catch (const LiveKitError& e) {
-    // Not fatal (SPEC §4): the room empties out by itself after its timeouts.
+    // Not fatal: the room empties out by itself after its timeouts.
     if (!e.is_not_found())
       spdlog::warn("DeleteRoom failed for livestream {} (room {}): {}", livestream.id,
                    livestream.roomName, e.what());
@@ -296,7 +297,7 @@ void LivestreamService::join_one(Queries& q, PendingJoin& join, LockedLivestream
     return;
   }
   p.livestreamId = livestream->id;
-  // A ban (SPEC §15) outlasts reconnects: every join of the person is refused, on any instance.
+  // A ban (moderation) outlasts reconnects: every join of the person is refused, on any instance.
   join.onStage = false;
   if (!p.userId.empty() && p.userId != livestream->createdBy) {
     if (auto m = q.find_member(livestream->id, p.userId)) {
@@ -395,7 +396,7 @@ void LivestreamService::leave(const Principal& principal, std::string_view id,
   });
   if (!left) return;  // idempotent: no active session
   events_.state_changed(livestreamId, StateChange::ParticipantsChanged);
-  // Leaving must really disconnect (SPEC §4 Fix): best effort, the record is already LEFT.
+  // Leaving must really disconnect, not only mark the record: best effort, it is LEFT already.
   try {
     rooms_.remove_participant(room, userId);
   } catch (const LiveKitError& e) {

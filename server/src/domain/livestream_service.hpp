@@ -1,4 +1,4 @@
-// The livestream use cases of SPEC §4: create, list, get, end, join, leave, participants, state.
+// The livestream use cases of the API: create, list, get, end, join, leave, participants, state.
 // Synchronous and blocking (database, LiveKit): the API runs it on the blocking pool.
 #pragma once
 

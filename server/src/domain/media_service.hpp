@@ -1,4 +1,4 @@
-// The ingest and recording use cases of SPEC §14: an encoder endpoint per livestream (LiveKit
+// The ingest and recording use cases: an encoder endpoint per livestream (LiveKit
 // Ingress) and recordings (LiveKit Egress). Blocking (database, LiveKit): the API runs it on the
 // blocking pool. Who may do what is the permission table's (ManageIngest, ManageRecordings,
 // ReadRecordings).

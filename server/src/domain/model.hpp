@@ -80,7 +80,7 @@ enum class WebhookOutcome {
   Unknown,    // unknown event name, or a room / participant we know nothing about
 };
 
-// Live state of one livestream (SPEC §7): what GET /state answers and what SSE events carry.
+// Live state of one livestream: what GET /state answers and what SSE events carry.
 struct HostInfo {
   std::string userId;
   std::string displayName;
@@ -94,7 +94,7 @@ struct ConnectedPerson {
   TimePoint connectedAt{};  // their earliest connected session
 };
 
-// Someone on (or invited to) the stage, or with a raised hand (SPEC §15).
+// Someone on (or invited to) the stage, or with a raised hand.
 struct StagePerson {
   std::string userId;
   std::string displayName;

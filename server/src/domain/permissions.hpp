@@ -30,7 +30,7 @@ enum class Action {
   ManageDeadLetters, // admin: inspect, replay and drop dead-lettered webhooks
   OpenEventTicket,   // any principal: a ticket for EventSource
   ReadAnalytics,     // a livestream's audience analytics (the series and the summary)
-  // Chat, moderation and the stage (SPEC §15). `Subject::moderator`: the actor moderates this
+  // Chat, moderation and the stage. `Subject::moderator`: the actor moderates this
   // livestream; `targetUserId`: whom the action is about (a message's author, a moderated user).
   ReadChat,
   PostChat,

@@ -1,7 +1,8 @@
-// Reconciliation (SPEC §8): repairs drift when webhooks were missed. A LIVE livestream whose room
-// LiveKit no longer lists is ended — only after several consecutive absences and never while
-// younger than the grace period (ListRooms can briefly omit a live room); a JOINED participant
-// LiveKit no longer lists is marked LEFT. A LiveKit outage ends nothing. One instance at a time.
+// Reconciliation (a background job): repairs drift when webhooks were missed. A LIVE livestream
+// whose room LiveKit no longer lists is ended — only after several consecutive absences and never
+// while younger than the grace period (ListRooms can briefly omit a live room); a JOINED
+// participant LiveKit no longer lists is marked LEFT. A LiveKit outage ends nothing. One instance
+// at a time.
 #pragma once
 
 #include <atomic>

@@ -210,7 +210,7 @@ class Queries {
   // returns how many rows.
   virtual std::int64_t delete_audience_history(TimePoint endedBefore, std::int64_t limit) = 0;
 
-  // --- processed webhooks (dedup, SPEC §6) ---
+  // --- processed webhooks (dedup: each webhook id applied once) ---
   // Records a webhook id; false when it was already recorded (a duplicate delivery).
   virtual bool record_webhook(std::string_view webhookId, std::string_view event,
                               TimePoint processedAt, TimePoint expiresAt) = 0;
@@ -331,36 +331,6 @@ class Queries {
   // A named secret shared by every instance (e.g. the key that signs SSE tickets): the stored
   // value, or `candidate` stored now when there is none (the first instance to ask wins).
   virtual std::string get_or_create_secret(std::string_view name, std::string_view candidate) = 0;
-
-  // --- webhook participant events in one call (optional) ---
-  // A backend where every statement is a network round trip may offer to apply a run of
-  // participant_joined / participant_left / participant_connection_aborted events in one call,
-  // in order, each with its dedup record, by exactly the rules of WebhookProcessor (which holds
-  // the livestreams' locks already). When applies_participant_events() is false the caller
-  // applies them itself, statement by statement.
-  struct ParticipantEvent {
-    std::string webhookId;
-    std::string event;
-    std::string livestreamId;  // the locked active livestream of the room; empty when none
-    std::string hostUserId;    // that livestream's createdBy
-    std::string identity;
-    std::string name;
-    std::string sid;               // LiveKit participant sid, may be empty
-    std::string roomSid;           // may be empty
-    std::string newParticipantId;  // the id of a record the event creates
-  };
-  struct ParticipantEventResult {
-    WebhookOutcome outcome = WebhookOutcome::NoEffect;
-    std::optional<std::string> stateOf;  // livestream whose live state changed
-    std::optional<std::int64_t> viewers;  // its viewerCount after the event, when it changed
-  };
-  virtual bool applies_participant_events() const { return false; }
-  // One result per event, in order.
-  virtual std::vector<ParticipantEventResult> apply_participant_events(
-      const std::vector<ParticipantEvent>& events, TimePoint processedAt, TimePoint expiresAt) {
-    (void)events, (void)processedAt, (void)expiresAt;
-    throw std::logic_error("this store does not apply participant events itself");
-  }
 };
 
 class Store {

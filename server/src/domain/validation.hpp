@@ -1,4 +1,5 @@
-// Input rules shared by every entry point (SPEC §4: every string bounded, reject don't truncate).
+// Input rules shared by every entry point (every string bounded; too long is refused, never
+// truncated).
 // The limits are public so the API documentation and the web client can mirror them.
 #pragma once
 

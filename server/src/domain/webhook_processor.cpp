@@ -47,11 +47,10 @@ bool locks_livestream(const WebhookEvent& e) {
           is_ingress_event(e) || is_egress_event(e));
 }
 
-// A participant event as Queries::apply_participant_events takes it; `l` is what effects() would
-// read from the batch's locks.
-Queries::ParticipantEvent participant_event(const WebhookEvent& e,
-                                            const std::optional<Livestream>& l) {
-  Queries::ParticipantEvent p;
+// A participant event as ParticipantEventBatchApplier takes it; `l` is what effects() would read
+// from the batch's locks.
+ParticipantEvent participant_event(const WebhookEvent& e, const std::optional<Livestream>& l) {
+  ParticipantEvent p;
   p.webhookId = e.id;
   p.event = e.event;
   if (l) {
@@ -70,8 +69,9 @@ Queries::ParticipantEvent participant_event(const WebhookEvent& e,
 
 }  // namespace
 
-WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events)
-    : store_(store), time_(time), events_(events) {}
+WebhookProcessor::WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events,
+                                   ParticipantEventBatchApplier* batch)
+    : store_(store), batch_(batch), time_(time), events_(events) {}
 
 const std::optional<Livestream>& WebhookProcessor::locked_livestream(const WebhookEvent& e,
                                                                      const LockedRooms& locked) {
@@ -201,15 +201,15 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
       for (auto& [room, livestream] : locked) livestream = q.lock_active_livestream_by_room(room);
       // Consecutive participant events go to the store as one run when it offers that (one
       // round trip on PostgreSQL); room events change `locked`, so a run ends before each.
-      const bool storeApplies = q.applies_participant_events();
+      const bool storeApplies = batch_ != nullptr;
       std::vector<std::size_t> run;
       auto flush = [&] {
         if (run.empty()) return;
-        std::vector<Queries::ParticipantEvent> in;
+        std::vector<ParticipantEvent> in;
         in.reserve(run.size());
         for (auto i : run)
           in.push_back(participant_event(events[i], locked_livestream(events[i], locked)));
-        auto out = q.apply_participant_events(in, now, now + kWebhookRecordTtl);
+        auto out = batch_->apply_participant_events(q, in, now, now + kWebhookRecordTtl);
         for (std::size_t k = 0; k < run.size(); ++k) {
           fxs[run[k]] = {};
           fxs[run[k]].stateOf = std::move(out[k].stateOf);

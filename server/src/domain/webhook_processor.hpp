@@ -1,4 +1,4 @@
-// Applies one LiveKit webhook event (SPEC §6) to the database, exactly once: the webhook id is
+// Applies one LiveKit webhook event to the database, exactly once: the webhook id is
 // recorded in the same transaction as the effects, so a duplicate delivery, a retry after a
 // crash, or a second worker holding the same job changes nothing the second time.
 #pragma once
@@ -17,6 +17,7 @@
 #include "domain/events.hpp"
 #include "domain/livekit.hpp"
 #include "domain/livestream_service.hpp"
+#include "domain/participant_event_batch.hpp"
 #include "domain/store.hpp"
 
 namespace lso::domain {
@@ -37,7 +38,10 @@ struct WebhookCounters {
 
 class WebhookProcessor {
  public:
-  WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events);
+  // `batch`: the store's own way to apply a run of participant events in one call, when it has
+  // one (PostgreSQL); null: each event is applied statement by statement.
+  WebhookProcessor(Store& store, const TimeSource& time, LivestreamEvents& events,
+                   ParticipantEventBatchApplier* batch = nullptr);
 
   // Applies events in one transaction (each still with its own dedup record, in order), so a
   // busy queue costs one commit per batch. If that transaction fails, the events are applied one
@@ -72,6 +76,7 @@ class WebhookProcessor {
   void after_commit(const WebhookEvent& e, WebhookOutcome outcome, const Effects& fx);
 
   Store& store_;
+  ParticipantEventBatchApplier* batch_;
   const TimeSource& time_;
   LivestreamEvents& events_;
   WebhookCounters counters_;

@@ -1,4 +1,4 @@
-// The durable webhook queue port (SPEC §6): the receiver answers 200 only once enqueue() returned,
+// The durable webhook queue port: the receiver answers 200 only once enqueue() returned,
 // workers claim jobs and apply them. Implementations: SQL tables (SQLite / PostgreSQL, store/) and
 // Redis Streams (redis/). Effects are exactly-once because the worker records the webhook id in
 // the same database transaction as the effects; the queue itself is at-least-once.

@@ -8,9 +8,9 @@
 #include <functional>
 #include <vector>
 
-#include "api/json_io.hpp"
 #include "domain/livestream_service.hpp"
 #include "events/bus_message.hpp"
+#include "views/json_views.hpp"
 
 namespace lso::events {
 
@@ -44,7 +44,7 @@ void LivestreamBroadcaster::stop() {
 }
 
 void LivestreamBroadcaster::livestream_changed(const domain::Livestream& livestream, bool created) {
-  const auto data = boost::json::serialize(api::to_json(livestream, options_.userIds));
+  const auto data = boost::json::serialize(views::to_json(livestream, options_.userIds));
   bus_.publish(encode_bus_message(created ? "livestream_created" : "livestream_updated",
                                   livestream.id, data,
                                   livestream.visibility == domain::Visibility::Public));
@@ -60,7 +60,7 @@ void LivestreamBroadcaster::state_changed(const std::string& livestreamId,
 }
 
 void LivestreamBroadcaster::chat_message(const domain::ChatMessage& message) {
-  const auto data = boost::json::serialize(api::to_json(message, options_.userIds));
+  const auto data = boost::json::serialize(views::to_json(message, options_.userIds));
   bus_.publish(encode_bus_message("chat_message", message.livestreamId, data, false));
 }
 
@@ -81,8 +81,8 @@ void LivestreamBroadcaster::stage_changed(const std::string& livestreamId) {
     if (!state) return;
     const auto data = boost::json::serialize(
         boost::json::object{{"streamId", livestreamId},
-                            {"stage", api::to_json(state->stage, options_.userIds)},
-                            {"raisedHands", api::to_json(state->raisedHands, options_.userIds)}});
+                            {"stage", views::to_json(state->stage, options_.userIds)},
+                            {"raisedHands", views::to_json(state->raisedHands, options_.userIds)}});
     bus_.publish(encode_bus_message("stage_update", livestreamId, data, false));
   } catch (const std::exception& e) {
     // The change is committed; subscribers see it in the next state they read.
@@ -182,7 +182,7 @@ void LivestreamBroadcaster::flush(const std::string& id, unsigned changes) {
   });
   if (!state) return;
 
-  const auto data = boost::json::serialize(api::to_json(*state, options_.userIds));
+  const auto data = boost::json::serialize(views::to_json(*state, options_.userIds));
   const bool listed = state->visibility == domain::Visibility::Public;
   const unsigned media =
       bit(domain::StateChange::IngestChanged) | bit(domain::StateChange::RecordingChanged);

@@ -1,4 +1,4 @@
-// Turns domain changes into bus messages (SPEC §7): livestream lifecycle at once; live state
+// Turns domain changes into bus messages for SSE: livestream lifecycle at once; live state
 // coalesced per livestream, read from the database (the source of truth), and viewer-count
 // updates throttled through the shared push ledger, with a trailing flush so a small change is
 // never left unsent. Runs on its own thread: domain callers only mark a livestream dirty.
@@ -21,7 +21,7 @@ namespace lso::events {
 class LivestreamBroadcaster final : public domain::LivestreamEvents {
  public:
   struct Options {
-    std::chrono::milliseconds throttle{5000};  // SPEC §7: small changes at most this often
+    std::chrono::milliseconds throttle{5000};  // small viewer-count changes at most this often
     // At most one state read per livestream per this interval: a burst of joins into a big
     // livestream costs a few reads a second, not one per join (state is O(participants)).
     std::chrono::milliseconds coalesce{200};

@@ -1,4 +1,4 @@
-// Request metrics for /metrics (Prometheus text format): counts by route, method and status, and
+// Request metrics (Prometheus text format): counts by route, method and status, and
 // a latency histogram per route. Recorded per I/O thread without locks on the hot path; merged
 // when scraped.
 #pragma once

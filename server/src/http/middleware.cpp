@@ -20,11 +20,11 @@ asio::awaitable<Reply> Next::operator()(Request& req) const {
     if (rest_.empty())
       reply = co_await terminal_(req);
     else
-      reply = co_await rest_.front()->handle(req, Next(rest_.subspan(1), terminal_));
+      reply = co_await rest_.front()->handle(req, Next(rest_.subspan(1), terminal_, mapper_));
   } catch (...) {
     error = std::current_exception();
   }
-  if (error) reply = exception_reply(error, req.requestId);
+  if (error) reply = exception_reply(error, req.requestId, mapper_);
   co_return reply;
 }
 
@@ -180,7 +180,7 @@ std::optional<Reply> RateLimit::check(const Route& route, const std::string& key
   headers.set("RateLimit-Reset", std::to_string(shown->reset.count()));
   if (!denied) return std::nullopt;
   headers.set(bhttp::field::retry_after, std::to_string(shown->reset.count()));
-  return error_reply(429, "RateLimitError", "Too many requests, please try again later.");
+  return error_reply(TransportError::RateLimit, "Too many requests, please try again later.");
 }
 
 asio::awaitable<Reply> RateLimit::handle(Request& req, const Next& next) {

@@ -9,11 +9,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "http/rate_limiter.hpp"
 #include "http/types.hpp"
 
 namespace boost::asio {
@@ -28,13 +29,16 @@ class Middleware;
 class Next {
  public:
   using Terminal = std::function<asio::awaitable<Reply>(Request&)>;
-  Next(std::span<Middleware* const> rest, const Terminal& terminal)
-      : rest_(rest), terminal_(terminal) {}
+  // `mapper` (optional) turns the application's exceptions into error replies.
+  Next(std::span<Middleware* const> rest, const Terminal& terminal,
+       const ErrorMapper* mapper = nullptr)
+      : rest_(rest), terminal_(terminal), mapper_(mapper) {}
   asio::awaitable<Reply> operator()(Request& req) const;
 
  private:
   std::span<Middleware* const> rest_;
   const Terminal& terminal_;
+  const ErrorMapper* mapper_;
 };
 
 class Middleware {
@@ -44,7 +48,7 @@ class Middleware {
 };
 
 // One line per request (probes and scrapes — routes marked quiet — at debug level), and the
-// observer that feeds /metrics. Secrets in the query string (`ticket=`) are not logged.
+// observer that feeds the request metrics. Secrets in the query string (`ticket=`) are not logged.
 struct RequestRecord {
   std::string_view method;
   std::string_view route;  // the route pattern, or "static" / "unmatched" / "preflight"
@@ -89,6 +93,25 @@ class SecurityHeaders final : public Middleware {
   std::string csp_;
 };
 
+// What the rate limits ask of a counter. The application supplies it (in process, or shared by
+// every instance); the counting is its business.
+struct RateDecision {
+  bool allowed = true;
+  std::int64_t limit = 0;
+  std::int64_t remaining = 0;
+  std::chrono::seconds reset{0};  // until the window ends
+};
+class RateCounter {
+ public:
+  virtual ~RateCounter() = default;
+  // Counts one hit for `key` under the named rule (`max` per `window`) and decides.
+  virtual RateDecision hit(std::string_view rule, std::string_view key, std::int64_t max,
+                           std::chrono::seconds window) = 0;
+  // Takes one hit back (a create that failed); nothing when the window has ended.
+  virtual void give_back(std::string_view rule, std::string_view key,
+                         std::chrono::seconds window) = 0;
+};
+
 struct RateRule {
   std::int64_t max = 0;
   std::chrono::seconds window{0};
@@ -111,7 +134,7 @@ struct RateLimitOptions {
 class RateLimit final : public Middleware {
  public:
   // A limiter that blocks (Redis) is consulted from `pool`, never on an I/O thread.
-  RateLimit(RateLimitOptions options, std::shared_ptr<RateLimiter> limiter,
+  RateLimit(RateLimitOptions options, std::shared_ptr<RateCounter> limiter,
             asio::thread_pool* pool)
       : options_(options), limiter_(std::move(limiter)), pool_(pool) {}
   asio::awaitable<Reply> handle(Request& req, const Next& next) override;
@@ -120,7 +143,7 @@ class RateLimit final : public Middleware {
   std::optional<Reply> check(const Route& route, const std::string& key, bool anonymous,
                              RawResponse& headers);
   RateLimitOptions options_;
-  std::shared_ptr<RateLimiter> limiter_;
+  std::shared_ptr<RateCounter> limiter_;
   asio::thread_pool* pool_;
 };
 

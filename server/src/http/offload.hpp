@@ -18,7 +18,7 @@
 
 namespace lso::http {
 
-// Blocking tasks running right now (all pools): what /metrics reports as database pool use.
+// Blocking tasks running right now (all pools): what the metrics report as database pool use.
 inline std::atomic<std::int64_t> g_blocking_in_flight{0};
 
 // `f` stays in this coroutine's frame, which is suspended until the work completes, so the pool

@@ -4,8 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "domain/errors.hpp"
-
 #include <boost/json/serialize.hpp>
 
 namespace lso::http {
@@ -149,6 +147,42 @@ Reply error_reply(unsigned status, std::string_view error, std::string_view mess
   return json_reply(status, o);
 }
 
+unsigned status_of(TransportError kind) {
+  switch (kind) {
+    case TransportError::MethodNotAllowed:
+      return 405;
+    case TransportError::PayloadTooLarge:
+      return 413;
+    case TransportError::UnsupportedMediaType:
+      return 415;
+    case TransportError::RateLimit:
+      return 429;
+  }
+  return 500;
+}
+
+std::string_view name_of(TransportError kind) {
+  switch (kind) {
+    case TransportError::MethodNotAllowed:
+      return "MethodNotAllowedError";
+    case TransportError::PayloadTooLarge:
+      return "PayloadTooLargeError";
+    case TransportError::UnsupportedMediaType:
+      return "UnsupportedMediaTypeError";
+    case TransportError::RateLimit:
+      return "RateLimitError";
+  }
+  return "InternalServerError";
+}
+
+HttpError transport_error(TransportError kind, const std::string& message) {
+  return HttpError(status_of(kind), std::string(name_of(kind)), message);
+}
+
+Reply error_reply(TransportError kind, std::string_view message) {
+  return error_reply(status_of(kind), name_of(kind), message);
+}
+
 Reply data_reply(unsigned status, boost::json::value data) {
   boost::json::object o;
   o["success"] = true;
@@ -160,29 +194,45 @@ Reply data_reply(unsigned status, boost::json::value data) {
 
 namespace lso::http {
 
-Reply exception_reply(std::exception_ptr error, std::string_view requestId) {
+namespace {
+
+Reply http_error_reply(const HttpError& e, std::string_view requestId) {
+  const auto status = e.status();
+  if (status == 500) spdlog::error("[{}] internal error: {}", requestId, e.what());
+  if (e.code().empty() && e.retry_after_seconds() <= 0)
+    return error_reply(status, e.name(), e.what());
+  boost::json::object o;
+  o["success"] = false;
+  o["error"] = e.name();
+  o["message"] = e.what();
+  o["statusCode"] = status;
+  if (!e.code().empty()) o["code"] = e.code();
+  auto reply = json_reply(status, o);
+  if (e.retry_after_seconds() > 0) {
+    o["retryAfter"] = e.retry_after_seconds();
+    reply = json_reply(status, o);
+    reply.response.set(bhttp::field::retry_after, std::to_string(e.retry_after_seconds()));
+  }
+  return reply;
+}
+
+}  // namespace
+
+Reply exception_reply(std::exception_ptr error, std::string_view requestId,
+                      const ErrorMapper* mapper) {
+  if (mapper && *mapper) {
+    std::optional<HttpError> mapped;
+    try {
+      mapped = (*mapper)(error);
+    } catch (...) {
+      // A mapper that throws knows nothing useful: the exception is answered as unknown below.
+    }
+    if (mapped) return http_error_reply(*mapped, requestId);
+  }
   try {
     std::rethrow_exception(error);
-  } catch (const domain::AppError& e) {
-    const auto kind = e.kind();
-    if (kind == domain::ErrorKind::Internal)
-      spdlog::error("[{}] internal error: {}", requestId, e.what());
-    const auto status = static_cast<unsigned>(domain::http_status(kind));
-    if (e.AppError::code().empty() && e.retry_after_seconds() <= 0)
-      return error_reply(status, domain::error_name(kind), e.what());
-    boost::json::object o;
-    o["success"] = false;
-    o["error"] = domain::error_name(kind);
-    o["message"] = e.what();
-    o["statusCode"] = status;
-    if (!e.AppError::code().empty()) o["code"] = e.AppError::code();
-    auto reply = json_reply(status, o);
-    if (e.retry_after_seconds() > 0) {
-      o["retryAfter"] = e.retry_after_seconds();
-      reply = json_reply(status, o);
-      reply.response.set(bhttp::field::retry_after, std::to_string(e.retry_after_seconds()));
-    }
-    return reply;
+  } catch (const HttpError& e) {
+    return http_error_reply(e, requestId);
   } catch (const std::exception& e) {
     spdlog::error("[{}] unhandled exception: {}", requestId, e.what());
   } catch (...) {

@@ -12,12 +12,12 @@
 
 namespace lso::http {
 
-// Which per-IP rate limits a route counts against (SPEC §4); a bit set.
+// Which rate limits a route counts against (each its own budget per caller); a bit set.
 enum RateClass : std::uint8_t {
   kNoLimit = 0,
   kApiLimit = 1,     // every API call
   kWriteLimit = 2,   // DELETE, join, leave
-  kCreateLimit = 4,  // livestream creation
+  kCreateLimit = 4,  // creations (the costliest writes)
 };
 
 // What a route says about itself to the middleware chain.
@@ -31,7 +31,7 @@ struct RouteOptions {
 
 struct Route {
   bhttp::verb method;
-  std::string pattern;  // "/api/v1/livestreams/:id", also the route's name in logs and metrics
+  std::string pattern;  // "/things/:id", also the route's name in logs and metrics
   Handler handler;
   std::uint8_t rateClasses = kNoLimit;
   bool quiet = false;

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -18,7 +19,6 @@
 #include <boost/beast/http/write.hpp>
 #include <random>
 
-#include "domain/errors.hpp"
 #include "http/offload.hpp"
 
 namespace lso::http {
@@ -47,7 +47,7 @@ std::string new_request_id() {
 
 }  // namespace
 
-Server::Server(ServerOptions options, Router router, std::shared_ptr<RateLimiter> limiter)
+Server::Server(ServerOptions options, Router router, std::shared_ptr<RateCounter> limiter)
     : options_(std::move(options)), router_(std::move(router)), limiter_(std::move(limiter)) {
   if (options_.ioThreads < 1) options_.ioThreads = 1;
   for (int i = 0; i < options_.ioThreads; ++i)
@@ -176,7 +176,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     if (hec) {
       if (hec == bhttp::error::body_limit)
         co_await fail(
-            413, "PayloadTooLargeError",
+            status_of(TransportError::PayloadTooLarge), name_of(TransportError::PayloadTooLarge),
             fmt::format("Request body exceeds the limit of {} bytes", options_.bodyLimit));
       else if (hec == bhttp::error::header_limit)
         co_await fail(431, "ValidationError", "Request headers too large");
@@ -279,15 +279,21 @@ asio::awaitable<Reply> Server::dispatch(Request& req) {
   std::vector<std::pair<std::string_view, std::string>> ignored;
   auto m = router_.match(raw.method(), req.path, ignored);
   if (m.pathExists) {
-    auto reply = error_reply(405, "MethodNotAllowedError",
+    auto reply = error_reply(TransportError::MethodNotAllowed,
                              fmt::format("Method {} not allowed on {}",
                                          std::string_view(raw.method_string()), req.path));
     reply.response.set(bhttp::field::allow, m.allow);
     co_return reply;
   }
-  // "/api" itself and everything under it is the API: a JSON 404, never the client shell.
-  const bool api = req.path == "/api" || req.path.starts_with("/api/");
-  if (fallback_ && (raw.method() == bhttp::verb::get || raw.method() == bhttp::verb::head) && !api)
+  // A path under one of the application's own prefixes (its API) is a JSON 404, never the
+  // fallback's page.
+  const bool own = std::any_of(
+      fallbackExcludes_.begin(), fallbackExcludes_.end(), [&](const std::string& prefix) {
+        return req.path == prefix ||
+               (req.path.starts_with(prefix) && req.path.size() > prefix.size() &&
+                req.path[prefix.size()] == '/');
+      });
+  if (fallback_ && (raw.method() == bhttp::verb::get || raw.method() == bhttp::verb::head) && !own)
     co_return co_await fallback_(req);
   co_return error_reply(404, "NotFoundError",
                         fmt::format("Route {} {} not found", std::string_view(raw.method_string()),
@@ -321,7 +327,7 @@ asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp)
   }
 
   // Next turns whatever a middleware or handler throws into an error reply.
-  Reply reply = co_await Next(chain_, terminal_)(req);
+  Reply reply = co_await Next(chain_, terminal_, &errorMapper_)(req);
   reply.response.set("X-Request-Id", req.requestId);
   co_return reply;
 }

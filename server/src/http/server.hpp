@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "http/middleware.hpp"
-#include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 #include "http/types.hpp"
 
@@ -37,7 +36,7 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerOptions options, Router router, std::shared_ptr<RateLimiter> limiter);
+  Server(ServerOptions options, Router router, std::shared_ptr<RateCounter> limiter);
   ~Server();
 
   // Routes can be added until start().
@@ -48,8 +47,14 @@ class Server {
     return out;
   }
 
-  // Serves unmatched GET/HEAD requests (static files with SPA fallback); optional.
-  void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
+  // Serves unmatched GET/HEAD requests (static files with SPA fallback); optional. Paths equal to
+  // or under one of `excludedPrefixes` (the application's API) never reach it: they are 404s.
+  void set_fallback(Handler fallback, std::vector<std::string> excludedPrefixes = {}) {
+    fallback_ = std::move(fallback);
+    fallbackExcludes_ = std::move(excludedPrefixes);
+  }
+  // Turns what the application's handlers and middlewares throw into error replies. Until start().
+  void set_error_mapper(ErrorMapper mapper) { errorMapper_ = std::move(mapper); }
   void set_observer(std::function<void(const RequestRecord&)> observer) {
     observer_ = std::move(observer);
   }
@@ -85,8 +90,10 @@ class Server {
 
   ServerOptions options_;
   Router router_;
-  std::shared_ptr<RateLimiter> limiter_;
+  std::shared_ptr<RateCounter> limiter_;
   Handler fallback_;
+  std::vector<std::string> fallbackExcludes_;
+  ErrorMapper errorMapper_;
   std::function<void(const RequestRecord&)> observer_;
   asio::thread_pool* limiterPool_ = nullptr;
   std::vector<std::shared_ptr<Middleware>> appMiddlewares_;

@@ -11,6 +11,7 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,13 +59,54 @@ struct Reply {
 
 using Handler = std::function<asio::awaitable<Reply>(Request&)>;
 
-// JSON replies in the API's envelope (SPEC §4).
+// JSON replies in the API's envelope: {"success":false,"error":name,"message":…,"statusCode":…}
+// for errors, {"success":true,"data":…} otherwise.
 Reply json_reply(unsigned status, const boost::json::value& body);
 Reply error_reply(unsigned status, std::string_view error, std::string_view message);
 // {"success":true,"data":data}
 Reply data_reply(unsigned status, boost::json::value data);
-// The error reply for a thrown exception: an application error's own status and name, anything
-// else a logged 500 that says nothing of the cause.
-Reply exception_reply(std::exception_ptr error, std::string_view requestId);
+
+// An error answered with its own status and envelope name. The transport raises its own (405,
+// 413, 415, 429); the application turns its errors into these with an ErrorMapper.
+class HttpError : public std::runtime_error {
+ public:
+  // `code`: a machine-readable reason sent as the envelope's "code"; `retryAfterSeconds` > 0:
+  // sent as Retry-After and "retryAfter".
+  HttpError(unsigned status, std::string name, const std::string& message, std::string code = {},
+            long retryAfterSeconds = 0)
+      : std::runtime_error(message),
+        status_(status),
+        name_(std::move(name)),
+        code_(std::move(code)),
+        retryAfterSeconds_(retryAfterSeconds) {}
+  unsigned status() const noexcept { return status_; }
+  const std::string& name() const noexcept { return name_; }
+  const std::string& code() const noexcept { return code_; }
+  long retry_after_seconds() const noexcept { return retryAfterSeconds_; }
+
+ private:
+  unsigned status_;
+  std::string name_;
+  std::string code_;
+  long retryAfterSeconds_ = 0;
+};
+
+// The errors the transport raises itself, whatever the application: 405 MethodNotAllowedError,
+// 413 PayloadTooLargeError, 415 UnsupportedMediaTypeError, 429 RateLimitError (rate limits).
+enum class TransportError { MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType, RateLimit };
+unsigned status_of(TransportError kind);
+std::string_view name_of(TransportError kind);
+HttpError transport_error(TransportError kind, const std::string& message);
+Reply error_reply(TransportError kind, std::string_view message);
+
+// The application's translation of what its handlers throw: the HttpError to answer with, or
+// nullopt for an exception it does not know (then a 500).
+using ErrorMapper = std::function<std::optional<HttpError>(const std::exception_ptr&)>;
+
+// The error reply for a thrown exception: an HttpError's (or a mapped one's) own status and name,
+// anything else a logged 500 that says nothing of the cause. A 500 that was mapped is logged with
+// its message.
+Reply exception_reply(std::exception_ptr error, std::string_view requestId,
+                      const ErrorMapper* mapper = nullptr);
 
 }  // namespace lso::http

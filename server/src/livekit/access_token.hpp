@@ -1,5 +1,5 @@
-// LiveKit access tokens: join tokens for browsers (SPEC §5) and short-lived service tokens that
-// authorize our own RoomService calls.
+// LiveKit access tokens: join tokens for browsers (viewers may not publish) and short-lived service
+// tokens that authorize our own RoomService calls.
 #pragma once
 
 #include <chrono>

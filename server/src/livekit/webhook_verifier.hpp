@@ -1,5 +1,6 @@
-// Authenticity of LiveKit webhook deliveries (SPEC §6): the Authorization header is an HS256 JWT
-// from our API key whose `sha256` claim pins the exact body bytes.
+// Authenticity of LiveKit webhook deliveries (checked before anything else reads them): the
+// Authorization header is an HS256 JWT from our API key whose `sha256` claim pins the exact body
+// bytes.
 #pragma once
 
 #include <chrono>

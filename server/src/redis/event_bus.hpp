@@ -1,5 +1,6 @@
-// The production event bus (SPEC §7): Redis Pub/Sub on one channel, so an event published on any
-// instance reaches the subscriber of every instance, this one included.
+// The production event bus (livestream events to every instance's SSE subscribers): Redis Pub/Sub
+// on one channel, so an event published on any instance reaches the subscriber of every instance,
+// this one included.
 #pragma once
 
 #include <atomic>

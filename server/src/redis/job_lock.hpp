@@ -1,4 +1,4 @@
-// Named locks for one-at-a-time background jobs across instances (SPEC §8, reconciliation):
+// Named locks for one-at-a-time background jobs across instances (reconciliation):
 // a Redis key holding this instance's token, expiring on its own if the holder dies.
 #pragma once
 

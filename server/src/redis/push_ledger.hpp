@@ -1,5 +1,5 @@
-// The viewer-count push ledger shared by every instance (SPEC §7): one decision per livestream
-// across N instances, so a change is pushed once, not once per instance that saw it.
+// The viewer-count push ledger shared by every instance (viewer-count throttling): one decision per
+// livestream across N instances, so a change is pushed once, not once per instance that saw it.
 #pragma once
 
 #include <chrono>

@@ -39,10 +39,10 @@ return {count, ttl}
 RedisRateLimiter::RedisRateLimiter(Client& client, RateLimiterOptions options)
     : client_(client), options_(std::move(options)) {}
 
-http::RateDecision RedisRateLimiter::add(std::string_view rule, std::string_view key,
+domain::RateDecision RedisRateLimiter::add(std::string_view rule, std::string_view key,
                                          std::int64_t max, std::chrono::seconds window,
                                          int increment) {
-  http::RateDecision d;
+  domain::RateDecision d;
   d.limit = max;
   std::string k;
   k.reserve(options_.keyPrefix.size() + rule.size() + 1 + key.size());

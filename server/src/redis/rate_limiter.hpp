@@ -1,10 +1,10 @@
-// Rate limiting shared by every instance (SPEC §4): the same fixed windows as LocalRateLimiter,
+// Rate limiting shared by every instance: the same fixed windows as events::LocalRateLimiter,
 // counted in Redis so N instances enforce one limit, not N.
 #pragma once
 
 #include <string>
 
-#include "http/rate_limiter.hpp"
+#include "domain/rate_limiter.hpp"
 #include "redis/client.hpp"
 
 namespace lso::redis {
@@ -19,12 +19,12 @@ struct RateLimiterOptions {
 // When Redis fails the limiter fails OPEN: the request is allowed and the outage logged once.
 // Rate limits protect against abuse, not correctness; refusing every request while Redis is down
 // would turn a degraded cache into a full outage of an API whose database may be fine.
-class RedisRateLimiter final : public http::RateLimiter {
+class RedisRateLimiter final : public domain::RateLimiter {
  public:
   explicit RedisRateLimiter(Client& client, RateLimiterOptions options = {});
 
  protected:
-  http::RateDecision add(std::string_view rule, std::string_view key, std::int64_t max,
+  domain::RateDecision add(std::string_view rule, std::string_view key, std::int64_t max,
                          std::chrono::seconds window, int increment) override;
 
  private:

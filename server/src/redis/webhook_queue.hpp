@@ -1,6 +1,6 @@
-// The production webhook queue (SPEC §6) on Redis Streams: one stream shared by every instance,
-// read through one consumer group, so each job goes to one worker and a crashed instance's jobs
-// are taken over by the others once their lease expires.
+// The production webhook queue (durable before the 200, claimed by one worker) on Redis Streams:
+// one stream shared by every instance, read through one consumer group, so each job goes to one
+// worker and a crashed instance's jobs are taken over by the others once their lease expires.
 #pragma once
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// Audience analytics (SPEC §13): GET /api/v1/livestreams/:id/analytics answers the viewer series
+// Audience analytics: GET /api/v1/livestreams/:id/analytics answers the viewer series
 // and the summary in the envelope, or CSV for Accept: text/csv; it counts what LiveKit confirmed;
 // only the creator and admins read it; bad parameters are a 400 naming them. Every backend.
 import { describe, it, before, after } from 'node:test';

@@ -1,4 +1,4 @@
-// The REST API of SPEC §4, driven over HTTP against the real binary, on every backend, with the
+// The REST API (base /api/v1), driven over HTTP against the real binary, on every backend, with the
 // LiveKit double answering RoomService calls: each endpoint, each documented status code, bad
 // input of every kind (never a 500), and concurrent joins. A join reserves a seat; the counts in
 // the state move when LiveKit (the double, given the join token) says the person connected.

@@ -1,10 +1,10 @@
-// Who is watching (SPEC §7, §13; docs/architecture.md "Audience"): counts mean people LiveKit
-// confirmed. An API join reserves a seat and is never shown as watching; a connection (the
+// Who is watching (live state, analytics; docs/architecture.md "Audience"): counts mean people
+// LiveKit confirmed. An API join reserves a seat and is never shown as watching; a connection (the
 // double, with the join token, or a signed webhook) counts; every effect is keyed by the LiveKit
-// participant sid, so a leave before its join counts nobody and the six orders of
-// {join S1, leave S1, join S2} all end with the user counted once; two sessions of one person are
-// one viewer; peaks are never lowered and survive the end. Embedded mode on every backend, one
-// instance in production mode, and two production instances (webhooks to A, state read on B).
+// participant sid, so a leave before its join counts nobody and the six orders of {join S1, leave
+// S1, join S2} all end with the user counted once; two sessions of one person are one viewer; peaks
+// are never lowered and survive the end. Embedded mode on every backend, one instance in production
+// mode, and two production instances (webhooks to A, state read on B).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, call, backends } from './support.mjs';

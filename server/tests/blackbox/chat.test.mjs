@@ -1,4 +1,4 @@
-// Chat (SPEC §15): post, history, deletion, limits, idempotent retries, pushes on the
+// Chat: post, history, deletion, limits, idempotent retries, pushes on the
 // livestream's SSE stream; on every backend, and across two instances in production mode.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';

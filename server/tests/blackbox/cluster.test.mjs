@@ -1,7 +1,7 @@
-// Production mode (SPEC §2, §6, §7): two instances on one PostgreSQL + Redis. SSE on instance A
-// sees what a webhook posted to B caused; kill -9 of an instance mid-burst loses nothing and
-// applies nothing twice; Redis down → webhooks 503, reads still work, /health degraded; Redis
-// back → recovery without restart.
+// Production mode (shared queue, event bus and push ledger): two instances on one PostgreSQL +
+// Redis. SSE on instance A sees what a webhook posted to B caused; kill -9 of an instance mid-burst
+// loses nothing and applies nothing twice; Redis down → webhooks 503, reads still work, /health
+// degraded; Redis back → recovery without restart.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';

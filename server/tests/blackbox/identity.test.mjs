@@ -1,4 +1,4 @@
-// Identity and permissions (docs/architecture.md "Identity and permissions", SPEC §4 and §12),
+// Identity and permissions (docs/architecture.md "Identity and permissions"),
 // proven black-box against the real binary on every backend in AUTH_MODE=accounts: the permission
 // matrix (route × principal → status), identity fields in bodies, the views that hide user ids,
 // visibility, sessions and CSRF, API keys, host-app JWTs, SSE tickets, the audit log, rate limits

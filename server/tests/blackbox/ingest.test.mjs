@@ -1,4 +1,4 @@
-// Ingest (SPEC §14, LiveKit Ingress) black-box against the real binary and the LiveKit double, on
+// Ingest (LiveKit Ingress) black-box against the real binary and the LiveKit double, on
 // every backend: the lifecycle (create, an encoder connects → publishing in the state and on SSE,
 // key reset → the old ingress is gone, end → ingress deleted), who sees the stream key (creator
 // and admins; never a viewer, a list, the state or an SSE frame), and bad input.

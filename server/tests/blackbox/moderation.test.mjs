@@ -1,4 +1,4 @@
-// Moderation and the stage (SPEC §15): moderators, deletion, timeouts, bans (RemoveParticipant,
+// Moderation and the stage: moderators, deletion, timeouts, bans (RemoveParticipant,
 // joins refused with code "banned" on every instance), muting published tracks, raised hands,
 // the stage (UpdateParticipant canPublish, the next token too), the moderation log.
 import { describe, it, before, after } from 'node:test';

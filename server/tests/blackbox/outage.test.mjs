@@ -1,8 +1,9 @@
-// A PostgreSQL outage under a webhook burst (issue 15, SPEC §6 "Outages"), production mode: the
-// test's own database refuses connections for LSO_OUTAGE_SECONDS (default 60; the server and the
-// other tests' databases stay up). Every webhook is accepted (Redis holds it), the workers pause
-// instead of spending attempts (/health and /metrics say so), the log says it in a few lines, and
-// once the database is back every accepted webhook is applied exactly once, nothing dead-lettered.
+// A PostgreSQL outage under a webhook burst (issue 15: an outage spends no attempt and loses
+// nothing), production mode: the test's own database refuses connections for LSO_OUTAGE_SECONDS
+// (default 60; the server and the other tests' databases stay up). Every webhook is accepted (Redis
+// holds it), the workers pause instead of spending attempts (/health and /metrics say so), the log
+// says it in a few lines, and once the database is back every accepted webhook is applied exactly
+// once, nothing dead-lettered.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Recordings (SPEC §14, LiveKit Egress) black-box against the real binary and the LiveKit double,
+// Recordings (LiveKit Egress) black-box against the real binary and the LiveKit double,
 // on every backend: start → active → stop → complete with a file result; a failure; `record:
 // true` at create and its stop at the end; who may start and read them; reconciliation of an
 // egress LiveKit lost.

@@ -1,10 +1,10 @@
-// A Redis outage under a webhook burst (issue 15, SPEC §6 "Outages"), production mode. The test
-// runs its own Redis (append-only file, fsync always, like a production Redis with AOF) so that
-// it can kill and restart it. While Redis is down every signed webhook is still answered 200: the
-// instance keeps it in its local spool (WEBHOOK_SPOOL_DIR); /health says degraded (not down) and
-// shows the spool; when Redis is back the spool is forwarded and each webhook applied exactly
-// once. A second case kills the instance (kill -9) while webhooks are spooled: the next start
-// forwards what the previous run accepted.
+// A Redis outage under a webhook burst (issue 15: an outage spends no attempt and loses nothing),
+// production mode. The test runs its own Redis (append-only file, fsync always, like a production
+// Redis with AOF) so that it can kill and restart it. While Redis is down every signed webhook is
+// still answered 200: the instance keeps it in its local spool (WEBHOOK_SPOOL_DIR); /health says
+// degraded (not down) and shows the spool; when Redis is back the spool is forwarded and each
+// webhook applied exactly once. A second case kills the instance (kill -9) while webhooks are
+// spooled: the next start forwards what the previous run accepted.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -148,7 +148,7 @@ export async function call(base, method, path, { json, body, headers = {} } = {}
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
-// Asserts the error envelope of SPEC §4.
+// Asserts the error envelope: {success: false, error, message, statusCode}.
 export function assertError(assert, res, status, error) {
   assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
   assert.equal(res.body?.success, false, res.text);

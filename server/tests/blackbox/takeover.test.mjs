@@ -1,4 +1,4 @@
-// Takeover after kill -9 (SPEC §6, issue 15): an instance holding ≥ 500 claimed webhook jobs is
+// Takeover after kill -9 (leases, issue 15): an instance holding ≥ 500 claimed webhook jobs is
 // killed; the survivor applies every one of them within the lease + 10 s, each exactly once.
 // Production mode: two instances on one PostgreSQL + Redis. To make the victim hold many claims
 // at once, the jobs are in the stream before it starts (its workers each claim a full batch),

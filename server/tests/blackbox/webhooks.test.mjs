@@ -1,6 +1,6 @@
-// Webhooks end to end (SPEC §6–§8) against the real binary: signatures, durability answers,
-// exactly-once under duplicates, order independence, SSE streams and their throttling,
-// reconciliation — on every backend.
+// Webhooks end to end (queue, state and SSE, background jobs) against the real binary: signatures,
+// durability answers, exactly-once under duplicates, order independence, SSE streams and their
+// throttling, reconciliation — on every backend.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, call, assertError, backends } from './support.mjs';

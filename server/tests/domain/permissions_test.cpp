@@ -233,7 +233,7 @@ TEST(Actors, BodyIdentityFieldsNameTheActorOnlyForActAsKeysAndOpenMode) {
   EXPECT_EQ(resolve_actor(Principal::open(), "createdBy", std::string("x")).userId, "x");
 }
 
-// --- chat, moderation and the stage (SPEC §15) ---
+// --- chat, moderation and the stage ---
 
 bool chat_allowed(const Actor& a, Action action, const Livestream& l, std::string_view target = {},
                   bool moderator = false, bool targetModerator = false,

@@ -1,4 +1,4 @@
-// Validation rules and room-name sanitising (SPEC §4), and the viewer-count push rule (SPEC §7).
+// Validation rules and room-name sanitising, and the viewer-count push rule.
 #include "domain/validation.hpp"
 
 #include <gtest/gtest.h>
@@ -44,16 +44,6 @@ TEST(RequireText, MessageNamesTheField) {
     EXPECT_EQ(e.kind(), ErrorKind::Validation);
     EXPECT_NE(std::string(e.what()).find("displayName"), std::string::npos);
   }
-}
-
-TEST(Errors, MapToStatusAndName) {
-  EXPECT_EQ(http_status(ErrorKind::Validation), 400);
-  EXPECT_EQ(http_status(ErrorKind::Conflict), 409);
-  EXPECT_EQ(http_status(ErrorKind::LiveKit), 502);
-  EXPECT_EQ(http_status(ErrorKind::RateLimit), 429);
-  EXPECT_EQ(error_name(ErrorKind::LiveKit), "LiveKitError");
-  EXPECT_EQ(error_name(ErrorKind::RateLimit), "RateLimitError");
-  EXPECT_EQ(error_name(ErrorKind::NotFound), "NotFoundError");
 }
 
 TEST(PushDue, FollowsTheThrottleRule) {

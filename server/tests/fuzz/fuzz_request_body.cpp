@@ -1,7 +1,7 @@
 // Fuzzes everything that reads client- or LiveKit-supplied bytes before the domain sees them:
 // request bodies of every endpoint (JSON parsing, typed field extraction, validation), query
 // strings, room-name sanitising and webhook event parsing. The only acceptable failure is an
-// AppError (a 4xx); anything else — another exception, a crash, UB — is a finding.
+// AppError or an HttpError (a 4xx); anything else — another exception, a crash, UB — is a finding.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,6 +20,7 @@ void expect_only_app_errors(F&& f) {
   try {
     f();
   } catch (const lso::domain::AppError&) {
+  } catch (const lso::http::HttpError&) {  // the transport's own 4xx (415)
   }
 }
 

@@ -1,4 +1,4 @@
-// Join and service token claims, exactly as SPEC §5 and LiveKit's grants require.
+// Join and service token claims, exactly as LiveKit's grants require (viewers may not publish).
 #include "livekit/access_token.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The WebhookQueue contract (domain/webhook_queue.hpp, SPEC §6), checked against every backend
+// The WebhookQueue contract (domain/webhook_queue.hpp), checked against every backend
 // in the registry of backends.hpp: order, dedup, leases and takeover, retries, dead letters,
 // concurrency, shutdown, durability, and the dead-letter list operators act on.
 #include <gtest/gtest.h>

@@ -58,7 +58,7 @@ class Analytics : public StoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
-    processor_ = std::make_unique<domain::WebhookProcessor>(store(), time_, events_);
+    processor_ = std::make_unique<domain::WebhookProcessor>(store(), time_, events_, participant_batch());
   }
   domain::Livestream live(const std::string& room) {
     auto l = make_livestream(room, time_.now(), domain::LivestreamStatus::Live, "host");

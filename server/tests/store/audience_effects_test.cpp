@@ -25,7 +25,7 @@ class Audience : public StoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
-    processor_ = std::make_unique<domain::WebhookProcessor>(store(), time_, events_);
+    processor_ = std::make_unique<domain::WebhookProcessor>(store(), time_, events_, participant_batch());
   }
   Livestream live(const std::string& room, const std::string& host = "host") {
     auto l = make_livestream(room, seconds(1), domain::LivestreamStatus::Live, host);

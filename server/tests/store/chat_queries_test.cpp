@@ -1,4 +1,4 @@
-// Conformance: the chat, moderation and stage queries of domain::Queries (SPEC §15) on every
+// Conformance: the chat, moderation and stage queries of domain::Queries on every
 // store backend.
 #include "store_fixture.hpp"
 #include "util/uuid.hpp"

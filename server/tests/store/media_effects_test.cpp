@@ -1,4 +1,4 @@
-// Ingest and recording webhook effects on every backend (SPEC §14): ingress_* and egress_*
+// Ingest and recording webhook effects on every backend: ingress_* and egress_*
 // events, duplicated and in every order, end in the same record, and a status never moves
 // backwards; an API answer and the webhooks about the same egress make one record.
 #include <algorithm>
@@ -97,7 +97,7 @@ class MediaEffects : public StoreTest {
 };
 
 TEST_P(MediaEffects, EgressEventsInEveryOrderDuplicatedEndComplete) {
-  domain::WebhookProcessor processor(store(), time_, events_);
+  domain::WebhookProcessor processor(store(), time_, events_, participant_batch());
   // started (active), updated (active, later), ended (complete): all 6 orders, each event twice,
   // applied one per batch and all in one batch.
   std::vector<int> order = {0, 1, 2};
@@ -134,7 +134,7 @@ TEST_P(MediaEffects, EgressEventsInEveryOrderDuplicatedEndComplete) {
 }
 
 TEST_P(MediaEffects, EgressEndedBeforeStartedStaysFailedAndDuplicatesChangeNothing) {
-  domain::WebhookProcessor processor(store(), time_, events_);
+  domain::WebhookProcessor processor(store(), time_, events_, participant_batch());
   const auto l = live("fail-first");
   const auto ended =
       egress_event("egress_ended", "fail-first", "EG_F", "EGRESS_FAILED", kNs + 5, "F1");
@@ -154,7 +154,7 @@ TEST_P(MediaEffects, EgressEndedBeforeStartedStaysFailedAndDuplicatesChangeNothi
 }
 
 TEST_P(MediaEffects, TheApiAnswerAndTheWebhooksMakeOneRecordInEitherOrder) {
-  domain::WebhookProcessor processor(store(), time_, events_);
+  domain::WebhookProcessor processor(store(), time_, events_, participant_batch());
   for (bool webhookFirst : {false, true}) {
     const std::string room = webhookFirst ? "api-late" : "api-early";
     const auto l = live(room);
@@ -189,13 +189,13 @@ TEST_P(MediaEffects, TheApiAnswerAndTheWebhooksMakeOneRecordInEitherOrder) {
 }
 
 TEST_P(MediaEffects, EgressOfAnUnknownRoomAndRecordingIsAcknowledgedWithoutEffect) {
-  domain::WebhookProcessor processor(store(), time_, events_);
+  domain::WebhookProcessor processor(store(), time_, events_, participant_batch());
   const auto e = egress_event("egress_ended", "nobody-here", "EG_X", "EGRESS_COMPLETE", kNs, "X1");
   EXPECT_EQ(processor.apply_batch({e})[0].outcome, domain::WebhookOutcome::NoEffect);
 }
 
 TEST_P(MediaEffects, IngressSessionsNeverMoveBackwards) {
-  domain::WebhookProcessor processor(store(), time_, events_);
+  domain::WebhookProcessor processor(store(), time_, events_, participant_batch());
   const auto l = live("obs");
   add_ingest(l, "IN_1");
   const std::int64_t s1 = kNs + 1'000, s2 = kNs + 2'000;
@@ -240,7 +240,7 @@ TEST_P(MediaEffects, IngressSessionsNeverMoveBackwards) {
 }
 
 TEST_P(MediaEffects, IngressEndedBeforeStartedInOneShuffledBatchEndsInactive) {
-  domain::WebhookProcessor processor(store(), time_, events_);
+  domain::WebhookProcessor processor(store(), time_, events_, participant_batch());
   std::mt19937 rng(13);
   for (int round = 0; round < 8; ++round) {
     const std::string room = "obs-" + std::to_string(round);
@@ -261,7 +261,7 @@ TEST_P(MediaEffects, IngressEndedBeforeStartedInOneShuffledBatchEndsInactive) {
 }
 
 TEST_P(MediaEffects, ConcurrentWorkersApplyShuffledEgressEventsOnce) {
-  domain::WebhookProcessor processor(store(), time_, events_);
+  domain::WebhookProcessor processor(store(), time_, events_, participant_batch());
   std::mt19937 rng(2026);
   const auto l = live("busy");
   std::vector<WebhookEvent> evs;

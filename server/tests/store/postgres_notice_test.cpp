@@ -1,5 +1,5 @@
 // Nothing PostgreSQL says reaches stderr past the logger: server notices (NOTICE, WARNING) are
-// routed to the log at debug level, on one line (SPEC §10, issue 15).
+// routed to the log at debug level, on one line (issue 15).
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>

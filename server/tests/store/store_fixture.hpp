@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/errors.hpp"
+#include "domain/participant_event_batch.hpp"
 #include "domain/store.hpp"
 #include "store/store_factory.hpp"
 
@@ -91,6 +92,11 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   void TearDown() override;
 
   domain::Store& store() { return *store_; }
+  // The store's one-call participant events (PostgreSQL), as the application wires it; null on
+  // SQLite.
+  domain::ParticipantEventBatchApplier* participant_batch() {
+    return dynamic_cast<domain::ParticipantEventBatchApplier*>(store_.get());
+  }
   // Another store on the same database, as a second instance would open it.
   std::unique_ptr<domain::Store> open_again() const { return open_store(options_); }
 

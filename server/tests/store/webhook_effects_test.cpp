@@ -33,7 +33,7 @@ std::vector<std::string> joined_users(domain::Store& store, const std::string& l
 TEST_P(StoreTest, ConcurrentWorkersEndShuffledJoinsAndLeavesLikeTheOrderedDelivery) {
   domain::SystemTimeSource time;
   domain::NoLivestreamEvents events;
-  domain::WebhookProcessor processor(store(), time, events);
+  domain::WebhookProcessor processor(store(), time, events, participant_batch());
   std::mt19937 rng(20261126);
   for (int round = 0; round < 6; ++round) {
     const std::string room = "shuffle-" + std::to_string(round);
@@ -69,7 +69,7 @@ TEST_P(StoreTest, ConcurrentWorkersEndShuffledJoinsAndLeavesLikeTheOrderedDelive
 TEST_P(StoreTest, RoomFinishedRacingJoinsLeavesNobodyJoinedInTheEndedLivestream) {
   domain::SystemTimeSource time;
   domain::NoLivestreamEvents events;
-  domain::WebhookProcessor processor(store(), time, events);
+  domain::WebhookProcessor processor(store(), time, events, participant_batch());
   std::mt19937 rng(7);
   for (int round = 0; round < 6; ++round) {
     const std::string room = "finish-" + std::to_string(round);
@@ -102,7 +102,7 @@ TEST_P(StoreTest, RoomFinishedRacingJoinsLeavesNobodyJoinedInTheEndedLivestream)
 TEST_P(StoreTest, ABatchOfIndependentJoinsFollowsEveryJoinRule) {
   domain::SystemTimeSource time;
   domain::NoLivestreamEvents events;
-  domain::WebhookProcessor processor(store(), time, events);
+  domain::WebhookProcessor processor(store(), time, events, participant_batch());
   const auto l = make_livestream("batch-rules", seconds(1), domain::LivestreamStatus::Live, "host");
   store().write([&](Queries& q) {
     q.insert_livestream(l);

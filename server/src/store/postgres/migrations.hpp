@@ -846,7 +846,7 @@ END
 $fn$;
 )sql";
 
-// SPEC §15 (see the SQLite migration of the same name).
+// Chat, moderation and the stage (see the SQLite migration of the same name).
 inline constexpr std::string_view kChatSchema = R"sql(
 ALTER TABLE livestreams ADD COLUMN chat_slow_mode_seconds integer NOT NULL DEFAULT 0;
 

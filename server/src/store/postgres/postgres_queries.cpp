@@ -11,10 +11,10 @@
 
 namespace lso::store::postgres {
 
-std::vector<domain::Queries::ParticipantEventResult> PostgresQueries::apply_participant_events(
-    const std::vector<ParticipantEvent>& events, domain::TimePoint processedAt,
+std::vector<domain::ParticipantEventResult> PostgresQueries::apply_participant_events(
+    const std::vector<domain::ParticipantEvent>& events, domain::TimePoint processedAt,
     domain::TimePoint expiresAt) {
-  std::vector<ParticipantEventResult> results;
+  std::vector<domain::ParticipantEventResult> results;
   if (events.empty()) return results;
   boost::json::array batch;
   batch.reserve(events.size());
@@ -36,7 +36,7 @@ std::vector<domain::Queries::ParticipantEventResult> PostgresQueries::apply_part
       "$3::bigint)",
       {json, util::to_epoch_micros(processedAt), util::to_epoch_micros(expiresAt)},
       [&](const sql::Row& row) {
-        ParticipantEventResult r;
+        domain::ParticipantEventResult r;
         const auto outcome = row.text(0);
         if (outcome == "applied") {
           r.outcome = domain::WebhookOutcome::Applied;

@@ -2,6 +2,7 @@
 // by the database's own functions (migration 2) in one round trip per run of events.
 #pragma once
 
+#include "domain/participant_event_batch.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/sql/sql_queries.hpp"
 
@@ -12,10 +13,10 @@ class PostgresQueries final : public sql::SqlQueries {
   explicit PostgresQueries(Connection& connection)
       : SqlQueries(connection), connection_(connection) {}
 
-  bool applies_participant_events() const override { return true; }
-  std::vector<ParticipantEventResult> apply_participant_events(
-      const std::vector<ParticipantEvent>& events, domain::TimePoint processedAt,
-      domain::TimePoint expiresAt) override;
+  // PostgresStore's ParticipantEventBatchApplier, on this transaction's connection.
+  std::vector<domain::ParticipantEventResult> apply_participant_events(
+      const std::vector<domain::ParticipantEvent>& events, domain::TimePoint processedAt,
+      domain::TimePoint expiresAt);
   // One call of lso_mark_participants_left (migration 3) instead of a round trip per user.
   std::int64_t mark_participants_left(std::string_view livestreamId,
                                       std::span<const std::string> userIds,

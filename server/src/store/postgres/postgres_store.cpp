@@ -118,4 +118,11 @@ void PostgresStore::migrate() {
   db.exec_text("SELECT pg_advisory_unlock($1::bigint)", {kMigrationLockKey});
 }
 
+std::vector<domain::ParticipantEventResult> PostgresStore::apply_participant_events(
+    domain::Queries& q, const std::vector<domain::ParticipantEvent>& events,
+    domain::TimePoint processedAt, domain::TimePoint expiresAt) {
+  // run() hands out nothing but PostgresQueries: `q` is this store's own transaction.
+  return static_cast<PostgresQueries&>(q).apply_participant_events(events, processedAt, expiresAt);
+}
+
 }  // namespace lso::store::postgres

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "domain/participant_event_batch.hpp"
 #include "domain/store.hpp"
 #include "store/postgres/connection_pool.hpp"
 
@@ -18,7 +19,9 @@ struct PostgresOptions {
   std::chrono::milliseconds statementTimeout{5000};
 };
 
-class PostgresStore final : public domain::Store {
+// Also applies runs of webhook participant events in one round trip (the database's own
+// functions, postgres/migrations.hpp): found once at wiring as a domain::ParticipantEventBatchApplier.
+class PostgresStore final : public domain::Store, public domain::ParticipantEventBatchApplier {
  public:
   // Connects lazily: constructing never touches the network; migrate() or ping() will.
   explicit PostgresStore(const PostgresOptions& options);
@@ -30,6 +33,9 @@ class PostgresStore final : public domain::Store {
   // times on SQLSTATE 40001/40P01. Either access: when the connection turns out to be broken
   // before anything was committed, it is re-established and fn run once more.
   void run(Access access, const std::function<void(domain::Queries&)>& fn) override;
+  std::vector<domain::ParticipantEventResult> apply_participant_events(
+      domain::Queries& q, const std::vector<domain::ParticipantEvent>& events,
+      domain::TimePoint processedAt, domain::TimePoint expiresAt) override;
 
   static constexpr int kMaxSerializationRetries = 5;
 

@@ -1,4 +1,4 @@
-// The production-mode SQL webhook queue (SPEC §6) on PostgreSQL: two tables next to the store's,
+// The production-mode SQL webhook queue on PostgreSQL: two tables next to the store's,
 // claims with FOR UPDATE SKIP LOCKED so any number of instances and workers share one queue.
 #pragma once
 

@@ -209,8 +209,8 @@ UPDATE livestreams SET
 UPDATE livestreams SET peak_viewers = viewer_count WHERE viewer_count > peak_viewers;
 )sql";
 
-// SPEC §15. Messages are kept after the livestream ends (replay); deleted ones keep their row
-// (the moderation log points at them) but leave history.
+// Chat, moderation and the stage. Messages are kept after the livestream ends (replay); deleted
+// ones keep their row (the moderation log points at them) but leave history.
 inline constexpr std::string_view kChatSchema = R"sql(
 ALTER TABLE livestreams ADD COLUMN chat_slow_mode_seconds INTEGER NOT NULL DEFAULT 0;
 

@@ -1,4 +1,4 @@
-// The embedded-mode webhook queue (SPEC §6): two tables in the store's SQLite file, enqueue made
+// The embedded-mode webhook queue: two tables in the store's SQLite file, enqueue made
 // durable by group commit, claims leased so that a crashed process's jobs come back.
 #pragma once
 

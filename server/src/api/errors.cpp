@@ -1,9 +1,13 @@
-// Status codes and envelope names of the error kinds.
-#include "domain/errors.hpp"
+// Status codes and envelope names of the domain's error kinds.
+#include "api/errors.hpp"
 
-namespace lso::domain {
+#include <string>
 
-int http_status(ErrorKind kind) {
+namespace lso::api {
+
+using domain::ErrorKind;
+
+unsigned http_status(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::Validation:
       return 400;
@@ -13,14 +17,8 @@ int http_status(ErrorKind kind) {
       return 403;
     case ErrorKind::NotFound:
       return 404;
-    case ErrorKind::MethodNotAllowed:
-      return 405;
     case ErrorKind::Conflict:
       return 409;
-    case ErrorKind::PayloadTooLarge:
-      return 413;
-    case ErrorKind::UnsupportedMediaType:
-      return 415;
     case ErrorKind::RateLimit:
       return 429;
     case ErrorKind::Internal:
@@ -43,14 +41,8 @@ std::string_view error_name(ErrorKind kind) {
       return "AuthorizationError";
     case ErrorKind::NotFound:
       return "NotFoundError";
-    case ErrorKind::MethodNotAllowed:
-      return "MethodNotAllowedError";
     case ErrorKind::Conflict:
       return "ConflictError";
-    case ErrorKind::PayloadTooLarge:
-      return "PayloadTooLargeError";
-    case ErrorKind::UnsupportedMediaType:
-      return "UnsupportedMediaTypeError";
     case ErrorKind::RateLimit:
       return "RateLimitError";
     case ErrorKind::Internal:
@@ -63,4 +55,16 @@ std::string_view error_name(ErrorKind kind) {
   return "InternalServerError";
 }
 
-}  // namespace lso::domain
+std::optional<http::HttpError> http_error_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const domain::AppError& e) {
+    // The base's code: LiveKitError shadows code() with LiveKit's own, which is no envelope code.
+    return http::HttpError(http_status(e.kind()), std::string(error_name(e.kind())), e.what(),
+                           e.AppError::code(), e.retry_after_seconds());
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace lso::api

@@ -1,34 +1,21 @@
 // Worker loop: claim → parse → apply (one transaction with the dedup record) → complete; a
 // renewer thread keeps the leases of the jobs in hand; outages pause instead of failing jobs.
-#include "domain/webhook_workers.hpp"
+#include "runtime/webhook_workers.hpp"
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include "domain/errors.hpp"
 
-namespace lso::domain {
+namespace lso::runtime {
+
+using domain::AppError;
+using domain::ErrorKind;
+using domain::failure_of;
+using domain::JobFate;
+using domain::one_line;
+
 namespace {
-
-// The message of a failed job's error, and whether it means the store was unreachable.
-struct Failure {
-  std::string what = "unknown error";
-  bool unreachable = false;
-};
-
-Failure failure_of(const std::exception_ptr& error) {
-  Failure f;
-  try {
-    std::rethrow_exception(error);
-  } catch (const AppError& e) {
-    f.what = one_line(e.what());
-    f.unreachable = e.kind() == ErrorKind::Unavailable;
-  } catch (const std::exception& e) {
-    f.what = one_line(e.what());
-  } catch (...) {
-  }
-  return f;
-}
 
 // Jobs without their bodies: what renew() and release() need.
 std::vector<WebhookJob> handles_of(const std::vector<WebhookJob>& jobs) {
@@ -69,12 +56,6 @@ void WebhookWorkers::stop() {
     if (t.joinable()) t.join();
   threads_.clear();
   if (renewer_.joinable()) renewer_.join();
-}
-
-std::chrono::milliseconds WebhookWorkers::backoff(int attempt, const Options& o) {
-  auto d = o.backoffBase;
-  for (int i = 1; i < attempt && d < o.backoffMax; ++i) d *= 2;
-  return std::min(d, o.backoffMax);
 }
 
 bool WebhookWorkers::pause_for(std::chrono::milliseconds d, bool untilDatabaseBack) {
@@ -230,22 +211,24 @@ std::vector<WebhookJob> WebhookWorkers::work(std::vector<WebhookJob> jobs) {
       continue;
     }
     auto f = failure_of(results[i].error);
-    if (f.unreachable) {
-      // Not the job's fault: kept and tried again when the database answers, no attempt spent.
-      if (unreachedWhy.empty()) unreachedWhy = std::move(f.what);
-      unreached.push_back(parsedJobs[i]);
-      continue;
-    }
     const auto& job = parsedJobs[i];
-    if (job.attempt >= options_.maxAttempts) {
-      spdlog::error("webhook {} ({}) failed {} times, moved to the dead-letter list: {}", job.id,
-                    events[i].event, job.attempt, f.what);
-      on_queue("bury a webhook", [&] { queue_.bury(job, f.what); });
-    } else {
-      const auto delay = backoff(job.attempt, options_);
-      spdlog::warn("webhook {} ({}) attempt {} failed, retrying in {} ms: {}", job.id,
-                   events[i].event, job.attempt, delay.count(), f.what);
-      on_queue("retry a webhook", [&] { queue_.retry(job, delay, f.what); });
+    const auto decision = domain::decide(job.attempt, f, retry_policy(options_));
+    switch (decision.fate) {
+      case JobFate::Keep:
+        // Not the job's fault: kept and tried again when the database answers, no attempt spent.
+        if (unreachedWhy.empty()) unreachedWhy = std::move(f.what);
+        unreached.push_back(job);
+        break;
+      case JobFate::Bury:
+        spdlog::error("webhook {} ({}) failed {} times, moved to the dead-letter list: {}", job.id,
+                      events[i].event, job.attempt, f.what);
+        on_queue("bury a webhook", [&] { queue_.bury(job, f.what); });
+        break;
+      case JobFate::Retry:
+        spdlog::warn("webhook {} ({}) attempt {} failed, retrying in {} ms: {}", job.id,
+                     events[i].event, job.attempt, decision.delay.count(), f.what);
+        on_queue("retry a webhook", [&] { queue_.retry(job, decision.delay, f.what); });
+        break;
     }
   }
   // A queue that cannot be reached is waited for: the effects are recorded, and completing the
@@ -265,4 +248,4 @@ std::vector<WebhookJob> WebhookWorkers::work(std::vector<WebhookJob> jobs) {
   return unreached;
 }
 
-}  // namespace lso::domain
+}  // namespace lso::runtime

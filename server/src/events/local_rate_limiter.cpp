@@ -1,11 +1,11 @@
 // Fixed windows in sharded maps; expired windows are swept now and then so the map stays
 // bounded by the clients seen within one window.
-#include "http/rate_limiter.hpp"
+#include "events/local_rate_limiter.hpp"
 
 #include <algorithm>
 #include <functional>
 
-namespace lso::http {
+namespace lso::events {
 
 RateDecision LocalRateLimiter::add(std::string_view rule, std::string_view key, std::int64_t max,
                                    std::chrono::seconds window, int increment) {
@@ -42,4 +42,4 @@ RateDecision LocalRateLimiter::hit_at(Clock::time_point now, std::string_view ru
   return d;
 }
 
-}  // namespace lso::http
+}  // namespace lso::events

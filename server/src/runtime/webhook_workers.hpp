@@ -1,8 +1,7 @@
-// The webhook workers (SPEC §6): WEBHOOK_QUEUE_CONCURRENCY threads that claim jobs, parse and
-// apply them, and complete, retry (exponential backoff) or bury them. A body that cannot be
-// parsed is buried at once: no retry can fix it. An unreachable store or queue is no failure of
-// a job: the workers pause (keeping the jobs they hold, their leases renewed) and resume by
-// themselves, so an outage of any length spends no attempt.
+// The webhook workers: WEBHOOK_QUEUE_CONCURRENCY threads that claim jobs, parse and apply them,
+// and complete, retry or bury them by the rules of domain/webhook_retry.hpp; a renewer thread
+// keeps the leases of the jobs in hand. An unreachable store or queue pauses the workers (keeping
+// the jobs they hold, their leases renewed) and they resume by themselves.
 #pragma once
 
 #include <atomic>
@@ -17,8 +16,15 @@
 #include "domain/outage.hpp"
 #include "domain/webhook_processor.hpp"
 #include "domain/webhook_queue.hpp"
+#include "domain/webhook_retry.hpp"
 
-namespace lso::domain {
+namespace lso::runtime {
+
+using domain::Outage;
+using domain::WebhookEvent;
+using domain::WebhookJob;
+using domain::WebhookProcessor;
+using domain::WebhookQueue;
 
 class WebhookWorkers {
  public:
@@ -45,8 +51,10 @@ class WebhookWorkers {
   // stay queued for another instance.
   void stop();
 
-  // Delay before attempt `attempt + 1`: base · 2^(attempt-1), capped.
-  static std::chrono::milliseconds backoff(int attempt, const Options& options);
+  // The retry rules these options give (maxAttempts, backoff).
+  static domain::RetryPolicy retry_policy(const Options& options) {
+    return {options.maxAttempts, options.backoffBase, options.backoffMax};
+  }
 
   // The pause, for /health and /metrics.
   const Outage& database() const { return database_; }
@@ -85,4 +93,4 @@ class WebhookWorkers {
   std::thread renewer_;
 };
 
-}  // namespace lso::domain
+}  // namespace lso::runtime

@@ -1,7 +1,7 @@
-// The webhook workers' pause (SPEC §6): an unreachable store or queue spends no attempt and
+// The webhook workers' pause: an unreachable store or queue spends no attempt and
 // dead-letters nothing, the workers resume by themselves; a job's own failure is still retried,
 // and the leases of jobs in hand are renewed. Also one_line, which folds driver messages.
-#include "domain/webhook_workers.hpp"
+#include "runtime/webhook_workers.hpp"
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
@@ -20,6 +20,7 @@
 namespace lso::domain {
 namespace {
 
+using runtime::WebhookWorkers;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 

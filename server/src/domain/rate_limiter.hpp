@@ -1,16 +1,14 @@
-// Per-client fixed-window rate limiting (SPEC §4), like the original's express-rate-limit:
-// `max` hits per `window`, counted per key. In-process here; production mode shares the
-// counters through Redis behind the same interface.
+// The rate-limiter port: fixed windows of `max` hits per `window`, counted per rule and key (a
+// client, an account), like express-rate-limit. Embedded mode counts in process
+// (events::LocalRateLimiter); production shares the counters through Redis so every instance
+// enforces one limit.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 
-namespace lso::http {
+namespace lso::domain {
 
 struct RateDecision {
   bool allowed = true;
@@ -43,30 +41,4 @@ class RateLimiter {
                            std::chrono::seconds window, int increment) = 0;
 };
 
-class LocalRateLimiter final : public RateLimiter {
- public:
-  using Clock = std::chrono::steady_clock;
-  // For tests: decide as if it were `now`.
-  RateDecision hit_at(Clock::time_point now, std::string_view rule, std::string_view key,
-                      std::int64_t max, std::chrono::seconds window, int increment = 1);
-
- protected:
-  RateDecision add(std::string_view rule, std::string_view key, std::int64_t max,
-                   std::chrono::seconds window, int increment) override;
-
- private:
-  struct Window {
-    Clock::time_point start;
-    std::chrono::seconds length{0};
-    std::int64_t count = 0;
-  };
-  static constexpr std::size_t kShards = 16;
-  struct Shard {
-    std::mutex mutex;
-    std::unordered_map<std::string, Window> windows;
-    std::size_t sweeps = 0;
-  };
-  Shard shards_[kShards];
-};
-
-}  // namespace lso::http
+}  // namespace lso::domain
