@@ -93,6 +93,42 @@ TEST(SqliteWebhookQueue, WaitsForAnotherWriterThenGivesUpAsUnavailable) {
   std::filesystem::remove_all(dir);
 }
 
+// A queue file made before leases had an owner gains the leased_by column and keeps its jobs.
+TEST(SqliteWebhookQueue, AFileFromBeforeLeaseOwnersIsMigrated) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("lso-queue-old-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "queue.db").string();
+  sqlite3* old = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &old), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(old,
+                         "CREATE TABLE webhook_jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+                         "id TEXT NOT NULL UNIQUE, body BLOB NOT NULL, "
+                         "attempt INTEGER NOT NULL DEFAULT 0, available_at INTEGER NOT NULL, "
+                         "locked_until INTEGER, last_error TEXT, created_at INTEGER NOT NULL); "
+                         "INSERT INTO webhook_jobs (id, body, available_at, created_at) "
+                         "VALUES ('EV_old', 'old body', 0, 0)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(old);
+  for (int run = 0; run < 2; ++run) {  // the second open finds the column already there
+    sqlite::SqliteQueueOptions options;
+    options.path = path;
+    options.leasing.owner = "instance-a";
+    sqlite::SqliteWebhookQueue queue(options);
+    if (run == 0) {
+      const auto job = queue.claim(1s);
+      ASSERT_TRUE(job.has_value());
+      EXPECT_EQ(job->id, "EV_old");
+      EXPECT_EQ(job->body, "old body");
+    } else {
+      // Restarting as the same owner released the previous run's claim.
+      EXPECT_EQ(queue.counts().waiting, 1);
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SqlWebhookQueueFactory, ChoosesTheBackendByScheme) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("lso-queue-factory-" + std::to_string(::getpid()));

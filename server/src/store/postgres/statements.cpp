@@ -2,7 +2,7 @@
 // ways: numeric epoch × 10^6 out, epoch + n × 1 µs in); uuid and jsonb columns travel as text.
 #include "store/postgres/statements.hpp"
 
-#include <array>
+#include "store/sql/statement_table.hpp"
 
 namespace lso::store::postgres {
 namespace {
@@ -66,12 +66,7 @@ using sql::Query;
   ", " LSO_MICROS("ended_at") ", duration_ms, size_bytes, file_location, playlist_location, " \
   "error, livekit_updated_at, " LSO_MICROS("created_at") ", " LSO_MICROS("updated_at")
 
-struct Entry {
-  Query query;
-  std::string_view sql;
-};
-
-constexpr Entry kStatements[] = {
+constexpr sql::StatementText kStatements[] = {
     {Query::InsertLivestream,
      "INSERT INTO livestreams (id, room_name, title, description, status, created_by, "
      "max_participants, empty_timeout, metadata, created_at, updated_at, started_at, ended_at, "
@@ -448,31 +443,12 @@ constexpr Entry kStatements[] = {
 #undef LSO_SELECT_USERS
 #undef LSO_SELECT_AUDIT
 
-// Indexed by Query; the static_asserts keep the table complete.
-constexpr std::array<std::string_view, sql::kQueryCount> make_table() {
-  std::array<std::string_view, sql::kQueryCount> table{};
-  for (const auto& e : kStatements) {
-    table[static_cast<std::size_t>(e.query)] = e.sql;
-  }
-  return table;
-}
-constexpr auto kTable = make_table();
-static_assert(std::size(kStatements) == sql::kQueryCount, "every query needs PostgreSQL text");
-static_assert(
-    [] {
-      for (auto s : kTable) {
-        if (s.empty()) {
-          return false;
-        }
-      }
-      return true;
-    }(),
-    "a query has no PostgreSQL text");
+constexpr sql::StatementTable kTable(kStatements);
 
 }  // namespace
 
 std::string_view statement_sql(sql::Query query) {
-  return kTable[static_cast<std::size_t>(query)];
+  return kTable[query];
 }
 
 }  // namespace lso::store::postgres

@@ -1,4 +1,5 @@
-// SQLite connection, statement cache and the mapping of SQLite result codes to the domain's errors.
+// SQLite connection: statements prepared once, transactions, and the mapping of SQLite result codes
+// to the domain's errors (the one mapping for the store and the webhook queue).
 #include "store/sqlite/connection.hpp"
 
 #include <sqlite3.h>
@@ -23,6 +24,8 @@ bool is_unavailable_error(int rc) noexcept {
     case SQLITE_PROTOCOL:
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
+    // A read-only file (permissions, a read-only mount) is the environment's problem too.
+    case SQLITE_READONLY:
       return true;
     default:
       return false;
@@ -104,15 +107,6 @@ class StatementRow final : public sql::Row {
   sqlite3_stmt* stmt_;
 };
 
-// Leaves a cached statement ready for its next use whatever happens while it runs.
-struct ResetOnExit {
-  sqlite3_stmt* stmt;
-  ~ResetOnExit() {
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-  }
-};
-
 }  // namespace
 
 Connection::Connection(const std::string& path, Mode mode, std::chrono::milliseconds busyTimeout) {
@@ -166,6 +160,12 @@ Connection::~Connection() {
   for (auto* stmt : statements_) {
     sqlite3_finalize(stmt);
   }
+  for (auto* stmt : control_) {
+    sqlite3_finalize(stmt);
+  }
+  for (auto* stmt : kept_) {
+    sqlite3_finalize(stmt);
+  }
   sqlite3_close(db_);
 }
 
@@ -212,41 +212,125 @@ std::int64_t Connection::exec_text(std::string_view sqlText,
 
 std::int64_t Connection::run(sqlite3_stmt* stmt, std::initializer_list<sql::Param> params,
                              const RowFn& on_row) {
-  ResetOnExit reset{stmt};
+  Call call(*this, Statement{stmt});
   int index = 1;
   for (const auto& param : params) {
-    int rc = SQLITE_OK;
     if (const auto* text = std::get_if<std::string_view>(&param)) {
       // Refused as PostgreSQL must, so that both backends accept the same text.
       if (text->find('\0') != std::string_view::npos) {
         throw AppError(ErrorKind::Validation, "text values must not contain NUL characters");
       }
-      // SQLITE_STATIC: the caller's text outlives this call, and ResetOnExit unbinds it.
-      // A null data pointer would bind SQL NULL; an empty view still means "".
-      const char* data = text->data() != nullptr ? text->data() : "";
-      rc = sqlite3_bind_text64(stmt, index, data, text->size(), SQLITE_STATIC, SQLITE_UTF8);
+      call.bind_text(index, *text);
     } else if (const auto* number = std::get_if<std::int64_t>(&param)) {
-      rc = sqlite3_bind_int64(stmt, index, *number);
+      call.bind(index, *number);
     } else {
-      rc = sqlite3_bind_null(stmt, index);
-    }
-    if (rc != SQLITE_OK) {
-      raise(db_, rc);
+      call.bind_null(index);
     }
     ++index;
   }
   std::int64_t rows = 0;
-  int rc = SQLITE_OK;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+  while (call.step()) {
     ++rows;
     if (on_row) {
       on_row(StatementRow{stmt});
     }
   }
-  if (rc != SQLITE_DONE) {
-    raise(db_, rc);
-  }
   return sqlite3_column_count(stmt) > 0 ? rows : sqlite3_changes64(db_);
+}
+
+Connection::Statement Connection::keep(std::string_view sqlText) {
+  kept_.reserve(kept_.size() + 1);  // so that push_back cannot throw and leak the statement
+  kept_.push_back(prepare(sqlText, true));
+  return Statement{kept_.back()};
+}
+
+void Connection::run_quietly(Statement statement) noexcept {
+  sqlite3_step(statement.stmt_);
+  sqlite3_reset(statement.stmt_);
+}
+
+void Connection::control(Control which) {
+  static constexpr std::array<std::string_view, static_cast<std::size_t>(Control::Count_)> kText =
+      {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+  const auto i = static_cast<std::size_t>(which);
+  if (control_[i] == nullptr) {
+    control_[i] = prepare(kText[i], true);
+  }
+  Call(*this, Statement{control_[i]}).run();
+}
+
+void Connection::rollback_quietly() noexcept {
+  if (!in_transaction()) {
+    return;
+  }
+  auto& rollback = control_[static_cast<std::size_t>(Control::Rollback)];
+  if (rollback == nullptr) {
+    // Not kept yet (first failure on this connection): prepared once here, errors ignored.
+    sqlite3_prepare_v3(db_, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &rollback, nullptr);
+  }
+  run_quietly(Statement{rollback});
+}
+
+Connection::Call::~Call() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+void Connection::Call::check(int rc) const {
+  if (rc != SQLITE_OK) {
+    raise(connection_.db_, rc);
+  }
+}
+
+Connection::Call& Connection::Call::bind(int index, std::int64_t value) {
+  check(sqlite3_bind_int64(stmt_, index, value));
+  return *this;
+}
+
+// SQLITE_STATIC: the caller's bytes outlive the Call, whose destructor unbinds them. A null data
+// pointer would bind SQL NULL; an empty view still means "".
+Connection::Call& Connection::Call::bind_text(int index, std::string_view text) {
+  check(sqlite3_bind_text64(stmt_, index, text.data() != nullptr ? text.data() : "", text.size(),
+                            SQLITE_STATIC, SQLITE_UTF8));
+  return *this;
+}
+
+Connection::Call& Connection::Call::bind_blob(int index, std::string_view bytes) {
+  check(sqlite3_bind_blob64(stmt_, index, bytes.data() != nullptr ? bytes.data() : "",
+                            bytes.size(), SQLITE_STATIC));
+  return *this;
+}
+
+Connection::Call& Connection::Call::bind_null(int index) {
+  check(sqlite3_bind_null(stmt_, index));
+  return *this;
+}
+
+bool Connection::Call::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc != SQLITE_DONE) {
+    raise(connection_.db_, rc);
+  }
+  return false;
+}
+
+std::int64_t Connection::Call::run() {
+  while (step()) {
+  }
+  return sqlite3_changes64(connection_.db_);
+}
+
+std::int64_t Connection::Call::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Connection::Call::bytes(int column) const {
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
+  return data != nullptr ? std::string(data, size) : std::string();
 }
 
 }  // namespace lso::store::sqlite

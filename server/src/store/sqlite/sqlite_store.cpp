@@ -19,23 +19,13 @@ namespace {
 
 constexpr std::string_view kMemory = ":memory:";
 
-// Runs body in a transaction opened by `begin`: committed when body returns, rolled back when it
-// throws. SQLite may already have rolled back by itself (e.g. after SQLITE_FULL), and a failing
-// ROLLBACK must not hide the original error.
-void transaction(Connection& connection, const char* begin, const std::function<void()>& body) {
-  connection.execute(begin);
-  try {
-    body();
-    connection.execute("COMMIT");
-  } catch (...) {
-    if (connection.in_transaction()) {
-      try {
-        connection.execute("ROLLBACK");
-      } catch (const AppError&) {
-      }
-    }
-    throw;
-  }
+// The shared queries on one connection, in one transaction.
+void run_on(Connection& connection, Connection::Begin begin,
+            const std::function<void(domain::Queries&)>& fn) {
+  connection.transaction(begin, [&] {
+    sql::SqlQueries queries(connection);
+    fn(queries);
+  });
 }
 
 }  // namespace
@@ -124,24 +114,15 @@ class SqliteStore::WriterLease {
   SqliteStore& store_;
 };
 
-void SqliteStore::run_on(Connection& connection, const char* begin,
-                         const std::function<void(domain::Queries&)>& fn) {
-  transaction(connection, begin, [&] {
-    sql::SqlQueries queries(connection);
-    fn(queries);
-  });
-}
-
 void SqliteStore::run(Access access, const std::function<void(domain::Queries&)>& fn) {
   if (access == Access::Read && hasReaders_) {
     ReaderLease reader(*this);
-    run_on(*reader, "BEGIN", fn);
+    run_on(*reader, Connection::Begin::Deferred, fn);
     return;
   }
   const WriterLease writer(*this);
-  // IMMEDIATE takes the write lock up front, so a transaction never fails half-way because
-  // another process started writing (busy_timeout covers the wait).
-  run_on(*writer_, access == Access::Write ? "BEGIN IMMEDIATE" : "BEGIN", fn);
+  run_on(*writer_, access == Access::Write ? Connection::Begin::Immediate : Connection::Begin::Deferred,
+         fn);
 }
 
 void SqliteStore::ping() {
@@ -153,7 +134,7 @@ void SqliteStore::migrate() {
   Connection& db = *writer_;
   // One IMMEDIATE transaction for the whole run: concurrent migrators (other processes) wait on
   // the write lock and then find the versions already applied.
-  transaction(db, "BEGIN IMMEDIATE", [&] {
+  db.transaction(Connection::Begin::Immediate, [&] {
     db.execute(kCreateMigrationsTable);
     std::set<std::int64_t> applied;
     db.exec_text("SELECT version FROM schema_migrations", {},

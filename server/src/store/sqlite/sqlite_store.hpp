@@ -38,9 +38,6 @@ class SqliteStore final : public domain::Store {
 
  private:
   class ReaderLease;
-  void run_on(Connection& connection, const char* begin,
-              const std::function<void(domain::Queries&)>& fn);
-
   class WriterLease;
 
   SqliteOptions options_;

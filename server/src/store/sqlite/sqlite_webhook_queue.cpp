@@ -1,21 +1,15 @@
 // SqliteWebhookQueue: the tables, the statements, and the writes behind LeasedQueue.
 #include "store/sqlite/sqlite_webhook_queue.hpp"
 
-#include <sqlite3.h>
-
 #include <array>
 #include <utility>
 #include <vector>
 
-#include "domain/errors.hpp"
 #include "store/sqlite/connection.hpp"
 #include "util/time.hpp"
 
 namespace lso::store::sqlite {
 namespace {
-
-using domain::AppError;
-using domain::ErrorKind;
 
 // Times are int64 microseconds since the epoch, like the store's. The wall clock (not a steady
 // one) because leases are compared by every process sharing the file.
@@ -54,9 +48,6 @@ CREATE TABLE IF NOT EXISTS webhook_dead_letters (
 )sql";
 
 enum Stmt : std::size_t {
-  Begin,
-  Commit,
-  Rollback,
   SyncFull,
   SyncNormal,
   Insert,
@@ -80,10 +71,7 @@ enum Stmt : std::size_t {
 // Complete, retry and bury act only while the row is still leased by the claim that made `job`
 // (same attempt): after a lease expired and another worker took the job over, the stale worker's
 // late call must not delete or re-schedule the new claim.
-constexpr std::array<const char*, StmtCount_> kSql = {
-    "BEGIN IMMEDIATE",
-    "COMMIT",
-    "ROLLBACK",
+constexpr std::array<std::string_view, StmtCount_> kSql = {
     "PRAGMA synchronous = FULL",
     "PRAGMA synchronous = NORMAL",
     "INSERT INTO webhook_jobs (id, body, available_at, created_at) VALUES (?1, ?2, ?3, ?3) "
@@ -124,181 +112,46 @@ constexpr std::array<const char*, StmtCount_> kSql = {
 
 }  // namespace
 
-// The queue's connection with its prepared statements. Callers hold dbMutex_.
-class SqliteWebhookQueue::Database {
- public:
-  Database(const SqliteQueueOptions& options) {
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(options.path.c_str(), &db_, flags, nullptr);
-    if (rc != SQLITE_OK) {
-      const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-      sqlite3_close(db_);
-      throw AppError(ErrorKind::Unavailable,
-                     "cannot open SQLite webhook queue '" + options.path + "': " + message);
-    }
-    sqlite3_extended_result_codes(db_, 1);
-    sqlite3_busy_timeout(db_, static_cast<int>(options.busyTimeout.count()));
-    try {
-      exec_script(
-          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456");
-      exec_script("BEGIN IMMEDIATE");
-      try {
-        exec_script(kSchema);
-        add_owner_column();
-        exec_script("COMMIT");
-      } catch (...) {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        throw;
+// The queue's connection and its statements, prepared once. Callers hold dbMutex_.
+struct SqliteWebhookQueue::Database {
+  explicit Database(const SqliteQueueOptions& options)
+      : connection(options.path, Connection::Mode::ReadWrite, options.busyTimeout) {
+    connection.transaction(Connection::Begin::Immediate, [&] {
+      connection.execute(kSchema);
+      // Files made before leases had an owner get the column (SQLite has no ADD COLUMN IF NOT
+      // EXISTS).
+      if (connection.exec_text(
+              "SELECT 1 FROM pragma_table_info('webhook_jobs') WHERE name = 'leased_by'", {}) ==
+          0) {
+        connection.execute("ALTER TABLE webhook_jobs ADD COLUMN leased_by TEXT");
       }
-      for (std::size_t i = 0; i < StmtCount_; ++i) {
-        if (sqlite3_prepare_v3(db_, kSql[i], -1, SQLITE_PREPARE_PERSISTENT, &stmts_[i], nullptr) !=
-            SQLITE_OK) {
-          raise();
-        }
-      }
-    } catch (...) {
-      for (auto* s : stmts_) {
-        sqlite3_finalize(s);
-      }
-      sqlite3_close(db_);
-      throw;
+    });
+    for (std::size_t i = 0; i < StmtCount_; ++i) {
+      statements[i] = connection.keep(kSql[i]);
     }
   }
-  ~Database() {
-    for (auto* s : stmts_) {
-      sqlite3_finalize(s);
-    }
-    sqlite3_close(db_);
-  }
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
 
-  // A bound statement; reset and unbound when it goes out of scope.
-  class Call {
-   public:
-    Call(Database& db, Stmt which) : db_(db), stmt_(db.stmts_[which]) {}
-    ~Call() {
-      sqlite3_reset(stmt_);
-      sqlite3_clear_bindings(stmt_);
-    }
-    Call(const Call&) = delete;
-    Call& operator=(const Call&) = delete;
-
-    Call& bind(int index, std::int64_t value) {
-      check(sqlite3_bind_int64(stmt_, index, value));
-      return *this;
-    }
-    // SQLITE_STATIC: the caller's text outlives the statement's use (reset unbinds it).
-    Call& bind_text(int index, std::string_view text) {
-      check(sqlite3_bind_text64(stmt_, index, text.empty() ? "" : text.data(), text.size(),
-                                SQLITE_STATIC, SQLITE_UTF8));
-      return *this;
-    }
-    Call& bind_blob(int index, std::string_view bytes) {
-      check(sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
-                                SQLITE_STATIC));
-      return *this;
-    }
-    // Steps once: true when a row is available.
-    bool step() {
-      const int rc = sqlite3_step(stmt_);
-      if (rc == SQLITE_ROW) {
-        return true;
-      }
-      if (rc == SQLITE_DONE) {
-        return false;
-      }
-      db_.raise();
-    }
-    // Runs a statement returning no rows; the number of rows it changed.
-    std::int64_t run() {
-      while (step()) {
-      }
-      return sqlite3_changes64(db_.db_);
-    }
-    std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-    std::string bytes(int column) const {
-      const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
-      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
-      return data != nullptr ? std::string(data, size) : std::string();
-    }
-
-   private:
-    void check(int rc) {
-      if (rc != SQLITE_OK) {
-        db_.raise();
-      }
-    }
-    Database& db_;
-    sqlite3_stmt* stmt_;
-  };
+  Connection::Call call(Stmt which) { return Connection::Call(connection, statements[which]); }
 
   // Runs fn inside BEGIN IMMEDIATE … COMMIT: the write lock is taken up front, so a concurrent
   // writer in another process makes us wait (busy timeout) instead of failing at COMMIT.
   template <class Fn>
   void write(bool fsync, Fn&& fn) {
-    if (fsync) {
-      Call(*this, SyncFull).run();
+    if (!fsync) {
+      connection.transaction(Connection::Begin::Immediate, fn);
+      return;
     }
+    call(SyncFull).run();
     // Back to NORMAL whatever happens: only enqueue batches pay for the fsync.
     struct RestoreSync {
       Database& db;
-      bool active;
-      ~RestoreSync() {
-        if (active) {
-          db.run_ignoring_errors(SyncNormal);
-        }
-      }
-    } restore{*this, fsync};
-    Call(*this, Begin).run();
-    try {
-      fn();
-      Call(*this, Commit).run();
-    } catch (...) {
-      if (sqlite3_get_autocommit(db_) == 0) {
-        run_ignoring_errors(Rollback);
-      }
-      throw;
-    }
+      ~RestoreSync() { db.connection.run_quietly(db.statements[SyncNormal]); }
+    } restore{*this};
+    connection.transaction(Connection::Begin::Immediate, fn);
   }
 
-  [[noreturn]] void raise() const {
-    const int rc = sqlite3_extended_errcode(db_);
-    const std::string message = sqlite3_errmsg(db_);
-    // A read-only queue file is an environment problem too: the receiver answers 503 and LiveKit
-    // retries.
-    if (is_unavailable_error(rc) || (rc & 0xff) == SQLITE_READONLY) {
-      throw AppError(ErrorKind::Unavailable, "SQLite webhook queue unavailable: " + message);
-    }
-    throw AppError(ErrorKind::Internal, "SQLite webhook queue error: " + message);
-  }
-
- private:
-  // For cleanup paths, where the original error is the one to report.
-  void run_ignoring_errors(Stmt which) {
-    sqlite3_step(stmts_[which]);
-    sqlite3_reset(stmts_[which]);
-  }
-  // Files made before leases had an owner get the column (SQLite has no ADD COLUMN IF NOT
-  // EXISTS).
-  void add_owner_column() {
-    sqlite3_stmt* probe = nullptr;
-    if (sqlite3_prepare_v2(db_, "SELECT leased_by FROM webhook_jobs LIMIT 0", -1, &probe,
-                           nullptr) == SQLITE_OK) {
-      sqlite3_finalize(probe);
-      return;
-    }
-    sqlite3_finalize(probe);
-    exec_script("ALTER TABLE webhook_jobs ADD COLUMN leased_by TEXT");
-  }
-  void exec_script(const char* sqlText) {
-    if (sqlite3_exec(db_, sqlText, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      raise();
-    }
-  }
-
-  sqlite3* db_ = nullptr;
-  std::array<sqlite3_stmt*, StmtCount_> stmts_{};
+  Connection connection;
+  std::array<Connection::Statement, StmtCount_> statements;
 };
 
 SqliteWebhookQueue::SqliteWebhookQueue(SqliteQueueOptions options)
@@ -308,7 +161,7 @@ SqliteWebhookQueue::SqliteWebhookQueue(SqliteQueueOptions options)
   if (!settings().owner.empty()) {
     const std::lock_guard lock(dbMutex_);
     db_->write(false,
-               [&] { Database::Call(*db_, ReleaseOwner).bind_text(1, settings().owner).run(); });
+               [&] { db_->call(ReleaseOwner).bind_text(1, settings().owner).run(); });
   }
 }
 
@@ -323,7 +176,7 @@ void SqliteWebhookQueue::store_jobs(std::vector<Enqueue*>& batch) {
   // `stored` is only trusted when the commit succeeded.
   db_->write(options_.fsyncEnqueue, [&] {
     for (auto* request : batch) {
-      Database::Call insert(*db_, Insert);
+      auto insert = db_->call(Insert);
       insert.bind_text(1, request->id).bind_blob(2, request->body).bind(3, now);
       request->stored = insert.run() == 1;
     }
@@ -336,7 +189,7 @@ std::vector<sql::LeasedQueue::Claimed> SqliteWebhookQueue::lease_jobs(std::size_
   const auto now = now_micros();
   db_->write(false, [&] {
     jobs.clear();
-    Database::Call claim(*db_, Claim);
+    auto claim = db_->call(Claim);
     claim.bind(1, now)
         .bind(2, now + micros(settings().lease))
         .bind(3, static_cast<std::int64_t>(limit))
@@ -358,7 +211,7 @@ void SqliteWebhookQueue::unlease_jobs(const std::vector<domain::WebhookJob>& job
   const std::lock_guard lock(dbMutex_);
   db_->write(false, [&] {
     for (const auto& job : jobs) {
-      Database::Call update(*db_, Release);
+      auto update = db_->call(Release);
       update.bind(1, sql::receipt_seq(job)).bind(2, job.attempt).run();
     }
   });
@@ -369,7 +222,7 @@ void SqliteWebhookQueue::extend_leases(std::span<const domain::WebhookJob> jobs)
   const auto until = now_micros() + micros(settings().lease);
   db_->write(false, [&] {
     for (const auto& job : jobs) {
-      Database::Call update(*db_, Renew);
+      auto update = db_->call(Renew);
       update.bind(1, sql::receipt_seq(job)).bind(2, job.attempt).bind(3, until).run();
     }
   });
@@ -383,7 +236,7 @@ void SqliteWebhookQueue::delete_completed(std::vector<Completion*>& batch) {
     db_->write(false, [&] {
       changed = 0;
       for (const auto* request : batch) {
-        Database::Call del(*db_, Complete);
+        auto del = db_->call(Complete);
         changed += del.bind(1, request->seq).bind(2, request->attempt).run();
       }
     });
@@ -397,7 +250,7 @@ void SqliteWebhookQueue::retry(const domain::WebhookJob& job, std::chrono::milli
   {
     const std::lock_guard lock(dbMutex_);
     db_->write(false, [&] {
-      Database::Call update(*db_, Retry);
+      auto update = db_->call(Retry);
       update.bind(1, seq)
           .bind(2, job.attempt)
           .bind(3, now_micros() + micros(delay))
@@ -417,12 +270,12 @@ void SqliteWebhookQueue::bury(const domain::WebhookJob& job, std::string_view er
   {
     const std::lock_guard lock(dbMutex_);
     db_->write(false, [&] {
-      Database::Call copy(*db_, CopyToDead);
+      auto copy = db_->call(CopyToDead);
       if (copy.bind(1, seq).bind(2, job.attempt).bind_text(3, error).bind(4, now_micros()).run() ==
           0) {
         return;  // no longer ours: another worker has taken the job over
       }
-      Database::Call del(*db_, Delete);
+      auto del = db_->call(Delete);
       del.bind(1, seq).bind(2, job.attempt).run();
     });
   }
@@ -450,7 +303,7 @@ std::vector<domain::DeadJob> SqliteWebhookQueue::dead_rows(std::size_t limit,
                                                            std::int64_t afterSeq) {
   std::vector<domain::DeadJob> out;
   const std::lock_guard lock(dbMutex_);
-  Database::Call list(*db_, ListDead);
+  auto list = db_->call(ListDead);
   list.bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
   while (list.step()) out.push_back(dead_job_from(list, false));
   return out;
@@ -458,7 +311,7 @@ std::vector<domain::DeadJob> SqliteWebhookQueue::dead_rows(std::size_t limit,
 
 std::optional<domain::DeadJob> SqliteWebhookQueue::dead_row(std::int64_t seq) {
   const std::lock_guard lock(dbMutex_);
-  Database::Call find(*db_, FindDead);
+  auto find = db_->call(FindDead);
   find.bind(1, seq);
   if (!find.step()) return std::nullopt;
   return dead_job_from(find, true);
@@ -470,9 +323,9 @@ bool SqliteWebhookQueue::requeue_dead_row(std::int64_t seq) {
   bool moved = false;
   const std::lock_guard lock(dbMutex_);
   db_->write(false, [&] {
-    Database::Call requeue(*db_, RequeueDead);
+    auto requeue = db_->call(RequeueDead);
     requeue.bind(1, seq).bind(2, now_micros()).run();
-    Database::Call del(*db_, DeleteDead);
+    auto del = db_->call(DeleteDead);
     moved = del.bind(1, seq).run() == 1;
   });
   return moved;
@@ -482,7 +335,7 @@ bool SqliteWebhookQueue::delete_dead_row(std::int64_t seq) {
   bool deleted = false;
   const std::lock_guard lock(dbMutex_);
   db_->write(false, [&] {
-    Database::Call del(*db_, DeleteDead);
+    auto del = db_->call(DeleteDead);
     deleted = del.bind(1, seq).run() == 1;
   });
   return deleted;
@@ -492,13 +345,13 @@ domain::QueueCounts SqliteWebhookQueue::counts() {
   domain::QueueCounts counts;
   {
     const std::lock_guard lock(dbMutex_);
-    Database::Call jobs(*db_, CountJobs);
+    auto jobs = db_->call(CountJobs);
     jobs.bind(1, now_micros());
     if (jobs.step()) {
       counts.waiting = jobs.int64(0);
       counts.active = jobs.int64(1);
     }
-    Database::Call dead(*db_, CountDead);
+    auto dead = db_->call(CountDead);
     if (dead.step()) {
       counts.dead = dead.int64(0);
     }

@@ -36,7 +36,7 @@ class SqliteWebhookQueue final : public sql::LeasedQueue {
   domain::QueueCounts counts() override;
 
  private:
-  class Database;
+  struct Database;
 
   std::vector<Claimed> lease_jobs(std::size_t limit) override;
   void unlease_jobs(const std::vector<domain::WebhookJob>& jobs) override;

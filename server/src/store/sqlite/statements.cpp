@@ -2,7 +2,7 @@
 // is answered by an index in ORDER BY order (LIMIT/OFFSET stop early, no sort step).
 #include "store/sqlite/statements.hpp"
 
-#include <array>
+#include "store/sql/statement_table.hpp"
 
 namespace lso::store::sqlite {
 namespace {
@@ -55,12 +55,7 @@ using sql::Query;
   "size_bytes, file_location, playlist_location, error, livekit_updated_at, created_at, " \
   "updated_at"
 
-struct Entry {
-  Query query;
-  std::string_view sql;
-};
-
-constexpr Entry kStatements[] = {
+constexpr sql::StatementText kStatements[] = {
     {Query::InsertLivestream,
      "INSERT INTO livestreams (" LSO_LIVESTREAM_INSERT_COLUMNS
      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"},
@@ -389,31 +384,12 @@ constexpr Entry kStatements[] = {
 #undef LSO_SELECT_API_KEYS
 #undef LSO_SELECT_AUDIT
 
-// Indexed by Query; the static_assert and the constexpr check keep the table complete and ordered.
-constexpr std::array<std::string_view, sql::kQueryCount> make_table() {
-  std::array<std::string_view, sql::kQueryCount> table{};
-  for (const auto& e : kStatements) {
-    table[static_cast<std::size_t>(e.query)] = e.sql;
-  }
-  return table;
-}
-constexpr auto kTable = make_table();
-static_assert(std::size(kStatements) == sql::kQueryCount, "every query needs SQLite text");
-static_assert(
-    [] {
-      for (auto s : kTable) {
-        if (s.empty()) {
-          return false;
-        }
-      }
-      return true;
-    }(),
-    "a query has no SQLite text");
+constexpr sql::StatementTable kTable(kStatements);
 
 }  // namespace
 
 std::string_view statement_sql(sql::Query query) {
-  return kTable[static_cast<std::size_t>(query)];
+  return kTable[query];
 }
 
 }  // namespace lso::store::sqlite
