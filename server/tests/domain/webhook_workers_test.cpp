@@ -18,7 +18,6 @@ namespace lso::domain {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 using RecordingQueue = fakes::FakeWebhookQueue;
 

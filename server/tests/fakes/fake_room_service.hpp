@@ -81,7 +81,12 @@ class FakeRoomService final : public domain::RoomService {
   // Puts a participant in a room (creating the room when needed), as LiveKit would list it.
   void connect(const std::string& room, const std::string& identity, const std::string& sid) {
     const std::lock_guard lock(mutex_);
-    if (!rooms.count(room)) rooms[room] = domain::Room{"RM_" + room, room};
+    if (!rooms.count(room)) {
+      domain::Room r;
+      r.sid = "RM_" + room;
+      r.name = room;
+      rooms[room] = r;
+    }
     domain::RoomParticipant p;
     p.sid = sid;
     p.identity = identity;

@@ -23,7 +23,7 @@ struct Request {
 
 TEST(GroupCommit, AloneACallerCommitsItsOwnBatchOfOne) {
   GroupCommit<Request> group;
-  Request r{1};
+  Request r{1, false, false};
   std::vector<std::size_t> sizes;
   group.submit(r, [&](std::vector<Request*>& batch) {
     sizes.push_back(batch.size());
@@ -35,7 +35,7 @@ TEST(GroupCommit, AloneACallerCommitsItsOwnBatchOfOne) {
 
 TEST(GroupCommit, AFailedCommitIsRethrownToItsCaller) {
   GroupCommit<Request> group;
-  Request r{1};
+  Request r{1, false, false};
   EXPECT_THROW(group.submit(r, [](std::vector<Request*>&) { throw std::runtime_error("x"); }),
                std::runtime_error);
   // The group goes on after a failure.
@@ -78,7 +78,7 @@ TEST(GroupCommit, ConcurrentCallersShareCommitsAndEveryRequestIsInExactlyOneBatc
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        Request r{t * kEach + i, i % 50 == 7};
+        Request r{t * kEach + i, i % 50 == 7, false};
         try {
           group.submit(r, commit);
           if (!r.committed) ++notCommittedOnReturn;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "domain/errors.hpp"
 #include "fakes/fake_clock.hpp"

@@ -37,7 +37,7 @@ Reply handle(Server& server, const RawRequest& req, std::string peer = "10.0.0.9
 }
 
 std::string header(const Reply& r, std::string_view name) {
-  return std::string(r.response[name]);
+  return std::string(r.response[beast::string_view(name.data(), name.size())]);
 }
 std::string header(const Reply& r, bhttp::field name) {
   return std::string(r.response[name]);
