@@ -33,6 +33,23 @@ const failure = (status: number, error: string, message: string) => () =>
 
 const requests = () => fetchMock.mock.calls.map(([input, init]) => `${init?.method ?? 'GET'} ${String(input)}`);
 
+// Unmounts and runs the release the unmount schedules (deferred by a tick, see the hook), so a
+// test checks what that release did, not what happened to occur within a fixed delay.
+async function unmountAndRelease(hook: { unmount: () => void }) {
+  vi.useFakeTimers();
+  try {
+    hook.unmount();
+    expect(vi.getTimerCount()).toBeGreaterThan(0); // the release is scheduled
+    vi.runOnlyPendingTimers();
+  } finally {
+    vi.useRealTimers();
+  }
+  // What the release started (its requests) settles in microtasks.
+  await act(async () => {
+    for (let i = 0; i < 10; i += 1) await Promise.resolve();
+  });
+}
+
 beforeEach(async () => {
   // The previous test's unmount releases its seat a tick later; let that happen first.
   await new Promise((resolve) => setTimeout(resolve, 10));
@@ -142,8 +159,7 @@ describe('useRoomSession', () => {
     const second = renderHook(() => useRoomSession('ls1', 'viewer', bob));
     await waitFor(() => expect(second.result.current.session.phase).toBe('joined'));
     act(() => second.result.current.markEnded());
-    second.unmount();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await unmountAndRelease(second);
     expect(requests()).not.toContain('POST /api/v1/livestreams/ls1/leave');
   });
 
@@ -161,8 +177,7 @@ describe('useRoomSession', () => {
     await waitFor(() => expect(first.result.current.session.phase).toBe('moved'));
     expect(second.result.current.session.phase).toBe('joined');
     fetchMock.mockClear();
-    first.unmount();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await unmountAndRelease(first);
     expect(requests()).not.toContain('POST /api/v1/livestreams/ls1/leave');
   });
 
@@ -230,7 +245,11 @@ describe('useRoomSession', () => {
       fetchMock.mockClear();
       const real = renderHook(() => useRoomSession('ls1', 'viewer', bob, false));
       await waitFor(() => expect(real.result.current.session.phase).toBe('joined'));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // An announcement starts in the effect that follows the join's render (as above, where it
+      // did): flushing the effects and what they started is what would make it happen.
+      await act(async () => {
+        for (let i = 0; i < 10; i += 1) await Promise.resolve();
+      });
       expect(requests().some((r) => r.includes('_double'))).toBe(false);
       expect(real.result.current.presence).toBe('none');
     });
@@ -281,8 +300,7 @@ describe('useRoomSession', () => {
       const second = renderHook(() => useRoomSession('ls1', 'viewer', bob, true));
       await waitFor(() => expect(first.result.current.session.phase).toBe('moved'));
       await waitFor(() => expect(second.result.current.presence).toBe('connected'));
-      first.unmount();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await unmountAndRelease(first);
       expect(requests().filter((r) => r.startsWith('DELETE'))).toEqual([]);
       second.unmount();
     });

@@ -26,9 +26,11 @@ struct CacheGuard {
 
 class ReplyCache {
  public:
+  using Clock = std::chrono::steady_clock;
+  // `now`: where the time comes from (a test passes a clock it moves itself).
   explicit ReplyCache(std::chrono::milliseconds ttl = std::chrono::seconds(2),
-                      std::size_t maxEntries = 20000)
-      : ttl_(ttl), maxEntries_(maxEntries) {}
+                      std::size_t maxEntries = 20000, Clock::time_point (*now)() = &Clock::now)
+      : ttl_(ttl), maxEntries_(maxEntries), now_(now) {}
 
   using Guard = CacheGuard;
   struct Hit {
@@ -44,7 +46,7 @@ class ReplyCache {
     std::lock_guard lock(s.mutex);
     auto it = s.entries.find(key);
     if (it == s.entries.end()) return std::nullopt;
-    if (it->second.generation != generation() || Clock::now() > it->second.expires) {
+    if (it->second.generation != generation() || now_() > it->second.expires) {
       s.entries.erase(it);
       return std::nullopt;
     }
@@ -59,12 +61,11 @@ class ReplyCache {
     auto& s = shard(key);
     std::lock_guard lock(s.mutex);
     if (s.entries.size() >= maxEntries_ / kShards) s.entries.clear();
-    s.entries[key] = {generationBefore, Clock::now() + ttl_,
+    s.entries[key] = {generationBefore, now_() + ttl_,
                       std::make_shared<const std::string>(std::move(body)), std::move(guard)};
   }
 
  private:
-  using Clock = std::chrono::steady_clock;
   struct Entry {
     std::uint64_t generation;
     Clock::time_point expires;
@@ -80,6 +81,7 @@ class ReplyCache {
 
   std::chrono::milliseconds ttl_;
   std::size_t maxEntries_;
+  Clock::time_point (*now_)();
   std::atomic<std::uint64_t> generation_{0};
   Shard shards_[kShards];
 };

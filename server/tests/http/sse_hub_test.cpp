@@ -4,6 +4,7 @@
 #include "http/sse_hub.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
@@ -152,7 +153,9 @@ TEST_F(SseHubTest, AnUpdateDuringALargeFirstStateWaitsBehindIt) {
       boost::system::error_code ec;
       const auto n = s.client.read_some(asio::buffer(buf), ec);
       if (ec) {
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        // Nothing to read yet: wait until there is (at most 10 ms, to see `stop`).
+        pollfd readable{s.client.native_handle(), POLLIN, 0};
+        ::poll(&readable, 1, 10);
         continue;
       }
       const std::lock_guard lock(m);

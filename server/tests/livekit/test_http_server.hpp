@@ -69,6 +69,8 @@ class TestHttpServer {
     return scheme + "://127.0.0.1:" + std::to_string(port());
   }
   int connections() const { return connections_.load(); }
+  // Connections the server has closed (closeSilently, or a request without keep-alive).
+  int closed() const { return closed_.load(); }
   std::vector<RecordedRequest> requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
@@ -127,6 +129,7 @@ class TestHttpServer {
       if (canned.closeSilently || !req.keep_alive()) {
         boost::system::error_code ignored;
         socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+        ++closed_;
         co_return;
       }
     }
@@ -138,6 +141,7 @@ class TestHttpServer {
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   std::thread thread_;
   std::atomic<int> connections_{0};
+  std::atomic<int> closed_{0};
   mutable std::mutex mutex_;
   std::vector<RecordedRequest> requests_;
 };

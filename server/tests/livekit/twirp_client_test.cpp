@@ -411,8 +411,11 @@ TEST_F(TwirpClientTest, StaleReusedConnectionIsRetriedOnceOnAFreshOne) {
   });
   TwirpRoomService client(server.url(), tokens_, fast());
   client.delete_room("r");
-  // Give the server's close time to arrive, as an idle timeout would.
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Once the server has closed the connection, as an idle timeout would.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server.closed() < 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  ASSERT_EQ(server.closed(), 1);
   EXPECT_NO_THROW(client.delete_room("r"));
   EXPECT_EQ(server.requests().size(), 2U);
   EXPECT_EQ(server.connections(), 2);

@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "domain/errors.hpp"
@@ -19,6 +21,22 @@ namespace {
 using domain::WebhookJob;
 using test::RedisTest;
 using namespace std::chrono_literals;
+
+// Whether a connection to `client`'s server sits blocked in a claim's XREADGROUP right now (so a
+// test acts on a waiting claim, not on one still on its way to the server).
+bool claim_blocked(Client& client) {
+  const std::string list = client.call({"CLIENT", "LIST"}).as_string();
+  std::size_t from = 0;
+  while (from < list.size()) {
+    const auto end = std::min(list.find('\n', from), list.size());
+    const std::string_view line(list.data() + from, end - from);
+    if (line.find(" flags=b ") != std::string_view::npos &&
+        line.find(" cmd=xreadgroup") != std::string_view::npos)
+      return true;
+    from = end + 1;
+  }
+  return false;
+}
 using namespace std::string_literals;
 using Clock = std::chrono::steady_clock;
 
@@ -270,7 +288,7 @@ TEST_F(RedisWebhookQueueTest, CloseWakesAWaitingClaimAndLaterClaimsReturnAtOnce)
     result = q->claim(10s);
     waited = Clock::now() - start;
   });
-  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(test::eventually([&] { return claim_blocked(*client_); }));
   q->close();
   waiter.join();
   EXPECT_FALSE(result);
@@ -290,7 +308,7 @@ TEST_F(RedisWebhookQueueTest, AJobArrivingAsCloseWakesAWaiterIsNeverStranded) {
     auto closing = open(30s);
     std::optional<WebhookJob> got;
     std::thread waiter([&] { got = closing->claim(10s); });
-    std::this_thread::sleep_for(30ms);
+    EXPECT_TRUE(test::eventually([&] { return claim_blocked(*client_); }));
     const std::string id = "race-" + std::to_string(i);
     std::thread producer([&] { ASSERT_TRUE(other->enqueue(id, "body")); });
     std::this_thread::sleep_for(std::chrono::microseconds(100 * (i % 10)));
@@ -351,7 +369,7 @@ TEST(RedisWebhookQueueOwnServer, AWaitingClaimFailsWhenRedisGoesAwayAndTheQueueW
       threw = e.kind() == domain::ErrorKind::Unavailable;
     }
   });
-  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(test::eventually([&] { return claim_blocked(client); }));
   server.stop();
   waiter.join();
   EXPECT_TRUE(threw.load());  // the worker learns at once and backs off

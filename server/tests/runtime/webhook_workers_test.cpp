@@ -7,109 +7,23 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <deque>
-#include <map>
-#include <mutex>
 #include <set>
 #include <sstream>
 
 #include "domain/errors.hpp"
 #include "domain/outage.hpp"
+#include "fakes/fake_webhook_queue.hpp"
 
 namespace lso::domain {
 namespace {
 
 using runtime::WebhookWorkers;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
-// An in-memory queue recording what the workers do with each job.
-class RecordingQueue final : public WebhookQueue {
- public:
-  std::string_view backend() const override { return "memory"; }
-  bool enqueue(std::string_view id, std::string_view body) override {
-    const std::lock_guard lock(mutex_);
-    waiting_.push_back(WebhookJob{std::string(id), std::string(body), 1, std::string(id)});
-    changed_.notify_all();
-    return true;
-  }
-  std::optional<WebhookJob> claim(std::chrono::milliseconds wait) override {
-    std::unique_lock lock(mutex_);
-    if (claimsDown) throw AppError(ErrorKind::Unavailable, "queue down");
-    changed_.wait_for(lock, wait, [this] { return !waiting_.empty() || closed_; });
-    if (waiting_.empty()) return std::nullopt;
-    auto job = std::move(waiting_.front());
-    waiting_.pop_front();
-    ++claims;
-    return job;
-  }
-  std::vector<WebhookJob> claim_ready(std::size_t) override { return {}; }
-  void complete(const WebhookJob& job) override {
-    const std::lock_guard lock(mutex_);
-    completed.push_back(job.id);
-    changed_.notify_all();
-  }
-  void renew(std::span<const WebhookJob> jobs) override {
-    const std::lock_guard lock(mutex_);
-    renewed += jobs.size();
-  }
-  void release(std::span<const WebhookJob> jobs) override {
-    const std::lock_guard lock(mutex_);
-    for (const auto& job : jobs) waiting_.push_back(job);
-  }
-  void retry(const WebhookJob& job, std::chrono::milliseconds, std::string_view) override {
-    const std::lock_guard lock(mutex_);
-    retried.push_back(job.id);
-    auto again = job;
-    ++again.attempt;
-    waiting_.push_back(std::move(again));
-    changed_.notify_all();
-  }
-  void bury(const WebhookJob& job, std::string_view) override {
-    const std::lock_guard lock(mutex_);
-    buried.push_back(job.id);
-    changed_.notify_all();
-  }
-  std::vector<DeadJob> list_dead(std::size_t, std::optional<std::string_view>) override {
-    return {};
-  }
-  std::optional<DeadJob> find_dead(std::string_view) override { return std::nullopt; }
-  bool replay_dead(std::string_view) override { return false; }
-  bool drop_dead(std::string_view) override { return false; }
-  QueueCounts counts() override { return {}; }
-  void close() override {
-    const std::lock_guard lock(mutex_);
-    closed_ = true;
-    changed_.notify_all();
-  }
-
-  // Waits until `done` holds (checked under the queue's lock, at each change of the queue and
-  // every millisecond for conditions outside it), at most `limit`.
-  template <class Pred>
-  bool wait_until(Pred done, std::chrono::milliseconds limit = 10s) {
-    const auto deadline = Clock::now() + limit;
-    std::unique_lock lock(mutex_);
-    while (!done()) {
-      if (Clock::now() >= deadline) return false;
-      changed_.wait_for(lock, 1ms);
-    }
-    return true;
-  }
-
-  std::atomic<bool> claimsDown{false};
-  std::vector<std::string> completed, retried, buried;
-  std::size_t renewed = 0;
-  int claims = 0;
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<WebhookJob> waiting_;
-  bool closed_ = false;
-};
+using RecordingQueue = fakes::FakeWebhookQueue;
 
 WebhookEvent parse(std::string_view body) {
+  if (body.starts_with("{broken")) throw std::runtime_error("not JSON");
   WebhookEvent e;
   e.id = std::string(body);
   e.event = "room_started";
@@ -229,6 +143,53 @@ TEST(WebhookWorkers, StoppingDuringAnOutageGivesTheJobsBack) {
   EXPECT_EQ(job->id, "EV_back");
   EXPECT_EQ(job->attempt, 1);
   EXPECT_TRUE(queue.retried.empty());
+}
+
+// --- retry, backoff and the dead-letter list ---
+
+TEST(WebhookWorkersBackoff, DoublesFromTheBaseAndStopsAtTheCap) {
+  WebhookWorkers::Options o;
+  o.backoffBase = 1000ms;
+  o.backoffMax = 30000ms;
+  EXPECT_EQ(WebhookWorkers::backoff(1, o), 1000ms);
+  EXPECT_EQ(WebhookWorkers::backoff(2, o), 2000ms);
+  EXPECT_EQ(WebhookWorkers::backoff(3, o), 4000ms);
+  EXPECT_EQ(WebhookWorkers::backoff(5, o), 16000ms);
+  EXPECT_EQ(WebhookWorkers::backoff(6, o), 30000ms);  // 32 s, capped
+  EXPECT_EQ(WebhookWorkers::backoff(60, o), 30000ms);  // no overflow far past the cap
+}
+
+TEST(WebhookWorkersRetry, AFailingJobIsRetriedWithBackoffThenBuriedAfterTheLastAttempt) {
+  RecordingQueue queue;
+  FakeStore store;
+  store.failing.insert("EV_bad");
+  auto o = fast_options();
+  o.concurrency = 1;
+  o.maxAttempts = 4;
+  o.backoffBase = 10ms;
+  o.backoffMax = 25ms;
+  WebhookWorkers workers(queue, applier(store), parse, o);
+  queue.enqueue("EV_bad", "EV_bad");
+  ASSERT_TRUE(queue.wait_until([&] { return queue.buried.size() == 1; }));
+  workers.stop();
+  // Attempts 1, 2, 3 retried after 10, 20, 25 (capped) ms; attempt 4 is the last: buried.
+  EXPECT_EQ(queue.retried, (std::vector<std::string>{"EV_bad", "EV_bad", "EV_bad"}));
+  EXPECT_EQ(queue.retryDelays, (std::vector<std::chrono::milliseconds>{10ms, 20ms, 25ms}));
+  EXPECT_EQ(queue.buriedAttempts, std::vector<int>{4});
+  EXPECT_EQ(queue.buriedErrors, std::vector<std::string>{"constraint violated"});
+  EXPECT_TRUE(queue.completed.empty());
+}
+
+TEST(WebhookWorkersRetry, AnUnparseableBodyIsBuriedAtOnceWithoutBeingApplied) {
+  RecordingQueue queue;
+  FakeStore store;
+  WebhookWorkers workers(queue, applier(store), parse, fast_options());
+  queue.enqueue("EV_broken", "{broken");
+  ASSERT_TRUE(queue.wait_until([&] { return queue.buried.size() == 1; }));
+  workers.stop();
+  EXPECT_EQ(queue.buriedAttempts, std::vector<int>{1});  // no retry can fix it
+  EXPECT_TRUE(queue.retried.empty());
+  EXPECT_EQ(store.calls.load(), 0);
 }
 
 // The log lines of an outage, captured from the default logger while `body` runs.

@@ -26,6 +26,7 @@ class SwitchableQueue final : public domain::WebhookQueue {
  public:
   std::atomic<bool> down{false};
   std::atomic<bool> refuseAsInvalid{false};
+  std::atomic<int> refused{0};  // writes refused while down
 
   std::string_view backend() const override { return "test"; }
   bool enqueue(std::string_view id, std::string_view body) override {
@@ -34,7 +35,10 @@ class SwitchableQueue final : public domain::WebhookQueue {
     return item.stored;
   }
   void enqueue_many(std::span<domain::EnqueueItem> items) override {
-    if (down) throw domain::AppError(domain::ErrorKind::Unavailable, "test queue: down");
+    if (down) {
+      ++refused;
+      throw domain::AppError(domain::ErrorKind::Unavailable, "test queue: down");
+    }
     if (refuseAsInvalid) throw domain::AppError(domain::ErrorKind::Validation, "test: refused");
     std::lock_guard lock(mutex);
     for (auto& item : items) {
@@ -146,7 +150,9 @@ TEST_F(SpooledQueue, AnOutageIsSpooledAndForwardedWhenTheQueueIsBack) {
   EXPECT_TRUE(queue->spooling());
   EXPECT_EQ(queue->spooled_now(), 90);
   EXPECT_EQ(queue->spooled_total(), 90u);
-  std::this_thread::sleep_for(100ms);  // the forwarder probes and backs off meanwhile
+  // The forwarder probes and backs off meanwhile, forwarding nothing.
+  const int refusedBefore = backend->refused;
+  ASSERT_TRUE(eventually([&] { return backend->refused >= refusedBefore + 2; }));
   EXPECT_EQ(backend->snapshot().size(), 10u);
 
   backend->down = false;

@@ -1,9 +1,12 @@
 // Conformance: Store::run semantics on every backend: commit/rollback, isolation of failed
 // statements, concurrency of writers, pool exhaustion, migrations.
 #include <atomic>
+#include <condition_variable>
 #include <latch>
+#include <mutex>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include "store_fixture.hpp"
 #include "util/uuid.hpp"
@@ -205,11 +208,22 @@ TEST_P(StoreTest, OpposingWritersBothComplete) {
     q.insert_livestream(a);
     q.insert_livestream(b);
   });
+  // On its first run each writer waits (bounded) until the other holds its first row, so the two
+  // really overlap. SQLite runs write transactions one at a time: nobody waits there.
+  const bool overlap = store().backend() == "postgresql";
+  std::mutex m;
+  std::condition_variable cv;
+  int holding = 0;
   const auto writer = [&](const std::string& first, const std::string& second, std::int64_t value) {
+    bool firstRun = true;
     store().write([&](Queries& q) {
       q.adjust_audience(first, {value, 0, 0}, value, seconds(1));
-      // Long enough for the other writer to lock its first row.
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (overlap && std::exchange(firstRun, false)) {
+        std::unique_lock lock(m);
+        ++holding;
+        cv.notify_all();
+        cv.wait_for(lock, std::chrono::seconds(5), [&] { return holding >= 2; });
+      }
       q.adjust_audience(second, {value, 0, 0}, value, seconds(1));
     });
   };
