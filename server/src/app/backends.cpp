@@ -142,7 +142,7 @@ int webhook_worker_count(const domain::Store& store, int requested) {
   return n;
 }
 
-std::size_t intake_batchers(const domain::WebhookQueue& queue) {
+int intake_batchers(const domain::WebhookQueue& queue) {
   return queue.writes_one_at_a_time() ? 1 : 4;
 }
 

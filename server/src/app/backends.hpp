@@ -61,6 +61,6 @@ int webhook_worker_count(const domain::Store& store, int requested);
 // A queue writing one transaction at a time (SQLite) gets a single batcher, so each batch grows
 // while the previous one commits (fewer, larger commits: ~10 % more receiver throughput, lower
 // p99; docs/benchmarks.md run E).
-std::size_t intake_batchers(const domain::WebhookQueue& queue);
+int intake_batchers(const domain::WebhookQueue& queue);
 
 }  // namespace lso::app

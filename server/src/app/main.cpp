@@ -17,8 +17,8 @@
 #include "api/api.hpp"
 #include "api/authentication.hpp"
 #include "api/reply_cache.hpp"
-#include "api/webhook_intake.hpp"
 #include "api/invalidating_events.hpp"
+#include "api/webhook_intake.hpp"
 #include "app/backends.hpp"
 #include "app/commands.hpp"
 #include "app/logging.hpp"
@@ -277,6 +277,7 @@ int run(const lso::config::Settings& settings) {
   domain::Reconciler reconciler(*store, rooms, service, *backends.lock, time, events,
                                 {settings.reconciliationAbsences, settings.reconciliationGrace});
   reconciler.with_media(ingress, egress);
+  app::WebhookRecordCleanup webhookRecordCleanup(*store, time);
   app::Scheduler scheduler;
   // Health probes: the database every 2 s, LiveKit every 10 s; /health answers from their result.
   // On their own scheduler thread, so a long reconciliation pass never makes /health stale.
@@ -293,7 +294,6 @@ int run(const lso::config::Settings& settings) {
           r.checked, r.ended, r.participantsLeft, r.participantsJoined, r.recordingsSettled,
           r.ingestsSettled);
   });
-  app::WebhookRecordCleanup webhookRecordCleanup(*store, time);
   webhookRecordCleanup.schedule(scheduler);
   scheduler.every("identity-cleanup", std::chrono::hours(1), [&identity] { identity.cleanup(); });
   scheduler.every("analytics-maintenance", std::chrono::hours(1), [&analytics, &settings] {
