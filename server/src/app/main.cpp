@@ -204,7 +204,8 @@ int run(const lso::config::Settings& settings) {
   // With a spool, webhooks are still accepted while the queue is down: degraded, not down.
   health.add_section("queue", [&backends] { return backends.queue_health(); },
                      backends.spool == nullptr);
-  if (auto* spool = backends.spool) health.add_section("spool", [spool] { return spool->health(); });
+  if (auto* spool = backends.spool)
+    health.add_section("spool", [spool] { return spool->health(); });
   health.add_section("workers", [&workers] { return app::workers_health(workers); });
   health.add_section("state", [&hub] { return hub.health(); });
   if (settings.deployment.shared()) health.add_section("redis", backends.redisHealth, false);
@@ -217,7 +218,8 @@ int run(const lso::config::Settings& settings) {
   // /metrics: each component registers its own families, rendered in this order.
   util::MetricsRegistry metricsRegistry;
   http::HttpMetrics requestMetrics;
-  server.set_observer([&requestMetrics](const http::RequestRecord& r) { requestMetrics.observe(r); });
+  server.set_observer(
+      [&requestMetrics](const http::RequestRecord& r) { requestMetrics.observe(r); });
   requestMetrics.register_metrics(metricsRegistry);
   hub.register_metrics(metricsRegistry);
   backends.register_queue_metrics(metricsRegistry);

@@ -69,9 +69,11 @@ struct Settings {
   std::chrono::seconds tokenTtl{};
 
   int webhookQueueConcurrency{};
-  int webhookMaxAttempts{};  // How long a claimed webhook stays invisible to other instances; renewed while it is applied,
+  int webhookMaxAttempts{};
+  // How long a claimed webhook stays invisible to other instances; renewed while it is applied,
   // so it bounds the takeover delay after a crash, not the time one batch may take.
-  std::chrono::seconds webhookQueueLease{};  // This instance's name in the queue (Redis consumer, SQL lease owner); empty: a random one.
+  std::chrono::seconds webhookQueueLease{};
+  // This instance's name in the queue (Redis consumer, SQL lease owner); empty: a random one.
   std::string instanceName;
   // Production and single-instance modes: accepted webhooks wait here while the queue's backend
   // is unreachable (empty: no spool; intake answers 503 instead).
@@ -116,7 +118,8 @@ struct Settings {
   // messages per chatRateWindow.
   std::int64_t chatMaxLength{};
   std::int64_t chatRateLimit{};
-  std::chrono::seconds chatRateWindow{};  // Recordings (LiveKit Egress): outputs and where they go (empty bucket: Egress's own storage).
+  std::chrono::seconds chatRateWindow{};
+  // Recordings (LiveKit Egress): outputs and where they go (empty bucket: Egress's own storage).
   bool recordingMp4{};
   bool recordingHls{};
   std::string recordingPathPrefix;
@@ -125,7 +128,8 @@ struct Settings {
   std::string recordingS3Endpoint;
   std::string recordingS3AccessKey;
   std::string recordingS3Secret;
-  bool recordingS3ForcePathStyle{};  // Origins the web client may play recordings from (Content-Security-Policy media-src).
+  bool recordingS3ForcePathStyle{};
+  // Origins the web client may play recordings from (Content-Security-Policy media-src).
   std::vector<std::string> recordingMediaOrigins;
   RateLimitRule rateLimitAnonymous;
 
@@ -139,7 +143,9 @@ struct Settings {
   bool accessLog{};
   int ioThreads{};  // 0: one per core
   std::chrono::seconds sseHeartbeat{};
-  std::chrono::seconds shutdownTimeout{};  // DATABASE_URL and REDIS_URL interpreted (set by parse_settings): what every factory reads.
+  std::chrono::seconds shutdownTimeout{};
+
+  // DATABASE_URL and REDIS_URL interpreted (set by parse_settings): what every factory reads.
   Deployment deployment;
   bool embedded() const { return deployment.embedded(); }
 };

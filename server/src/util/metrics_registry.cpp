@@ -89,6 +89,40 @@ Gauge& MetricsRegistry::gauge(std::string name, std::string help) {
   return g;
 }
 
+Histogram& MetricsRegistry::histogram(std::string name, std::string help,
+                                      std::vector<double> bounds) {
+  std::lock_guard lock(mutex_);
+  auto& h = histograms_.emplace_back(std::move(bounds));
+  collectors_.push_back([&h, name = std::move(name), help = std::move(help)](MetricsWriter& w) {
+    w.family(name, MetricType::Histogram, help);
+    h.write(w);
+  });
+  return h;
+}
+
+void Histogram::observe(double value) {
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < bounds_.size(); ++i)
+    if (value <= bounds_[i]) {
+      ++counts_[i];
+      break;
+    }
+  ++count_;
+  sum_ += value;
+}
+
+void Histogram::write(MetricsWriter& w) const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    cumulative += counts_[i];
+    w.sample("_bucket", cumulative, {{"le", fmt::format("{}", bounds_[i])}});
+  }
+  w.sample("_bucket", count_, {{"le", "+Inf"}});
+  w.sample("_sum", sum_, {});
+  w.sample("_count", count_, {});
+}
+
 std::string MetricsRegistry::render() const {
   std::string out;
   MetricsWriter writer(out);

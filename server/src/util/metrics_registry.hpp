@@ -61,6 +61,23 @@ class Gauge {
   std::atomic<std::int64_t> value_{0};
 };
 
+// Observations counted in cumulative buckets (upper bounds, ascending), with their sum.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds) : bounds_(std::move(bounds)),
+                                                   counts_(bounds_.size(), 0) {}
+  void observe(double value);
+  // Appends the _bucket, _sum and _count samples of the current family.
+  void write(MetricsWriter& w) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<double> bounds_;
+  std::vector<std::uint64_t> counts_;  // per bucket, not cumulative
+  std::uint64_t count_ = 0;
+  double sum_ = 0;
+};
+
 class MetricsRegistry {
  public:
   using Collector = std::function<void(MetricsWriter&)>;
@@ -70,6 +87,7 @@ class MetricsRegistry {
   // A family of one counter or gauge the registry owns (lives as long as the registry).
   Counter& counter(std::string name, std::string help);
   Gauge& gauge(std::string name, std::string help);
+  Histogram& histogram(std::string name, std::string help, std::vector<double> bounds);
   // Every family, in registration order.
   std::string render() const;
 
@@ -78,6 +96,7 @@ class MetricsRegistry {
   std::vector<Collector> collectors_;
   std::deque<Counter> counters_;
   std::deque<Gauge> gauges_;
+  std::deque<Histogram> histograms_;
 };
 
 // Prometheus text helpers.

@@ -76,5 +76,18 @@ TEST(MetricsRegistry, OwnedCountersAndGaugesAreReadWhenScraped) {
             "# HELP lso_g level\n# TYPE lso_g gauge\nlso_g 4\n");
 }
 
+TEST(MetricsRegistry, HistogramBucketsAreCumulativeWithSumAndCount) {
+  MetricsRegistry registry;
+  auto& h = registry.histogram("lso_wait_seconds", "wait", {0.1, 1});
+  h.observe(0.05);
+  h.observe(0.5);
+  h.observe(2);
+  EXPECT_EQ(registry.render(),
+            "# HELP lso_wait_seconds wait\n# TYPE lso_wait_seconds histogram\n"
+            "lso_wait_seconds_bucket{le=\"0.1\"} 1\nlso_wait_seconds_bucket{le=\"1\"} 2\n"
+            "lso_wait_seconds_bucket{le=\"+Inf\"} 3\nlso_wait_seconds_sum 2.55\n"
+            "lso_wait_seconds_count 3\n");
+}
+
 }  // namespace
 }  // namespace lso::util
