@@ -21,8 +21,12 @@ TEST(SettingsTable, NamesAreUniqueAndEveryEntryIsComplete) {
     EXPECT_NE(s.apply, nullptr) << s.name;
     EXPECT_NE(std::string(s.help), "") << s.name;
     EXPECT_NE(std::string(s.meaning), "") << s.name;
-    if (s.type == SettingInfo::Type::Choice) EXPECT_NE(s.choices, nullptr) << s.name;
-    if (s.type == SettingInfo::Type::Integer) EXPECT_LE(s.min, s.max) << s.name;
+    if (s.type == SettingInfo::Type::Choice) {
+      EXPECT_NE(s.choices, nullptr) << s.name;
+    }
+    if (s.type == SettingInfo::Type::Integer) {
+      EXPECT_LE(s.min, s.max) << s.name;
+    }
   }
   EXPECT_EQ(variables().size(), settings_table().size());
 }
@@ -42,8 +46,9 @@ TEST(SettingsTable, IntegerBoundsAreInclusiveAndEnforced) {
     EXPECT_NO_THROW(apply_setting(s, info, std::to_string(info.min))) << info.name;
     EXPECT_NO_THROW(apply_setting(s, info, std::to_string(info.max))) << info.name;
     EXPECT_THROW(apply_setting(s, info, std::to_string(info.max + 1)), ConfigError) << info.name;
-    if (info.min > INT64_MIN)
+    if (info.min > INT64_MIN) {
       EXPECT_THROW(apply_setting(s, info, std::to_string(info.min - 1)), ConfigError) << info.name;
+    }
   }
 }
 
