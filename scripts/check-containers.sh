@@ -346,9 +346,9 @@ fi
 
 # ---- 7. every variable the server reads is in .env.docker.example and docs/operations.md
 
-settings_source=server/src/config/settings.cpp
+settings_source=server/src/config/settings_table.cpp
 if [[ -f "$settings_source" ]]; then
-  # The variable table: lines of the form {"NAME", "default", "help"}.
+  # The table of settings: entries starting {"NAME", …
   mapfile -t variables < <(grep -oE '^[[:space:]]*\{"[A-Z][A-Z0-9_]+"' "$settings_source" | grep -oE '[A-Z][A-Z0-9_]+')
   undocumented=()
   for variable in "${variables[@]}"; do

@@ -27,6 +27,7 @@
 #include "http/middleware.hpp"
 #include "http/router.hpp"
 #include "http/sse_hub.hpp"
+#include "util/metrics_registry.hpp"
 
 namespace lso::api {
 
@@ -118,9 +119,8 @@ class HealthMonitor {
 
 void add_health_routes(http::Router& router, const HealthMonitor& health);
 
-// GET /metrics: request metrics plus whatever `gauges` append (Prometheus text format).
-void add_metrics_routes(http::Router& router, const http::HttpMetrics& metrics,
-                        std::vector<std::function<void(std::string&)>> gauges);
+// GET /metrics: every family the components registered (Prometheus text format).
+void add_metrics_routes(http::Router& router, const util::MetricsRegistry& metrics);
 // GET /api/v1/openapi.json (the document compiled in) and /api/docs (the web client's viewer).
 void add_docs_routes(http::Router& router);
 // The compiled-in OpenAPI document.
@@ -180,6 +180,7 @@ using WebhookVerify = std::function<void(std::string_view authorization, std::st
 struct WebhookRejections {
   std::atomic<std::int64_t> signature{0};  // 401: missing or invalid signature
   std::atomic<std::int64_t> malformed{0};  // 400: signed, but not a valid event
+  void register_metrics(util::MetricsRegistry& registry) const;
 };
 void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntake& intake,
                         WebhookRejections& rejections);

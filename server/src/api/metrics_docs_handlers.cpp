@@ -10,16 +10,12 @@ std::string_view openapi_document() {
   return kOpenApiDocument;
 }
 
-void add_metrics_routes(http::Router& router, const http::HttpMetrics& metrics,
-                        std::vector<std::function<void(std::string&)>> gauges) {
+void add_metrics_routes(http::Router& router, const util::MetricsRegistry& metrics) {
   router.add(
       verb::get, "/metrics",
-      [&metrics, gauges = std::move(gauges)](http::Request&) -> http::asio::awaitable<http::Reply> {
+      [&metrics](http::Request&) -> http::asio::awaitable<http::Reply> {
         http::Reply r;
-        auto& body = r.response.body();
-        body.reserve(16 * 1024);
-        metrics.render(body);
-        for (const auto& g : gauges) g(body);
+        r.response.body() = metrics.render();
         r.response.result(http::bhttp::status::ok);
         r.response.set(http::bhttp::field::content_type,
                        "text/plain; version=0.0.4; charset=utf-8");
@@ -43,6 +39,15 @@ void add_docs_routes(http::Router& router) {
     r.response.result(http::bhttp::status::found);
     r.response.set(http::bhttp::field::location, "/api-docs/");
     co_return r;
+  });
+}
+
+void WebhookRejections::register_metrics(util::MetricsRegistry& registry) const {
+  registry.add([this](util::MetricsWriter& w) {
+    w.family("lso_webhooks_rejected_total", util::MetricType::Counter,
+             "webhooks refused before they were queued, by reason");
+    w.sample(signature.load(), {{"reason", "signature"}});
+    w.sample(malformed.load(), {{"reason", "malformed"}});
   });
 }
 

@@ -3,6 +3,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <boost/json/object.hpp>
+
 #include "events/local_coordination.hpp"
 #include "events/local_rate_limiter.hpp"
 #include "redis/client.hpp"
@@ -12,10 +15,19 @@
 #include "redis/rate_limiter.hpp"
 #include "redis/webhook_queue.hpp"
 #include "store/queue_factory.hpp"
+#include "store/store_factory.hpp"
 
 namespace lso::app {
 
 namespace {
+
+// Webhook workers at most when the store writes one transaction at a time.
+constexpr int kOneWriterWebhookWorkers = 2;
+
+store::StoreOptions store_options(const config::Settings& settings) {
+  return {settings.deployment.databaseUrl, settings.dbPoolSize, std::chrono::milliseconds(5000),
+          std::chrono::milliseconds(5000), settings.webhookQueueFsync};
+}
 
 // A queue on another server (Redis, PostgreSQL) gets the local spool in front of it.
 void add_spool(Backends& b, const config::Settings& settings) {
@@ -41,16 +53,19 @@ void add_spool(Backends& b, const config::Settings& settings) {
 
 }  // namespace
 
+std::unique_ptr<domain::Store> open_store(const config::Settings& settings) {
+  return store::open_store(store_options(settings));
+}
+
 Backends make_backends(const config::Settings& settings) {
   Backends b;
-  store::StoreOptions storeOptions{settings.databaseUrl, settings.dbPoolSize,
-                                   std::chrono::milliseconds(5000), std::chrono::milliseconds(5000),
-                                   settings.webhookQueueFsync};
-  if (!settings.embedded() && settings.redisUrl) {
-    // Production: everything instances share goes through Redis; the client outlives its users
-    // (it is held by Backends::owner, declared first and so destroyed after every adapter).
+  const auto& deployment = settings.deployment;
+  b.mode = std::string(deployment.name());
+  if (deployment.shared()) {
+    // Production: everything instances share goes through Redis. `owner` holds the client, so it
+    // outlives every adapter using it.
     redis::ClientOptions co;
-    co.url = *settings.redisUrl;
+    co.url = *deployment.redisUrl;
     co.poolSize = static_cast<std::size_t>(
         std::max(8, settings.dbPoolSize + settings.webhookQueueConcurrency));
     auto client = std::make_shared<redis::Client>(co);
@@ -59,6 +74,7 @@ Backends make_backends(const config::Settings& settings) {
     b.ledger = std::make_unique<redis::RedisPushLedger>(*client);
     b.lock = std::make_unique<redis::RedisJobLock>(*client);
     b.limiter = std::make_shared<redis::RedisRateLimiter>(*client);
+    b.limiterBlocks = true;
     redis::WebhookQueueOptions qo;
     qo.lease = settings.webhookQueueLease;
     qo.consumer = settings.instanceName;
@@ -68,7 +84,6 @@ Backends make_backends(const config::Settings& settings) {
       return boost::json::value(boost::json::object{{"status", up ? "up" : "down"}});
     };
     b.shutdown = [] {};
-    b.mode = "production";
     add_spool(b, settings);
     return b;
   }
@@ -79,19 +94,57 @@ Backends make_backends(const config::Settings& settings) {
   // The SQL queues serve one instance (embedded, single-instance): its claims carry one name
   // across restarts, so a restart retakes what the previous run held at once.
   b.queue = store::open_sql_webhook_queue(
-      storeOptions, settings.webhookQueueLease,
+      store_options(settings), settings.webhookQueueLease,
       settings.instanceName.empty() ? std::string("single-instance") : settings.instanceName);
   b.redisHealth = [] { return boost::json::value(nullptr); };
   b.shutdown = [] {};
-  if (settings.embedded()) {
-    b.mode = "embedded";
-  } else {
-    b.mode = "single-instance";
+  if (!deployment.embedded()) {
     add_spool(b, settings);
     spdlog::warn(
         "PostgreSQL without REDIS_URL: running as a single instance (set REDIS_URL to scale out)");
   }
   return b;
+}
+
+boost::json::value Backends::queue_health() const {
+  boost::json::object o;
+  try {
+    const auto c = queue->counts();
+    o = {{"status", "up"},     {"backend", queue->backend()}, {"waiting", c.waiting},
+         {"active", c.active}, {"completed", c.completed},    {"failed", c.failed},
+         {"dead", c.dead}};
+  } catch (const std::exception& e) {
+    o = {{"status", "down"}, {"backend", queue->backend()}, {"error", e.what()}};
+  }
+  return boost::json::value(std::move(o));
+}
+
+void Backends::register_queue_metrics(util::MetricsRegistry& registry) const {
+  registry.add([q = queue.get()](util::MetricsWriter& w) {
+    using util::MetricType;
+    w.family("lso_webhook_queue_jobs", MetricType::Gauge, "webhook jobs by state");
+    const auto c = q->counts();  // throws while the queue's server does not answer
+    w.sample(c.waiting, {{"state", "waiting"}});
+    w.sample(c.active, {{"state", "active"}});
+    w.sample(c.dead, {{"state", "dead"}});
+    w.family("lso_webhook_jobs_total", MetricType::Counter,
+             "webhook job outcomes on this instance");
+    w.sample(c.completed, {{"outcome", "completed"}});
+    w.sample(c.failed, {{"outcome", "failed"}});
+  });
+}
+
+int webhook_worker_count(const domain::Store& store, int requested) {
+  const int n = store.writes_one_at_a_time() ? std::min(requested, kOneWriterWebhookWorkers)
+                                             : requested;
+  if (n < requested)
+    spdlog::info("webhook workers: {} (WEBHOOK_QUEUE_CONCURRENCY={} is capped on SQLite)", n,
+                 requested);
+  return n;
+}
+
+int intake_batchers(const domain::WebhookQueue& queue) {
+  return queue.writes_one_at_a_time() ? 1 : 4;
 }
 
 }  // namespace lso::app

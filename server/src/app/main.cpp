@@ -1,6 +1,5 @@
 // Entry point: reads the settings, wires the components together and runs until SIGTERM/SIGINT.
 // Wiring only; every decision lives in the components.
-#include <fmt/format.h>
 #include <malloc.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -19,10 +18,15 @@
 #include "api/authentication.hpp"
 #include "api/errors.hpp"
 #include "api/reply_cache.hpp"
+#include "api/invalidating_events.hpp"
 #include "api/webhook_intake.hpp"
 #include "app/backends.hpp"
+#include "app/commands.hpp"
 #include "app/logging.hpp"
 #include "app/scheduler.hpp"
+#include "app/server_options.hpp"
+#include "app/status.hpp"
+#include "app/webhook_record_cleanup.hpp"
 #include "config/settings.hpp"
 #include "auth/argon2_hasher.hpp"
 #include "auth/host_jwt.hpp"
@@ -48,197 +52,15 @@
 #include "livekit/webhook_event.hpp"
 #include "livekit/webhook_verifier.hpp"
 #include "runtime/webhook_workers.hpp"
-#include "store/store_factory.hpp"
-#include "util/time.hpp"
-
-#include <boost/url/parse.hpp>
-#include <iostream>
+#include "util/metrics_registry.hpp"
 
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
-// Webhook workers at most when the store writes one transaction at a time (see run()).
-constexpr int kOneWriterWebhookWorkers = 2;
-
-// Invalidates this instance's reply cache as soon as a livestream changes here (other instances
-// learn it from the bus), then forwards to the broadcaster.
-class InvalidatingEvents final : public lso::domain::LivestreamEvents {
- public:
-  InvalidatingEvents(lso::domain::LivestreamEvents& next, lso::api::ReplyCache& cache)
-      : next_(next), cache_(cache) {}
-  void livestream_changed(const lso::domain::Livestream& l, bool created) override {
-    cache_.invalidate_all();
-    next_.livestream_changed(l, created);
-  }
-  void state_changed(const std::string& id, lso::domain::StateChange change) override {
-    next_.state_changed(id, change);
-  }
-  void chat_message(const lso::domain::ChatMessage& m) override { next_.chat_message(m); }
-  void chat_message_deleted(const std::string& id, const std::string& messageId) override {
-    next_.chat_message_deleted(id, messageId);
-  }
-  void stage_changed(const std::string& id) override { next_.stage_changed(id); }
-
- private:
-  lso::domain::LivestreamEvents& next_;
-  lso::api::ReplyCache& cache_;
-};
-
-// `webhooks dead list|show|replay|drop`: the dead-letter list of the queue this configuration
-// selects (the one the servers share), acting as `cli`; replays and drops are audited as the API's.
-int run_dead_letter_command(const lso::config::Settings& settings,
-                            lso::domain::IdentityService& identity, const lso::domain::Actor& cli) {
-  using namespace lso;
-  using Command = config::Settings::Command;
-  auto backends = app::make_backends(settings);
-  auto& queue = *backends.queue;
-  const auto& id = settings.args.deadId;
-  const auto not_found = [&id] {
-    return domain::AppError(domain::ErrorKind::NotFound, "no dead letter with id " + id);
-  };
-  switch (settings.command) {
-    case Command::DeadLetterList: {
-      // Tab-separated, the error last (it may hold spaces; line breaks in it become spaces).
-      std::optional<std::string> after;
-      for (;;) {
-        constexpr std::size_t kPage = 500;
-        const auto page = queue.list_dead(kPage, after);
-        for (const auto& d : page) {
-          std::string error = d.lastError;
-          std::replace_if(
-              error.begin(), error.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-          std::printf("%s\t%s\t%d\t%s\t%lld\t%s\n", d.id.c_str(), d.webhookId.c_str(), d.attempts,
-                      util::to_iso8601(d.diedAt).c_str(), static_cast<long long>(d.bodySize),
-                      error.c_str());
-        }
-        if (page.size() < kPage) break;
-        after = page.back().id;
-      }
-      break;
-    }
-    case Command::DeadLetterShow: {
-      const auto d = queue.find_dead(id);
-      if (!d) throw not_found();
-      identity.audit(cli, "webhook.show", id, "ok",
-                     boost::json::object{{"webhookId", d->webhookId}});
-      std::fwrite(d->body.data(), 1, d->body.size(), stdout);
-      std::fputc('\n', stdout);
-      break;
-    }
-    case Command::DeadLetterReplay:
-      if (settings.args.replayAll) {
-        const auto n = queue.replay_all_dead();
-        identity.audit(cli, "webhook.replay_all", "", "ok",
-                       boost::json::object{{"replayed", static_cast<std::int64_t>(n)}});
-        std::printf("replayed %zu dead letter(s)\n", n);
-      } else {
-        const bool ok = queue.replay_dead(id);
-        identity.audit(cli, "webhook.replay", id, ok ? "ok" : "not_found");
-        if (!ok) throw not_found();
-        std::printf("replayed %s\n", id.c_str());
-      }
-      break;
-    case Command::DeadLetterDrop: {
-      const bool ok = queue.drop_dead(id);
-      identity.audit(cli, "webhook.drop", id, ok ? "ok" : "not_found");
-      if (!ok) throw not_found();
-      std::printf("dropped %s\n", id.c_str());
-      break;
-    }
-    default:
-      return 2;
-  }
-  queue.close();
-  backends.shutdown();
-  return 0;
-}
-
-// The administration commands (`user create`, `api-key create|list|revoke`, `webhooks dead …`):
-// run against the migrated database and exit. They act as a built-in admin ("cli" in the audit
-// log).
-int run_command(const lso::config::Settings& settings, lso::domain::IdentityService& identity,
-                lso::domain::Store& store) {
-  using namespace lso;
-  using Command = config::Settings::Command;
-  domain::Actor cli;
-  cli.kind = domain::PrincipalKind::User;
-  cli.admin = true;
-  cli.scopes = domain::kAllScopes;
-  cli.principalName = "cli";
-  if (settings.dead_letter_command()) return run_dead_letter_command(settings, identity, cli);
-  const auto& a = settings.args;
-  switch (settings.command) {
-    case Command::UserCreate: {
-      std::string password;
-      if (const char* env = std::getenv("LSO_PASSWORD")) {
-        password = env;
-      } else {
-        std::fprintf(stderr, "password for %s: ", a.username.c_str());
-        std::getline(std::cin, password);
-      }
-      domain::AccountInput in{a.username, password,
-                              a.displayName.empty() ? std::nullopt
-                                                    : std::optional(a.displayName),
-                              a.admin};
-      const auto u = identity.create_user(cli, std::move(in));
-      std::printf("created %s%s\n", u.id.c_str(), u.admin ? " (admin)" : "");
-      return 0;
-    }
-    case Command::ApiKeyCreate: {
-      const auto scopes = domain::parse_scopes(a.scopes);
-      if (!scopes || !*scopes)
-        throw domain::AppError(domain::ErrorKind::Validation,
-                               "--scopes must list read, write, admin or act-as");
-      const auto owner = store.read([&](domain::Queries& q) { return q.find_user(a.owner); });
-      if (!owner || !owner->admin || owner->disabled)
-        throw domain::AppError(domain::ErrorKind::Validation,
-                               "--owner must name an enabled admin account");
-      cli.userId = owner->id;
-      cli.principalName = "cli:" + owner->id;
-      const auto k = identity.create_api_key(cli, a.keyName, *scopes);
-      std::printf("id:     %s\nscopes: %s\nkey:    %s\n(shown once: store it now)\n",
-                  k.key.id.c_str(), domain::scopes_to_string(k.key.scopes).c_str(),
-                  k.secret.c_str());
-      return 0;
-    }
-    case Command::ApiKeyList:
-      for (const auto& k : identity.list_api_keys(cli))
-        std::printf("%s  %-14s %-24s %-22s %s\n", k.id.c_str(), k.prefix.c_str(), k.name.c_str(),
-                    domain::scopes_to_string(k.scopes).c_str(),
-                    k.revokedAt ? "revoked" : "active");
-      return 0;
-    case Command::ApiKeyRevoke: {
-      const auto k = identity.revoke_api_key(cli, a.keyId);
-      std::printf("revoked %s (%s)\n", k.id.c_str(), k.prefix.c_str());
-      return 0;
-    }
-    default:
-      return 2;
-  }
-}
-
-// The Content-Security-Policy's connect sources: this origin and LiveKit's (both schemes).
-std::vector<std::string> livekit_sources(const std::string& url) {
-  std::vector<std::string> out;
-  auto u = boost::urls::parse_uri(url);
-  if (!u) return out;
-  const std::string host = std::string(u->encoded_authority());
-  const bool tls = u->scheme() == "wss" || u->scheme() == "https";
-  out.push_back((tls ? "wss://" : "ws://") + host);
-  out.push_back((tls ? "https://" : "http://") + host);
-  // LiveKit Cloud hands out regional hosts after the first connection.
-  if (host.ends_with(".livekit.cloud")) {
-    out.push_back("wss://*.livekit.cloud");
-    out.push_back("https://*.livekit.cloud");
-  }
-  return out;
-}
 
 int run(const lso::config::Settings& settings) {
   using namespace lso;
-  auto store =
-      store::open_store({settings.databaseUrl, settings.dbPoolSize, std::chrono::milliseconds(5000),
-                         std::chrono::milliseconds(5000)});
+  auto store = app::open_store(settings);
   store->migrate();
   if (settings.command == config::Settings::Command::Migrate) {
     spdlog::info("migrations applied ({})", store->backend());
@@ -265,7 +87,7 @@ int run(const lso::config::Settings& settings) {
       });
   if (settings.command != config::Settings::Command::Serve &&
       settings.command != config::Settings::Command::Routes)
-    return run_command(settings, identity, *store);
+    return app::run_command(settings, identity, *store);
 
   livekit::AccessTokenIssuer tokens(settings.livekitApiKey, settings.livekitApiSecret,
                                     settings.livekitPublicUrl, settings.tokenTtl, time);
@@ -285,32 +107,9 @@ int run(const lso::config::Settings& settings) {
   // network round trip without holding a connection the whole time.
   boost::asio::thread_pool pool(static_cast<std::size_t>(settings.dbPoolSize) * 2);
 
-  http::ServerOptions options;
-  options.host = settings.host;
-  options.port = settings.port;
-  options.ioThreads = settings.ioThreads > 0
-                          ? settings.ioThreads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  options.bodyLimit = settings.bodyLimitBytes;
-  options.corsOrigins = settings.corsOrigins;
-  options.trustProxyHops = settings.trustProxyHops;
-  auto& limits = options.rateLimits;
-  limits.enabled = settings.rateLimitEnabled;
-  limits.api = {settings.rateLimitApi.max, settings.rateLimitApi.window};
-  limits.write = {settings.rateLimitWrite.max, settings.rateLimitWrite.window};
-  limits.create = {settings.rateLimitCreate.max, settings.rateLimitCreate.window};
-  if (!settings.open_mode()) {
-    // Per principal; signed-out clients per IP under one rule; creates count when they succeed.
-    limits.anonymous = http::RateRule{settings.rateLimitAnonymous.max,
-                                      settings.rateLimitAnonymous.window};
-    limits.createCountsSuccessOnly = true;
-  }
-  options.contentSecurityPolicy =
-      http::SecurityHeaders::policy_for(livekit_sources(settings.livekitPublicUrl),
-                                        settings.recordingMediaOrigins);
-  options.accessLog = settings.accessLog;
+  const auto options = app::server_options(settings);
   http::Server server(options, http::Router{}, api::rate_counter(backends.limiter));
-  if (!settings.embedded() && settings.redisUrl) server.set_limiter_pool(pool);
+  if (backends.limiterBlocks) server.set_limiter_pool(pool);
 
   http::SseHub::Options hubOptions;
   hubOptions.heartbeat = settings.sseHeartbeat;
@@ -368,7 +167,7 @@ int run(const lso::config::Settings& settings) {
   broadcastOptions.userIds = settings.open_mode();
   events::LivestreamBroadcaster broadcaster(*store, *backends.bus, *backends.ledger,
                                             broadcastOptions);
-  InvalidatingEvents events(broadcaster, replyCache);
+  api::InvalidatingEvents events(broadcaster, replyCache);
   domain::LivestreamService service(*store, rooms, tokens, time, events, permissions, &identity);
   // PostgreSQL applies runs of participant events in one round trip; SQLite has no such call.
   domain::WebhookProcessor processor(
@@ -384,18 +183,8 @@ int run(const lso::config::Settings& settings) {
                              std::move(recordingSettings), &identity);
   service.on_ended([&media](const std::string& id) { media.livestream_ended(id); });
   processor.on_ended([&media](const std::string& id) { media.livestream_ended(id); });
-  // A store writing one transaction at a time (SQLite): beyond two workers (one applying while
-  // the next claims and parses) the rest only queue for the writer, ahead of API writes, and hold
-  // more leased jobs for every claim to skip (docs/benchmarks.md run E: 2 workers gave ~15 %
-  // more receiver throughput than 10).
-  const int workerCount = store->writes_one_at_a_time()
-                              ? std::min(settings.webhookQueueConcurrency, kOneWriterWebhookWorkers)
-                              : settings.webhookQueueConcurrency;
-  if (workerCount < settings.webhookQueueConcurrency)
-    spdlog::info("webhook workers: {} (WEBHOOK_QUEUE_CONCURRENCY={} is capped on SQLite)",
-                 workerCount, settings.webhookQueueConcurrency);
   runtime::WebhookWorkers::Options workerOptions;
-  workerOptions.concurrency = workerCount;
+  workerOptions.concurrency = app::webhook_worker_count(*store, settings.webhookQueueConcurrency);
   workerOptions.maxAttempts = settings.webhookMaxAttempts;
   workerOptions.renewEvery =
       std::chrono::duration_cast<std::chrono::milliseconds>(settings.webhookQueueLease) / 3;
@@ -413,176 +202,40 @@ int run(const lso::config::Settings& settings) {
       },
       workerOptions);
 
+  // /health: each component contributes its section, in this order.
   api::HealthMonitor health(
       {backends.mode, settings.livekitUrl, settings.livekitSimulated, kVersion}, *store, rooms);
-  auto* queue = backends.queue.get();
-  health.add_section(
-      "queue",
-      [queue] {
-        boost::json::object o;
-        try {
-          const auto c = queue->counts();
-          o = {{"status", "up"},     {"backend", queue->backend()}, {"waiting", c.waiting},
-               {"active", c.active}, {"completed", c.completed},    {"failed", c.failed},
-               {"dead", c.dead}};
-        } catch (const std::exception& e) {
-          o = {{"status", "down"}, {"backend", queue->backend()}, {"error", e.what()}};
-        }
-        return boost::json::value(std::move(o));
-      },
-      // With a spool, webhooks are still accepted while the queue is down: degraded, not down.
-      backends.spool == nullptr);
+  // With a spool, webhooks are still accepted while the queue is down: degraded, not down.
+  health.add_section("queue", [&backends] { return backends.queue_health(); },
+                     backends.spool == nullptr);
   if (auto* spool = backends.spool)
-    health.add_section("spool", [spool] {
-      return boost::json::value(boost::json::object{
-          {"status", spool->spooling() ? "spooling" : "up"},
-          {"webhooks", spool->spooled_now()},
-          {"bytes", spool->spool_bytes()}});
-    });
-  // Paused workers are no outage of the instance (intake keeps accepting): degraded, not down.
-  health.add_section("workers", [&workers] {
-    boost::json::object o{{"status", workers.paused() ? "paused" : "up"}};
-    for (const auto* outage : {&workers.database(), &workers.queue()})
-      if (outage->down())
-        o[outage == &workers.database() ? "databaseDownSeconds" : "queueDownSeconds"] =
-            static_cast<double>(outage->down_for().count()) / 1000.0;
-    return boost::json::value(std::move(o));
-  });
-  health.add_section("state", [&hub] {
-    return boost::json::value(
-        boost::json::object{{"status", "up"},
-                            {"activeConnections", hub.connections()},
-                            {"subscribedStreams", hub.subscribed_livestreams()}});
-  });
-  if (!settings.embedded() && settings.redisUrl)
-    health.add_section("redis", backends.redisHealth, false);
-  health.add_section("auth", [&settings] {
-    return boost::json::value(boost::json::object{
-        {"status", "up"},
-        {"mode", settings.authMode},
-        {"open", settings.open_mode()},
-        {"signup", settings.authSignupOpen ? "open" : "closed"},
-        {"guests", settings.authGuests},
-        {"hostTokens", settings.host_tokens()}});
-  });
+    health.add_section("spool", [spool] { return spool->health(); });
+  health.add_section("workers", [&workers] { return app::workers_health(workers); });
+  health.add_section("state", [&hub] { return hub.health(); });
+  if (settings.deployment.shared()) health.add_section("redis", backends.redisHealth, false);
+  health.add_section("auth", [&settings] { return app::auth_health(settings); });
   health.probe(true);
 
-  http::HttpMetrics metrics;
-  server.set_observer([&metrics](const http::RequestRecord& r) { metrics.observe(r); });
-  std::vector<std::function<void(std::string&)>> gauges;
-  gauges.push_back([&hub](std::string& out) {
-    http::prometheus_metric(out, "lso_sse_connections", "gauge", "open Server-Sent Events streams");
-    out += fmt::format("lso_sse_connections {}\n", hub.connections());
-    http::prometheus_metric(out, "lso_sse_dropped_total", "counter",
-                            "SSE clients dropped for falling behind");
-    out += fmt::format("lso_sse_dropped_total {}\n", hub.dropped());
-  });
-  gauges.push_back([queue, &processor](std::string& out) {
-    http::prometheus_metric(out, "lso_webhook_queue_jobs", "gauge", "webhook jobs by state");
-    try {
-      const auto c = queue->counts();
-      out += fmt::format(
-          "lso_webhook_queue_jobs{{state=\"waiting\"}} "
-          "{}\nlso_webhook_queue_jobs{{state=\"active\"}} {}\n"
-          "lso_webhook_queue_jobs{{state=\"dead\"}} {}\n",
-          c.waiting, c.active, c.dead);
-      http::prometheus_metric(out, "lso_webhook_jobs_total", "counter",
-                              "webhook job outcomes on this instance");
-      out += fmt::format(
-          "lso_webhook_jobs_total{{outcome=\"completed\"}} "
-          "{}\nlso_webhook_jobs_total{{outcome=\"failed\"}} {}\n",
-          c.completed, c.failed);
-    } catch (const std::exception&) {
-    }
-    const auto& w = processor.counters();
-    http::prometheus_metric(out, "lso_webhooks_applied_total", "counter",
-                            "webhook effects by outcome");
-    out += fmt::format(
-        "lso_webhooks_applied_total{{outcome=\"applied\"}} "
-        "{}\nlso_webhooks_applied_total{{outcome=\"no_effect\"}} {}\n"
-        "lso_webhooks_applied_total{{outcome=\"duplicate\"}} "
-        "{}\nlso_webhooks_applied_total{{outcome=\"unknown\"}} {}\n",
-        w.applied.load(), w.noEffect.load(), w.duplicate.load(), w.unknown.load());
-  });
-  if (auto* spool = backends.spool)
-    gauges.push_back([spool](std::string& out) {
-      http::prometheus_metric(out, "lso_webhook_spooling", "gauge",
-                              "1 while accepted webhooks go to the local spool (queue unreachable)");
-      out += fmt::format("lso_webhook_spooling {}\n", spool->spooling() ? 1 : 0);
-      http::prometheus_metric(out, "lso_webhook_spool_webhooks", "gauge",
-                              "webhooks in the local spool, waiting to be forwarded");
-      out += fmt::format("lso_webhook_spool_webhooks {}\n", spool->spooled_now());
-      http::prometheus_metric(out, "lso_webhook_spool_bytes", "gauge", "size of the local spool");
-      out += fmt::format("lso_webhook_spool_bytes {}\n", spool->spool_bytes());
-      http::prometheus_metric(out, "lso_webhook_spooled_total", "counter",
-                              "webhooks accepted into the local spool");
-      out += fmt::format("lso_webhook_spooled_total {}\n", spool->spooled_total());
-      http::prometheus_metric(out, "lso_webhook_spool_forwarded_total", "counter",
-                              "spooled webhooks forwarded to the queue");
-      out += fmt::format("lso_webhook_spool_forwarded_total {}\n", spool->forwarded_total());
-    });
-  gauges.push_back([&workers](std::string& out) {
-    const std::pair<const char*, const domain::Outage*> causes[] = {
-        {"database", &workers.database()}, {"queue", &workers.queue()}};
-    http::prometheus_metric(out, "lso_webhook_workers_paused", "gauge",
-                            "1 while webhook workers wait for an unreachable dependency");
-    for (const auto& [cause, outage] : causes)
-      out += fmt::format("lso_webhook_workers_paused{{cause=\"{}\"}} {}\n", cause,
-                         outage->down() ? 1 : 0);
-    http::prometheus_metric(out, "lso_webhook_worker_pauses_total", "counter",
-                            "webhook worker pauses since start, by cause");
-    for (const auto& [cause, outage] : causes)
-      out += fmt::format("lso_webhook_worker_pauses_total{{cause=\"{}\"}} {}\n", cause,
-                         outage->outages());
-  });
-  gauges.push_back([&rooms, &ingress, &egress](std::string& out) {
-    // RoomService, Ingress and Egress methods have distinct names: one label set serves all.
-    const std::span<const livekit::TwirpCallStats> all[] = {rooms.stats(), ingress.stats(),
-                                                            egress.stats()};
-    http::prometheus_metric(out, "lso_livekit_requests_total", "counter",
-                            "LiveKit server API calls by method");
-    for (const auto& stats : all)
-      for (const auto& st : stats)
-        out += fmt::format("lso_livekit_requests_total{{method=\"{}\"}} {}\n", st.method,
-                           st.calls.load());
-    http::prometheus_metric(out, "lso_livekit_errors_total", "counter",
-                            "failed LiveKit server API calls by method");
-    for (const auto& stats : all)
-      for (const auto& st : stats)
-        out += fmt::format("lso_livekit_errors_total{{method=\"{}\"}} {}\n", st.method,
-                           st.errors.load());
-    http::prometheus_metric(out, "lso_livekit_request_seconds_total", "counter",
-                            "time spent in LiveKit calls by method");
-    for (const auto& stats : all)
-      for (const auto& st : stats)
-        out += fmt::format("lso_livekit_request_seconds_total{{method=\"{}\"}} {}\n",
-                           st.method, static_cast<double>(st.totalMicros.load()) / 1e6);
-  });
-  gauges.push_back([&settings](std::string& out) {
-    http::prometheus_metric(out, "lso_db_pool_connections", "gauge", "database pool size");
-    out += fmt::format("lso_db_pool_connections {}\n", settings.dbPoolSize);
-    http::prometheus_metric(out, "lso_db_pool_in_use", "gauge",
-                            "blocking database/LiveKit tasks running now");
-    out += fmt::format("lso_db_pool_in_use {}\n", http::g_blocking_in_flight.load());
-  });
-
-  // Every queue stores a whole batch in one write (SQL transaction, one Redis script): four
-  // batchers keep one batch committing while the next fills. A queue writing one transaction at
-  // a time (SQLite) gets a single batcher, so each batch grows while the previous one commits
-  // (fewer, larger commits: ~10 % more receiver throughput, lower p99; docs/benchmarks.md run E).
-  api::WebhookIntake intake(*backends.queue, backends.queue->writes_one_at_a_time() ? 1 : 4);
+  api::WebhookIntake intake(*backends.queue, app::intake_batchers(*backends.queue));
   api::WebhookRejections rejections;
-  gauges.push_back([&rejections](std::string& out) {
-    http::prometheus_metric(out, "lso_webhooks_rejected_total", "counter",
-                            "webhooks refused before they were queued, by reason");
-    out += fmt::format(
-        "lso_webhooks_rejected_total{{reason=\"signature\"}} {}\n"
-        "lso_webhooks_rejected_total{{reason=\"malformed\"}} {}\n",
-        rejections.signature.load(), rejections.malformed.load());
-  });
+
+  // /metrics: each component registers its own families, rendered in this order.
+  util::MetricsRegistry metricsRegistry;
+  http::HttpMetrics requestMetrics;
+  server.set_observer(
+      [&requestMetrics](const http::RequestRecord& r) { requestMetrics.observe(r); });
+  requestMetrics.register_metrics(metricsRegistry);
+  hub.register_metrics(metricsRegistry);
+  backends.register_queue_metrics(metricsRegistry);
+  processor.register_metrics(metricsRegistry);
+  if (auto* spool = backends.spool) spool->register_metrics(metricsRegistry);
+  app::register_worker_metrics(metricsRegistry, workers);
+  livekit::register_metrics(metricsRegistry, {rooms.stats(), ingress.stats(), egress.stats()});
+  http::register_pool_metrics(metricsRegistry, settings.dbPoolSize);
+  rejections.register_metrics(metricsRegistry);
 
   auto& router = server.router();
-  api::add_metrics_routes(router, metrics, std::move(gauges));
+  api::add_metrics_routes(router, metricsRegistry);
   api::add_docs_routes(router);
   api::add_health_routes(router, health);
   api::add_livestream_routes(router, service, media, pool, replyCache);
@@ -630,6 +283,7 @@ int run(const lso::config::Settings& settings) {
   domain::Reconciler reconciler(*store, rooms, service, *backends.lock, time, events,
                                 {settings.reconciliationAbsences, settings.reconciliationGrace});
   reconciler.with_media(ingress, egress);
+  app::WebhookRecordCleanup webhookRecordCleanup(*store, time);
   app::Scheduler scheduler;
   // Health probes: the database every 2 s, LiveKit every 10 s; /health answers from their result.
   // On their own scheduler thread, so a long reconciliation pass never makes /health stale.
@@ -646,19 +300,7 @@ int run(const lso::config::Settings& settings) {
           r.checked, r.ended, r.participantsLeft, r.participantsJoined, r.recordingsSettled,
           r.ingestsSettled);
   });
-  scheduler.every("webhook-record-cleanup", std::chrono::hours(1), [&store, &time] {
-    // In transactions of 5,000 rows: a day of busy webhooks is millions of records, and one
-    // DELETE of them all would hold the database's writer (SQLite) away from webhooks and joins.
-    constexpr std::int64_t kChunk = 5000;
-    const auto now = time.now();
-    std::int64_t n = 0;
-    for (std::int64_t got = kChunk; got == kChunk;) {
-      got =
-          store->write([&](domain::Queries& q) { return q.delete_expired_webhooks(now, kChunk); });
-      n += got;
-    }
-    if (n > 0) spdlog::info("deleted {} processed-webhook records older than 24 h", n);
-  });
+  webhookRecordCleanup.schedule(scheduler);
   scheduler.every("identity-cleanup", std::chrono::hours(1), [&identity] { identity.cleanup(); });
   scheduler.every("analytics-maintenance", std::chrono::hours(1), [&analytics, &settings] {
     const auto n =

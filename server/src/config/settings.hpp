@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "config/deployment.hpp"
+
 namespace lso::config {
 
 struct RateLimitRule {
@@ -49,99 +51,103 @@ struct Settings {
     bool replayAll = false;  // `webhooks dead replay --all`
   } args;
 
-  std::uint16_t port = 3001;
-  std::string host = "0.0.0.0";
-  std::string databaseUrl = "sqlite:./data/orchestrator.db";
-  int dbPoolSize = 8;
+  // Every field below is set by parse_settings from the table of settings (settings_table.cpp),
+  // which holds the defaults: none is repeated here.
+  std::uint16_t port{};
+  std::string host;
+  std::string databaseUrl;
+  int dbPoolSize{};
   std::optional<std::string> redisUrl;
 
-  std::string livekitUrl = "ws://localhost:7880";
+  std::string livekitUrl;
   std::string livekitPublicUrl;  // defaults to livekitUrl
-  std::string livekitApiKey = "devkey";
-  std::string livekitApiSecret = "secret";
-  std::chrono::milliseconds livekitTimeout{5000};
-  bool livekitSimulated =
-      false;  // the LiveKit double stands in: no media (said in /health and the client)
-  std::chrono::seconds tokenTtl{24 * 3600};
+  std::string livekitApiKey;
+  std::string livekitApiSecret;
+  std::chrono::milliseconds livekitTimeout{};
+  // The LiveKit double stands in: no media (said in /health and the client).
+  bool livekitSimulated{};
+  std::chrono::seconds tokenTtl{};
 
-  int webhookQueueConcurrency = 10;
-  int webhookMaxAttempts = 5;
+  int webhookQueueConcurrency{};
+  int webhookMaxAttempts{};
   // How long a claimed webhook stays invisible to other instances; renewed while it is applied,
   // so it bounds the takeover delay after a crash, not the time one batch may take.
-  std::chrono::seconds webhookQueueLease{10};
+  std::chrono::seconds webhookQueueLease{};
   // This instance's name in the queue (Redis consumer, SQL lease owner); empty: a random one.
   std::string instanceName;
   // Production and single-instance modes: accepted webhooks wait here while the queue's backend
   // is unreachable (empty: no spool; intake answers 503 instead).
-  std::string webhookSpoolDir = "./data/webhook-spool";
-  std::uint64_t webhookSpoolMaxBytes = 1024ull << 20;
-  bool webhookQueueFsync = true;  // embedded queue: fsync each accepted batch (power-loss safe)
-  std::chrono::seconds reconciliationInterval{600};
-  int reconciliationAbsences = 3;
-  std::chrono::seconds reconciliationGrace{120};
+  std::string webhookSpoolDir;
+  std::uint64_t webhookSpoolMaxBytes{};
+  bool webhookQueueFsync{};  // embedded queue: fsync each accepted batch (power-loss safe)
+  std::chrono::seconds reconciliationInterval{};
+  int reconciliationAbsences{};
+  std::chrono::seconds reconciliationGrace{};
 
-  std::vector<std::string> corsOrigins{"*"};
-  bool rateLimitEnabled = true;
-  RateLimitRule rateLimitApi{100, std::chrono::seconds{900}};
-  RateLimitRule rateLimitWrite{20, std::chrono::seconds{3600}};
-  RateLimitRule rateLimitCreate{5, std::chrono::seconds{3600}};
-  int trustProxyHops = 0;  // 0: ignore X-Forwarded-For
+  std::vector<std::string> corsOrigins;
+  bool rateLimitEnabled{};
+  RateLimitRule rateLimitApi;
+  RateLimitRule rateLimitWrite;
+  RateLimitRule rateLimitCreate;
+  int trustProxyHops{};  // 0: ignore X-Forwarded-For
 
   // Identity (SPEC §12, docs/security.md).
-  std::string authMode = "accounts";  // accounts | tokens (no built-in accounts) | open
-  bool authAllowOpen = false;         // open mode on PostgreSQL must be asked for explicitly
-  bool authSignupOpen = true;
-  bool authGuests = true;
-  std::chrono::seconds sessionTtl{30 * 24 * 3600};
-  std::chrono::seconds sessionIdle{7 * 24 * 3600};
+  std::string authMode;  // accounts | tokens (no built-in accounts) | open
+  bool authAllowOpen{};  // open mode on PostgreSQL must be asked for explicitly
+  bool authSignupOpen{};
+  bool authGuests{};
+  std::chrono::seconds sessionTtl{};
+  std::chrono::seconds sessionIdle{};
   std::string jwtSecret;
   std::string jwtPublicKeyPem;
   std::string jwksUrl;
   std::string jwtIssuer;
   std::string jwtAudience;
   std::vector<std::string> jwtAlgorithms;
-  std::string jwtAdminClaim = "admin";
-  std::chrono::seconds jwtLeeway{30};
-  int hashThreads = 1;
-  std::int64_t argon2MemoryKib = 64 * 1024;
-  std::int64_t argon2Iterations = 2;
-  std::int64_t loginMaxFailures = 10;
-  std::chrono::seconds loginWindow{900};
-  std::chrono::seconds auditRetention{90 * 24 * 3600};
-  std::chrono::seconds analyticsDownsampleAfter{24 * 3600};
-  std::chrono::seconds analyticsRetention{365 * 24 * 3600};  // 0: kept forever
+  std::string jwtAdminClaim;
+  std::chrono::seconds jwtLeeway{};
+  int hashThreads{};
+  std::int64_t argon2MemoryKib{};
+  std::int64_t argon2Iterations{};
+  std::int64_t loginMaxFailures{};
+  std::chrono::seconds loginWindow{};
+  std::chrono::seconds auditRetention{};
+  std::chrono::seconds analyticsDownsampleAfter{};
+  std::chrono::seconds analyticsRetention{};  // 0: kept forever
   // Chat (SPEC §15): message length in characters, and per person at most chatRateLimit
   // messages per chatRateWindow.
-  std::int64_t chatMaxLength = 500;
-  std::int64_t chatRateLimit = 5;
-  std::chrono::seconds chatRateWindow{10};
+  std::int64_t chatMaxLength{};
+  std::int64_t chatRateLimit{};
+  std::chrono::seconds chatRateWindow{};
   // Recordings (LiveKit Egress): outputs and where they go (empty bucket: Egress's own storage).
-  bool recordingMp4 = true;
-  bool recordingHls = false;
-  std::string recordingPathPrefix = "recordings";
+  bool recordingMp4{};
+  bool recordingHls{};
+  std::string recordingPathPrefix;
   std::string recordingS3Bucket;
   std::string recordingS3Region;
   std::string recordingS3Endpoint;
   std::string recordingS3AccessKey;
   std::string recordingS3Secret;
-  bool recordingS3ForcePathStyle = false;
+  bool recordingS3ForcePathStyle{};
   // Origins the web client may play recordings from (Content-Security-Policy media-src).
   std::vector<std::string> recordingMediaOrigins;
-  RateLimitRule rateLimitAnonymous{300, std::chrono::seconds{300}};
+  RateLimitRule rateLimitAnonymous;
 
   bool open_mode() const { return authMode == "open"; }
   bool host_tokens() const { return !jwtSecret.empty() || !jwtPublicKeyPem.empty() || !jwksUrl.empty(); }
 
-  std::string logLevel = "info";
-  std::string logFormat = "text";
+  std::string logLevel;
+  std::string logFormat;
   std::string staticDir;  // empty: no static files
-  std::size_t bodyLimitBytes = 1024 * 1024;
-  bool accessLog = true;
-  int ioThreads = 0;  // 0: one per core
-  std::chrono::seconds sseHeartbeat{15};
-  std::chrono::seconds shutdownTimeout{10};
+  std::size_t bodyLimitBytes{};
+  bool accessLog{};
+  int ioThreads{};  // 0: one per core
+  std::chrono::seconds sseHeartbeat{};
+  std::chrono::seconds shutdownTimeout{};
 
-  bool embedded() const { return databaseUrl.rfind("sqlite:", 0) == 0; }
+  // DATABASE_URL and REDIS_URL interpreted (set by parse_settings): what every factory reads.
+  Deployment deployment;
+  bool embedded() const { return deployment.embedded(); }
 };
 
 // A start-up error; the message names the variable.

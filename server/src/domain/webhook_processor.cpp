@@ -245,4 +245,16 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
   return results;
 }
 
+void WebhookProcessor::register_metrics(util::MetricsRegistry& registry) const {
+  registry.add([this](util::MetricsWriter& w) {
+    const auto& c = counters_;
+    w.family("lso_webhooks_applied_total", util::MetricType::Counter,
+             "webhook effects by outcome");
+    w.sample(c.applied.load(), {{"outcome", "applied"}});
+    w.sample(c.noEffect.load(), {{"outcome", "no_effect"}});
+    w.sample(c.duplicate.load(), {{"outcome", "duplicate"}});
+    w.sample(c.unknown.load(), {{"outcome", "unknown"}});
+  });
+}
+
 }  // namespace lso::domain

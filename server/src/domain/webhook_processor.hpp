@@ -19,6 +19,7 @@
 #include "domain/livestream_service.hpp"
 #include "domain/participant_event_batch.hpp"
 #include "domain/store.hpp"
+#include "util/metrics_registry.hpp"
 
 namespace lso::domain {
 
@@ -54,6 +55,8 @@ class WebhookProcessor {
   std::vector<Result> apply_batch(const std::vector<WebhookEvent>& events);
 
   const WebhookCounters& counters() const { return counters_; }
+  // lso_webhooks_applied_total by outcome, read when scraped.
+  void register_metrics(util::MetricsRegistry& registry) const;
   // Called after a room_finished ended a livestream (set once at start-up): the ingest and
   // recordings clean-up, which calls LiveKit and so never runs inside the transaction.
   void on_ended(std::function<void(const std::string&)> hook) { onEnded_ = std::move(hook); }

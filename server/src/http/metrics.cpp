@@ -27,25 +27,7 @@ void HttpMetrics::observe(const RequestRecord& r) {
   h.sum += seconds;
 }
 
-std::string prometheus_escape(std::string_view label) {
-  std::string out;
-  for (char c : label) {
-    if (c == '\\' || c == '"') out.push_back('\\');
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
-void prometheus_metric(std::string& out, std::string_view name, std::string_view type,
-                       std::string_view help) {
-  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
-}
-
-void HttpMetrics::render(std::string& out) const {
+void HttpMetrics::collect(util::MetricsWriter& w) const {
   std::map<std::tuple<std::string_view, std::string_view, unsigned>, std::uint64_t> counts;
   std::map<std::string_view, Shard::Histogram> latency;
   {
@@ -61,23 +43,26 @@ void HttpMetrics::render(std::string& out) const {
       }
     }
   }
-  prometheus_metric(out, "lso_http_requests_total", "counter",
-                    "HTTP requests by route pattern, method and status");
-  for (const auto& [k, v] : counts)
-    out += fmt::format("lso_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                       prometheus_escape(std::get<0>(k)), std::get<1>(k), std::get<2>(k), v);
-  prometheus_metric(out, "lso_http_request_duration_seconds", "histogram",
-                    "HTTP request latency by route pattern");
-  for (const auto& [route, h] : latency) {
-    const auto r = prometheus_escape(route);
-    for (std::size_t i = 0; i < kBuckets.size(); ++i)
-      out += fmt::format("lso_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                         r, kBuckets[i], h.buckets[i]);
-    out += fmt::format("lso_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
-                       r, h.count);
-    out += fmt::format("lso_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r, h.sum);
-    out += fmt::format("lso_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", r, h.count);
+  using util::MetricType;
+  w.family("lso_http_requests_total", MetricType::Counter,
+           "HTTP requests by route pattern, method and status");
+  for (const auto& [k, v] : counts) {
+    const auto status = std::to_string(std::get<2>(k));
+    w.sample(v, {{"route", std::get<0>(k)}, {"method", std::get<1>(k)}, {"status", status}});
   }
+  w.family("lso_http_request_duration_seconds", MetricType::Histogram,
+           "HTTP request latency by route pattern");
+  for (const auto& [route, h] : latency) {
+    for (std::size_t i = 0; i < kBuckets.size(); ++i)
+      w.sample("_bucket", h.buckets[i], {{"route", route}, {"le", fmt::format("{}", kBuckets[i])}});
+    w.sample("_bucket", h.count, {{"route", route}, {"le", "+Inf"}});
+    w.sample("_sum", h.sum, {{"route", route}});
+    w.sample("_count", h.count, {{"route", route}});
+  }
+}
+
+void HttpMetrics::register_metrics(util::MetricsRegistry& registry) const {
+  registry.add([this](util::MetricsWriter& w) { collect(w); });
 }
 
 }  // namespace lso::http

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http/server.hpp"
+#include "util/metrics_registry.hpp"
 
 namespace lso::http {
 
@@ -22,8 +23,8 @@ class HttpMetrics {
   static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                    0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
   void observe(const RequestRecord& r);
-  // Appends the request metrics in Prometheus text format.
-  void render(std::string& out) const;
+  // The request metrics join `registry` (read when scraped); this outlives the registry's use.
+  void register_metrics(util::MetricsRegistry& registry) const;
 
  private:
   struct Shard {
@@ -39,13 +40,9 @@ class HttpMetrics {
     std::map<std::string_view, Histogram> latency;
   };
   Shard& local();
+  void collect(util::MetricsWriter& w) const;
   mutable std::mutex shardsMutex_;
   std::vector<std::unique_ptr<Shard>> shards_;
 };
-
-// Prometheus text helpers.
-std::string prometheus_escape(std::string_view label);
-void prometheus_metric(std::string& out, std::string_view name, std::string_view type,
-                       std::string_view help);
 
 }  // namespace lso::http

@@ -117,11 +117,12 @@ struct RateRule {
   std::chrono::seconds window{0};
 };
 
+// Set from the settings (RATE_LIMIT_*), whose table holds the defaults.
 struct RateLimitOptions {
-  bool enabled = true;
-  RateRule api{100, std::chrono::seconds{900}};
-  RateRule write{20, std::chrono::seconds{3600}};
-  RateRule create{5, std::chrono::seconds{3600}};
+  bool enabled = false;
+  RateRule api;
+  RateRule write;
+  RateRule create;
   // When set, requests without a principal (no `rateKey`) count against this one rule per client
   // IP instead of the three above.
   std::optional<RateRule> anonymous;

@@ -15,11 +15,23 @@
 #include <utility>
 
 #include "http/types.hpp"
+#include "util/metrics_registry.hpp"
 
 namespace lso::http {
 
 // Blocking tasks running right now (all pools): what the metrics report as database pool use.
 inline std::atomic<std::int64_t> g_blocking_in_flight{0};
+
+// lso_db_pool_connections (the configured pool size) and lso_db_pool_in_use, read when scraped.
+inline void register_pool_metrics(util::MetricsRegistry& registry, int poolSize) {
+  registry.add([poolSize](util::MetricsWriter& w) {
+    w.family("lso_db_pool_connections", util::MetricType::Gauge, "database pool size");
+    w.sample(std::int64_t{poolSize});
+    w.family("lso_db_pool_in_use", util::MetricType::Gauge,
+             "blocking database/LiveKit tasks running now");
+    w.sample(g_blocking_in_flight.load());
+  });
+}
 
 // `f` stays in this coroutine's frame, which is suspended until the work completes, so the pool
 // thread calls it by reference: nothing the caller captured is moved or copied across threads.

@@ -19,19 +19,21 @@
 
 namespace lso::http {
 
+// The listener, limits and policies set from the settings (whose table holds their defaults:
+// none is repeated here); the timeouts are the transport's own.
 struct ServerOptions {
-  std::string host = "0.0.0.0";
-  std::uint16_t port = 3001;
+  std::string host;
+  std::uint16_t port = 0;  // 0: any free port
   int ioThreads = 1;
-  std::size_t bodyLimit = 1024 * 1024;
+  std::size_t bodyLimit = 0;
   std::chrono::seconds headerTimeout{10};  // slowloris: a request head must arrive within this
   std::chrono::seconds bodyTimeout{30};
   std::chrono::seconds idleTimeout{75};  // keep-alive connections with no request
-  std::vector<std::string> corsOrigins{"*"};
+  std::vector<std::string> corsOrigins;
   int trustProxyHops = 0;
   RateLimitOptions rateLimits;
   std::string contentSecurityPolicy;  // empty: none sent
-  bool accessLog = true;
+  bool accessLog = false;
 };
 
 class Server {

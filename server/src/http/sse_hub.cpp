@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/json/object.hpp>
 
 namespace lso::http {
 
@@ -52,6 +53,22 @@ std::size_t SseHub::subscribed_livestreams() const {
   std::size_t n = 0;
   for (const auto& s : shards_) n += s->streamTopics.load();
   return n;
+}
+
+boost::json::value SseHub::health() const {
+  return boost::json::value(boost::json::object{{"status", "up"},
+                                                {"activeConnections", connections()},
+                                                {"subscribedStreams", subscribed_livestreams()}});
+}
+
+void SseHub::register_metrics(util::MetricsRegistry& registry) const {
+  registry.add([this](util::MetricsWriter& w) {
+    w.family("lso_sse_connections", util::MetricType::Gauge, "open Server-Sent Events streams");
+    w.sample(connections());
+    w.family("lso_sse_dropped_total", util::MetricType::Counter,
+             "SSE clients dropped for falling behind");
+    w.sample(dropped());
+  });
 }
 
 void SseHub::broadcast(const std::string& topic, std::shared_ptr<const std::string> frame,

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "http/types.hpp"
+#include "util/metrics_registry.hpp"
 
 namespace lso::http {
 
@@ -44,6 +46,10 @@ class SseHub {
   // Livestreams with at least one subscriber on this instance (summed over I/O threads).
   std::size_t subscribed_livestreams() const;
   std::uint64_t dropped() const { return dropped_.load(); }
+  // The `state` section of /health: open streams and the livestreams they follow.
+  boost::json::value health() const;
+  // lso_sse_connections and lso_sse_dropped_total, read when scraped.
+  void register_metrics(util::MetricsRegistry& registry) const;
 
   // "id: n\nevent: name\ndata: json\n\n"; ids increase per hub.
   std::shared_ptr<const std::string> frame(std::string_view event, std::string_view data);

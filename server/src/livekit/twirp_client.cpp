@@ -256,4 +256,24 @@ void TwirpRoomService::set_participant_can_publish(const std::string& room,
               ServiceGrant::room_admin(room));
 }
 
+void register_metrics(util::MetricsRegistry& registry,
+                      std::vector<std::span<const TwirpCallStats>> channels) {
+  registry.add([channels = std::move(channels)](util::MetricsWriter& w) {
+    using util::MetricType;
+    w.family("lso_livekit_requests_total", MetricType::Counter,
+             "LiveKit server API calls by method");
+    for (const auto& stats : channels)
+      for (const auto& st : stats) w.sample(st.calls.load(), {{"method", st.method}});
+    w.family("lso_livekit_errors_total", MetricType::Counter,
+             "failed LiveKit server API calls by method");
+    for (const auto& stats : channels)
+      for (const auto& st : stats) w.sample(st.errors.load(), {{"method", st.method}});
+    w.family("lso_livekit_request_seconds_total", MetricType::Counter,
+             "time spent in LiveKit calls by method");
+    for (const auto& stats : channels)
+      for (const auto& st : stats)
+        w.sample(static_cast<double>(st.totalMicros.load()) / 1e6, {{"method", st.method}});
+  });
+}
+
 }  // namespace lso::livekit

@@ -18,6 +18,7 @@
 #include "livekit/protojson.hpp"
 #include "livekit/access_token.hpp"
 #include "livekit/http_client.hpp"
+#include "util/metrics_registry.hpp"
 
 namespace lso::livekit {
 
@@ -98,5 +99,11 @@ class TwirpRoomService final : public domain::RoomService {
  private:
   TwirpChannel channel_;
 };
+
+// lso_livekit_requests_total, lso_livekit_errors_total and lso_livekit_request_seconds_total
+// of the given channels' calls (RoomService, Ingress and Egress method names are distinct, so one
+// label set serves all), read when scraped; the channels outlive the registry's use.
+void register_metrics(util::MetricsRegistry& registry,
+                      std::vector<std::span<const TwirpCallStats>> channels);
 
 }  // namespace lso::livekit

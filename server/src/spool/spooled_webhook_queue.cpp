@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json/object.hpp>
 
 #include "domain/errors.hpp"
 
@@ -197,6 +198,32 @@ void SpooledWebhookQueue::run() {
     std::unique_lock lock(mutex_);
     if (wake_.wait_for(lock, delay, [this] { return stop_; })) return;
   }
+}
+
+boost::json::value SpooledWebhookQueue::health() const {
+  return boost::json::value(boost::json::object{{"status", spooling() ? "spooling" : "up"},
+                                                {"webhooks", spooled_now()},
+                                                {"bytes", spool_bytes()}});
+}
+
+void SpooledWebhookQueue::register_metrics(util::MetricsRegistry& registry) const {
+  registry.add([this](util::MetricsWriter& w) {
+    using util::MetricType;
+    w.family("lso_webhook_spooling", MetricType::Gauge,
+             "1 while accepted webhooks go to the local spool (queue unreachable)");
+    w.sample(std::int64_t{spooling() ? 1 : 0});
+    w.family("lso_webhook_spool_webhooks", MetricType::Gauge,
+             "webhooks in the local spool, waiting to be forwarded");
+    w.sample(spooled_now());
+    w.family("lso_webhook_spool_bytes", MetricType::Gauge, "size of the local spool");
+    w.sample(spool_bytes());
+    w.family("lso_webhook_spooled_total", MetricType::Counter,
+             "webhooks accepted into the local spool");
+    w.sample(spooled_total());
+    w.family("lso_webhook_spool_forwarded_total", MetricType::Counter,
+             "spooled webhooks forwarded to the queue");
+    w.sample(forwarded_total());
+  });
 }
 
 }  // namespace lso::spool

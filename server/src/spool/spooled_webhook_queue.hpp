@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -18,6 +19,7 @@
 
 #include "domain/webhook_queue.hpp"
 #include "spool/webhook_spool.hpp"
+#include "util/metrics_registry.hpp"
 
 namespace lso::spool {
 
@@ -83,6 +85,10 @@ class SpooledWebhookQueue final : public domain::WebhookQueue {
   std::uint64_t spool_bytes() const { return spool_->bytes(); }
   std::uint64_t spooled_total() const { return spooledTotal_.load(); }
   std::uint64_t forwarded_total() const { return forwardedTotal_.load(); }
+  // The `spool` section of /health.
+  boost::json::value health() const;
+  // lso_webhook_spooling and the spool's sizes and totals, read when scraped.
+  void register_metrics(util::MetricsRegistry& registry) const;
   const std::filesystem::path& directory() const { return spool_->directory(); }
 
  private:

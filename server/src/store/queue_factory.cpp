@@ -7,6 +7,7 @@
 #include "domain/errors.hpp"
 #include "store/postgres/postgres_webhook_queue.hpp"
 #include "store/sqlite/sqlite_webhook_queue.hpp"
+#include "util/database_url.hpp"
 
 namespace lso::store {
 
@@ -22,10 +23,8 @@ std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions&
                                                              std::chrono::milliseconds lease,
                                                              const std::string& owner) {
   const std::string_view url = options.databaseUrl;
-  const auto starts_with = [&](std::string_view prefix) {
-    return url.substr(0, prefix.size()) == prefix;
-  };
-  if (starts_with("sqlite:")) {
+  const auto kind = util::database_kind(url);
+  if (kind == util::DatabaseKind::Sqlite) {
     sqlite::SqliteQueueOptions sqlite;
     // The queue lives in its own file beside the database ("x.db" → "x-queue.db"): SQLite has one
     // write lock per file, and webhook intake, workers and API writes sharing one made them wait
@@ -38,7 +37,7 @@ std::unique_ptr<domain::WebhookQueue> open_sql_webhook_queue(const StoreOptions&
     sqlite.busyTimeout = options.statementTimeout;
     return std::make_unique<sqlite::SqliteWebhookQueue>(std::move(sqlite));
   }
-  if (starts_with("postgres://") || starts_with("postgresql://")) {
+  if (kind == util::DatabaseKind::Postgres) {
     postgres::PostgresQueueOptions pg;
     pg.url = options.databaseUrl;
     pg.leasing.lease = lease;

@@ -6,33 +6,23 @@
 #include "domain/errors.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "util/database_url.hpp"
 
 namespace lso::store {
-namespace {
 
 using domain::AppError;
 using domain::ErrorKind;
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
-}  // namespace
-
 std::string sqlite_path(std::string_view url) {
-  constexpr std::string_view scheme = "sqlite:";
-  if (!starts_with(url, scheme)) {
+  if (util::database_kind(url) != util::DatabaseKind::Sqlite) {
     throw AppError(ErrorKind::Validation, "DATABASE_URL is not an sqlite: URL");
   }
-  std::string_view rest = url.substr(scheme.size());
-  if (starts_with(rest, "//")) {
-    rest.remove_prefix(2);  // sqlite:///abs → /abs, sqlite://rel → rel
-  }
-  if (rest.empty()) {
+  auto path = util::sqlite_file(url);
+  if (!path) {
     throw AppError(ErrorKind::Validation,
                    "DATABASE_URL names no SQLite file (e.g. sqlite:./data/orchestrator.db)");
   }
-  return std::string(rest);
+  return std::move(*path);
 }
 
 std::unique_ptr<domain::Store> open_store(const StoreOptions& options) {
@@ -40,7 +30,8 @@ std::unique_ptr<domain::Store> open_store(const StoreOptions& options) {
   if (options.poolSize < 1) {
     throw AppError(ErrorKind::Validation, "database pool size must be at least 1");
   }
-  if (starts_with(url, "sqlite:")) {
+  const auto kind = util::database_kind(url);
+  if (kind == util::DatabaseKind::Sqlite) {
     sqlite::SqliteOptions sqlite;
     sqlite.path = sqlite_path(url);
     // poolSize read-only connections (at most 8: reads are short), plus the one writer.
@@ -48,7 +39,7 @@ std::unique_ptr<domain::Store> open_store(const StoreOptions& options) {
     sqlite.busyTimeout = options.statementTimeout;
     return std::make_unique<sqlite::SqliteStore>(std::move(sqlite));
   }
-  if (starts_with(url, "postgres://") || starts_with(url, "postgresql://")) {
+  if (kind == util::DatabaseKind::Postgres) {
     return std::make_unique<postgres::PostgresStore>(postgres::PostgresOptions{
         options.databaseUrl, options.poolSize, options.connectTimeout, options.statementTimeout});
   }
