@@ -12,6 +12,7 @@
 
 #include "domain/errors.hpp"
 #include "domain/outage.hpp"
+#include "domain/webhook_retry.hpp"
 #include "fakes/fake_webhook_queue.hpp"
 
 namespace lso::domain {
@@ -151,12 +152,12 @@ TEST(WebhookWorkersBackoff, DoublesFromTheBaseAndStopsAtTheCap) {
   WebhookWorkers::Options o;
   o.backoffBase = 1000ms;
   o.backoffMax = 30000ms;
-  EXPECT_EQ(WebhookWorkers::backoff(1, o), 1000ms);
-  EXPECT_EQ(WebhookWorkers::backoff(2, o), 2000ms);
-  EXPECT_EQ(WebhookWorkers::backoff(3, o), 4000ms);
-  EXPECT_EQ(WebhookWorkers::backoff(5, o), 16000ms);
-  EXPECT_EQ(WebhookWorkers::backoff(6, o), 30000ms);  // 32 s, capped
-  EXPECT_EQ(WebhookWorkers::backoff(60, o), 30000ms);  // no overflow far past the cap
+  EXPECT_EQ(backoff(1, WebhookWorkers::retry_policy(o)), 1000ms);
+  EXPECT_EQ(backoff(2, WebhookWorkers::retry_policy(o)), 2000ms);
+  EXPECT_EQ(backoff(3, WebhookWorkers::retry_policy(o)), 4000ms);
+  EXPECT_EQ(backoff(5, WebhookWorkers::retry_policy(o)), 16000ms);
+  EXPECT_EQ(backoff(6, WebhookWorkers::retry_policy(o)), 30000ms);  // 32 s, capped
+  EXPECT_EQ(backoff(60, WebhookWorkers::retry_policy(o)), 30000ms);  // no overflow far past the cap
 }
 
 TEST(WebhookWorkersRetry, AFailingJobIsRetriedWithBackoffThenBuriedAfterTheLastAttempt) {

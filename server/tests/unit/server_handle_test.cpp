@@ -10,7 +10,10 @@
 #include <boost/json/parse.hpp>
 #include <stdexcept>
 
+#include "api/api.hpp"
+#include "api/errors.hpp"
 #include "domain/errors.hpp"
+#include "events/local_rate_limiter.hpp"
 
 namespace lso::http {
 namespace {
@@ -51,6 +54,8 @@ class ServerHandleTest : public ::testing::Test {
  protected:
   ServerHandleTest() {
     options.accessLog = false;
+    options.bodyLimit = 1 << 20;
+    options.rateLimits.enabled = true;
     options.rateLimits.api = {2, std::chrono::seconds(60)};
   }
   std::unique_ptr<Server> make() {
@@ -73,13 +78,14 @@ class ServerHandleTest : public ::testing::Test {
                [](Request&) -> asio::awaitable<Reply> { co_return data_reply(200, nullptr); },
                kApiLimit);
     auto server = std::make_unique<Server>(options, std::move(router),
-                                           std::make_shared<LocalRateLimiter>());
+                                           api::rate_counter(std::make_shared<events::LocalRateLimiter>()));
+    server->set_error_mapper(api::http_error_of);
     server->set_fallback([](Request&) -> asio::awaitable<Reply> {
       Reply r;
       r.response.result(bhttp::status::ok);
       r.response.body() = "<html>shell</html>";
       co_return r;
-    });
+    }, {std::string(api::kApiPrefix)});
     return server;
   }
 
