@@ -6,6 +6,9 @@
 
 namespace lso::store::postgres {
 namespace {
+// SQL text laid out by hand, one clause per line as SQL is read: clang-format would re-flow the
+// string pieces across the macro calls.
+// clang-format off
 
 using sql::Query;
 
@@ -445,6 +448,7 @@ constexpr sql::StatementText kStatements[] = {
 
 constexpr sql::StatementTable kTable(kStatements);
 
+// clang-format on
 }  // namespace
 
 std::string_view statement_sql(sql::Query query) {
