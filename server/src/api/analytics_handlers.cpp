@@ -54,15 +54,14 @@ json::value to_json(const domain::Analytics& a) {
       {"to", util::to_iso8601(a.to)},
       {"resolutionSeconds", a.resolutionSeconds},
       {"series", std::move(series)},
-      {"summary",
-       json::object{{"durationSeconds", optional_number(s.durationSeconds)},
-                    {"peakViewerCount", s.peakViewerCount},
-                    {"peakAt", time_or_null(s.peakAt)},
-                    {"uniqueViewers", s.uniqueViewers},
-                    {"sessions", s.sessions},
-                    {"totalWatchSeconds", s.totalWatchSeconds},
-                    {"medianWatchSeconds", s.medianWatchSeconds},
-                    {"averageViewers", s.averageViewers}}}};
+      {"summary", json::object{{"durationSeconds", optional_number(s.durationSeconds)},
+                               {"peakViewerCount", s.peakViewerCount},
+                               {"peakAt", time_or_null(s.peakAt)},
+                               {"uniqueViewers", s.uniqueViewers},
+                               {"sessions", s.sessions},
+                               {"totalWatchSeconds", s.totalWatchSeconds},
+                               {"medianWatchSeconds", s.medianWatchSeconds},
+                               {"averageViewers", s.averageViewers}}}};
 }
 
 http::Reply csv_reply(const domain::Analytics& a) {
@@ -75,8 +74,9 @@ http::Reply csv_reply(const domain::Analytics& a) {
                    p.last);
   r.response.result(http::bhttp::status::ok);
   r.response.set(http::bhttp::field::content_type, "text/csv; charset=utf-8; header=present");
-  r.response.set(http::bhttp::field::content_disposition,
-                 fmt::format("attachment; filename=\"livestream-{}-viewers.csv\"", a.livestream.id));
+  r.response.set(
+      http::bhttp::field::content_disposition,
+      fmt::format("attachment; filename=\"livestream-{}-viewers.csv\"", a.livestream.id));
   return r;
 }
 

@@ -67,14 +67,13 @@ json::object key_json(const domain::ApiKey& k) {
 }
 
 json::object audit_json(const domain::AuditEntry& e) {
-  return json::object{{"id", e.id},          {"at", util::to_iso8601(e.at)},
-                      {"action", e.action},  {"principal", e.principal},
-                      {"ip", e.ip},          {"target", e.target},
+  return json::object{{"id", e.id},           {"at", util::to_iso8601(e.at)},
+                      {"action", e.action},   {"principal", e.principal},
+                      {"ip", e.ip},           {"target", e.target},
                       {"outcome", e.outcome}, {"details", e.details}};
 }
 
-http::Reply signed_in_reply(unsigned status, const http::Request& req,
-                            const domain::SignedIn& s) {
+http::Reply signed_in_reply(unsigned status, const http::Request& req, const domain::SignedIn& s) {
   auto reply = http::data_reply(status, json::object{{"user", user_json(s.principal)}});
   reply.response.set(http::bhttp::field::set_cookie,
                      auth::set_cookie(kSessionCookie, s.sessionToken, {req.secure, "/", s.maxAge}));
@@ -85,7 +84,8 @@ http::Reply signed_in_reply(unsigned status, const http::Request& req,
 std::optional<bool> optional_bool(const json::object& body, std::string_view field) {
   const auto* v = body.if_contains(field);
   if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_bool()) throw AppError(ErrorKind::Validation, fmt::format("{} must be a boolean", field));
+  if (!v->is_bool())
+    throw AppError(ErrorKind::Validation, fmt::format("{} must be a boolean", field));
   return v->as_bool();
 }
 
@@ -101,14 +101,16 @@ domain::AccountInput account_input(const json::object& body) {
 std::uint8_t scopes_from(const json::object& body) {
   const auto* v = body.if_contains("scopes");
   if (!v || !v->is_array() || v->as_array().empty())
-    throw AppError(ErrorKind::Validation,
-                   "scopes must be a non-empty array of \"read\", \"write\", \"admin\", \"act-as\"");
+    throw AppError(
+        ErrorKind::Validation,
+        "scopes must be a non-empty array of \"read\", \"write\", \"admin\", \"act-as\"");
   std::uint8_t out = 0;
   for (const auto& s : v->as_array()) {
     auto one = s.is_string() ? domain::parse_scopes(std::string_view(s.as_string())) : std::nullopt;
     if (!one || !*one)
-      throw AppError(ErrorKind::Validation,
-                     "scopes must be a non-empty array of \"read\", \"write\", \"admin\", \"act-as\"");
+      throw AppError(
+          ErrorKind::Validation,
+          "scopes must be a non-empty array of \"read\", \"write\", \"admin\", \"act-as\"");
     out |= *one;
   }
   return out;
@@ -156,8 +158,8 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
 
   router.add(
       verb::post, base + "/auth/login",
-      [&identity, &passwords, &pool, limiter = deps.limiter, throttle = deps.loginThrottle](
-          http::Request& req) -> http::asio::awaitable<http::Reply> {
+      [&identity, &passwords, &pool, limiter = deps.limiter,
+       throttle = deps.loginThrottle](http::Request& req) -> http::asio::awaitable<http::Reply> {
         auto body = parse_body(req);
         const auto username = required_string(body, "username");
         const auto password = required_string(body, "password");
@@ -166,9 +168,8 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         // Throttled per account and per IP, counting failures only: a person who types their
         // password right never meets it; a guesser does, whichever accounts it tries.
         auto checkThrottle = [&] {
-          for (auto [rule, key, max] :
-               {std::tuple{"login-account", account, throttle.max},
-                std::tuple{"login-ip", req.clientIp, throttle.max * 5}}) {
+          for (auto [rule, key, max] : {std::tuple{"login-account", account, throttle.max},
+                                        std::tuple{"login-ip", req.clientIp, throttle.max * 5}}) {
             auto d = limiter->peek(rule, key, max, throttle.window);
             if (!d.allowed) return d.reset;
           }
@@ -189,8 +190,8 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         std::optional<domain::SignedIn> s;
         bool failed = false;
         try {
-          s = co_await http::offload(passwords.pool,
-                                     [&] { return identity.login(username, password, req.clientIp); });
+          s = co_await http::offload(
+              passwords.pool, [&] { return identity.login(username, password, req.clientIp); });
         } catch (const AppError& e) {
           if (e.kind() != ErrorKind::Authentication) throw;
           failed = true;
@@ -210,9 +211,9 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         if (caller.method == domain::AuthMethod::Session)
           co_await http::offload(pool, [&] { identity.logout(caller); });
         auto reply = http::data_reply(200, json::object{{"signedOut", true}});
-        reply.response.set(http::bhttp::field::set_cookie,
-                           auth::set_cookie(kSessionCookie, "",
-                                            {req.secure, "/", std::chrono::seconds(0)}));
+        reply.response.set(
+            http::bhttp::field::set_cookie,
+            auth::set_cookie(kSessionCookie, "", {req.secure, "/", std::chrono::seconds(0)}));
         co_return reply;
       },
       http::kApiLimit);
@@ -247,22 +248,24 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         auto body = parse_body(req);
         auto name = optional_string(body, "displayName");
         const auto& caller = principal_of(req);
-        auto s = co_await http::offload(pool, [&] { return identity.guest(caller, std::move(name)); });
+        auto s =
+            co_await http::offload(pool, [&] { return identity.guest(caller, std::move(name)); });
         co_return signed_in_reply(201, req, s);
       },
       http::kApiLimit);
 
   router.add(
       verb::post, base + "/events/ticket",
-      [&identity, tickets = &deps.tickets](http::Request& req) -> http::asio::awaitable<http::Reply> {
+      [&identity,
+       tickets = &deps.tickets](http::Request& req) -> http::asio::awaitable<http::Reply> {
         const auto& p = principal_of(req);
         domain::require(identity.permissions(), domain::actor_of(p),
                         domain::Action::OpenEventTicket);
         auto [ticket, exp] = tickets->issue(p, std::chrono::system_clock::now());
         co_return http::data_reply(
             200, json::object{{"ticket", ticket},
-                              {"expiresAt", util::to_iso8601(domain::TimePoint(
-                                                std::chrono::seconds(exp)))}});
+                              {"expiresAt",
+                               util::to_iso8601(domain::TimePoint(std::chrono::seconds(exp)))}});
       },
       http::kApiLimit);
 
@@ -287,8 +290,8 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         in.admin = optional_bool(body, "admin").value_or(false);
         const auto actor = domain::actor_of(principal_of(req));
         PasswordWork guard(passwords);
-        auto u = co_await http::offload(
-            passwords.pool, [&] { return identity.create_user(actor, std::move(in)); });
+        auto u = co_await http::offload(passwords.pool,
+                                        [&] { return identity.create_user(actor, std::move(in)); });
         co_return http::data_reply(201, account_json(u));
       },
       http::kApiLimit | http::kWriteLimit);

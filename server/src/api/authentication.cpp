@@ -86,11 +86,11 @@ void CredentialCache::revoke(std::string_view credential) {
     std::lock_guard lock(sh.mutex);
     for (auto it = sh.entries.begin(); it != sh.entries.end();) {
       const auto& p = it->second.principal;
-      const bool drop = (credential[0] == 's' && p.method == domain::AuthMethod::Session &&
-                         p.credentialId == id) ||
-                        (credential[0] == 'k' && p.kind == PrincipalKind::ApiKey &&
-                         p.credentialId == id) ||
-                        (credential[0] == 'u' && p.userId == id);
+      const bool drop =
+          (credential[0] == 's' && p.method == domain::AuthMethod::Session &&
+           p.credentialId == id) ||
+          (credential[0] == 'k' && p.kind == PrincipalKind::ApiKey && p.credentialId == id) ||
+          (credential[0] == 'u' && p.userId == id);
       it = drop ? sh.entries.erase(it) : std::next(it);
     }
   }
@@ -143,7 +143,8 @@ http::asio::awaitable<Principal> Authentication::resolve(http::Request& req, boo
       if (cache_.due_for_touch(digest, options_.touchEvery)) touch(false, p->credentialId);
       co_return std::move(*p);
     }
-    if (!hostTokens_) throw unauthenticated("Bearer tokens are not accepted here (no AUTH_JWT_* set)");
+    if (!hostTokens_)
+      throw unauthenticated("Bearer tokens are not accepted here (no AUTH_JWT_* set)");
     std::chrono::seconds ttl = options_.cacheTtl;
     auto p = co_await lookup(
         digest,
@@ -156,12 +157,12 @@ http::asio::awaitable<Principal> Authentication::resolve(http::Request& req, boo
           out.userId = claims.subject;
           out.displayName = claims.displayName;
           out.admin = claims.admin;
-          out.scopes = domain::kScopeRead | domain::kScopeWrite |
-                       (claims.admin ? domain::kScopeAdmin : 0);
-          const auto left = claims.expiresAt -
-                            std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+          out.scopes =
+              domain::kScopeRead | domain::kScopeWrite | (claims.admin ? domain::kScopeAdmin : 0);
+          const auto left =
+              claims.expiresAt - std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
           ttl = std::chrono::seconds(std::max<long long>(1, left));
           return out;
         },
@@ -237,8 +238,7 @@ void Authentication::check_csrf(const http::Request& req) const {
   const auto origin = req.header("Origin");
   if (origin.empty()) return;  // not a browser: it cannot be tricked into sending our cookie
   const auto host = req.header("Host");
-  if (origin == fmt::format("http://{}", host) || origin == fmt::format("https://{}", host))
-    return;
+  if (origin == fmt::format("http://{}", host) || origin == fmt::format("https://{}", host)) return;
   for (const auto& o : options_.trustedOrigins)
     if (o == origin) return;
   throw AppError(ErrorKind::Authorization,
@@ -263,19 +263,15 @@ http::asio::awaitable<http::Reply> Authentication::handle(http::Request& req,
   req.principal = &principal;
   switch (principal.kind) {
     case PrincipalKind::Nobody:
-    case PrincipalKind::Open:
-      break;  // per client IP
-    case PrincipalKind::ApiKey:
-      req.rateKey = "k:" + principal.credentialId;
-      break;
-    default:
-      req.rateKey = "u:" + principal.userId;
+    case PrincipalKind::Open: break;  // per client IP
+    case PrincipalKind::ApiKey: req.rateKey = "k:" + principal.credentialId; break;
+    default: req.rateKey = "u:" + principal.userId;
   }
   auto reply = co_await next(req);
   if (staleCookie && reply.response.find(http::bhttp::field::set_cookie) == reply.response.end())
-    reply.response.set(http::bhttp::field::set_cookie,
-                       auth::set_cookie(kSessionCookie, "",
-                                        {req.secure, "/", std::chrono::seconds(0)}));
+    reply.response.set(
+        http::bhttp::field::set_cookie,
+        auth::set_cookie(kSessionCookie, "", {req.secure, "/", std::chrono::seconds(0)}));
   co_return reply;
 }
 

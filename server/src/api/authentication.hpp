@@ -80,7 +80,7 @@ class Authentication final : public http::Middleware {
  private:
   // Throws AppError(Authentication) for a credential that is present but not valid.
   http::asio::awaitable<domain::Principal> resolve(http::Request& req, bool& staleCookie,
-                                                    bool& cookieAuth);
+                                                   bool& cookieAuth);
   // The cached principal of `digest`, or `load` run (on the pool when `blocking`) and cached for
   // `ttl` (read after `load` ran: a JWT's remaining life), at most the cache TTL.
   http::asio::awaitable<std::optional<domain::Principal>> lookup(

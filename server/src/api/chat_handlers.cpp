@@ -21,7 +21,8 @@ namespace {
 
 bool required_bool(const json::object& body, std::string_view field) {
   const auto* v = body.if_contains(field);
-  if (!v || !v->is_bool()) throw AppError(ErrorKind::Validation, fmt::format("{} must be true or false", field));
+  if (!v || !v->is_bool())
+    throw AppError(ErrorKind::Validation, fmt::format("{} must be true or false", field));
   return v->get_bool();
 }
 
@@ -67,8 +68,8 @@ void add_chat_routes(http::Router& router, domain::ChatService& chat,
         const auto& principal = principal_of(req);
         domain::PostChatInput in;
         const bool open = principal.kind == domain::PrincipalKind::Open;
-        in.userId = open ? std::optional(required_string(body, "userId"))
-                         : optional_string(body, "userId");
+        in.userId =
+            open ? std::optional(required_string(body, "userId")) : optional_string(body, "userId");
         in.displayName = optional_string(body, "displayName");
         in.text = required_string(body, "text");
         in.clientMessageId = optional_string(body, "clientMessageId");
@@ -103,8 +104,8 @@ void add_chat_routes(http::Router& router, domain::ChatService& chat,
         co_await http::offload(pool, [&] {
           chat.delete_message(principal, req.param("id"), req.param("messageId"), who);
         });
-        co_return http::data_reply(200, json::object{{"id", req.param("messageId")},
-                                                     {"deleted", true}});
+        co_return http::data_reply(200,
+                                   json::object{{"id", req.param("messageId")}, {"deleted", true}});
       },
       kApiLimit | kWriteLimit);
 
@@ -143,24 +144,23 @@ void add_chat_routes(http::Router& router, domain::ChatService& chat,
                                  std::string_view id, const json::object& b, const Who& who) {
     return c.set_moderator(p, id, target_of(b), true, who);
   });
-  member_route("/moderators/remove", [](domain::ChatService& c, const domain::Principal& p,
-                                        std::string_view id, const json::object& b,
-                                        const Who& who) {
-    return c.set_moderator(p, id, target_of(b), false, who);
-  });
-  member_route("/moderation/timeout", [](domain::ChatService& c, const domain::Principal& p,
-                                         std::string_view id, const json::object& b,
-                                         const Who& who) {
-    if (!b.contains("seconds")) throw AppError(ErrorKind::Validation, "seconds is required");
-    return c.time_out(p, id, target_of(b), optional_integer(b, "seconds", 0), who);
-  });
+  member_route("/moderators/remove",
+               [](domain::ChatService& c, const domain::Principal& p, std::string_view id,
+                  const json::object& b,
+                  const Who& who) { return c.set_moderator(p, id, target_of(b), false, who); });
+  member_route("/moderation/timeout",
+               [](domain::ChatService& c, const domain::Principal& p, std::string_view id,
+                  const json::object& b, const Who& who) {
+                 if (!b.contains("seconds"))
+                   throw AppError(ErrorKind::Validation, "seconds is required");
+                 return c.time_out(p, id, target_of(b), optional_integer(b, "seconds", 0), who);
+               });
   member_route("/moderation/ban", [](domain::ChatService& c, const domain::Principal& p,
                                      std::string_view id, const json::object& b, const Who& who) {
     return c.ban(p, id, target_of(b), true, who);
   });
   member_route("/moderation/unban", [](domain::ChatService& c, const domain::Principal& p,
-                                       std::string_view id, const json::object& b,
-                                       const Who& who) {
+                                       std::string_view id, const json::object& b, const Who& who) {
     return c.ban(p, id, target_of(b), false, who);
   });
   member_route("/hand", [](domain::ChatService& c, const domain::Principal& p, std::string_view id,
@@ -171,10 +171,9 @@ void add_chat_routes(http::Router& router, domain::ChatService& chat,
                                    std::string_view id, const json::object& b, const Who& who) {
     return c.stage_invite(p, id, target_of(b), who);
   });
-  member_route("/stage/accept", [](domain::ChatService& c, const domain::Principal& p,
-                                   std::string_view id, const json::object&, const Who& who) {
-    return c.stage_accept(p, id, who);
-  });
+  member_route("/stage/accept",
+               [](domain::ChatService& c, const domain::Principal& p, std::string_view id,
+                  const json::object&, const Who& who) { return c.stage_accept(p, id, who); });
   member_route("/stage/leave", [](domain::ChatService& c, const domain::Principal& p,
                                   std::string_view id, const json::object& b, const Who& who) {
     return c.stage_leave(p, id, target_of(b), who);
@@ -200,7 +199,8 @@ void add_chat_routes(http::Router& router, domain::ChatService& chat,
   router.add(
       verb::get, base + "/moderation/log",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
-        const auto before = query_integer(req, "before", 0, 0, std::numeric_limits<std::int32_t>::max());
+        const auto before =
+            query_integer(req, "before", 0, 0, std::numeric_limits<std::int32_t>::max());
         const auto limit = query_integer(req, "limit", 50, 1, 200);
         const auto& principal = principal_of(req);
         auto who = query_requester(req);

@@ -9,48 +9,30 @@ using domain::ErrorKind;
 
 unsigned http_status(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Validation:
-      return 400;
-    case ErrorKind::Authentication:
-      return 401;
-    case ErrorKind::Authorization:
-      return 403;
-    case ErrorKind::NotFound:
-      return 404;
-    case ErrorKind::Conflict:
-      return 409;
-    case ErrorKind::RateLimit:
-      return 429;
-    case ErrorKind::Internal:
-      return 500;
-    case ErrorKind::LiveKit:
-      return 502;
-    case ErrorKind::Unavailable:
-      return 503;
+    case ErrorKind::Validation: return 400;
+    case ErrorKind::Authentication: return 401;
+    case ErrorKind::Authorization: return 403;
+    case ErrorKind::NotFound: return 404;
+    case ErrorKind::Conflict: return 409;
+    case ErrorKind::RateLimit: return 429;
+    case ErrorKind::Internal: return 500;
+    case ErrorKind::LiveKit: return 502;
+    case ErrorKind::Unavailable: return 503;
   }
   return 500;
 }
 
 std::string_view error_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Validation:
-      return "ValidationError";
-    case ErrorKind::Authentication:
-      return "AuthenticationError";
-    case ErrorKind::Authorization:
-      return "AuthorizationError";
-    case ErrorKind::NotFound:
-      return "NotFoundError";
-    case ErrorKind::Conflict:
-      return "ConflictError";
-    case ErrorKind::RateLimit:
-      return "RateLimitError";
-    case ErrorKind::Internal:
-      return "InternalServerError";
-    case ErrorKind::LiveKit:
-      return "LiveKitError";
-    case ErrorKind::Unavailable:
-      return "ServiceUnavailableError";
+    case ErrorKind::Validation: return "ValidationError";
+    case ErrorKind::Authentication: return "AuthenticationError";
+    case ErrorKind::Authorization: return "AuthorizationError";
+    case ErrorKind::NotFound: return "NotFoundError";
+    case ErrorKind::Conflict: return "ConflictError";
+    case ErrorKind::RateLimit: return "RateLimitError";
+    case ErrorKind::Internal: return "InternalServerError";
+    case ErrorKind::LiveKit: return "LiveKitError";
+    case ErrorKind::Unavailable: return "ServiceUnavailableError";
   }
   return "InternalServerError";
 }

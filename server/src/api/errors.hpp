@@ -1,5 +1,6 @@
 // How the API answers the domain's errors: each kind's HTTP status and envelope name. The
-// server calls `http_error_of` for whatever a handler or middleware throws (Server::set_error_mapper).
+// server calls `http_error_of` for whatever a handler or middleware throws
+// (Server::set_error_mapper).
 #pragma once
 
 #include <exception>

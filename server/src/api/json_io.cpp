@@ -3,9 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
-#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>

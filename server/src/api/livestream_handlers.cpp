@@ -101,8 +101,8 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
           if (!v->is_bool()) throw AppError(ErrorKind::Validation, "record must be a boolean");
           record = v->get_bool();
         }
-        auto created = co_await http::offload(
-            pool, [&] { return service.create(principal, std::move(in)); });
+        auto created =
+            co_await http::offload(pool, [&] { return service.create(principal, std::move(in)); });
         auto data = to_json(created);
         if (ingest || record) {
           auto extras = co_await http::offload(
@@ -149,10 +149,9 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         const auto scope = domain::list_scope(actor);
         const std::string reader =
             scope == domain::LivestreamFilter::Scope::PublicOrOwn ? actor.userId : "";
-        const std::string key = fmt::format(
-            "list:{}:{}|{}|{}|{}|{}", static_cast<int>(scope), reader,
-            f.status ? domain::to_string(*f.status) : "", f.createdBy.value_or(""), f.limit,
-            f.offset);
+        const std::string key = fmt::format("list:{}:{}|{}|{}|{}|{}", static_cast<int>(scope),
+                                            reader, f.status ? domain::to_string(*f.status) : "",
+                                            f.createdBy.value_or(""), f.limit, f.offset);
         if (auto hit = cache.get(key)) co_return cached_reply(*hit->body);
         const auto generation = cache.generation();
         auto items = co_await http::offload(pool, [&] { return service.list(principal, f); });
@@ -213,8 +212,8 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         domain::JoinInput in;
         const auto& principal = principal_of(req);
         const bool open = principal.kind == domain::PrincipalKind::Open;
-        in.userId = open ? std::optional(required_string(body, "userId"))
-                         : optional_string(body, "userId");
+        in.userId =
+            open ? std::optional(required_string(body, "userId")) : optional_string(body, "userId");
         in.displayName = open ? std::optional(required_string(body, "displayName"))
                               : optional_string(body, "displayName");
         const auto role = required_string(body, "role");
@@ -236,8 +235,8 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         auto body = parse_body(req);
         const auto& principal = principal_of(req);
         const bool open = principal.kind == domain::PrincipalKind::Open;
-        auto user = open ? std::optional(required_string(body, "userId"))
-                         : optional_string(body, "userId");
+        auto user =
+            open ? std::optional(required_string(body, "userId")) : optional_string(body, "userId");
         co_await http::offload(pool, [&] { service.leave(principal, req.param("id"), user); });
         co_return http::json_reply(
             200, json::object{{"success", true}, {"message", "Left livestream successfully"}});
@@ -258,9 +257,8 @@ void add_livestream_routes(http::Router& router, domain::LivestreamService& serv
         const auto& principal = principal_of(req);
         auto items = co_await http::offload(
             pool, [&] { return service.participants(principal, req.param("id"), f); });
-        co_return list_reply(items.value, [&](const domain::Participant& p) {
-          return to_json(p, items.userIds);
-        });
+        co_return list_reply(
+            items.value, [&](const domain::Participant& p) { return to_json(p, items.userIds); });
       },
       kApiLimit);
 

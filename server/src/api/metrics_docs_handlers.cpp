@@ -25,15 +25,16 @@ void add_metrics_routes(http::Router& router, const util::MetricsRegistry& metri
 }
 
 void add_docs_routes(http::Router& router) {
-  router.add(verb::get, "/api/v1/openapi.json",
-             [](http::Request&) -> http::asio::awaitable<http::Reply> {
-               http::Reply r;
-               r.response.result(http::bhttp::status::ok);
-               r.response.set(http::bhttp::field::content_type, "application/json; charset=utf-8");
-               r.response.body() = std::string(openapi_document());
-               co_return r;
-             },
-             http::RouteOptions{http::kNoLimit, false, false});
+  router.add(
+      verb::get, "/api/v1/openapi.json",
+      [](http::Request&) -> http::asio::awaitable<http::Reply> {
+        http::Reply r;
+        r.response.result(http::bhttp::status::ok);
+        r.response.set(http::bhttp::field::content_type, "application/json; charset=utf-8");
+        r.response.body() = std::string(openapi_document());
+        co_return r;
+      },
+      http::RouteOptions{http::kNoLimit, false, false});
   router.add(verb::get, "/api/docs", [](http::Request&) -> http::asio::awaitable<http::Reply> {
     http::Reply r;
     r.response.result(http::bhttp::status::found);

@@ -135,8 +135,8 @@ void Backends::register_queue_metrics(util::MetricsRegistry& registry) const {
 }
 
 int webhook_worker_count(const domain::Store& store, int requested) {
-  const int n = store.writes_one_at_a_time() ? std::min(requested, kOneWriterWebhookWorkers)
-                                             : requested;
+  const int n =
+      store.writes_one_at_a_time() ? std::min(requested, kOneWriterWebhookWorkers) : requested;
   if (n < requested)
     spdlog::info("webhook workers: {} (WEBHOOK_QUEUE_CONCURRENCY={} is capped on SQLite)", n,
                  requested);

@@ -18,8 +18,8 @@ namespace {
 
 // `webhooks dead list|show|replay|drop`: the dead-letter list of the queue this configuration
 // selects (the one the servers share), acting as `cli`; replays and drops are audited as the API's.
-int run_dead_letter_command(const config::Settings& settings,
-                            domain::IdentityService& identity, const domain::Actor& cli) {
+int run_dead_letter_command(const config::Settings& settings, domain::IdentityService& identity,
+                            const domain::Actor& cli) {
   using Command = config::Settings::Command;
   auto backends = app::make_backends(settings);
   auto& queue = *backends.queue;
@@ -76,8 +76,7 @@ int run_dead_letter_command(const config::Settings& settings,
       std::printf("dropped %s\n", id.c_str());
       break;
     }
-    default:
-      return 2;
+    default: return 2;
   }
   queue.close();
   backends.shutdown();
@@ -106,8 +105,7 @@ int run_command(const config::Settings& settings, domain::IdentityService& ident
         std::getline(std::cin, password);
       }
       domain::AccountInput in{a.username, password,
-                              a.displayName.empty() ? std::nullopt
-                                                    : std::optional(a.displayName),
+                              a.displayName.empty() ? std::nullopt : std::optional(a.displayName),
                               a.admin};
       const auto u = identity.create_user(cli, std::move(in));
       std::printf("created %s%s\n", u.id.c_str(), u.admin ? " (admin)" : "");
@@ -133,16 +131,14 @@ int run_command(const config::Settings& settings, domain::IdentityService& ident
     case Command::ApiKeyList:
       for (const auto& k : identity.list_api_keys(cli))
         std::printf("%s  %-14s %-24s %-22s %s\n", k.id.c_str(), k.prefix.c_str(), k.name.c_str(),
-                    domain::scopes_to_string(k.scopes).c_str(),
-                    k.revokedAt ? "revoked" : "active");
+                    domain::scopes_to_string(k.scopes).c_str(), k.revokedAt ? "revoked" : "active");
       return 0;
     case Command::ApiKeyRevoke: {
       const auto k = identity.revoke_api_key(cli, a.keyId);
       std::printf("revoked %s (%s)\n", k.id.c_str(), k.prefix.c_str());
       return 0;
     }
-    default:
-      return 2;
+    default: return 2;
   }
 }
 

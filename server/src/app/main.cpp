@@ -5,10 +5,10 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -17,8 +17,8 @@
 #include "api/api.hpp"
 #include "api/authentication.hpp"
 #include "api/errors.hpp"
-#include "api/reply_cache.hpp"
 #include "api/invalidating_events.hpp"
+#include "api/reply_cache.hpp"
 #include "api/webhook_intake.hpp"
 #include "app/backends.hpp"
 #include "app/commands.hpp"
@@ -27,15 +27,15 @@
 #include "app/server_options.hpp"
 #include "app/status.hpp"
 #include "app/webhook_record_cleanup.hpp"
-#include "config/settings.hpp"
 #include "auth/argon2_hasher.hpp"
 #include "auth/host_jwt.hpp"
 #include "auth/secret_source.hpp"
 #include "auth/stream_ticket.hpp"
-#include "domain/clock.hpp"
-#include "domain/identity_service.hpp"
-#include "domain/events.hpp"
+#include "config/settings.hpp"
 #include "domain/chat_service.hpp"
+#include "domain/clock.hpp"
+#include "domain/events.hpp"
+#include "domain/identity_service.hpp"
 #include "domain/livestream_service.hpp"
 #include "domain/media_service.hpp"
 #include "domain/reconciler.hpp"
@@ -176,9 +176,9 @@ int run(const lso::config::Settings& settings) {
   recordingSettings.mp4 = settings.recordingMp4;
   recordingSettings.hls = settings.recordingHls;
   recordingSettings.pathPrefix = settings.recordingPathPrefix;
-  recordingSettings.s3 = {settings.recordingS3Bucket,    settings.recordingS3Region,
-                          settings.recordingS3Endpoint,  settings.recordingS3AccessKey,
-                          settings.recordingS3Secret,    settings.recordingS3ForcePathStyle};
+  recordingSettings.s3 = {settings.recordingS3Bucket,   settings.recordingS3Region,
+                          settings.recordingS3Endpoint, settings.recordingS3AccessKey,
+                          settings.recordingS3Secret,   settings.recordingS3ForcePathStyle};
   domain::MediaService media(*store, ingress, egress, time, events, permissions,
                              std::move(recordingSettings), &identity);
   service.on_ended([&media](const std::string& id) { media.livestream_ended(id); });
@@ -195,10 +195,9 @@ int run(const lso::config::Settings& settings) {
       },
       [](std::string_view body) {
         auto e = livekit::parse_webhook_event(body);
-        return domain::WebhookEvent{std::move(e.id),          std::move(e.event),
-                                    e.createdAt,              std::move(e.room),
-                                    std::move(e.participant), std::move(e.ingress),
-                                    std::move(e.egress)};
+        return domain::WebhookEvent{
+            std::move(e.id),          std::move(e.event),   e.createdAt,        std::move(e.room),
+            std::move(e.participant), std::move(e.ingress), std::move(e.egress)};
       },
       workerOptions);
 
@@ -206,8 +205,8 @@ int run(const lso::config::Settings& settings) {
   api::HealthMonitor health(
       {backends.mode, settings.livekitUrl, settings.livekitSimulated, kVersion}, *store, rooms);
   // With a spool, webhooks are still accepted while the queue is down: degraded, not down.
-  health.add_section("queue", [&backends] { return backends.queue_health(); },
-                     backends.spool == nullptr);
+  health.add_section(
+      "queue", [&backends] { return backends.queue_health(); }, backends.spool == nullptr);
   if (auto* spool = backends.spool)
     health.add_section("spool", [spool] { return spool->health(); });
   health.add_section("workers", [&workers] { return app::workers_health(workers); });
@@ -249,14 +248,13 @@ int run(const lso::config::Settings& settings) {
   domain::ChatService chat(*store, rooms, time, events, permissions, &identity, chatPolicy);
   api::add_chat_routes(router, chat, pool);
   api::add_auth_routes(
-      router,
-      {identity, pool, passwords, backends.limiter,
-       api::LoginThrottle{settings.loginMaxFailures, settings.loginWindow}, tickets,
-       boost::json::object{{"authMode", settings.authMode},
-                           {"accounts", settings.authMode == "accounts"},
-                           {"signup", settings.authSignupOpen ? "open" : "closed"},
-                           {"guests", settings.authGuests},
-                           {"hostTokens", settings.host_tokens()}}});
+      router, {identity, pool, passwords, backends.limiter,
+               api::LoginThrottle{settings.loginMaxFailures, settings.loginWindow}, tickets,
+               boost::json::object{{"authMode", settings.authMode},
+                                   {"accounts", settings.authMode == "accounts"},
+                                   {"signup", settings.authSignupOpen ? "open" : "closed"},
+                                   {"guests", settings.authGuests},
+                                   {"hostTokens", settings.host_tokens()}}});
   api::add_dead_letter_routes(router, *backends.queue, identity, pool);
   api::add_event_routes(router, service, hub, pool);
   api::add_webhook_routes(
@@ -305,7 +303,8 @@ int run(const lso::config::Settings& settings) {
   scheduler.every("analytics-maintenance", std::chrono::hours(1), [&analytics, &settings] {
     const auto n =
         analytics.maintain(settings.analyticsDownsampleAfter, settings.analyticsRetention);
-    if (n > 0) spdlog::info("analytics maintenance: {} viewer series/session rows merged or deleted", n);
+    if (n > 0)
+      spdlog::info("analytics maintenance: {} viewer series/session rows merged or deleted", n);
   });
 
   server.start();

@@ -54,12 +54,9 @@ std::optional<Alg> parse_alg(std::string_view name) {
 // Only the asymmetric algorithms have a key family; HS256 never touches a public key.
 Family family_of(Alg alg) {
   switch (alg) {
-    case Alg::RS256:
-      return Family::Rsa;
-    case Alg::ES256:
-      return Family::EcP256;
-    default:
-      return Family::Ed25519;
+    case Alg::RS256: return Family::Rsa;
+    case Alg::ES256: return Family::EcP256;
+    default: return Family::Ed25519;
   }
 }
 
@@ -134,10 +131,8 @@ std::optional<Family> classify(EVP_PKEY* pkey) {
       }
       return Family::EcP256;
     }
-    case EVP_PKEY_ED25519:
-      return Family::Ed25519;
-    default:
-      return std::nullopt;
+    case EVP_PKEY_ED25519: return Family::Ed25519;
+    default: return std::nullopt;
   }
 }
 

@@ -17,17 +17,17 @@ long long seconds(std::chrono::system_clock::time_point t) {
 std::pair<std::string, long long> StreamTickets::issue(
     const domain::Principal& p, std::chrono::system_clock::time_point now) const {
   const long long exp = seconds(now + ttl_);
-  boost::json::object claims{{"aud", kAudience},
-                             {"sub", p.userId},
-                             {"name", p.displayName},
-                             {"kind", domain::to_string(p.kind)},
-                             {"admin", p.admin},
-                             {"scopes", p.scopes},
-                             // A key's id names it in the audit log; a session's digest stays
-                             // out of URLs.
-                             {"cid", p.kind == domain::PrincipalKind::ApiKey ? p.credentialId
-                                                                           : std::string()},
-                             {"exp", exp}};
+  boost::json::object claims{
+      {"aud", kAudience},
+      {"sub", p.userId},
+      {"name", p.displayName},
+      {"kind", domain::to_string(p.kind)},
+      {"admin", p.admin},
+      {"scopes", p.scopes},
+      // A key's id names it in the audit log; a session's digest stays
+      // out of URLs.
+      {"cid", p.kind == domain::PrincipalKind::ApiKey ? p.credentialId : std::string()},
+      {"exp", exp}};
   return {livekit::jwt::sign(claims, secret_), exp};
 }
 
@@ -42,10 +42,14 @@ std::optional<domain::Principal> StreamTickets::verify(
     if (!exp || !exp->is_int64() || exp->get_int64() <= seconds(now)) return std::nullopt;
     domain::Principal p;
     const auto kind = c.at("kind").as_string();
-    if (kind == "user") p.kind = domain::PrincipalKind::User;
-    else if (kind == "guest") p.kind = domain::PrincipalKind::Guest;
-    else if (kind == "apiKey") p.kind = domain::PrincipalKind::ApiKey;
-    else return std::nullopt;
+    if (kind == "user")
+      p.kind = domain::PrincipalKind::User;
+    else if (kind == "guest")
+      p.kind = domain::PrincipalKind::Guest;
+    else if (kind == "apiKey")
+      p.kind = domain::PrincipalKind::ApiKey;
+    else
+      return std::nullopt;
     p.method = domain::AuthMethod::Ticket;
     p.userId = c.at("sub").as_string();
     p.displayName = c.at("name").as_string();

@@ -14,7 +14,8 @@ namespace lso::auth {
 
 class StreamTickets {
  public:
-  StreamTickets(std::string secret, std::chrono::seconds ttl) : secret_(std::move(secret)), ttl_(ttl) {}
+  StreamTickets(std::string secret, std::chrono::seconds ttl)
+      : secret_(std::move(secret)), ttl_(ttl) {}
   // The ticket and its expiry (seconds since the epoch).
   std::pair<std::string, long long> issue(const domain::Principal& principal,
                                           std::chrono::system_clock::time_point now) const;

@@ -7,12 +7,9 @@ namespace lso::config {
 
 std::string_view Deployment::name() const {
   switch (mode) {
-    case Mode::Embedded:
-      return "embedded";
-    case Mode::SingleInstance:
-      return "single-instance";
-    case Mode::Production:
-      return "production";
+    case Mode::Embedded: return "embedded";
+    case Mode::SingleInstance: return "single-instance";
+    case Mode::Production: return "production";
   }
   return "embedded";
 }

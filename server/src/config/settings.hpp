@@ -134,7 +134,9 @@ struct Settings {
   RateLimitRule rateLimitAnonymous;
 
   bool open_mode() const { return authMode == "open"; }
-  bool host_tokens() const { return !jwtSecret.empty() || !jwtPublicKeyPem.empty() || !jwksUrl.empty(); }
+  bool host_tokens() const {
+    return !jwtSecret.empty() || !jwtPublicKeyPem.empty() || !jwksUrl.empty();
+  }
 
   std::string logLevel;
   std::string logFormat;

@@ -645,11 +645,16 @@ struct TopicId {
   std::string_view id;
 };
 constexpr TopicId kTopicIds[] = {
-    {Topic::Http, "http"},         {Topic::Storage, "storage"},
-    {Topic::LiveKit, "livekit"},   {Topic::Webhooks, "webhooks"},
-    {Topic::RateLimits, "rate-limits"}, {Topic::Identity, "identity"},
-    {Topic::Analytics, "analytics"}, {Topic::Chat, "chat"},
-    {Topic::Recordings, "recordings"}, {Topic::Logging, "logging"},
+    {Topic::Http, "http"},
+    {Topic::Storage, "storage"},
+    {Topic::LiveKit, "livekit"},
+    {Topic::Webhooks, "webhooks"},
+    {Topic::RateLimits, "rate-limits"},
+    {Topic::Identity, "identity"},
+    {Topic::Analytics, "analytics"},
+    {Topic::Chat, "chat"},
+    {Topic::Recordings, "recordings"},
+    {Topic::Logging, "logging"},
 };
 
 constexpr std::string_view kBegin = "<!-- BEGIN settings-table ";
@@ -660,19 +665,11 @@ constexpr std::string_view kEnd = "<!-- END settings-table -->";
 void apply_setting(Settings& s, const SettingInfo& info, const std::string& raw) {
   Value v;
   switch (info.type) {
-    case Type::Integer:
-      v.number = read_integer(info.name, raw, info.min, info.max);
-      break;
-    case Type::Boolean:
-      v.flag = read_boolean(info.name, raw);
-      break;
-    case Type::Choice:
-      v.text = read_choice(info.name, raw, info.choices);
-      break;
+    case Type::Integer: v.number = read_integer(info.name, raw, info.min, info.max); break;
+    case Type::Boolean: v.flag = read_boolean(info.name, raw); break;
+    case Type::Choice: v.text = read_choice(info.name, raw, info.choices); break;
     case Type::Text:
-    case Type::Custom:
-      v.text = raw;
-      break;
+    case Type::Custom: v.text = raw; break;
   }
   info.apply(s, v);
 }
@@ -685,8 +682,7 @@ std::string settings_markdown(Topic topic) {
   std::string out = "| variable | default | example | meaning |\n|---|---|---|---|";
   for (const auto& s : kSettings) {
     if (s.topic != topic) continue;
-    const std::string shown =
-        s.docDefault ? s.docDefault : fmt::format("`{}`", s.defaultValue);
+    const std::string shown = s.docDefault ? s.docDefault : fmt::format("`{}`", s.defaultValue);
     out += fmt::format("\n| `{}` | {} | {} | {} |", s.name, shown, s.example, s.meaning);
   }
   return out;

@@ -14,11 +14,22 @@
 namespace lso::config {
 
 // The topics of docs/operations.md's configuration section, in the document's order.
-enum class Topic { Http, Storage, LiveKit, Webhooks, RateLimits, Identity, Analytics, Chat,
-                   Recordings, Logging };
+enum class Topic {
+  Http,
+  Storage,
+  LiveKit,
+  Webhooks,
+  RateLimits,
+  Identity,
+  Analytics,
+  Chat,
+  Recordings,
+  Logging
+};
 
 // A value as its type read it: Integer → number (within the bounds), Boolean → flag, Choice →
-// text (lower case, one of the choices), Text and Custom → text (trimmed; Custom's apply checks it).
+// text (lower case, one of the choices), Text and Custom → text (trimmed; Custom's apply checks
+// it).
 struct SettingValue {
   std::int64_t number = 0;
   bool flag = false;
@@ -27,14 +38,14 @@ struct SettingValue {
 
 struct SettingInfo {
   enum class Type { Integer, Boolean, Text, Choice, Custom };
-  const char* name;          // the environment variable; the flag is its lower-case dash form
+  const char* name;  // the environment variable; the flag is its lower-case dash form
   Topic topic;
   Type type;
   const char* defaultValue;  // as it would be written in the environment; "" = none (unset)
   std::int64_t min;          // Integer: bounds, inclusive
   std::int64_t max;
-  const char* choices;       // Choice: "a|b|c"
-  const char* help;          // one line, for --help
+  const char* choices;  // Choice: "a|b|c"
+  const char* help;     // one line, for --help
   // Stores the value into its Settings field(s); throws ConfigError naming the setting.
   void (*apply)(Settings&, const SettingValue&);
   // The document's row: the default as shown (nullptr: the default in backticks), an example,

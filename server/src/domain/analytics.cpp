@@ -69,14 +69,15 @@ Analytics AnalyticsService::read(const Principal& principal, std::string_view li
     a.from = query.from.value_or(begin);
     a.to = query.to.value_or(std::max(end, a.from + std::chrono::seconds(1)));
     if (a.to <= a.from) throw AppError(ErrorKind::Validation, "from must be before to");
-    a.resolutionSeconds =
-        query.resolutionSeconds.value_or(a.to - a.from <= kFineUpTo ? audience::kBucketSeconds : 60);
+    a.resolutionSeconds = query.resolutionSeconds.value_or(
+        a.to - a.from <= kFineUpTo ? audience::kBucketSeconds : 60);
     // From the start of the minute holding `from`: the bucket holding it may start before it
     // (densify carries what lies before the first point).
     const auto first = audience::bucket_of(a.from, 60);
     const auto stored = q.viewer_series(livestream->id, first, a.to);
     // Downsampled buckets cannot be shown finer than a minute.
-    if (std::any_of(stored.begin(), stored.end(), [](const auto& b) { return b.widthSeconds > 10; }))
+    if (std::any_of(stored.begin(), stored.end(),
+                    [](const auto& b) { return b.widthSeconds > 10; }))
       a.resolutionSeconds = std::max(a.resolutionSeconds, 60);
     const auto points =
         (a.to - a.from) / std::chrono::microseconds(std::chrono::seconds(a.resolutionSeconds));
@@ -103,14 +104,14 @@ Analytics AnalyticsService::read(const Principal& principal, std::string_view li
   });
 }
 
-AnalyticsService::SessionFigures AnalyticsService::session_figures(Queries& q,
-                                                                  const Livestream& l,
-                                                                  TimePoint end, TimePoint now) {
+AnalyticsService::SessionFigures AnalyticsService::session_figures(Queries& q, const Livestream& l,
+                                                                   TimePoint end, TimePoint now) {
   {
     std::lock_guard lock(mutex_);
     if (auto it = sessions_.find(l.id); it != sessions_.end()) {
       const auto& f = it->second;
-      if ((l.endedAt && f.endedAt == l.endedAt) || (!l.endedAt && now - f.computedAt < kSessionsFresh))
+      if ((l.endedAt && f.endedAt == l.endedAt) ||
+          (!l.endedAt && now - f.computedAt < kSessionsFresh))
         return f;
     }
   }
@@ -133,7 +134,8 @@ std::int64_t AnalyticsService::maintain(std::chrono::seconds downsampleAfter,
   const auto now = time_.now();
   // Whole minutes only, so no minute is merged from part of its buckets.
   const auto cutoff = audience::bucket_of(now - downsampleAfter, 60);
-  std::int64_t changed = store_.write([&](Queries& q) { return q.downsample_viewer_series(cutoff); });
+  std::int64_t changed =
+      store_.write([&](Queries& q) { return q.downsample_viewer_series(cutoff); });
   {
     std::lock_guard lock(mutex_);
     sessions_.clear();  // retention may delete what they were computed from
@@ -141,8 +143,8 @@ std::int64_t AnalyticsService::maintain(std::chrono::seconds downsampleAfter,
   if (retention.count() > 0) {
     // In transactions of 5,000 rows, so the writer is never held for long.
     for (;;) {
-      const auto n =
-          store_.write([&](Queries& q) { return q.delete_audience_history(now - retention, 5000); });
+      const auto n = store_.write(
+          [&](Queries& q) { return q.delete_audience_history(now - retention, 5000); });
       changed += n;
       if (n == 0) break;
     }

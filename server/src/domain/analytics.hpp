@@ -19,8 +19,8 @@
 namespace lso::domain {
 
 struct AnalyticsQuery {
-  std::optional<TimePoint> from;  // default: the start of the livestream
-  std::optional<TimePoint> to;    // default: its end, or now while it runs
+  std::optional<TimePoint> from;                  // default: the start of the livestream
+  std::optional<TimePoint> to;                    // default: its end, or now while it runs
   std::optional<std::int32_t> resolutionSeconds;  // 10 or 60; default: 10 up to 6 h, else 60
 };
 

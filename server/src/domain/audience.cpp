@@ -116,8 +116,7 @@ ParticipantRole role_of(const Livestream& livestream, std::string_view identity)
   return identity == livestream.createdBy ? ParticipantRole::Host : ParticipantRole::Viewer;
 }
 
-Effect connect(Queries& q, const Livestream& l, const SessionRef& s, TimePoint now,
-               Tally& tally) {
+Effect connect(Queries& q, const Livestream& l, const SessionRef& s, TimePoint now, Tally& tally) {
   if (s.identity.empty() || s.sid.empty()) return {WebhookOutcome::Unknown, std::nullopt};
   // Everything the rule reads, in one statement.
   const auto seen = q.session_context(l.id, s.identity, s.sid);
@@ -137,8 +136,7 @@ Effect connect(Queries& q, const Livestream& l, const SessionRef& s, TimePoint n
     throw AppError(ErrorKind::Conflict, "participant changed concurrently; retried");
   }
   if (!delta.empty()) tally.move(l, delta, now);
-  return {WebhookOutcome::Applied,
-          seen.present ? std::nullopt : std::optional<std::string>(l.id)};
+  return {WebhookOutcome::Applied, seen.present ? std::nullopt : std::optional<std::string>(l.id)};
 }
 
 Effect disconnect(Queries& q, const std::optional<Livestream>& l, const SessionRef& s,

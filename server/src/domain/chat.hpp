@@ -48,10 +48,10 @@ struct ModerationEntry {
   std::int64_t id = 0;
   std::string livestreamId;
   TimePoint at{};
-  std::string actorId;     // who acted
-  std::string action;      // "message.delete", "timeout", "ban", "unban", "mute", …
-  std::string targetUserId;  // empty when none
-  std::string messageId;     // empty when none
+  std::string actorId;         // who acted
+  std::string action;          // "message.delete", "timeout", "ban", "unban", "mute", …
+  std::string targetUserId;    // empty when none
+  std::string messageId;       // empty when none
   boost::json::value details;  // null or an object
 };
 

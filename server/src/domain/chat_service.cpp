@@ -58,8 +58,8 @@ struct ChatService::Context {
 };
 
 ChatService::ChatService(Store& store, RoomService& rooms, const TimeSource& time,
-                         LivestreamEvents& events, PermissionPolicy permissions,
-                         AuditTrail* audit, ChatPolicy policy)
+                         LivestreamEvents& events, PermissionPolicy permissions, AuditTrail* audit,
+                         ChatPolicy policy)
     : store_(store),
       rooms_(rooms),
       time_(time),
@@ -181,7 +181,8 @@ PostedChat ChatService::post(const Principal& principal, std::string_view livest
         throw AppError(ErrorKind::Authorization, "You are timed out of this chat", "timed_out",
                        seconds_until(c.now, *m->chatTimeoutUntil));
     }
-    const auto activity = q.chat_activity(c.livestream.id, actor.userId, c.now - policy_.rateWindow);
+    const auto activity =
+        q.chat_activity(c.livestream.id, actor.userId, c.now - policy_.rateWindow);
     if (activity.recent >= policy_.rateLimit)
       throw AppError(ErrorKind::RateLimit,
                      fmt::format("At most {} messages per {} s", policy_.rateLimit,
@@ -191,8 +192,8 @@ PostedChat ChatService::post(const Principal& principal, std::string_view livest
     if (!host && !c.moderator) {
       const auto slow = q.chat_slow_mode(c.livestream.id);
       if (slow > 0 && activity.last && c.now - *activity.last < std::chrono::seconds(slow))
-        throw AppError(ErrorKind::RateLimit,
-                       fmt::format("Slow mode: one message every {} s", slow), "slow_mode",
+        throw AppError(ErrorKind::RateLimit, fmt::format("Slow mode: one message every {} s", slow),
+                       "slow_mode",
                        seconds_until(c.now, *activity.last + std::chrono::seconds(slow)));
     }
     ChatMessage m;
@@ -205,8 +206,8 @@ PostedChat ChatService::post(const Principal& principal, std::string_view livest
     m.clientId = input.clientMessageId;
     if (!q.insert_chat_message(m)) {
       // The same retry racing on another instance stored it first.
-      auto stored = q.find_chat_message_by_client_id(c.livestream.id, actor.userId,
-                                                     *input.clientMessageId);
+      auto stored =
+          q.find_chat_message_by_client_id(c.livestream.id, actor.userId, *input.clientMessageId);
       if (!stored) throw AppError(ErrorKind::Conflict, "The message could not be stored");
       out.message = std::move(*stored);
       return;
@@ -272,8 +273,8 @@ void ChatService::set_slow_mode(const Principal& principal, std::string_view liv
                                 std::int32_t seconds,
                                 const std::optional<std::string>& requestingUserId) {
   if (seconds < 0 || seconds > policy_.maxSlowModeSeconds)
-    throw invalid(fmt::format("slowModeSeconds must be between 0 and {}",
-                              policy_.maxSlowModeSeconds));
+    throw invalid(
+        fmt::format("slowModeSeconds must be between 0 and {}", policy_.maxSlowModeSeconds));
   const Actor actor = resolve_actor(principal, "requestingUserId", requestingUserId);
   std::string id;
   store_.write([&](Queries& q) {
@@ -403,9 +404,9 @@ std::vector<std::string> ChatService::mute(const Principal& principal,
     room = c.livestream.roomName;
     id = c.livestream.id;
     log(q, c, "mute", user, {},
-        boost::json::object{{"kind", kind},
-                            {"trackSid", trackSid ? boost::json::value(*trackSid)
-                                                  : boost::json::value(nullptr)}});
+        boost::json::object{
+            {"kind", kind},
+            {"trackSid", trackSid ? boost::json::value(*trackSid) : boost::json::value(nullptr)}});
   });
   // The tracks LiveKit knows now (a webhook-fed copy could lag behind a fresh publish).
   std::vector<std::string> muted;
@@ -464,9 +465,9 @@ Member ChatService::standing(const Principal& principal, std::string_view livest
   });
 }
 
-Viewed<std::vector<Member>> ChatService::members(const Principal& principal,
-                                                 std::string_view livestreamId,
-                                                 const std::optional<std::string>& requestingUserId) {
+Viewed<std::vector<Member>> ChatService::members(
+    const Principal& principal, std::string_view livestreamId,
+    const std::optional<std::string>& requestingUserId) {
   const Actor actor = resolve_actor(principal, "requestingUserId", requestingUserId);
   return store_.read([&](Queries& q) {
     auto l = q.find_livestream(livestreamId);

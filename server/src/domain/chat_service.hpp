@@ -21,8 +21,8 @@ namespace lso::domain {
 
 // Deployment settings of the chat (CHAT_* in docs/operations.md).
 struct ChatPolicy {
-  std::size_t maxLength = 500;         // code points per message
-  std::int64_t rateLimit = 5;          // messages per person per window...
+  std::size_t maxLength = 500;          // code points per message
+  std::int64_t rateLimit = 5;           // messages per person per window...
   std::chrono::seconds rateWindow{10};  // ...in this window
   std::int32_t maxSlowModeSeconds = 3600;
   std::int64_t maxTimeoutSeconds = 7 * 24 * 3600;

@@ -25,8 +25,7 @@ class AppError : public std::runtime_error {
   AppError(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
   // `code`: a machine-readable reason beside the kind (e.g. "banned") that callers may act on;
   // `retryAfterSeconds` > 0: when the caller may try again (RateLimit).
-  AppError(ErrorKind kind, const std::string& message, std::string code,
-           long retryAfterSeconds = 0)
+  AppError(ErrorKind kind, const std::string& message, std::string code, long retryAfterSeconds = 0)
       : std::runtime_error(message),
         kind_(kind),
         code_(std::move(code)),

@@ -52,15 +52,15 @@ struct AuthSession {
 // A session with what authentication needs of its user, in one read.
 struct SessionLookup {
   AuthSession session;
-  bool admin = false;     // the account's current admin flag (false for guests)
-  bool disabled = false;  // the account is disabled (its sessions do nothing)
+  bool admin = false;       // the account's current admin flag (false for guests)
+  bool disabled = false;    // the account is disabled (its sessions do nothing)
   std::string displayName;  // the account's current display name (the session's for guests)
 };
 
 struct ApiKey {
-  std::string id;      // UUID
-  std::string name;    // what the admin called it
-  std::string prefix;  // "lso_" + the first 8 characters of the secret part: shown in lists
+  std::string id;          // UUID
+  std::string name;        // what the admin called it
+  std::string prefix;      // "lso_" + the first 8 characters of the secret part: shown in lists
   std::string secretHash;  // hex SHA-256 of the whole key
   std::uint8_t scopes = 0;
   std::string ownerId;  // the admin who created it; the key acts as this user

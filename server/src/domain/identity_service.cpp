@@ -54,14 +54,12 @@ std::string IdentityService::normalize_username(std::string_view username) {
   std::string out(username);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const bool ok = out.size() >= 3 && out.size() <= 32 &&
-                  std::all_of(out.begin(), out.end(), [](unsigned char c) {
-                    return std::isdigit(c) || (c >= 'a' && c <= 'z') || c == '_' || c == '.' ||
-                           c == '-';
-                  });
-  if (!ok)
-    throw invalid(
-        "username must be 3 to 32 characters: letters, digits, '_', '.' or '-'");
+  const bool ok =
+      out.size() >= 3 && out.size() <= 32 &&
+      std::all_of(out.begin(), out.end(), [](unsigned char c) {
+        return std::isdigit(c) || (c >= 'a' && c <= 'z') || c == '_' || c == '.' || c == '-';
+      });
+  if (!ok) throw invalid("username must be 3 to 32 characters: letters, digits, '_', '.' or '-'");
   if (out.starts_with("guest-"))
     throw invalid("usernames starting with 'guest-' are reserved for guests");
   return out;
@@ -185,9 +183,9 @@ void IdentityService::logout(const Principal& caller) {
 SignedIn IdentityService::change_password(const Principal& caller, std::string_view current,
                                           std::string_view next) {
   if (caller.kind != PrincipalKind::User || caller.method != AuthMethod::Session)
-    throw AppError(caller.kind == PrincipalKind::Nobody ? ErrorKind::Authentication
-                                                        : ErrorKind::Authorization,
-                   "Only a signed-in account can change its password");
+    throw AppError(
+        caller.kind == PrincipalKind::Nobody ? ErrorKind::Authentication : ErrorKind::Authorization,
+        "Only a signed-in account can change its password");
   check_password(next);
   auto user = store_.read([&](Queries& q) { return q.find_user(caller.userId); });
   if (!user || !hasher_.verify(user->passwordHash, current)) {
@@ -289,8 +287,8 @@ CreatedApiKey IdentityService::create_api_key(const Actor& actor, std::string na
   k.createdAt = time_.now();
   store_.write([&](Queries& q) { q.insert_api_key(k); });
   audit(actor, "apikey.create", k.id, "ok",
-        boost::json::object{{"name", k.name}, {"scopes", scopes_to_string(scopes)},
-                            {"prefix", k.prefix}});
+        boost::json::object{
+            {"name", k.name}, {"scopes", scopes_to_string(scopes)}, {"prefix", k.prefix}});
   return out;
 }
 
@@ -301,7 +299,8 @@ std::vector<ApiKey> IdentityService::list_api_keys(const Actor& actor) {
 
 ApiKey IdentityService::revoke_api_key(const Actor& actor, std::string_view id) {
   require(permissions_, actor, Action::ManageApiKeys);
-  if (!util::is_uuid(id)) throw AppError(ErrorKind::NotFound, fmt::format("API key {} not found", id));
+  if (!util::is_uuid(id))
+    throw AppError(ErrorKind::NotFound, fmt::format("API key {} not found", id));
   auto key = store_.write([&](Queries& q) -> std::optional<ApiKey> {
     if (auto k = q.revoke_api_key(id, time_.now())) return k;
     for (auto& k : q.list_api_keys())  // already revoked: idempotent, answer the record
@@ -387,7 +386,8 @@ bool IdentityService::invite(const Actor& actor, std::string_view livestreamId,
     auto l = managed_livestream(q, actor, livestreamId);
     return q.add_invite({l.id, userId, time_.now()});
   });
-  if (added) audit(actor, "invite.add", livestreamId, "ok", boost::json::object{{"userId", userId}});
+  if (added)
+    audit(actor, "invite.add", livestreamId, "ok", boost::json::object{{"userId", userId}});
   return added;
 }
 
@@ -433,7 +433,8 @@ void IdentityService::cleanup() {
         [&](Queries& q) { return q.delete_expired_sessions(now, idleBefore, kCleanupChunk); });
   const auto auditBefore = now - micros(policy_.auditRetention);
   for (std::int64_t got = kCleanupChunk; got == kCleanupChunk; entries += got)
-    got = store_.write([&](Queries& q) { return q.delete_audit_before(auditBefore, kCleanupChunk); });
+    got =
+        store_.write([&](Queries& q) { return q.delete_audit_before(auditBefore, kCleanupChunk); });
   if (sessions || entries)
     spdlog::info("deleted {} expired sessions and {} audit entries past retention", sessions,
                  entries);

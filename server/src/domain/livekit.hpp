@@ -83,7 +83,7 @@ enum class IngressInput { Rtmp, Whip };
 
 struct IngressOptions {
   IngressInput input = IngressInput::Rtmp;
-  std::string name;                 // a label (we use the livestream id)
+  std::string name;  // a label (we use the livestream id)
   std::string roomName;
   std::string participantIdentity;  // the host: the encoder publishes as the creator
   std::string participantName;
@@ -119,7 +119,7 @@ struct EgressRequest {
   bool segments = false;  // HLS segments and a playlist
   std::string filepath;   // the file's path or object key (may hold LiveKit's {room_name} …)
   std::string playlistName;
-  std::string layout;     // "" = LiveKit's default (grid)
+  std::string layout;  // "" = LiveKit's default (grid)
   S3Storage s3;
 };
 

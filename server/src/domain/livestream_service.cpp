@@ -56,8 +56,7 @@ Livestream LivestreamService::load(Queries& q, std::string_view id) {
   return std::move(*livestream);
 }
 
-Livestream LivestreamService::readable(Queries& q, const Actor& actor,
-                                       std::string_view id) const {
+Livestream LivestreamService::readable(Queries& q, const Actor& actor, std::string_view id) const {
   auto livestream = load(q, id);
   Subject s;
   s.livestream = &livestream;
@@ -221,8 +220,7 @@ JoinResult LivestreamService::join(const Principal& principal, std::string_view 
   std::string displayName = actor.namedInBody || actor.displayName.empty()
                                 ? input.displayName.value_or("")
                                 : actor.displayName;
-  if (actor.namedInBody && !input.displayName)
-    throw invalid("displayName is required");
+  if (actor.namedInBody && !input.displayName) throw invalid("displayName is required");
   if (actor.kind != PrincipalKind::Nobody)
     require_text("displayName", displayName, limits::kDisplayNameMax);
   require_metadata(input.metadata);
@@ -254,9 +252,8 @@ JoinResult LivestreamService::join(const Principal& principal, std::string_view 
   }
   const std::string& room = pending.room;
 
-  result.token = tokens_.issue_join_token(
-      {room, p.userId, p.displayName, metadata_text(p.metadata),
-       p.role == ParticipantRole::Host || pending.onStage});
+  result.token = tokens_.issue_join_token({room, p.userId, p.displayName, metadata_text(p.metadata),
+                                           p.role == ParticipantRole::Host || pending.onStage});
   result.url = tokens_.public_url();
   // No state change: a seat is not a viewer until LiveKit says its session connected.
   return result;
@@ -283,8 +280,7 @@ void LivestreamService::join_one(Queries& q, PendingJoin& join, LockedLivestream
   }
   Subject subject;
   subject.livestream = &*livestream;
-  const Action action =
-      p.role == ParticipantRole::Host ? Action::JoinAsHost : Action::JoinAsViewer;
+  const Action action = p.role == ParticipantRole::Host ? Action::JoinAsHost : Action::JoinAsViewer;
   auto decision = decide(*join.permissions, *join.actor, action, subject);
   if (!decision.allowed && action == Action::JoinAsViewer &&
       livestream->visibility == Visibility::Private && join.actor->signed_in() &&
@@ -456,7 +452,8 @@ StreamState LivestreamService::build_state(Queries& q, const Livestream& livestr
     if (m.banned) continue;
     if (m.stage != StageStatus::None)
       s.stage.push_back({m.userId, m.displayName, std::string(to_string(m.stage)), m.updatedAt});
-    if (m.handRaisedAt) s.raisedHands.push_back({m.userId, m.displayName, "RAISED", *m.handRaisedAt});
+    if (m.handRaisedAt)
+      s.raisedHands.push_back({m.userId, m.displayName, "RAISED", *m.handRaisedAt});
   }
   std::sort(s.raisedHands.begin(), s.raisedHands.end(),
             [](const StagePerson& a, const StagePerson& b) { return a.since < b.since; });

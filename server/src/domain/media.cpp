@@ -11,34 +11,23 @@ namespace lso::domain {
 
 std::string_view to_string(IngestStatus s) {
   switch (s) {
-    case IngestStatus::Inactive:
-      return "inactive";
-    case IngestStatus::Buffering:
-      return "buffering";
-    case IngestStatus::Publishing:
-      return "publishing";
-    case IngestStatus::Error:
-      return "error";
+    case IngestStatus::Inactive: return "inactive";
+    case IngestStatus::Buffering: return "buffering";
+    case IngestStatus::Publishing: return "publishing";
+    case IngestStatus::Error: return "error";
   }
   return "inactive";
 }
 
 std::string_view to_string(RecordingStatus s) {
   switch (s) {
-    case RecordingStatus::Starting:
-      return "starting";
-    case RecordingStatus::Active:
-      return "active";
-    case RecordingStatus::Ending:
-      return "ending";
-    case RecordingStatus::Complete:
-      return "complete";
-    case RecordingStatus::Failed:
-      return "failed";
-    case RecordingStatus::Aborted:
-      return "aborted";
-    case RecordingStatus::LimitReached:
-      return "limit_reached";
+    case RecordingStatus::Starting: return "starting";
+    case RecordingStatus::Active: return "active";
+    case RecordingStatus::Ending: return "ending";
+    case RecordingStatus::Complete: return "complete";
+    case RecordingStatus::Failed: return "failed";
+    case RecordingStatus::Aborted: return "aborted";
+    case RecordingStatus::LimitReached: return "limit_reached";
   }
   return "starting";
 }
@@ -74,14 +63,10 @@ bool is_terminal(RecordingStatus s) {
 
 int rank(RecordingStatus s) {
   switch (s) {
-    case RecordingStatus::Starting:
-      return 0;
-    case RecordingStatus::Active:
-      return 1;
-    case RecordingStatus::Ending:
-      return 2;
-    default:
-      return 3;
+    case RecordingStatus::Starting: return 0;
+    case RecordingStatus::Active: return 1;
+    case RecordingStatus::Ending: return 2;
+    default: return 3;
   }
 }
 

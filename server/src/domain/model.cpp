@@ -5,14 +5,10 @@ namespace lso::domain {
 
 std::string_view to_string(LivestreamStatus s) {
   switch (s) {
-    case LivestreamStatus::Scheduled:
-      return "SCHEDULED";
-    case LivestreamStatus::Live:
-      return "LIVE";
-    case LivestreamStatus::Ended:
-      return "ENDED";
-    case LivestreamStatus::Error:
-      return "ERROR";
+    case LivestreamStatus::Scheduled: return "SCHEDULED";
+    case LivestreamStatus::Live: return "LIVE";
+    case LivestreamStatus::Ended: return "ENDED";
+    case LivestreamStatus::Error: return "ERROR";
   }
   return "ERROR";
 }
@@ -27,12 +23,9 @@ std::string_view to_string(ParticipantStatus s) {
 
 std::string_view to_string(Visibility v) {
   switch (v) {
-    case Visibility::Public:
-      return "public";
-    case Visibility::Unlisted:
-      return "unlisted";
-    case Visibility::Private:
-      return "private";
+    case Visibility::Public: return "public";
+    case Visibility::Unlisted: return "unlisted";
+    case Visibility::Private: return "private";
   }
   return "private";
 }

@@ -239,9 +239,8 @@ void require(const PermissionPolicy& policy, const Actor& actor, Action action,
 void require_reading_invites(const PermissionPolicy& policy, const Actor& actor, Action action,
                              Subject subject, Queries& q) {
   auto d = decide(policy, actor, action, subject);
-  if (!d.allowed && subject.livestream &&
-      subject.livestream->visibility == Visibility::Private && actor.signed_in() &&
-      !actor.userId.empty()) {
+  if (!d.allowed && subject.livestream && subject.livestream->visibility == Visibility::Private &&
+      actor.signed_in() && !actor.userId.empty()) {
     subject.invited = q.is_invited(subject.livestream->id, actor.userId);
     d = decide(policy, actor, action, subject);
   }

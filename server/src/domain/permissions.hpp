@@ -14,37 +14,37 @@
 namespace lso::domain {
 
 enum class Action {
-  ListLivestreams,   // the list (what it shows is narrowed by list_scope)
-  ListByCreator,     // filter the list by `Subject::targetUserId` as creator (names a user id)
-  ReadLivestream,    // get, state, SSE, participants
-  SeeUserIds,        // other users' ids in what is read
+  ListLivestreams,  // the list (what it shows is narrowed by list_scope)
+  ListByCreator,    // filter the list by `Subject::targetUserId` as creator (names a user id)
+  ReadLivestream,   // get, state, SSE, participants
+  SeeUserIds,       // other users' ids in what is read
   CreateLivestream,
   EndLivestream,
   JoinAsHost,
   JoinAsViewer,
-  Leave,             // end the session of `Subject::targetUserId`
+  Leave,  // end the session of `Subject::targetUserId`
   ManageInvites,
-  ManageUsers,       // admin: accounts
-  ManageApiKeys,     // admin: keys
-  ReadAudit,         // admin: the audit log
-  ManageDeadLetters, // admin: inspect, replay and drop dead-lettered webhooks
-  OpenEventTicket,   // any principal: a ticket for EventSource
-  ReadAnalytics,     // a livestream's audience analytics (the series and the summary)
+  ManageUsers,        // admin: accounts
+  ManageApiKeys,      // admin: keys
+  ReadAudit,          // admin: the audit log
+  ManageDeadLetters,  // admin: inspect, replay and drop dead-lettered webhooks
+  OpenEventTicket,    // any principal: a ticket for EventSource
+  ReadAnalytics,      // a livestream's audience analytics (the series and the summary)
   // Chat, moderation and the stage. `Subject::moderator`: the actor moderates this
   // livestream; `targetUserId`: whom the action is about (a message's author, a moderated user).
   ReadChat,
   PostChat,
-  DeleteChatMessage,    // targetUserId: the message's author
-  Moderate,             // slow mode, the moderation log
-  ModerateUser,         // time out, ban, unban, mute; targetUserId, targetModerator
+  DeleteChatMessage,  // targetUserId: the message's author
+  Moderate,           // slow mode, the moderation log
+  ModerateUser,       // time out, ban, unban, mute; targetUserId, targetModerator
   ManageModerators,
-  RaiseHand,            // targetUserId: whose hand (raising: only one's own)
-  LowerHand,            // targetUserId: whose hand
-  ManageStage,          // invite on stage, bring back
-  AnswerStageInvite,    // targetUserId: who was invited
-  ManageIngest,      // create, reveal (the stream key), reset and delete the ingest endpoint
-  ManageRecordings,  // start and stop recordings
-  ReadRecordings,    // list and read a livestream's recordings
+  RaiseHand,          // targetUserId: whose hand (raising: only one's own)
+  LowerHand,          // targetUserId: whose hand
+  ManageStage,        // invite on stage, bring back
+  AnswerStageInvite,  // targetUserId: who was invited
+  ManageIngest,       // create, reveal (the stream key), reset and delete the ingest endpoint
+  ManageRecordings,   // start and stop recordings
+  ReadRecordings,     // list and read a livestream's recordings
 };
 
 std::string_view to_string(Action action);
@@ -52,10 +52,10 @@ std::string_view to_string(Action action);
 // What an action is about. Fields an action does not use stay empty.
 struct Subject {
   const Livestream* livestream = nullptr;
-  bool invited = false;            // the actor is on the private livestream's invite list
-  std::string_view targetUserId;   // Leave: whose session; chat and moderation: about whom
-  bool moderator = false;          // the actor is a moderator of the livestream
-  bool targetModerator = false;    // ModerateUser: the target is a moderator
+  bool invited = false;           // the actor is on the private livestream's invite list
+  std::string_view targetUserId;  // Leave: whose session; chat and moderation: about whom
+  bool moderator = false;         // the actor is a moderator of the livestream
+  bool targetModerator = false;   // ModerateUser: the target is a moderator
 };
 
 // Deployment-wide switches the table reads.

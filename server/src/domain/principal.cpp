@@ -48,11 +48,16 @@ std::optional<std::uint8_t> parse_scopes(std::string_view text) {
     auto name = text.substr(0, comma);
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-    if (name == "read") out |= kScopeRead;
-    else if (name == "write") out |= kScopeWrite;
-    else if (name == "admin") out |= kScopeAdmin;
-    else if (name == "act-as") out |= kScopeActAs;
-    else return std::nullopt;
+    if (name == "read")
+      out |= kScopeRead;
+    else if (name == "write")
+      out |= kScopeWrite;
+    else if (name == "admin")
+      out |= kScopeAdmin;
+    else if (name == "act-as")
+      out |= kScopeActAs;
+    else
+      return std::nullopt;
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
   }
   return out;
@@ -102,9 +107,9 @@ Actor resolve_actor(const Principal& p, std::string_view field,
     return a;
   }
   if (named && *named != p.userId && !othersAllowed)
-    throw AppError(ErrorKind::Authorization,
-                   fmt::format("{} must be your own user id (you are signed in as someone else)",
-                               field));
+    throw AppError(
+        ErrorKind::Authorization,
+        fmt::format("{} must be your own user id (you are signed in as someone else)", field));
   return a;
 }
 

@@ -57,12 +57,14 @@ struct Actor {
   std::string displayName;
   bool admin = false;
   std::uint8_t scopes = 0;
-  bool namedInBody = false;  // the acting user came from a body field (act-as key, open mode)
+  bool namedInBody = false;   // the acting user came from a body field (act-as key, open mode)
   std::string principalName;  // Principal::audit_name(), for the audit log
   std::string ip;
 
-  bool signed_in() const { return kind == PrincipalKind::User || kind == PrincipalKind::ApiKey ||
-                                  kind == PrincipalKind::Open; }
+  bool signed_in() const {
+    return kind == PrincipalKind::User || kind == PrincipalKind::ApiKey ||
+           kind == PrincipalKind::Open;
+  }
 };
 
 // Where security-relevant actions are recorded (creates, ends, refused joins, logins, key and

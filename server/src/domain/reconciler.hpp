@@ -60,7 +60,7 @@ class Reconciler {
   void reconcile_media(Report& report, TimePoint now);
   IngressService* ingress_ = nullptr;
   EgressService* egress_ = nullptr;
-  std::map<std::string, int> absences_;  // livestream id → consecutive absences seen here
+  std::map<std::string, int> absences_;         // livestream id → consecutive absences seen here
   std::map<std::string, int> egressAbsences_;   // egress id → consecutive absences
   std::map<std::string, int> ingressAbsences_;  // ingress id → consecutive absences
   std::atomic<bool> cancelled_{false};

@@ -81,8 +81,7 @@ const std::optional<Livestream>& WebhookProcessor::locked_livestream(const Webho
 }
 
 WebhookOutcome WebhookProcessor::effects(Queries& q, const WebhookEvent& e, TimePoint now,
-                                         Effects& fx, LockedRooms& locked,
-                                         audience::Tally& tally) {
+                                         Effects& fx, LockedRooms& locked, audience::Tally& tally) {
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   const std::string sid = e.participant ? e.participant->sid : std::string();
@@ -161,15 +160,9 @@ void WebhookProcessor::after_commit(const WebhookEvent& e, WebhookOutcome outcom
   const std::string roomName = e.room ? e.room->name : std::string();
   const std::string identity = e.participant ? e.participant->identity : std::string();
   switch (outcome) {
-    case WebhookOutcome::Applied:
-      ++counters_.applied;
-      break;
-    case WebhookOutcome::NoEffect:
-      ++counters_.noEffect;
-      break;
-    case WebhookOutcome::Duplicate:
-      ++counters_.duplicate;
-      break;
+    case WebhookOutcome::Applied: ++counters_.applied; break;
+    case WebhookOutcome::NoEffect: ++counters_.noEffect; break;
+    case WebhookOutcome::Duplicate: ++counters_.duplicate; break;
     case WebhookOutcome::Unknown:
       ++counters_.unknown;
       spdlog::info("webhook {} ({}) for room '{}' / participant '{}': nothing known to apply it to",
@@ -248,8 +241,7 @@ std::vector<WebhookProcessor::Result> WebhookProcessor::apply_batch(
 void WebhookProcessor::register_metrics(util::MetricsRegistry& registry) const {
   registry.add([this](util::MetricsWriter& w) {
     const auto& c = counters_;
-    w.family("lso_webhooks_applied_total", util::MetricType::Counter,
-             "webhook effects by outcome");
+    w.family("lso_webhooks_applied_total", util::MetricType::Counter, "webhook effects by outcome");
     w.sample(c.applied.load(), {{"outcome", "applied"}});
     w.sample(c.noEffect.load(), {{"outcome", "no_effect"}});
     w.sample(c.duplicate.load(), {{"outcome", "duplicate"}});

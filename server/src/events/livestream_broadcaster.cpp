@@ -118,9 +118,9 @@ void LivestreamBroadcaster::run() {
     ready.reserve(work.size());
     for (auto& [id, changes] : work) {
       const bool urgent =
-          changes & (bit(domain::StateChange::RoomEnded) | bit(domain::StateChange::RoomStarted) |
-                     bit(domain::StateChange::IngestChanged) |
-                     bit(domain::StateChange::RecordingChanged));
+          changes &
+          (bit(domain::StateChange::RoomEnded) | bit(domain::StateChange::RoomStarted) |
+           bit(domain::StateChange::IngestChanged) | bit(domain::StateChange::RecordingChanged));
       auto last = lastRead_.find(id);
       auto cost = readCost_.find(id);
       const auto gap = std::min<std::chrono::steady_clock::duration>(

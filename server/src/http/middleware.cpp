@@ -160,7 +160,8 @@ std::optional<Reply> RateLimit::check(const Route& route, const std::string& key
   std::optional<RateDecision> shown;
   const RateRule* shownRule = nullptr;
   bool denied = false;
-  for (const auto& r : single ? std::span<const Rule>(anonymousRule) : std::span<const Rule>(perClass)) {
+  for (const auto& r :
+       single ? std::span<const Rule>(anonymousRule) : std::span<const Rule>(perClass)) {
     if (!(route.rateClasses & r.cls)) continue;
     auto d = limiter_->hit(r.name, key, r.rule.max, r.rule.window);
     if (!d.allowed) denied = true;

@@ -135,8 +135,7 @@ struct RateLimitOptions {
 class RateLimit final : public Middleware {
  public:
   // A limiter that blocks (Redis) is consulted from `pool`, never on an I/O thread.
-  RateLimit(RateLimitOptions options, std::shared_ptr<RateCounter> limiter,
-            asio::thread_pool* pool)
+  RateLimit(RateLimitOptions options, std::shared_ptr<RateCounter> limiter, asio::thread_pool* pool)
       : options_(options), limiter_(std::move(limiter)), pool_(pool) {}
   asio::awaitable<Reply> handle(Request& req, const Next& next) override;
 

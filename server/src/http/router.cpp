@@ -61,8 +61,13 @@ void Router::add(bhttp::verb method, std::string pattern, Handler handler,
 }
 
 void Router::add(bhttp::verb method, std::string pattern, Handler handler, RouteOptions options) {
-  Route r{method,        std::move(pattern),       std::move(handler), options.rateClasses,
-          options.quiet, options.authenticate, {}};
+  Route r{method,
+          std::move(pattern),
+          std::move(handler),
+          options.rateClasses,
+          options.quiet,
+          options.authenticate,
+          {}};
   for_each_segment(r.pattern, [&](std::string_view seg) { r.segments.emplace_back(seg); });
   routes_.push_back(std::move(r));
 }
@@ -149,28 +154,20 @@ Reply error_reply(unsigned status, std::string_view error, std::string_view mess
 
 unsigned status_of(TransportError kind) {
   switch (kind) {
-    case TransportError::MethodNotAllowed:
-      return 405;
-    case TransportError::PayloadTooLarge:
-      return 413;
-    case TransportError::UnsupportedMediaType:
-      return 415;
-    case TransportError::RateLimit:
-      return 429;
+    case TransportError::MethodNotAllowed: return 405;
+    case TransportError::PayloadTooLarge: return 413;
+    case TransportError::UnsupportedMediaType: return 415;
+    case TransportError::RateLimit: return 429;
   }
   return 500;
 }
 
 std::string_view name_of(TransportError kind) {
   switch (kind) {
-    case TransportError::MethodNotAllowed:
-      return "MethodNotAllowedError";
-    case TransportError::PayloadTooLarge:
-      return "PayloadTooLargeError";
-    case TransportError::UnsupportedMediaType:
-      return "UnsupportedMediaTypeError";
-    case TransportError::RateLimit:
-      return "RateLimitError";
+    case TransportError::MethodNotAllowed: return "MethodNotAllowedError";
+    case TransportError::PayloadTooLarge: return "PayloadTooLargeError";
+    case TransportError::UnsupportedMediaType: return "UnsupportedMediaTypeError";
+    case TransportError::RateLimit: return "RateLimitError";
   }
   return "InternalServerError";
 }

@@ -256,7 +256,8 @@ bool Server::came_over_https(const RawRequest& raw) const {
   if (it == raw.end()) return false;
   std::string_view proto(it->value().data(), it->value().size());
   // A chain of proxies appends: the last value was set by the proxy we trust.
-  if (auto comma = proto.rfind(','); comma != std::string_view::npos) proto = proto.substr(comma + 1);
+  if (auto comma = proto.rfind(','); comma != std::string_view::npos)
+    proto = proto.substr(comma + 1);
   while (!proto.empty() && proto.front() == ' ') proto.remove_prefix(1);
   return proto == "https";
 }
@@ -295,9 +296,9 @@ asio::awaitable<Reply> Server::dispatch(Request& req) {
       });
   if (fallback_ && (raw.method() == bhttp::verb::get || raw.method() == bhttp::verb::head) && !own)
     co_return co_await fallback_(req);
-  co_return error_reply(404, "NotFoundError",
-                        fmt::format("Route {} {} not found", std::string_view(raw.method_string()),
-                                    req.path));
+  co_return error_reply(
+      404, "NotFoundError",
+      fmt::format("Route {} {} not found", std::string_view(raw.method_string()), req.path));
 }
 
 asio::awaitable<Reply> Server::handle(const RawRequest& raw, std::string peerIp) {

@@ -168,9 +168,9 @@ std::string get_enum(const boost::json::object& o, std::string_view camel, std::
   return get_string(o, camel, snake);
 }
 
-constexpr std::array<const char*, 5> kIngressStates = {
-    "ENDPOINT_INACTIVE", "ENDPOINT_BUFFERING", "ENDPOINT_PUBLISHING", "ENDPOINT_ERROR",
-    "ENDPOINT_COMPLETE"};
+constexpr std::array<const char*, 5> kIngressStates = {"ENDPOINT_INACTIVE", "ENDPOINT_BUFFERING",
+                                                       "ENDPOINT_PUBLISHING", "ENDPOINT_ERROR",
+                                                       "ENDPOINT_COMPLETE"};
 constexpr std::array<const char*, 3> kIngressInputs = {"RTMP_INPUT", "WHIP_INPUT", "URL_INPUT"};
 constexpr std::array<const char*, 7> kEgressStatuses = {
     "EGRESS_STARTING", "EGRESS_ACTIVE",  "EGRESS_ENDING",       "EGRESS_COMPLETE",

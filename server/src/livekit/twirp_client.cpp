@@ -33,21 +33,15 @@ constexpr std::array<std::string_view, kMethodCount> kMethodNames = {
 // the code follows from the HTTP status.
 std::string code_from_status(unsigned status) {
   switch (status) {
-    case 400:
-      return "internal";
-    case 401:
-      return "unauthenticated";
-    case 403:
-      return "permission_denied";
-    case 404:
-      return "bad_route";
+    case 400: return "internal";
+    case 401: return "unauthenticated";
+    case 403: return "permission_denied";
+    case 404: return "bad_route";
     case 429:
     case 502:
     case 503:
-    case 504:
-      return "unavailable";
-    default:
-      return "unknown";
+    case 504: return "unavailable";
+    default: return "unknown";
   }
 }
 
@@ -220,8 +214,8 @@ std::vector<domain::Room> TwirpRoomService::list_rooms(const std::vector<std::st
 }
 
 std::vector<domain::RoomParticipant> TwirpRoomService::list_participants(const std::string& room) {
-  const json::object res =
-      channel_.call(kListParticipants, json::object{{"room", room}}, ServiceGrant::room_admin(room));
+  const json::object res = channel_.call(kListParticipants, json::object{{"room", room}},
+                                         ServiceGrant::room_admin(room));
   return channel_.read(kListParticipants, [&] {
     std::vector<domain::RoomParticipant> participants;
     for (const json::object* o : protojson::get_objects(res, "participants")) {
@@ -233,27 +227,27 @@ std::vector<domain::RoomParticipant> TwirpRoomService::list_participants(const s
 
 void TwirpRoomService::remove_participant(const std::string& room, const std::string& identity) {
   channel_.call(kRemoveParticipant, json::object{{"room", room}, {"identity", identity}},
-              ServiceGrant::room_admin(room));
+                ServiceGrant::room_admin(room));
 }
 
 void TwirpRoomService::mute_published_track(const std::string& room, const std::string& identity,
                                             const std::string& trackSid, bool muted) {
-  channel_.call(kMutePublishedTrack,
-              json::object{{"room", room}, {"identity", identity}, {"trackSid", trackSid},
-                           {"muted", muted}},
-              ServiceGrant::room_admin(room));
+  channel_.call(
+      kMutePublishedTrack,
+      json::object{
+          {"room", room}, {"identity", identity}, {"trackSid", trackSid}, {"muted", muted}},
+      ServiceGrant::room_admin(room));
 }
 
 void TwirpRoomService::set_participant_can_publish(const std::string& room,
                                                    const std::string& identity, bool canPublish) {
   // The permission replaces the participant's whole permission: state every field a viewer and a
   // co-host differ in, and keep subscribing.
-  json::object permission{{"canSubscribe", true},
-                          {"canPublish", canPublish},
-                          {"canPublishData", canPublish}};
+  json::object permission{
+      {"canSubscribe", true}, {"canPublish", canPublish}, {"canPublishData", canPublish}};
   channel_.call(kUpdateParticipant,
-              json::object{{"room", room}, {"identity", identity}, {"permission", permission}},
-              ServiceGrant::room_admin(room));
+                json::object{{"room", room}, {"identity", identity}, {"permission", permission}},
+                ServiceGrant::room_admin(room));
 }
 
 void register_metrics(util::MetricsRegistry& registry,

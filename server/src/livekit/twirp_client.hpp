@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -11,13 +12,11 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
 #include "domain/errors.hpp"
 #include "domain/livekit.hpp"
-#include "livekit/protojson.hpp"
 #include "livekit/access_token.hpp"
 #include "livekit/http_client.hpp"
+#include "livekit/protojson.hpp"
 #include "util/metrics_registry.hpp"
 
 namespace lso::livekit {

@@ -40,8 +40,8 @@ RedisRateLimiter::RedisRateLimiter(Client& client, RateLimiterOptions options)
     : client_(client), options_(std::move(options)) {}
 
 domain::RateDecision RedisRateLimiter::add(std::string_view rule, std::string_view key,
-                                         std::int64_t max, std::chrono::seconds window,
-                                         int increment) {
+                                           std::int64_t max, std::chrono::seconds window,
+                                           int increment) {
   domain::RateDecision d;
   d.limit = max;
   std::string k;

@@ -25,7 +25,7 @@ class RedisRateLimiter final : public domain::RateLimiter {
 
  protected:
   domain::RateDecision add(std::string_view rule, std::string_view key, std::int64_t max,
-                         std::chrono::seconds window, int increment) override;
+                           std::chrono::seconds window, int increment) override;
 
  private:
   Client& client_;

@@ -142,7 +142,8 @@ bool SpooledWebhookQueue::forward_ready() {
       }
       batch.clear();
       const auto end = std::min(webhooks.size(), at + options_.forwardBatch);
-      for (auto i = at; i < end; ++i) batch.push_back({webhooks[i].id, webhooks[i].body, false, nullptr});
+      for (auto i = at; i < end; ++i)
+        batch.push_back({webhooks[i].id, webhooks[i].body, false, nullptr});
       try {
         queue_->enqueue_many(batch);
       } catch (const std::exception&) {

@@ -2,6 +2,8 @@
 #include "spool/webhook_spool.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,8 +13,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "domain/errors.hpp"
 
@@ -39,7 +39,8 @@ void put_u32(std::string& out, std::uint32_t v) {
 
 std::uint32_t get_u32(const char* p) {
   std::uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
   return v;
 }
 
@@ -121,9 +122,8 @@ std::vector<SpooledWebhook> decode(std::string_view data, std::uint64_t* discard
 std::string file_safe(std::string_view name) {
   std::string out;
   for (char c : name)
-    out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'
-                      ? c
-                      : '_');
+    out.push_back(
+        std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_');
   if (out.empty()) {
     char host[256] = {};
     out = ::gethostname(host, sizeof host - 1) == 0 && host[0] ? file_safe(host) : "instance";
@@ -172,9 +172,8 @@ WebhookSpool::WebhookSpool(SpoolOptions options) : options_(std::move(options)) 
   std::error_code ec;
   fs::create_directories(options_.directory, ec);
   if (ec)
-    throw AppError(ErrorKind::Unavailable,
-                   fmt::format("webhook spool: cannot create {}: {}", options_.directory.string(),
-                               ec.message()));
+    throw AppError(ErrorKind::Unavailable, fmt::format("webhook spool: cannot create {}: {}",
+                                                       options_.directory.string(), ec.message()));
   if (::access(options_.directory.c_str(), W_OK) != 0) fail(options_.directory.string(), errno);
   // What earlier runs left (segments nobody holds), and half-created files of a crashed start.
   const auto now = fs::file_time_type::clock::now();
@@ -211,8 +210,8 @@ void WebhookSpool::open_segment() {
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   for (int tries = 0; tries < 100; ++tries) {
-    const auto base = fmt::format("{}-{}-{}-{:06}", options_.instance, ::getpid(), micros,
-                                  ++sequence_);
+    const auto base =
+        fmt::format("{}-{}-{}-{:06}", options_.instance, ::getpid(), micros, ++sequence_);
     const auto part = options_.directory / (base + std::string(kPartSuffix));
     const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -268,9 +267,9 @@ void WebhookSpool::append(std::span<const domain::EnqueueItem> items) {
   }
   std::lock_guard lock(mutex_);
   if (bytes_ + batch.size() > options_.maxBytes)
-    throw AppError(ErrorKind::Unavailable,
-                   fmt::format("webhook spool: full ({} MiB, WEBHOOK_SPOOL_MAX_MB)",
-                               options_.maxBytes >> 20));
+    throw AppError(
+        ErrorKind::Unavailable,
+        fmt::format("webhook spool: full ({} MiB, WEBHOOK_SPOOL_MAX_MB)", options_.maxBytes >> 20));
   if (fd_ >= 0 && openBytes_ >= options_.segmentBytes) close_segment();
   if (fd_ < 0) open_segment();
   if (!write_all(fd_, batch.data(), batch.size())) {
@@ -324,7 +323,8 @@ void WebhookSpool::remove(Segment segment, std::size_t webhooks) {
   const auto size = segment.size();
   std::error_code ec;
   fs::remove(segment.file(), ec);
-  if (ec) spdlog::warn("webhook spool: cannot delete {}: {}", segment.file().string(), ec.message());
+  if (ec)
+    spdlog::warn("webhook spool: cannot delete {}: {}", segment.file().string(), ec.message());
   if (options_.fsync) sync_directory(options_.directory);
   std::lock_guard lock(mutex_);
   webhooks_ = std::max<std::int64_t>(0, webhooks_ - static_cast<std::int64_t>(webhooks));

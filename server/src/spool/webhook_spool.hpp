@@ -31,10 +31,10 @@ namespace lso::spool {
 
 struct SpoolOptions {
   std::filesystem::path directory;
-  std::string instance;                          // names this instance's segments
-  std::uint64_t maxBytes = 1024ull << 20;        // appends beyond this are refused (503)
-  std::uint64_t segmentBytes = 16ull << 20;      // a segment is sealed once it reaches this
-  bool fsync = true;                             // fdatasync every append (tests may turn off)
+  std::string instance;                      // names this instance's segments
+  std::uint64_t maxBytes = 1024ull << 20;    // appends beyond this are refused (503)
+  std::uint64_t segmentBytes = 16ull << 20;  // a segment is sealed once it reaches this
+  bool fsync = true;                         // fdatasync every append (tests may turn off)
 };
 
 struct SpooledWebhook {
@@ -95,12 +95,12 @@ class WebhookSpool {
   const std::filesystem::path& directory() const { return options_.directory; }
 
  private:
-  void open_segment();  // mutex_ held
+  void open_segment();   // mutex_ held
   void close_segment();  // mutex_ held
 
   SpoolOptions options_;
   mutable std::mutex mutex_;
-  int fd_ = -1;                    // the open segment, locked
+  int fd_ = -1;  // the open segment, locked
   std::filesystem::path openFile_;
   std::uint64_t openBytes_ = 0;
   std::int64_t openWebhooks_ = 0;

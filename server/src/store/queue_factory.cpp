@@ -15,7 +15,8 @@ std::string queue_file_for(const std::string& databasePath) {
   if (databasePath == ":memory:" || databasePath.empty()) return databasePath;
   const auto slash = databasePath.find_last_of('/');
   const auto dot = databasePath.find_last_of('.');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return databasePath + "-queue";
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+    return databasePath + "-queue";
   return databasePath.substr(0, dot) + "-queue" + databasePath.substr(dot);
 }
 

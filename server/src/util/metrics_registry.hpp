@@ -64,8 +64,8 @@ class Gauge {
 // Observations counted in cumulative buckets (upper bounds, ascending), with their sum.
 class Histogram {
  public:
-  explicit Histogram(std::vector<double> bounds) : bounds_(std::move(bounds)),
-                                                   counts_(bounds_.size(), 0) {}
+  explicit Histogram(std::vector<double> bounds)
+      : bounds_(std::move(bounds)), counts_(bounds_.size(), 0) {}
   void observe(double value);
   // Appends the _bucket, _sum and _count samples of the current family.
   void write(MetricsWriter& w) const;

@@ -16,7 +16,11 @@ std::string to_iso8601(Micros t);
 // Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)"; nullopt when malformed.
 std::optional<Micros> parse_iso8601(std::string_view text);
 
-inline std::int64_t to_epoch_micros(Micros t) { return t.time_since_epoch().count(); }
-inline Micros from_epoch_micros(std::int64_t us) { return Micros{std::chrono::microseconds{us}}; }
+inline std::int64_t to_epoch_micros(Micros t) {
+  return t.time_since_epoch().count();
+}
+inline Micros from_epoch_micros(std::int64_t us) {
+  return Micros{std::chrono::microseconds{us}};
+}
 
 }  // namespace lso::util

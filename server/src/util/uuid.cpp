@@ -16,7 +16,8 @@ std::string new_uuid() {
   std::array<std::uint8_t, 16> b{};
   for (int i = 0; i < 2; ++i) {
     const std::uint64_t r = rng();
-    for (int j = 0; j < 8; ++j) b[static_cast<std::size_t>(i * 8 + j)] = static_cast<std::uint8_t>(r >> (j * 8));
+    for (int j = 0; j < 8; ++j)
+      b[static_cast<std::size_t>(i * 8 + j)] = static_cast<std::uint8_t>(r >> (j * 8));
   }
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant

@@ -70,11 +70,11 @@ json::value to_json(const domain::StreamState& s, bool userIds) {
   for (const auto& p : s.people) {
     participants.emplace_back(userIds ? p.userId : p.displayName);
     if (people.size() >= kPeopleListed) continue;
-    people.emplace_back(json::object{
-        {"userId", userIds ? json::value(p.userId) : json::value(nullptr)},
-        {"displayName", p.displayName},
-        {"role", domain::to_string(p.role)},
-        {"connectedAt", util::to_iso8601(p.connectedAt)}});
+    people.emplace_back(
+        json::object{{"userId", userIds ? json::value(p.userId) : json::value(nullptr)},
+                     {"displayName", p.displayName},
+                     {"role", domain::to_string(p.role)},
+                     {"connectedAt", util::to_iso8601(p.connectedAt)}});
   }
   o["participants"] = std::move(participants);
   o["people"] = std::move(people);
@@ -117,47 +117,47 @@ json::value to_json(const std::vector<domain::StagePerson>& people, bool userIds
   json::array out;
   out.reserve(people.size());
   for (const auto& p : people)
-    out.emplace_back(json::object{{"userId", userIds ? json::value(p.userId) : json::value(nullptr)},
-                                  {"displayName", p.displayName},
-                                  {"status", p.status},
-                                  {"since", util::to_iso8601(p.since)}});
+    out.emplace_back(
+        json::object{{"userId", userIds ? json::value(p.userId) : json::value(nullptr)},
+                     {"displayName", p.displayName},
+                     {"status", p.status},
+                     {"since", util::to_iso8601(p.since)}});
   return out;
 }
 
 json::value to_json(const domain::ChatMessage& m, bool userIds) {
-  return json::object{{"id", m.id},
-                      {"livestreamId", m.livestreamId},
-                      {"userId", userIds ? json::value(m.userId) : json::value(nullptr)},
-                      {"displayName", m.displayName},
-                      {"text", m.text},
-                      {"createdAt", util::to_iso8601(m.createdAt)},
-                      {"clientMessageId", m.clientId ? json::value(*m.clientId)
-                                                     : json::value(nullptr)}};
+  return json::object{
+      {"id", m.id},
+      {"livestreamId", m.livestreamId},
+      {"userId", userIds ? json::value(m.userId) : json::value(nullptr)},
+      {"displayName", m.displayName},
+      {"text", m.text},
+      {"createdAt", util::to_iso8601(m.createdAt)},
+      {"clientMessageId", m.clientId ? json::value(*m.clientId) : json::value(nullptr)}};
 }
 
 json::value to_json(const domain::Member& m) {
-  return json::object{{"userId", m.userId},
-                      {"displayName", m.displayName},
-                      {"moderator", m.moderator},
-                      {"chatTimeoutUntil", time_or_null(m.chatTimeoutUntil)},
-                      {"banned", m.banned},
-                      {"handRaisedAt", time_or_null(m.handRaisedAt)},
-                      {"stage", m.stage == domain::StageStatus::None
-                                    ? json::value(nullptr)
-                                    : json::value(domain::to_string(m.stage))},
-                      {"updatedAt", util::to_iso8601(m.updatedAt)}};
+  return json::object{
+      {"userId", m.userId},
+      {"displayName", m.displayName},
+      {"moderator", m.moderator},
+      {"chatTimeoutUntil", time_or_null(m.chatTimeoutUntil)},
+      {"banned", m.banned},
+      {"handRaisedAt", time_or_null(m.handRaisedAt)},
+      {"stage", m.stage == domain::StageStatus::None ? json::value(nullptr)
+                                                     : json::value(domain::to_string(m.stage))},
+      {"updatedAt", util::to_iso8601(m.updatedAt)}};
 }
 
 json::value to_json(const domain::ModerationEntry& e) {
-  return json::object{{"id", e.id},
-                      {"at", util::to_iso8601(e.at)},
-                      {"actorId", e.actorId},
-                      {"action", e.action},
-                      {"targetUserId", e.targetUserId.empty() ? json::value(nullptr)
-                                                              : json::value(e.targetUserId)},
-                      {"messageId", e.messageId.empty() ? json::value(nullptr)
-                                                        : json::value(e.messageId)},
-                      {"details", e.details}};
+  return json::object{
+      {"id", e.id},
+      {"at", util::to_iso8601(e.at)},
+      {"actorId", e.actorId},
+      {"action", e.action},
+      {"targetUserId", e.targetUserId.empty() ? json::value(nullptr) : json::value(e.targetUserId)},
+      {"messageId", e.messageId.empty() ? json::value(nullptr) : json::value(e.messageId)},
+      {"details", e.details}};
 }
 
 namespace {

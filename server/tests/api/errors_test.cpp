@@ -39,13 +39,14 @@ TEST(Errors, MapToStatusAndName) {
 TEST(Errors, AnAppErrorBecomesItsEnvelope) {
   auto reply = reply_for(std::make_exception_ptr(AppError(ErrorKind::NotFound, "no such thing")));
   EXPECT_EQ(reply.response.result_int(), 404u);
-  EXPECT_EQ(reply.response.body(),
-            R"({"success":false,"error":"NotFoundError","message":"no such thing","statusCode":404})");
+  EXPECT_EQ(
+      reply.response.body(),
+      R"({"success":false,"error":"NotFoundError","message":"no such thing","statusCode":404})");
 }
 
 TEST(Errors, ACodeAndRetryAfterJoinTheEnvelope) {
-  auto reply =
-      reply_for(std::make_exception_ptr(AppError(ErrorKind::RateLimit, "slow down", "slow_mode", 7)));
+  auto reply = reply_for(
+      std::make_exception_ptr(AppError(ErrorKind::RateLimit, "slow down", "slow_mode", 7)));
   EXPECT_EQ(reply.response.result_int(), 429u);
   EXPECT_EQ(reply.response[lso::http::bhttp::field::retry_after], "7");
   EXPECT_EQ(reply.response.body(),
@@ -54,8 +55,8 @@ TEST(Errors, ACodeAndRetryAfterJoinTheEnvelope) {
 }
 
 TEST(Errors, ALiveKitErrorKeepsItsUpstreamCodeOutOfTheEnvelope) {
-  auto reply = reply_for(
-      std::make_exception_ptr(lso::domain::LiveKitError("not_found", 404, "room gone")));
+  auto reply =
+      reply_for(std::make_exception_ptr(lso::domain::LiveKitError("not_found", 404, "room gone")));
   EXPECT_EQ(reply.response.result_int(), 502u);
   EXPECT_EQ(boost::json::parse(reply.response.body()).as_object().count("code"), 0u);
 }

@@ -62,12 +62,9 @@ std::string hs(const json::object& c, std::string_view secret = kSecret) {
 
 std::string alg_for(const KeyPair& key) {
   switch (key.kind()) {
-    case KeyKind::Rsa:
-      return "RS256";
-    case KeyKind::EcP256:
-      return "ES256";
-    case KeyKind::Ed25519:
-      return "EdDSA";
+    case KeyKind::Rsa: return "RS256";
+    case KeyKind::EcP256: return "ES256";
+    case KeyKind::Ed25519: return "EdDSA";
   }
   return "";
 }

@@ -57,15 +57,9 @@ std::string digest_sign(EVP_PKEY* pkey, const EVP_MD* md, std::string_view input
 KeyPair::KeyPair(KeyKind kind, int rsaBits) : kind_(kind) {
   EVP_PKEY* raw = nullptr;
   switch (kind) {
-    case KeyKind::Rsa:
-      raw = EVP_RSA_gen(static_cast<unsigned>(rsaBits));
-      break;
-    case KeyKind::EcP256:
-      raw = EVP_EC_gen("P-256");
-      break;
-    case KeyKind::Ed25519:
-      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-      break;
+    case KeyKind::Rsa: raw = EVP_RSA_gen(static_cast<unsigned>(rsaBits)); break;
+    case KeyKind::EcP256: raw = EVP_EC_gen("P-256"); break;
+    case KeyKind::Ed25519: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
   }
   if (raw == nullptr) {
     throw std::runtime_error("key generation failed");
@@ -118,12 +112,9 @@ boost::json::object KeyPair::jwk(std::string_view kid) const {
 
 std::string KeyPair::sign(std::string_view input) const {
   switch (kind_) {
-    case KeyKind::Rsa:
-      return digest_sign(pkey_.get(), EVP_sha256(), input);
-    case KeyKind::Ed25519:
-      return digest_sign(pkey_.get(), nullptr, input);
-    case KeyKind::EcP256:
-      break;
+    case KeyKind::Rsa: return digest_sign(pkey_.get(), EVP_sha256(), input);
+    case KeyKind::Ed25519: return digest_sign(pkey_.get(), nullptr, input);
+    case KeyKind::EcP256: break;
   }
   const std::string der = sign_der(input);
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());

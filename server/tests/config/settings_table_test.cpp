@@ -95,8 +95,8 @@ TEST(Deployment, DatabaseUrlAndRedisUrlMakeTheMode) {
 }
 
 TEST(Deployment, ParsedOnceIntoTheSettings) {
-  const auto s = parse_settings({{"DATABASE_URL", "postgresql://u:p@db:5432/x"},
-                                 {"REDIS_URL", "redis://cache:6379/1"}});
+  const auto s = parse_settings(
+      {{"DATABASE_URL", "postgresql://u:p@db:5432/x"}, {"REDIS_URL", "redis://cache:6379/1"}});
   EXPECT_EQ(s.deployment.mode, Deployment::Mode::Production);
   EXPECT_EQ(s.deployment.databaseUrl, "postgresql://u:p@db:5432/x");
   EXPECT_FALSE(s.embedded());
@@ -106,9 +106,9 @@ TEST(Deployment, ParsedOnceIntoTheSettings) {
 TEST(SettingsMarkdown, RegeneratesOnlyTheMarkedRegions) {
   const std::string doc =
       "intro\n<!-- BEGIN settings-table logging -->\nstale\n<!-- END settings-table -->\nend\n";
-  EXPECT_EQ(refresh_settings_markdown(doc),
-            "intro\n<!-- BEGIN settings-table logging -->\n" + settings_markdown(Topic::Logging) +
-                "\n<!-- END settings-table -->\nend\n");
+  EXPECT_EQ(refresh_settings_markdown(doc), "intro\n<!-- BEGIN settings-table logging -->\n" +
+                                                settings_markdown(Topic::Logging) +
+                                                "\n<!-- END settings-table -->\nend\n");
   EXPECT_NE(settings_markdown(Topic::Logging).find("| `LOG_LEVEL` | `info` |"), std::string::npos);
   EXPECT_THROW(refresh_settings_markdown("<!-- BEGIN settings-table nope -->\n"
                                          "<!-- END settings-table -->"),

@@ -152,7 +152,8 @@ TEST(Settings, RecordingOutputsAndStorage) {
   EXPECT_TRUE(s.recordingS3ForcePathStyle);
   EXPECT_EQ(parse_settings({{"RECORDING_OUTPUTS", "hls"}}).recordingMp4, false);
 
-  EXPECT_NE(error_of({{"RECORDING_OUTPUTS", "mp4,avi"}}).find("RECORDING_OUTPUTS"), std::string::npos);
+  EXPECT_NE(error_of({{"RECORDING_OUTPUTS", "mp4,avi"}}).find("RECORDING_OUTPUTS"),
+            std::string::npos);
   EXPECT_NE(error_of({{"RECORDING_OUTPUTS", ","}}).find("RECORDING_OUTPUTS"), std::string::npos);
   EXPECT_NE(error_of({{"RECORDING_S3_ENDPOINT", "ftp://x"}}).find("RECORDING_S3_ENDPOINT"),
             std::string::npos);

@@ -125,7 +125,7 @@ TEST(Permissions, ViewersFollowVisibility) {
   EXPECT_TRUE(allowed(user("bob"), Action::JoinAsViewer, &unl));
   EXPECT_FALSE(allowed(user("bob"), Action::JoinAsViewer, &prv));
   EXPECT_TRUE(allowed(user("bob"), Action::JoinAsViewer, &prv, true));  // invited
-  EXPECT_TRUE(allowed(user("carol"), Action::JoinAsViewer, &prv));       // its creator
+  EXPECT_TRUE(allowed(user("carol"), Action::JoinAsViewer, &prv));      // its creator
   // Guests watch public livestreams only, and only when the deployment allows guests.
   EXPECT_TRUE(allowed(guest(), Action::JoinAsViewer, &pub));
   EXPECT_FALSE(allowed(guest(), Action::JoinAsViewer, &unl));
@@ -174,8 +174,8 @@ TEST(Permissions, LeaveIsForTheParticipantTheCreatorAndAdmins) {
 }
 
 TEST(Permissions, AdministrationIsForAdminsWithTheAdminScope) {
-  for (auto action : {Action::ManageUsers, Action::ManageApiKeys, Action::ReadAudit,
-                      Action::ManageDeadLetters}) {
+  for (auto action :
+       {Action::ManageUsers, Action::ManageApiKeys, Action::ReadAudit, Action::ManageDeadLetters}) {
     EXPECT_TRUE(allowed(user("root", true), action)) << to_string(action);
     EXPECT_TRUE(allowed(key(kScopeAdmin, true), action)) << to_string(action);
     EXPECT_FALSE(allowed(key(kScopeRead | kScopeWrite, true), action)) << to_string(action);
@@ -267,7 +267,7 @@ TEST(ChatPermissions, AViewerDeletesOnlyTheirOwnMessage) {
   EXPECT_TRUE(chat_allowed(user("bob"), Action::DeleteChatMessage, l, "bob"));
   EXPECT_FALSE(chat_allowed(user("bob"), Action::DeleteChatMessage, l, "dave"));
   EXPECT_FALSE(chat_allowed(guest(), Action::DeleteChatMessage, l, "dave"));
-  EXPECT_TRUE(chat_allowed(user("carol"), Action::DeleteChatMessage, l, "dave"));  // host
+  EXPECT_TRUE(chat_allowed(user("carol"), Action::DeleteChatMessage, l, "dave"));     // host
   EXPECT_TRUE(chat_allowed(user("mo"), Action::DeleteChatMessage, l, "dave", true));  // moderator
   EXPECT_TRUE(chat_allowed(user("root", true), Action::DeleteChatMessage, l, "dave"));
 }

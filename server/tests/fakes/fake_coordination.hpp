@@ -63,11 +63,10 @@ class FakePushLedger final : public domain::PushLedger {
     const auto t = now ? now() : Clock::now();
     auto it = last_.find(livestreamId);
     const bool have = it != last_.end();
-    const auto since = have ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  t - it->second.at).count()
-                            : 0;
-    const bool due = domain::push_due(have, have ? it->second.count : 0, count, since,
-                                      interval.count());
+    const auto since =
+        have ? std::chrono::duration_cast<std::chrono::milliseconds>(t - it->second.at).count() : 0;
+    const bool due =
+        domain::push_due(have, have ? it->second.count : 0, count, since, interval.count());
     ++tries;
     if (due) last_[std::string(livestreamId)] = {count, t};
     return due;

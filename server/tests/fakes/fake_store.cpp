@@ -354,8 +354,7 @@ std::optional<std::string> FakeQueries::other_connected_session(std::string_view
                                                                 std::string_view userId,
                                                                 std::string_view exceptSid) {
   for (const auto& [sid, s] : t_.sessions)
-    if (s.livestreamId == livestreamId && s.userId == userId && sid != exceptSid &&
-        s.connected())
+    if (s.livestreamId == livestreamId && s.userId == userId && sid != exceptSid && s.connected())
       return sid;
   return std::nullopt;
 }
@@ -388,9 +387,8 @@ std::vector<ConnectedPerson> FakeQueries::connected_people(std::string_view live
   std::map<std::string, ConnectedPerson> people;
   for (const auto& [sid, s] : t_.sessions) {
     if (s.livestreamId != livestreamId || !s.connected()) continue;
-    auto [it, added] =
-        people.try_emplace(s.userId, ConnectedPerson{s.userId, s.displayName, s.role,
-                                                     *s.connectedAt});
+    auto [it, added] = people.try_emplace(
+        s.userId, ConnectedPerson{s.userId, s.displayName, s.role, *s.connectedAt});
     if (added) continue;
     auto& p = it->second;
     p.displayName = std::min(p.displayName, s.displayName);
@@ -411,8 +409,8 @@ std::vector<std::int64_t> FakeQueries::viewer_watch_times(std::string_view lives
   std::vector<std::int64_t> out;
   for (const auto& [sid, s] : t_.sessions)
     if (s.livestreamId == livestreamId && s.role == ParticipantRole::Viewer && s.connectedAt)
-      out.push_back(std::max<std::int64_t>(
-          0, (s.disconnectedAt.value_or(until) - *s.connectedAt).count()));
+      out.push_back(
+          std::max<std::int64_t>(0, (s.disconnectedAt.value_or(until) - *s.connectedAt).count()));
   return out;
 }
 
@@ -465,12 +463,19 @@ std::int64_t FakeQueries::delete_expired_webhooks(TimePoint now, std::int64_t li
 
 // --- identity: not used by the unit-tested services ---
 
-void FakeQueries::insert_user(const User&) { unfaked("insert_user"); }
-std::optional<User> FakeQueries::find_user(std::string_view) { unfaked("find_user"); }
-std::int64_t FakeQueries::count_users() { unfaked("count_users"); }
-std::vector<User> FakeQueries::list_users(std::int32_t, std::int32_t) { unfaked("list_users"); }
-std::optional<User> FakeQueries::set_user_password(std::string_view, std::string_view,
-                                                   TimePoint) {
+void FakeQueries::insert_user(const User&) {
+  unfaked("insert_user");
+}
+std::optional<User> FakeQueries::find_user(std::string_view) {
+  unfaked("find_user");
+}
+std::int64_t FakeQueries::count_users() {
+  unfaked("count_users");
+}
+std::vector<User> FakeQueries::list_users(std::int32_t, std::int32_t) {
+  unfaked("list_users");
+}
+std::optional<User> FakeQueries::set_user_password(std::string_view, std::string_view, TimePoint) {
   unfaked("set_user_password");
 }
 std::optional<User> FakeQueries::set_user_admin(std::string_view, bool, TimePoint) {
@@ -479,29 +484,45 @@ std::optional<User> FakeQueries::set_user_admin(std::string_view, bool, TimePoin
 std::optional<User> FakeQueries::set_user_disabled(std::string_view, bool, TimePoint) {
   unfaked("set_user_disabled");
 }
-void FakeQueries::insert_session(const AuthSession&) { unfaked("insert_session"); }
+void FakeQueries::insert_session(const AuthSession&) {
+  unfaked("insert_session");
+}
 std::optional<SessionLookup> FakeQueries::find_session(std::string_view) {
   unfaked("find_session");
 }
-void FakeQueries::touch_session(std::string_view, TimePoint) { unfaked("touch_session"); }
-bool FakeQueries::delete_session(std::string_view) { unfaked("delete_session"); }
+void FakeQueries::touch_session(std::string_view, TimePoint) {
+  unfaked("touch_session");
+}
+bool FakeQueries::delete_session(std::string_view) {
+  unfaked("delete_session");
+}
 std::vector<std::string> FakeQueries::delete_user_sessions(std::string_view, std::string_view) {
   unfaked("delete_user_sessions");
 }
 std::int64_t FakeQueries::delete_expired_sessions(TimePoint, TimePoint, std::int64_t) {
   unfaked("delete_expired_sessions");
 }
-void FakeQueries::insert_api_key(const ApiKey&) { unfaked("insert_api_key"); }
+void FakeQueries::insert_api_key(const ApiKey&) {
+  unfaked("insert_api_key");
+}
 std::optional<ApiKeyLookup> FakeQueries::find_api_key_by_hash(std::string_view) {
   unfaked("find_api_key_by_hash");
 }
-std::vector<ApiKey> FakeQueries::list_api_keys() { unfaked("list_api_keys"); }
+std::vector<ApiKey> FakeQueries::list_api_keys() {
+  unfaked("list_api_keys");
+}
 std::optional<ApiKey> FakeQueries::revoke_api_key(std::string_view, TimePoint) {
   unfaked("revoke_api_key");
 }
-void FakeQueries::touch_api_key(std::string_view, TimePoint) { unfaked("touch_api_key"); }
-std::int64_t FakeQueries::insert_audit(const AuditEntry&) { unfaked("insert_audit"); }
-std::vector<AuditEntry> FakeQueries::list_audit(const AuditFilter&) { unfaked("list_audit"); }
+void FakeQueries::touch_api_key(std::string_view, TimePoint) {
+  unfaked("touch_api_key");
+}
+std::int64_t FakeQueries::insert_audit(const AuditEntry&) {
+  unfaked("insert_audit");
+}
+std::vector<AuditEntry> FakeQueries::list_audit(const AuditFilter&) {
+  unfaked("list_audit");
+}
 std::int64_t FakeQueries::delete_audit_before(TimePoint, std::int64_t) {
   unfaked("delete_audit_before");
 }
@@ -535,13 +556,15 @@ std::vector<Invite> FakeQueries::list_invites(std::string_view livestreamId) {
 
 // --- chat: members only ---
 
-bool FakeQueries::insert_chat_message(const ChatMessage&) { unfaked("insert_chat_message"); }
+bool FakeQueries::insert_chat_message(const ChatMessage&) {
+  unfaked("insert_chat_message");
+}
 std::optional<ChatMessage> FakeQueries::find_chat_message(std::string_view) {
   unfaked("find_chat_message");
 }
 std::optional<ChatMessage> FakeQueries::find_chat_message_by_client_id(std::string_view,
-                                                                      std::string_view,
-                                                                      std::string_view) {
+                                                                       std::string_view,
+                                                                       std::string_view) {
   unfaked("find_chat_message_by_client_id");
 }
 std::vector<ChatMessage> FakeQueries::list_chat_messages(std::string_view, const ChatMessage*,
@@ -554,7 +577,9 @@ Queries::ChatActivity FakeQueries::chat_activity(std::string_view, std::string_v
 bool FakeQueries::delete_chat_message(std::string_view, std::string_view, TimePoint) {
   unfaked("delete_chat_message");
 }
-std::int32_t FakeQueries::chat_slow_mode(std::string_view) { unfaked("chat_slow_mode"); }
+std::int32_t FakeQueries::chat_slow_mode(std::string_view) {
+  unfaked("chat_slow_mode");
+}
 void FakeQueries::set_chat_slow_mode(std::string_view, std::int32_t) {
   unfaked("set_chat_slow_mode");
 }
@@ -597,7 +622,9 @@ std::optional<Ingest> FakeQueries::find_ingest(std::string_view livestreamId) {
 std::optional<Ingest> FakeQueries::lock_ingest_by_ingress(std::string_view) {
   unfaked("lock_ingest_by_ingress");
 }
-void FakeQueries::upsert_ingest(const Ingest& ingest) { t_.ingests[ingest.livestreamId] = ingest; }
+void FakeQueries::upsert_ingest(const Ingest& ingest) {
+  t_.ingests[ingest.livestreamId] = ingest;
+}
 bool FakeQueries::delete_ingest(std::string_view livestreamId) {
   auto it = t_.ingests.find(livestreamId);
   if (it == t_.ingests.end()) return false;
@@ -620,7 +647,9 @@ std::optional<Recording> FakeQueries::lock_recording_by_egress(std::string_view)
 std::optional<Recording> FakeQueries::find_recording(std::string_view) {
   unfaked("find_recording");
 }
-void FakeQueries::update_recording(const Recording&) { unfaked("update_recording"); }
+void FakeQueries::update_recording(const Recording&) {
+  unfaked("update_recording");
+}
 std::vector<Recording> FakeQueries::list_recordings(std::string_view livestreamId) {
   std::vector<Recording> out;
   for (const auto& r : t_.recordings)

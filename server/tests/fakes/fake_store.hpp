@@ -23,7 +23,7 @@ namespace lso::fakes {
 // The tables. Tests may seed or inspect them through FakeStore::data().
 struct FakeTables {
   std::map<std::string, domain::Livestream, std::less<>> livestreams;
-  std::vector<domain::Participant> participants;  // in insertion order
+  std::vector<domain::Participant> participants;                        // in insertion order
   std::map<std::string, domain::LivekitSession, std::less<>> sessions;  // by sid
   std::vector<domain::ViewerBucket> series;
   std::map<std::string, domain::TimePoint, std::less<>> webhooks;  // id → expiresAt
@@ -111,8 +111,7 @@ class FakeQueries final : public domain::Queries {
   std::optional<domain::ViewerBucket> viewer_bucket_before(std::string_view livestreamId,
                                                            domain::TimePoint t) override;
   std::int64_t downsample_viewer_series(domain::TimePoint before) override;
-  std::int64_t delete_audience_history(domain::TimePoint endedBefore,
-                                       std::int64_t limit) override;
+  std::int64_t delete_audience_history(domain::TimePoint endedBefore, std::int64_t limit) override;
 
   // --- processed webhooks ---
   bool record_webhook(std::string_view webhookId, std::string_view event,
@@ -124,8 +123,7 @@ class FakeQueries final : public domain::Queries {
   std::optional<domain::User> find_user(std::string_view id) override;
   std::int64_t count_users() override;
   std::vector<domain::User> list_users(std::int32_t limit, std::int32_t offset) override;
-  std::optional<domain::User> set_user_password(std::string_view id,
-                                                std::string_view passwordHash,
+  std::optional<domain::User> set_user_password(std::string_view id, std::string_view passwordHash,
                                                 domain::TimePoint now) override;
   std::optional<domain::User> set_user_admin(std::string_view id, bool admin,
                                              domain::TimePoint now) override;
@@ -142,8 +140,7 @@ class FakeQueries final : public domain::Queries {
   void insert_api_key(const domain::ApiKey& key) override;
   std::optional<domain::ApiKeyLookup> find_api_key_by_hash(std::string_view secretHash) override;
   std::vector<domain::ApiKey> list_api_keys() override;
-  std::optional<domain::ApiKey> revoke_api_key(std::string_view id,
-                                               domain::TimePoint now) override;
+  std::optional<domain::ApiKey> revoke_api_key(std::string_view id, domain::TimePoint now) override;
   void touch_api_key(std::string_view id, domain::TimePoint lastUsedAt) override;
   std::int64_t insert_audit(const domain::AuditEntry& entry) override;
   std::vector<domain::AuditEntry> list_audit(const domain::AuditFilter& filter) override;
@@ -163,8 +160,7 @@ class FakeQueries final : public domain::Queries {
                                                       std::int32_t limit) override;
   ChatActivity chat_activity(std::string_view livestreamId, std::string_view userId,
                              domain::TimePoint since) override;
-  bool delete_chat_message(std::string_view id, std::string_view by,
-                           domain::TimePoint at) override;
+  bool delete_chat_message(std::string_view id, std::string_view by, domain::TimePoint at) override;
   std::int32_t chat_slow_mode(std::string_view livestreamId) override;
   void set_chat_slow_mode(std::string_view livestreamId, std::int32_t seconds) override;
   std::optional<domain::Member> find_member(std::string_view livestreamId,

@@ -27,8 +27,7 @@ class FakeWebhookQueue final : public domain::WebhookQueue {
     if (enqueueDown) throw domain::AppError(domain::ErrorKind::Unavailable, "queue down");
     for (const auto& job : waiting_)
       if (job.id == id) return false;
-    waiting_.push_back(
-        domain::WebhookJob{std::string(id), std::string(body), 1, std::string(id)});
+    waiting_.push_back(domain::WebhookJob{std::string(id), std::string(body), 1, std::string(id)});
     ++enqueueCalls;
     changed_.notify_all();
     return true;

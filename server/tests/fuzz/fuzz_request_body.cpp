@@ -33,9 +33,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   lso::http::RawRequest raw;
   raw.set(http::bhttp::field::content_type, "application/json");
   raw.body() = text;
-  http::Request req{
-      raw, "/api/v1/livestreams", std::string_view(text).substr(0, 256), "127.0.0.1", "fuzz", {},
-      nullptr, false, nullptr, {}};
+  http::Request req{raw,
+                    "/api/v1/livestreams",
+                    std::string_view(text).substr(0, 256),
+                    "127.0.0.1",
+                    "fuzz",
+                    {},
+                    nullptr,
+                    false,
+                    nullptr,
+                    {}};
 
   expect_only_app_errors([&] {
     auto body = api::parse_body(req);

@@ -45,8 +45,8 @@ const lso::http::Router& router() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   using lso::http::bhttp::verb;
-  constexpr verb methods[] = {verb::get, verb::post, verb::delete_, verb::put, verb::patch,
-                              verb::options, verb::head};
+  constexpr verb methods[] = {verb::get,   verb::post,    verb::delete_, verb::put,
+                              verb::patch, verb::options, verb::head};
   const verb method = methods[data[0] % std::size(methods)];
   const std::string_view path(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::vector<std::pair<std::string_view, std::string>> params;

@@ -31,10 +31,12 @@ TEST(HttpMetrics, RendersRequestCountsAndLatencyHistogramsPerRoute) {
   const char* les[] = {"0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025",
                        "0.05",   "0.1",   "0.25",   "0.5",   "1",    "2.5"};
   for (const char* le : les)
-    expected += fmt::format("lso_http_request_duration_seconds_bucket{{route=\"/a\\\"b\",le=\"{}\"}} 0\n", le);
-  expected += "lso_http_request_duration_seconds_bucket{route=\"/a\\\"b\",le=\"+Inf\"} 1\n"
-              "lso_http_request_duration_seconds_sum{route=\"/a\\\"b\"} 3\n"
-              "lso_http_request_duration_seconds_count{route=\"/a\\\"b\"} 1\n";
+    expected += fmt::format(
+        "lso_http_request_duration_seconds_bucket{{route=\"/a\\\"b\",le=\"{}\"}} 0\n", le);
+  expected +=
+      "lso_http_request_duration_seconds_bucket{route=\"/a\\\"b\",le=\"+Inf\"} 1\n"
+      "lso_http_request_duration_seconds_sum{route=\"/a\\\"b\"} 3\n"
+      "lso_http_request_duration_seconds_count{route=\"/a\\\"b\"} 1\n";
   const int counts[] = {1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
   for (std::size_t i = 0; i < std::size(les); ++i)
     expected += fmt::format(
@@ -42,7 +44,8 @@ TEST(HttpMetrics, RendersRequestCountsAndLatencyHistogramsPerRoute) {
         "{}\n",
         les[i], counts[i]);
   expected += fmt::format(
-      "lso_http_request_duration_seconds_bucket{{route=\"/api/v1/livestreams/:id\",le=\"+Inf\"}} 2\n"
+      "lso_http_request_duration_seconds_bucket{{route=\"/api/v1/livestreams/:id\",le=\"+Inf\"}} "
+      "2\n"
       "lso_http_request_duration_seconds_sum{{route=\"/api/v1/livestreams/:id\"}} {}\n"
       "lso_http_request_duration_seconds_count{{route=\"/api/v1/livestreams/:id\"}} 2\n",
       0.0 + 500 / 1e6 + 2500 / 1e6);

@@ -52,8 +52,10 @@ TEST(PercentDecode, DecodesAndRejectsMalformed) {
 
 TEST(Request, QueryParams) {
   RawRequest raw;
-  Request req{raw, "/x", "limit=20&status=LIVE&createdBy=o%27brien&flag&empty=", "", "", {},
-              nullptr, false, nullptr, {}};
+  Request req{raw,     "/x",  "limit=20&status=LIVE&createdBy=o%27brien&flag&empty=",
+              "",      "",    {},
+              nullptr, false, nullptr,
+              {}};
   EXPECT_EQ(*req.query_param("limit"), "20");
   EXPECT_EQ(*req.query_param("createdBy"), "o'brien");
   EXPECT_EQ(*req.query_param("flag"), "");

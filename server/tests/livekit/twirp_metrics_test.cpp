@@ -18,8 +18,8 @@ TEST(TwirpMetrics, CountsCallsErrorsAndSecondsPerMethodOverEveryChannel) {
   egress[0].calls = 2;
   egress[0].totalMicros = 250'000;
   util::MetricsRegistry registry;
-  register_metrics(registry, {std::span<const TwirpCallStats>(rooms),
-                              std::span<const TwirpCallStats>(egress)});
+  register_metrics(
+      registry, {std::span<const TwirpCallStats>(rooms), std::span<const TwirpCallStats>(egress)});
   EXPECT_EQ(registry.render(),
             "# HELP lso_livekit_requests_total LiveKit server API calls by method\n"
             "# TYPE lso_livekit_requests_total counter\n"

@@ -31,7 +31,9 @@ struct QueueBackend {
 };
 
 // How GoogleTest names a case's parameter (in --gtest_list_tests and so in ctest).
-inline void PrintTo(const QueueBackend& backend, std::ostream* os) { *os << backend.name; }
+inline void PrintTo(const QueueBackend& backend, std::ostream* os) {
+  *os << backend.name;
+}
 
 // Every backend registered so far (static registrars have run when the tests are listed).
 std::vector<QueueBackend>& queue_backends();

@@ -49,8 +49,9 @@ TEST_F(RedisJobLockTest, AnExpiredLockGoesToTheNextInstance) {
   RedisJobLock b(*client_, lock_options("instance-b"));
   EXPECT_TRUE(a.try_lock("job", 200ms));
   EXPECT_FALSE(b.try_lock("job", 200ms));
-  ASSERT_TRUE(test::eventually(
-      [&] { return client_->call({"EXISTS", prefix_ + "lock:job"}).as_integer() == 0; }));
+  ASSERT_TRUE(test::eventually([&] {
+    return client_->call({"EXISTS", prefix_ + "lock:job"}).as_integer() == 0;
+  }));
   EXPECT_TRUE(b.try_lock("job", 10s));
   a.unlock("job");  // a's lock expired: it must not free b's
   EXPECT_FALSE(a.try_lock("job", 10s));

@@ -49,8 +49,9 @@ TEST_F(RedisRateLimiterTest, ANewWindowStartsWhenTheOldOneEnds) {
   EXPECT_FALSE(blocked.allowed);
   EXPECT_EQ(blocked.reset.count(), 1);
   // The window ends when Redis expires its counter.
-  ASSERT_TRUE(test::eventually(
-      [&] { return client_->call({"EXISTS", prefix_ + "rl:w:k"}).as_integer() == 0; }));
+  ASSERT_TRUE(test::eventually([&] {
+    return client_->call({"EXISTS", prefix_ + "rl:w:k"}).as_integer() == 0;
+  }));
   auto fresh = limiter.hit("w", "k", 1, 1s);
   EXPECT_TRUE(fresh.allowed);
   EXPECT_EQ(fresh.remaining, 0);

@@ -156,7 +156,7 @@ TEST(WebhookWorkersBackoff, DoublesFromTheBaseAndStopsAtTheCap) {
   EXPECT_EQ(backoff(2, WebhookWorkers::retry_policy(o)), 2000ms);
   EXPECT_EQ(backoff(3, WebhookWorkers::retry_policy(o)), 4000ms);
   EXPECT_EQ(backoff(5, WebhookWorkers::retry_policy(o)), 16000ms);
-  EXPECT_EQ(backoff(6, WebhookWorkers::retry_policy(o)), 30000ms);  // 32 s, capped
+  EXPECT_EQ(backoff(6, WebhookWorkers::retry_policy(o)), 30000ms);   // 32 s, capped
   EXPECT_EQ(backoff(60, WebhookWorkers::retry_policy(o)), 30000ms);  // no overflow far past the cap
 }
 

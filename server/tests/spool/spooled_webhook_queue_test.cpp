@@ -116,8 +116,8 @@ std::vector<domain::EnqueueItem> batch(int from, int to, std::vector<std::string
   std::vector<domain::EnqueueItem> out;
   for (int i = from; i < to; ++i) keep.push_back("EV_" + std::to_string(i));
   for (int i = from; i < to; ++i)
-    out.push_back({keep[static_cast<std::size_t>(i)], keep[static_cast<std::size_t>(i)], false,
-                   nullptr});
+    out.push_back(
+        {keep[static_cast<std::size_t>(i)], keep[static_cast<std::size_t>(i)], false, nullptr});
   return out;
 }
 

@@ -62,7 +62,7 @@ std::vector<std::string> ids(const std::vector<SpooledWebhook>& v) {
 TEST_F(SpoolDir, AppendedWebhooksComeBackInOrderOnceSealed) {
   WebhookSpool spool(options());
   const std::vector<std::pair<std::string, std::string>> first{{"EV_1", R"({"event":"a"})"},
-                                                              {"EV_2", std::string(70000, 'x')}};
+                                                               {"EV_2", std::string(70000, 'x')}};
   auto a = items(first);
   spool.append(a);
   auto b = items({{"EV_3", ""}});

@@ -1,8 +1,9 @@
 // Audience analytics on every backend: the series as the effects write it, densified and
 // downsampled on a clock the test moves; watch times across reconnects; retention; permissions.
+#include "domain/analytics.hpp"
+
 #include <memory>
 
-#include "domain/analytics.hpp"
 #include "domain/audience.hpp"
 #include "store_fixture.hpp"
 #include "webhook_events.hpp"
@@ -59,7 +60,8 @@ class Analytics : public StoreTest {
   void SetUp() override {
     StoreTest::SetUp();
     if (IsSkipped()) return;  // no PostgreSQL: there is no store to build on
-    processor_ = std::make_unique<domain::WebhookProcessor>(store(), time_, events_, participant_batch());
+    processor_ =
+        std::make_unique<domain::WebhookProcessor>(store(), time_, events_, participant_batch());
   }
   domain::Livestream live(const std::string& room) {
     auto l = make_livestream(room, time_.now(), domain::LivestreamStatus::Live, "host");
@@ -137,9 +139,8 @@ TEST_P(Analytics, DownsamplingMergesOldBucketsIntoMinutes) {
   }
   time_.advance(std::chrono::hours(2));
   EXPECT_GT(analytics.maintain(std::chrono::hours(1), std::chrono::seconds(0)), 0);
-  const auto stored = store().read([&](Queries& q) {
-    return q.viewer_series(l.id, at(0), time_.now());
-  });
+  const auto stored =
+      store().read([&](Queries& q) { return q.viewer_series(l.id, at(0), time_.now()); });
   ASSERT_EQ(stored.size(), 2u);
   EXPECT_EQ(stored[0].widthSeconds, 60);
   EXPECT_EQ(stored[0].min, 1);

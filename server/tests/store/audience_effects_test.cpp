@@ -26,7 +26,8 @@ class Audience : public StoreTest {
   void SetUp() override {
     StoreTest::SetUp();
     if (IsSkipped()) return;  // no PostgreSQL: there is no store to build on
-    processor_ = std::make_unique<domain::WebhookProcessor>(store(), time_, events_, participant_batch());
+    processor_ =
+        std::make_unique<domain::WebhookProcessor>(store(), time_, events_, participant_batch());
   }
   Livestream live(const std::string& room, const std::string& host = "host") {
     auto l = make_livestream(room, seconds(1), domain::LivestreamStatus::Live, host);

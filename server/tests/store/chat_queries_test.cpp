@@ -18,8 +18,8 @@ std::string live_livestream(domain::Store& store, const std::string& room) {
   return l.id;
 }
 
-ChatMessage message(const std::string& livestreamId, const std::string& userId,
-                    domain::TimePoint t, std::optional<std::string> clientId = std::nullopt) {
+ChatMessage message(const std::string& livestreamId, const std::string& userId, domain::TimePoint t,
+                    std::optional<std::string> clientId = std::nullopt) {
   ChatMessage m;
   m.id = util::new_uuid();
   m.livestreamId = livestreamId;
@@ -34,7 +34,8 @@ ChatMessage message(const std::string& livestreamId, const std::string& userId,
 TEST_P(StoreTest, ChatMessagesReadBackAndPageNewestFirst) {
   const auto id = live_livestream(store(), "chat-room");
   std::vector<ChatMessage> sent;
-  for (int i = 0; i < 5; ++i) sent.push_back(message(id, "u" + std::to_string(i % 2), at(1000 + i)));
+  for (int i = 0; i < 5; ++i)
+    sent.push_back(message(id, "u" + std::to_string(i % 2), at(1000 + i)));
   // Two messages at the same instant: the id breaks the tie, and paging still sees each once.
   sent.push_back(message(id, "u1", at(1004)));
   store().write([&](Queries& q) {

@@ -112,7 +112,8 @@ TEST_P(StoreTest, InsertIfAbsentSkipsEveryUniquenessRuleAndTheTransactionGoesOn)
 TEST_P(StoreTest, LivekitSessionsAreKeyedBySid) {
   const std::string l = add_livestream(store());
   store().write([&](Queries& q) {
-    q.insert_livekit_session({"PA_1", l, "u", "U", ParticipantRole::Viewer, "RM_1", seconds(1), {}});
+    q.insert_livekit_session(
+        {"PA_1", l, "u", "U", ParticipantRole::Viewer, "RM_1", seconds(1), {}});
     q.insert_livekit_session(
         {"PA_gone", l, "u", "U", ParticipantRole::Viewer, std::nullopt, std::nullopt, seconds(1)});
   });

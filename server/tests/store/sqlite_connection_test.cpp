@@ -55,8 +55,7 @@ TEST(SqliteConnection, KeptStatementsBindAndReadTextBlobsAndNumbers) {
   const auto select = db.keep("SELECT n, s, b FROM t ORDER BY n");
   const std::string blob("a\0b", 3);
   for (int i = 0; i < 2; ++i) {  // the second use finds the statement reset and unbound
-    EXPECT_EQ(Connection::Call(db, insert).bind(1, i).bind_text(2, "").bind_blob(3, blob).run(),
-              1);
+    EXPECT_EQ(Connection::Call(db, insert).bind(1, i).bind_text(2, "").bind_blob(3, blob).run(), 1);
   }
   Connection::Call rows(db, select);
   ASSERT_TRUE(rows.step());
@@ -71,7 +70,8 @@ TEST(SqliteConnection, KeptStatementsBindAndReadTextBlobsAndNumbers) {
 TEST(SqliteConnection, TransactionCommitsOrRollsBackAndRethrowsTheBodysError) {
   Connection db(":memory:", Connection::Mode::ReadWrite, 1s);
   db.execute("CREATE TABLE t (n INTEGER)");
-  db.transaction(Connection::Begin::Immediate, [&] { db.exec_text("INSERT INTO t VALUES (1)", {}); });
+  db.transaction(Connection::Begin::Immediate,
+                 [&] { db.exec_text("INSERT INTO t VALUES (1)", {}); });
   EXPECT_EQ(count_rows(db), 1);
   EXPECT_THROW(db.transaction(Connection::Begin::Immediate,
                               [&] {

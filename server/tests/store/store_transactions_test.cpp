@@ -276,7 +276,8 @@ TEST_P(StoreTest, WriteBlockedPastTheStatementTimeoutIsUnavailable) {
   std::latch release(1);
   std::thread holder([&] {
     small->write([&](Queries& q) {
-      q.adjust_audience(l.id, {1, 0, 0}, 1, seconds(1));  // locks the row (PostgreSQL) / holds the writer (SQLite)
+      q.adjust_audience(l.id, {1, 0, 0}, 1,
+                        seconds(1));  // locks the row (PostgreSQL) / holds the writer (SQLite)
       holding.count_down();
       release.wait();
     });

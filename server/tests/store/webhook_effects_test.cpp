@@ -108,14 +108,26 @@ TEST_P(StoreTest, ABatchOfIndependentJoinsFollowsEveryJoinRule) {
     q.insert_livestream(l);
     q.insert_participant(make_participant(l.id, "api-joined", seconds(2)));  // no sid yet
     // A session connected before (its own seat), and one whose leave came before its join.
-    q.insert_livekit_session({"PA_same", l.id, "same-session", "same-session",
-                              domain::ParticipantRole::Viewer, {}, seconds(2), {}});
+    q.insert_livekit_session({"PA_same",
+                              l.id,
+                              "same-session",
+                              "same-session",
+                              domain::ParticipantRole::Viewer,
+                              {},
+                              seconds(2),
+                              {}});
     auto same = make_participant(l.id, "same-session", seconds(2));
     same.livekitParticipantSid = "PA_same";
     q.insert_participant(same);
     q.adjust_audience(l.id, {1, 1, 0}, 1, seconds(2));
-    q.insert_livekit_session({"PA_left", l.id, "left-before", "left-before",
-                              domain::ParticipantRole::Viewer, {}, std::nullopt, seconds(3)});
+    q.insert_livekit_session({"PA_left",
+                              l.id,
+                              "left-before",
+                              "left-before",
+                              domain::ParticipantRole::Viewer,
+                              {},
+                              std::nullopt,
+                              seconds(3)});
     q.record_webhook("EV_seen", "participant_joined", time.now(),
                      time.now() + std::chrono::hours(1));
   });

@@ -2,6 +2,8 @@
 // tests of every backend.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -9,8 +11,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "domain/clock.hpp"
 #include "domain/webhook_processor.hpp"

@@ -48,7 +48,7 @@ TEST(GroupCommit, ConcurrentCallersShareCommitsAndEveryRequestIsInExactlyOneBatc
   constexpr std::size_t kMaxBatch = 5;
   GroupCommit<Request> group(kMaxBatch);
   std::mutex m;
-  std::multiset<int> seen;       // every request id a commit was given
+  std::multiset<int> seen;        // every request id a commit was given
   std::set<int> inFailedBatches;  // ids of requests whose batch threw
   std::atomic<int> commits{0}, writing{0}, overlaps{0}, oversized{0};
   auto commit = [&](std::vector<Request*>& batch) {
@@ -94,7 +94,7 @@ TEST(GroupCommit, ConcurrentCallersShareCommitsAndEveryRequestIsInExactlyOneBatc
   EXPECT_EQ(overlaps.load(), 0);
   EXPECT_EQ(oversized.load(), 0);
   EXPECT_EQ(notCommittedOnReturn.load(), 0);
-  EXPECT_EQ(threw, inFailedBatches);  // a failure reaches its whole batch, and only it
+  EXPECT_EQ(threw, inFailedBatches);            // a failure reaches its whole batch, and only it
   EXPECT_LT(commits.load(), kThreads * kEach);  // callers shared commits
 }
 

@@ -60,8 +60,7 @@ class BroadcasterTest : public ::testing::Test {
   std::size_t count(std::string_view event) { return events_of(bus.published(), event).size(); }
   bool wait_for(std::string_view event, std::size_t n, std::chrono::milliseconds limit = 5s) {
     return bus.wait_until(
-        [&](const std::vector<std::string>& p) { return events_of(p, event).size() >= n; },
-        limit);
+        [&](const std::vector<std::string>& p) { return events_of(p, event).size() >= n; }, limit);
   }
   // Reads are recorded by the store's hook, under the store's lock.
   std::vector<Steady::time_point> reads() {
@@ -141,7 +140,8 @@ TEST_F(BroadcasterTest, TheEndIsPushedAtOnceAndTheLedgerForgetsTheLivestream) {
   start(10ms, 2000ms);
   broadcaster->state_changed(kId, StateChange::ParticipantsChanged);
   ASSERT_TRUE(wait_for("viewer_count_update", 1));
-  store.change([](fakes::FakeTables& t) { t.livestreams[kId].status = domain::LivestreamStatus::Ended; });
+  store.change(
+      [](fakes::FakeTables& t) { t.livestreams[kId].status = domain::LivestreamStatus::Ended; });
   broadcaster->state_changed(kId, StateChange::RoomEnded);
   ASSERT_TRUE(wait_for("room_ended", 1, 1000ms));
   broadcaster->stop();

@@ -156,8 +156,7 @@ TEST_F(LivestreamServiceTest, JoinWritesASeatAndATokenThatGrantsPublishingToTheH
 
 TEST_F(LivestreamServiceTest, OnlyTheCreatorJoinsAsHost) {
   const auto l = create("room-a");
-  EXPECT_EQ(kind_of([&] { join(l.id, "bob", ParticipantRole::Host); }),
-            ErrorKind::Authorization);
+  EXPECT_EQ(kind_of([&] { join(l.id, "bob", ParticipantRole::Host); }), ErrorKind::Authorization);
   EXPECT_FALSE(active(l.id, "bob"));
 }
 

@@ -1,8 +1,6 @@
 // Server::handle without sockets: routing (404, 405 with Allow, the API never falling back to
 // the client shell), request ids, errors turned into the envelope, rate limits, and the client
 // address behind trusted proxies.
-#include "http/server.hpp"
-
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +12,7 @@
 #include "api/errors.hpp"
 #include "domain/errors.hpp"
 #include "events/local_rate_limiter.hpp"
+#include "http/server.hpp"
 
 namespace lso::http {
 namespace {
@@ -29,11 +28,10 @@ Reply handle(Server& server, const RawRequest& req, std::string peer = "10.0.0.9
   asio::io_context io;
   std::optional<Reply> out;
   std::exception_ptr error;
-  asio::co_spawn(io, server.handle(req, std::move(peer)),
-                 [&](std::exception_ptr e, Reply r) {
-                   error = e;
-                   if (!e) out = std::move(r);
-                 });
+  asio::co_spawn(io, server.handle(req, std::move(peer)), [&](std::exception_ptr e, Reply r) {
+    error = e;
+    if (!e) out = std::move(r);
+  });
   io.run();
   if (error) std::rethrow_exception(error);
   return std::move(*out);
@@ -61,8 +59,8 @@ class ServerHandleTest : public ::testing::Test {
   std::unique_ptr<Server> make() {
     Router router;
     router.add(bhttp::verb::get, "/api/v1/things/:id", [](Request& req) -> asio::awaitable<Reply> {
-      co_return data_reply(200, boost::json::object{{"id", std::string(req.param("id"))},
-                                                    {"ip", req.clientIp}});
+      co_return data_reply(
+          200, boost::json::object{{"id", std::string(req.param("id"))}, {"ip", req.clientIp}});
     });
     router.add(bhttp::verb::delete_, "/api/v1/things/:id",
                [](Request&) -> asio::awaitable<Reply> { co_return data_reply(200, nullptr); });
@@ -74,18 +72,21 @@ class ServerHandleTest : public ::testing::Test {
       throw std::runtime_error("secret detail");
       co_return Reply{};
     });
-    router.add(bhttp::verb::get, "/api/v1/limited",
-               [](Request&) -> asio::awaitable<Reply> { co_return data_reply(200, nullptr); },
-               kApiLimit);
-    auto server = std::make_unique<Server>(options, std::move(router),
-                                           api::rate_counter(std::make_shared<events::LocalRateLimiter>()));
+    router.add(
+        bhttp::verb::get, "/api/v1/limited",
+        [](Request&) -> asio::awaitable<Reply> { co_return data_reply(200, nullptr); }, kApiLimit);
+    auto server =
+        std::make_unique<Server>(options, std::move(router),
+                                 api::rate_counter(std::make_shared<events::LocalRateLimiter>()));
     server->set_error_mapper(api::http_error_of);
-    server->set_fallback([](Request&) -> asio::awaitable<Reply> {
-      Reply r;
-      r.response.result(bhttp::status::ok);
-      r.response.body() = "<html>shell</html>";
-      co_return r;
-    }, {std::string(api::kApiPrefix)});
+    server->set_fallback(
+        [](Request&) -> asio::awaitable<Reply> {
+          Reply r;
+          r.response.result(bhttp::status::ok);
+          r.response.body() = "<html>shell</html>";
+          co_return r;
+        },
+        {std::string(api::kApiPrefix)});
     return server;
   }
 

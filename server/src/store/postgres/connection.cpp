@@ -46,10 +46,8 @@ bool may_violate_uniqueness(sql::Query q) {
     case sql::Query::InsertUser:
     case sql::Query::InsertSession:
     case sql::Query::InsertApiKey:
-    case sql::Query::AddInvite:
-      return true;
-    default:
-      return false;
+    case sql::Query::AddInvite: return true;
+    default: return false;
   }
 }
 
@@ -246,8 +244,7 @@ std::int64_t Connection::consume(PGresult* raw, const RowFn& on_row) {
       std::from_chars(changed, changed + std::char_traits<char>::length(changed), n);
       return n;
     }
-    default:
-      raise(result.get());
+    default: raise(result.get());
   }
 }
 

@@ -20,7 +20,8 @@ struct PostgresOptions {
 };
 
 // Also applies runs of webhook participant events in one round trip (the database's own
-// functions, postgres/migrations.hpp): found once at wiring as a domain::ParticipantEventBatchApplier.
+// functions, postgres/migrations.hpp): found once at wiring as a
+// domain::ParticipantEventBatchApplier.
 class PostgresStore final : public domain::Store, public domain::ParticipantEventBatchApplier {
  public:
   // Connects lazily: constructing never touches the network; migrate() or ping() will.

@@ -17,12 +17,12 @@ namespace lso::store::sql {
 // directions, whatever the column type; booleans as integers 0/1.
 enum class Query : std::size_t {
   // livestreams
-  InsertLivestream,                   // the 15 livestream columns in column order
-  FindLivestream,                     // id
-  FindActiveLivestreamByRoom,         // room_name
-  LockActiveLivestreamByRoom,         // room_name (row lock: exclusive)
-  LockLivestreamShared,               // id (row lock: shared)
-  LockLivestreamExclusive,            // id (row lock: exclusive)
+  InsertLivestream,            // the 15 livestream columns in column order
+  FindLivestream,              // id
+  FindActiveLivestreamByRoom,  // room_name
+  LockActiveLivestreamByRoom,  // room_name (row lock: exclusive)
+  LockLivestreamShared,        // id (row lock: shared)
+  LockLivestreamExclusive,     // id (row lock: exclusive)
   // The list statements end with the reader's scope: unrestricted (1: every livestream; 0: the
   // public ones and, when reader is not NULL, those created_by reader), reader.
   ListLivestreams,                    // limit, offset, unrestricted, reader
@@ -88,24 +88,24 @@ enum class Query : std::size_t {
   DeleteUserSessions,     // user_id, keep_id_hash → one row per deleted session: id_hash
   DeleteExpiredSessions,  // now, idle_before, limit → rows changed
   // API keys
-  InsertApiKey,       // the 9 api key columns in column order
-  FindApiKeyByHash,   // secret_hash → api_key_col + api_key_owner_col (owner's NULL when none)
-  ListApiKeys,        // (newest first)
-  RevokeApiKey,       // id, now → the key when it was not revoked yet
-  TouchApiKey,        // id, last_used_at → rows changed
+  InsertApiKey,      // the 9 api key columns in column order
+  FindApiKeyByHash,  // secret_hash → api_key_col + api_key_owner_col (owner's NULL when none)
+  ListApiKeys,       // (newest first)
+  RevokeApiKey,      // id, now → the key when it was not revoked yet
+  TouchApiKey,       // id, last_used_at → rows changed
   // audit log (result rows in audit_col order)
-  InsertAudit,          // at, action, principal, ip, target, outcome, details → one row: id
-  ListAudit,            // before_id, limit (newest first)
-  ListAuditByAction,    // action, before_id, limit (newest first)
-  DeleteAuditBefore,    // before, limit → rows changed
+  InsertAudit,        // at, action, principal, ip, target, outcome, details → one row: id
+  ListAudit,          // before_id, limit (newest first)
+  ListAuditByAction,  // action, before_id, limit (newest first)
+  DeleteAuditBefore,  // before, limit → rows changed
   // invites (result rows in invite_col order)
   AddInvite,     // livestream_id, user_id, created_at → rows changed (0: already invited)
   RemoveInvite,  // livestream_id, user_id → rows changed
   IsInvited,     // livestream_id, user_id → one row when invited
   ListInvites,   // livestream_id (oldest first)
   // chat, moderation, stage (result rows in chat_col / member_col / moderation_col order)
-  InsertChatMessage,          // the 9 chat columns in column order → rows changed (0: clientId known)
-  FindChatMessage,            // id
+  InsertChatMessage,  // the 9 chat columns in column order → rows changed (0: clientId known)
+  FindChatMessage,    // id
   FindChatMessageByClientId,  // livestream_id, user_id, client_id
   ListChatMessages,           // livestream_id, limit (newest first, deleted left out)
   ListChatMessagesBefore,     // livestream_id, created_at, id, limit (older than that message)
@@ -116,23 +116,23 @@ enum class Query : std::size_t {
   FindMember,                 // livestream_id, user_id
   SaveMember,                 // the 9 member columns in column order (upsert)
   ListMembers,                // livestream_id (oldest change first)
-  InsertModeration,           // livestream_id, at, actor_id, action, target, message_id, details → id
-  ListModeration,             // livestream_id, before_id, limit (newest first)
+  InsertModeration,  // livestream_id, at, actor_id, action, target, message_id, details → id
+  ListModeration,    // livestream_id, before_id, limit (newest first)
   // server secrets
   InsertSecretIfAbsent,  // name, value → rows changed (0: one is stored already)
   FindSecret,            // name → one row: value
   // ingest and recordings (result rows in ingest_col / recording_col order)
-  FindIngest,                // livestream_id
-  LockIngestByIngress,       // ingress_id (row lock)
-  UpsertIngest,              // the 10 ingest columns in column order
-  DeleteIngest,              // livestream_id → rows changed
-  ListLiveIngests,           // (status buffering or publishing)
-  InsertRecordingIfAbsent,   // the 15 recording columns → rows changed (0: egress id known)
-  LockRecordingByEgress,     // egress_id (row lock)
-  FindRecording,             // id
-  UpdateRecording,           // the 15 recording columns (matched by id)
-  ListRecordings,            // livestream_id (newest first)
-  ListActiveRecordings,      // (starting, active, ending)
+  FindIngest,               // livestream_id
+  LockIngestByIngress,      // ingress_id (row lock)
+  UpsertIngest,             // the 10 ingest columns in column order
+  DeleteIngest,             // livestream_id → rows changed
+  ListLiveIngests,          // (status buffering or publishing)
+  InsertRecordingIfAbsent,  // the 15 recording columns → rows changed (0: egress id known)
+  LockRecordingByEgress,    // egress_id (row lock)
+  FindRecording,            // id
+  UpdateRecording,          // the 15 recording columns (matched by id)
+  ListRecordings,           // livestream_id (newest first)
+  ListActiveRecordings,     // (starting, active, ending)
   Count_
 };
 inline constexpr std::size_t kQueryCount = static_cast<std::size_t>(Query::Count_);

@@ -57,8 +57,7 @@ Param optional_text(const std::optional<std::string>& s) {
 // PostgreSQL cannot hold U+0000 in text or jsonb; refusing it for every backend keeps them alike.
 bool contains_nul(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::string:
-      return v.get_string().find('\0') != boost::json::string::npos;
+    case boost::json::kind::string: return v.get_string().find('\0') != boost::json::string::npos;
     case boost::json::kind::array:
       for (const auto& item : v.get_array()) {
         if (contains_nul(item)) {
@@ -73,8 +72,7 @@ bool contains_nul(const boost::json::value& v) {
         }
       }
       return false;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -266,9 +264,10 @@ domain::Member member_from(const Row& row) {
   m.chatTimeoutUntil = optional_time_at(row, c::ChatTimeoutUntil);
   m.banned = row.int64(c::Banned) != 0;
   m.handRaisedAt = optional_time_at(row, c::HandRaisedAt);
-  m.stage = row.is_null(c::Stage)
-                ? domain::StageStatus::None
-                : domain::parse_stage_status(row.text(c::Stage)).value_or(domain::StageStatus::None);
+  m.stage =
+      row.is_null(c::Stage)
+          ? domain::StageStatus::None
+          : domain::parse_stage_status(row.text(c::Stage)).value_or(domain::StageStatus::None);
   m.updatedAt = time_at(row, c::UpdatedAt);
   return m;
 }
@@ -477,9 +476,8 @@ std::optional<Livestream> SqlQueries::mark_livestream_ended(std::string_view id,
   return one_livestream(Query::MarkLivestreamEnded, {*key, micros(endedAt)});
 }
 
-std::int64_t SqlQueries::adjust_audience(std::string_view livestreamId,
-                                         const AudienceDelta& d, std::int64_t peakCandidate,
-                                         TimePoint at) {
+std::int64_t SqlQueries::adjust_audience(std::string_view livestreamId, const AudienceDelta& d,
+                                         std::int64_t peakCandidate, TimePoint at) {
   const auto key = canonical_id(livestreamId);
   if (!key) {
     return 0;
@@ -743,8 +741,8 @@ std::vector<std::int64_t> SqlQueries::viewer_watch_times(std::string_view livest
 
 void SqlQueries::record_viewer_sample(const domain::ViewerBucket& b) {
   const std::string id = require_id(b.livestreamId, "livestream id");
-  session_.exec(Query::RecordViewerSample, {id, std::int64_t{b.widthSeconds}, micros(b.start),
-                                            b.min, b.max, b.last});
+  session_.exec(Query::RecordViewerSample,
+                {id, std::int64_t{b.widthSeconds}, micros(b.start), b.min, b.max, b.last});
 }
 
 std::vector<domain::ViewerBucket> SqlQueries::viewer_series(std::string_view livestreamId,
@@ -1043,8 +1041,7 @@ std::vector<domain::ChatMessage> SqlQueries::list_chat_messages(std::string_view
 }
 
 domain::Queries::ChatActivity SqlQueries::chat_activity(std::string_view livestreamId,
-                                                        std::string_view userId,
-                                                        TimePoint since) {
+                                                        std::string_view userId, TimePoint since) {
   ChatActivity out;
   const auto key = canonical_id(livestreamId);
   if (!key) return out;
@@ -1095,7 +1092,8 @@ std::vector<domain::Member> SqlQueries::list_members(std::string_view livestream
   const auto key = canonical_id(livestreamId);
   if (!key) return {};
   std::vector<domain::Member> out;
-  session_.exec(Query::ListMembers, {*key}, [&](const Row& row) { out.push_back(member_from(row)); });
+  session_.exec(Query::ListMembers, {*key},
+                [&](const Row& row) { out.push_back(member_from(row)); });
   return out;
 }
 
@@ -1156,10 +1154,10 @@ std::optional<domain::Ingest> SqlQueries::lock_ingest_by_ingress(std::string_vie
 
 void SqlQueries::upsert_ingest(const domain::Ingest& i) {
   const std::string id = require_id(i.livestreamId, "livestream id");
-  session_.exec(Query::UpsertIngest,
-                {id, i.ingressId, to_string(i.input), i.url, to_string(i.status),
-                 optional_text(i.error), i.sessionStartedAt, std::int64_t{i.rank},
-                 micros(i.createdAt), micros(i.updatedAt)});
+  session_.exec(
+      Query::UpsertIngest,
+      {id, i.ingressId, to_string(i.input), i.url, to_string(i.status), optional_text(i.error),
+       i.sessionStartedAt, std::int64_t{i.rank}, micros(i.createdAt), micros(i.updatedAt)});
 }
 
 bool SqlQueries::delete_ingest(std::string_view livestreamId) {
@@ -1175,13 +1173,13 @@ std::vector<domain::Ingest> SqlQueries::list_live_ingests() {
 bool SqlQueries::insert_recording_if_absent(const domain::Recording& r) {
   const std::string id = require_id(r.id, "recording id");
   const std::string livestream = require_id(r.livestreamId, "livestream id");
-  return session_.exec(Query::InsertRecordingIfAbsent,
-                       {id, livestream, r.egressId, to_string(r.status),
-                        optional_text(r.requestedBy), optional_time(r.startedAt),
-                        optional_time(r.endedAt), optional_int(r.durationMs),
-                        optional_int(r.sizeBytes), optional_text(r.fileLocation),
-                        optional_text(r.playlistLocation), optional_text(r.error),
-                        r.livekitUpdatedAt, micros(r.createdAt), micros(r.updatedAt)}) > 0;
+  return session_.exec(
+             Query::InsertRecordingIfAbsent,
+             {id, livestream, r.egressId, to_string(r.status), optional_text(r.requestedBy),
+              optional_time(r.startedAt), optional_time(r.endedAt), optional_int(r.durationMs),
+              optional_int(r.sizeBytes), optional_text(r.fileLocation),
+              optional_text(r.playlistLocation), optional_text(r.error), r.livekitUpdatedAt,
+              micros(r.createdAt), micros(r.updatedAt)}) > 0;
 }
 
 std::optional<domain::Recording> SqlQueries::lock_recording_by_egress(std::string_view egressId) {
@@ -1201,13 +1199,12 @@ std::optional<domain::Recording> SqlQueries::find_recording(std::string_view id)
 void SqlQueries::update_recording(const domain::Recording& r) {
   const std::string id = require_id(r.id, "recording id");
   const std::string livestream = require_id(r.livestreamId, "livestream id");
-  session_.exec(Query::UpdateRecording,
-                {id, livestream, r.egressId, to_string(r.status), optional_text(r.requestedBy),
-                 optional_time(r.startedAt), optional_time(r.endedAt),
-                 optional_int(r.durationMs), optional_int(r.sizeBytes),
-                 optional_text(r.fileLocation), optional_text(r.playlistLocation),
-                 optional_text(r.error), r.livekitUpdatedAt, micros(r.createdAt),
-                 micros(r.updatedAt)});
+  session_.exec(
+      Query::UpdateRecording,
+      {id, livestream, r.egressId, to_string(r.status), optional_text(r.requestedBy),
+       optional_time(r.startedAt), optional_time(r.endedAt), optional_int(r.durationMs),
+       optional_int(r.sizeBytes), optional_text(r.fileLocation), optional_text(r.playlistLocation),
+       optional_text(r.error), r.livekitUpdatedAt, micros(r.createdAt), micros(r.updatedAt)});
 }
 
 std::vector<domain::Recording> SqlQueries::list_recordings(std::string_view livestreamId) {

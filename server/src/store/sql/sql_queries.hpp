@@ -134,8 +134,7 @@ class SqlQueries : public domain::Queries {
                                                       std::int32_t limit) override;
   ChatActivity chat_activity(std::string_view livestreamId, std::string_view userId,
                              domain::TimePoint since) override;
-  bool delete_chat_message(std::string_view id, std::string_view by,
-                           domain::TimePoint at) override;
+  bool delete_chat_message(std::string_view id, std::string_view by, domain::TimePoint at) override;
   std::int32_t chat_slow_mode(std::string_view livestreamId) override;
   void set_chat_slow_mode(std::string_view livestreamId, std::int32_t seconds) override;
   std::optional<domain::Member> find_member(std::string_view livestreamId,

@@ -25,10 +25,8 @@ bool is_unavailable_error(int rc) noexcept {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
     // A read-only file (permissions, a read-only mount) is the environment's problem too.
-    case SQLITE_READONLY:
-      return true;
-    default:
-      return false;
+    case SQLITE_READONLY: return true;
+    default: return false;
   }
 }
 namespace {
@@ -75,12 +73,9 @@ std::string unique_rule(std::string_view message) {
   const std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
-      throw domain::UniqueViolation(unique_rule(message));
-    case SQLITE_CONSTRAINT_FOREIGNKEY:
-      throw AppError(ErrorKind::NotFound, "livestream not found");
-    default:
-      break;
+    case SQLITE_CONSTRAINT_PRIMARYKEY: throw domain::UniqueViolation(unique_rule(message));
+    case SQLITE_CONSTRAINT_FOREIGNKEY: throw AppError(ErrorKind::NotFound, "livestream not found");
+    default: break;
   }
   if (is_unavailable_error(rc)) {
     throw AppError(ErrorKind::Unavailable, "SQLite database unavailable: " + message);
@@ -250,8 +245,8 @@ void Connection::run_quietly(Statement statement) noexcept {
 }
 
 void Connection::control(Control which) {
-  static constexpr std::array<std::string_view, static_cast<std::size_t>(Control::Count_)> kText =
-      {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+  static constexpr std::array<std::string_view, static_cast<std::size_t>(Control::Count_)> kText = {
+      "BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
   const auto i = static_cast<std::size_t>(which);
   if (control_[i] == nullptr) {
     control_[i] = prepare(kText[i], true);
@@ -296,8 +291,8 @@ Connection::Call& Connection::Call::bind_text(int index, std::string_view text) 
 }
 
 Connection::Call& Connection::Call::bind_blob(int index, std::string_view bytes) {
-  check(sqlite3_bind_blob64(stmt_, index, bytes.data() != nullptr ? bytes.data() : "",
-                            bytes.size(), SQLITE_STATIC));
+  check(sqlite3_bind_blob64(stmt_, index, bytes.data() != nullptr ? bytes.data() : "", bytes.size(),
+                            SQLITE_STATIC));
   return *this;
 }
 

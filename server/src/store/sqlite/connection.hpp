@@ -124,7 +124,7 @@ class Connection final : public sql::Session {
   sqlite3* db_ = nullptr;
   std::array<sqlite3_stmt*, sql::kQueryCount> statements_{};  // prepared on first use
   std::array<sqlite3_stmt*, static_cast<std::size_t>(Control::Count_)> control_{};  // likewise
-  std::vector<sqlite3_stmt*> kept_;                                                  // keep()
+  std::vector<sqlite3_stmt*> kept_;                                                 // keep()
 };
 
 }  // namespace lso::store::sqlite

@@ -121,8 +121,8 @@ void SqliteStore::run(Access access, const std::function<void(domain::Queries&)>
     return;
   }
   const WriterLease writer(*this);
-  run_on(*writer_, access == Access::Write ? Connection::Begin::Immediate : Connection::Begin::Deferred,
-         fn);
+  run_on(*writer_,
+         access == Access::Write ? Connection::Begin::Immediate : Connection::Begin::Deferred, fn);
 }
 
 void SqliteStore::ping() {

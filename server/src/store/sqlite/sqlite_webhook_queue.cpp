@@ -160,8 +160,7 @@ SqliteWebhookQueue::SqliteWebhookQueue(SqliteQueueOptions options)
       db_(std::make_unique<Database>(options_)) {
   if (!settings().owner.empty()) {
     const std::lock_guard lock(dbMutex_);
-    db_->write(false,
-               [&] { db_->call(ReleaseOwner).bind_text(1, settings().owner).run(); });
+    db_->write(false, [&] { db_->call(ReleaseOwner).bind_text(1, settings().owner).run(); });
   }
 }
 
