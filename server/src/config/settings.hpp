@@ -1,4 +1,4 @@
-// Typed settings of the server (SPEC §3), read from defaults < `.env` < environment < flags.
+// Typed settings of the server, read from defaults < `.env` < environment < flags.
 // Every bad value is a start-up error naming the variable; nothing falls back silently.
 #pragma once
 
@@ -91,7 +91,7 @@ struct Settings {
   RateLimitRule rateLimitCreate;
   int trustProxyHops{};  // 0: ignore X-Forwarded-For
 
-  // Identity (SPEC §12, docs/security.md).
+  // Identity (docs/security.md).
   std::string authMode;  // accounts | tokens (no built-in accounts) | open
   bool authAllowOpen{};  // open mode on PostgreSQL must be asked for explicitly
   bool authSignupOpen{};
@@ -114,7 +114,7 @@ struct Settings {
   std::chrono::seconds auditRetention{};
   std::chrono::seconds analyticsDownsampleAfter{};
   std::chrono::seconds analyticsRetention{};  // 0: kept forever
-  // Chat (SPEC §15): message length in characters, and per person at most chatRateLimit
+  // Chat: message length in characters, and per person at most chatRateLimit
   // messages per chatRateWindow.
   std::int64_t chatMaxLength{};
   std::int64_t chatRateLimit{};
