@@ -150,8 +150,8 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         auto in = account_input(parse_body(req));
         const auto& caller = principal_of(req);
         PasswordWork guard(passwords);
-        auto s = co_await http::offload(passwords.pool,
-                                        [&] { return identity.signup(caller, std::move(in)); });
+        auto s =
+            co_await http::offload(passwords.pool, [&] { return identity.signup(caller, in); });
         co_return signed_in_reply(201, req, s);
       },
       http::kApiLimit);
@@ -248,8 +248,7 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         auto body = parse_body(req);
         auto name = optional_string(body, "displayName");
         const auto& caller = principal_of(req);
-        auto s =
-            co_await http::offload(pool, [&] { return identity.guest(caller, std::move(name)); });
+        auto s = co_await http::offload(pool, [&] { return identity.guest(caller, name); });
         co_return signed_in_reply(201, req, s);
       },
       http::kApiLimit);
@@ -290,8 +289,8 @@ void add_auth_routes(http::Router& router, AuthRouteDeps deps) {
         in.admin = optional_bool(body, "admin").value_or(false);
         const auto actor = domain::actor_of(principal_of(req));
         PasswordWork guard(passwords);
-        auto u = co_await http::offload(passwords.pool,
-                                        [&] { return identity.create_user(actor, std::move(in)); });
+        auto u =
+            co_await http::offload(passwords.pool, [&] { return identity.create_user(actor, in); });
         co_return http::data_reply(201, account_json(u));
       },
       http::kApiLimit | http::kWriteLimit);

@@ -126,7 +126,7 @@ void add_chat_routes(http::Router& router, domain::ChatService& chat,
       },
       kApiLimit | kWriteLimit);
 
-  const auto member_route = [&](std::string path, auto call) {
+  const auto member_route = [&](const std::string& path, auto call) {
     router.add(
         verb::post, base + path,
         [&chat, &pool, call](http::Request& req) -> http::asio::awaitable<http::Reply> {

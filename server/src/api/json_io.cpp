@@ -20,7 +20,7 @@ namespace json = boost::json;
 
 namespace {
 
-AppError invalid(std::string message) {
+AppError invalid(const std::string& message) {
   return AppError(ErrorKind::Validation, message);
 }
 

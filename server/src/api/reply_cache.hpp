@@ -67,7 +67,7 @@ class ReplyCache {
 
  private:
   struct Entry {
-    std::uint64_t generation;
+    std::uint64_t generation = 0;
     Clock::time_point expires;
     std::shared_ptr<const std::string> body;
     Guard guard;

@@ -107,7 +107,7 @@ int run_command(const config::Settings& settings, domain::IdentityService& ident
       domain::AccountInput in{a.username, password,
                               a.displayName.empty() ? std::nullopt : std::optional(a.displayName),
                               a.admin};
-      const auto u = identity.create_user(cli, std::move(in));
+      const auto u = identity.create_user(cli, in);
       std::printf("created %s%s\n", u.id.c_str(), u.admin ? " (admin)" : "");
       return 0;
     }

@@ -33,7 +33,7 @@ using Clock = std::chrono::system_clock;
 
 // A JWKS document larger than this, or with more keys, is not a key set an identity provider
 // serves: refusing it bounds the work an attacker-controlled URL could cause.
-constexpr std::size_t kMaxJwksBytes = 1024 * 1024;
+constexpr std::size_t kMaxJwksBytes = std::size_t{1024} * 1024;
 constexpr std::size_t kMaxJwksKeys = 64;
 constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 8192;
@@ -298,8 +298,9 @@ bool verify_signature(const PublicKey& key, Alg alg, std::string_view input,
     if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
       return false;
     }
-    r.release();  // owned by sig from here on
-    s.release();
+    // Owned by sig from here on: the pointers are not ours to free any more.
+    (void)r.release();
+    (void)s.release();
     const int length = i2d_ECDSA_SIG(sig.get(), nullptr);
     if (length <= 0) {
       return false;

@@ -1,4 +1,5 @@
-// CSPRNG tokens (libsodium's randombytes), SHA-256 digests (OpenSSL) and constant-time comparison.
+// CSPRNG tokens (util::random_bytes, libsodium's randombytes), SHA-256 digests (OpenSSL) and
+// constant-time comparison.
 #include "auth/secrets.hpp"
 
 #include <openssl/crypto.h>
@@ -10,6 +11,7 @@
 
 #include "auth/sodium.hpp"
 #include "livekit/base64.hpp"
+#include "util/csprng.hpp"
 
 namespace lso::auth {
 
@@ -29,9 +31,8 @@ void ensure_sodium() {
 namespace {
 
 std::string random_bytes(std::size_t bytes) {
-  detail::ensure_sodium();
   std::string out(bytes, '\0');
-  randombytes_buf(out.data(), out.size());
+  util::random_bytes({reinterpret_cast<std::uint8_t*>(out.data()), out.size()});
   return out;
 }
 

@@ -19,6 +19,13 @@ namespace lso::config {
 
 namespace {
 
+// Units for the bounds below, in the bounds' own type so that their products never overflow int.
+constexpr std::int64_t kKiB = 1024;
+constexpr std::int64_t kMiB = 1024 * kKiB;
+constexpr std::int64_t kHoursPerDay = 24;
+constexpr std::int64_t kMinutesPerDay = 60 * kHoursPerDay;
+constexpr std::int64_t kSecondsPerDay = 60 * kMinutesPerDay;
+
 using Type = SettingInfo::Type;
 using Value = SettingValue;
 
@@ -65,7 +72,7 @@ bool read_boolean(const char* name, const std::string& v) {
 }
 
 std::string read_choice(const char* name, const std::string& v, std::string_view choices) {
-  const auto l = lower(v);
+  auto l = lower(v);
   for (std::string_view rest = choices; !rest.empty();) {
     const auto bar = rest.find('|');
     if (rest.substr(0, bar) == l) return l;
@@ -159,7 +166,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`127.0.0.1`",
      "Address to listen on. `127.0.0.1` keeps the server local to the machine."},
     {"BODY_LIMIT_BYTES", Topic::Http, Type::Integer, "1048576",
-     1024, 64 * 1024 * 1024, nullptr,
+     1024, 64 * kMiB, nullptr,
      "largest accepted request body",
      [](Settings& s, const Value& v) { s.bodyLimitBytes = static_cast<std::size_t>(v.number); },
      nullptr, "`262144`",
@@ -276,7 +283,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`true`",
      "Set when `LIVEKIT_URL` is the project's LiveKit test double (no media): `/health` and the web client say that video will not play."},
     {"TOKEN_EXPIRATION_HOURS", Topic::LiveKit, Type::Integer, "24",
-     1, 24 * 365, nullptr,
+     1, 365 * kHoursPerDay, nullptr,
      "lifetime of join tokens",
      [](Settings& s, const Value& v) { s.tokenTtl = std::chrono::hours(v.number); },
      nullptr, "`4`",
@@ -324,13 +331,13 @@ const SettingInfo kSettings[] = {
      nullptr, "`false`",
      "Embedded (SQLite) queue: fsync every accepted batch, so a webhook answered 200 survives a power loss. `false` keeps WAL ordering only: a process crash loses nothing, a power loss may lose the last accepted webhooks (like Redis AOF with `appendfsync everysec`)."},
     {"RECONCILIATION_INTERVAL_MINUTES", Topic::Webhooks, Type::Integer, "10",
-     1, 24 * 60, nullptr,
+     1, kMinutesPerDay, nullptr,
      "reconciliation period",
      [](Settings& s, const Value& v) { s.reconciliationInterval = std::chrono::minutes(v.number); },
      nullptr, "`5`",
      "Period of the reconciliation job that repairs drift against LiveKit (ended rooms, vanished participants)."},
     {"RECONCILIATION_INTERVAL_SECONDS", Topic::Webhooks, Type::Integer, "",
-     1, 24 * 3600, nullptr,
+     1, kSecondsPerDay, nullptr,
      "reconciliation period in seconds (overrides minutes)",
      [](Settings& s, const Value& v) { s.reconciliationInterval = std::chrono::seconds(v.number); },
      "none", "`30`",
@@ -342,7 +349,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`5`",
      "Consecutive ListRooms answers without a LIVE livestream's room before it is ended."},
     {"RECONCILIATION_GRACE_SECONDS", Topic::Webhooks, Type::Integer, "120",
-     0, 24 * 3600, nullptr,
+     0, kSecondsPerDay, nullptr,
      "livestreams younger than this are never reconciled",
      [](Settings& s, const Value& v) { s.reconciliationGrace = std::chrono::seconds(v.number); },
      nullptr, "`300`",
@@ -360,7 +367,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`10000`",
      "Every limited `/api/v1` request."},
     {"RATE_LIMIT_API_WINDOW_SECONDS", Topic::RateLimits, Type::Integer, "900",
-     1, 7 * 86400, nullptr,
+     1, 7 * kSecondsPerDay, nullptr,
      "API window",
      [](Settings& s, const Value& v) { s.rateLimitApi.window = std::chrono::seconds(v.number); },
      nullptr, "`900`",
@@ -372,7 +379,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`2000`",
      "DELETE, join, leave, and the writes of `/users`, `/api-keys` and invites."},
     {"RATE_LIMIT_WRITE_WINDOW_SECONDS", Topic::RateLimits, Type::Integer, "3600",
-     1, 7 * 86400, nullptr,
+     1, 7 * kSecondsPerDay, nullptr,
      "write window",
      [](Settings& s, const Value& v) { s.rateLimitWrite.window = std::chrono::seconds(v.number); },
      nullptr, "`3600`",
@@ -384,7 +391,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`100`",
      "Successful livestream creations (open mode: every POST `/api/v1/livestreams`)."},
     {"RATE_LIMIT_CREATE_WINDOW_SECONDS", Topic::RateLimits, Type::Integer, "3600",
-     1, 7 * 86400, nullptr,
+     1, 7 * kSecondsPerDay, nullptr,
      "create window",
      [](Settings& s, const Value& v) { s.rateLimitCreate.window = std::chrono::seconds(v.number); },
      nullptr, "`3600`",
@@ -396,7 +403,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`1000`",
      "Authenticated modes: all limited requests of signed-out callers, per IP (sign-in and sign-up included)."},
     {"RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS", Topic::RateLimits, Type::Integer, "300",
-     1, 7 * 86400, nullptr,
+     1, 7 * kSecondsPerDay, nullptr,
      "anonymous window",
      [](Settings& s, const Value& v) { s.rateLimitAnonymous.window = std::chrono::seconds(v.number); },
      nullptr, "`300`",
@@ -426,13 +433,13 @@ const SettingInfo kSettings[] = {
      nullptr, "`false`",
      "Guests (`POST /auth/guest`) and signed-out readers may list and read public livestreams (and unlisted ones by id) and guests may watch public ones. `false`: reading needs a signed-in user."},
     {"AUTH_SESSION_TTL_HOURS", Topic::Identity, Type::Integer, "720",
-     1, 24 * 365, nullptr,
+     1, 365 * kHoursPerDay, nullptr,
      "session lifetime",
      [](Settings& s, const Value& v) { s.sessionTtl = std::chrono::hours(v.number); },
      nullptr, "`168`",
      "Absolute lifetime of a session (1–8760); also the cookie's `Max-Age`."},
     {"AUTH_SESSION_IDLE_HOURS", Topic::Identity, Type::Integer, "168",
-     1, 24 * 365, nullptr,
+     1, 365 * kHoursPerDay, nullptr,
      "sessions unused this long end",
      [](Settings& s, const Value& v) { s.sessionIdle = std::chrono::hours(v.number); },
      nullptr, "`24`",
@@ -499,7 +506,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`2`",
      "Threads hashing passwords (Argon2id) at sign-up, sign-in and password change; at most 64 requests wait, more get 503. Each running hash holds `AUTH_ARGON2_MEMORY_KIB`."},
     {"AUTH_ARGON2_MEMORY_KIB", Topic::Identity, Type::Integer, "65536",
-     8 * 1024, 4 * 1024 * 1024, nullptr,
+     8 * kKiB, 4 * kMiB, nullptr,  // the value is in KiB: 8 MiB to 4 GiB
      "Argon2id memory per hash",
      [](Settings& s, const Value& v) { s.argon2MemoryKib = v.number; },
      nullptr, "`131072`",
@@ -517,7 +524,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`5`",
      "Failed sign-ins per account per window; per client IP five times this. Then 429 with `Retry-After` until the window ends."},
     {"AUTH_LOGIN_WINDOW_SECONDS", Topic::Identity, Type::Integer, "900",
-     1, 7 * 86400, nullptr,
+     1, 7 * kSecondsPerDay, nullptr,
      "sign-in throttling window",
      [](Settings& s, const Value& v) { s.loginWindow = std::chrono::seconds(v.number); },
      nullptr, "`3600`",
@@ -529,7 +536,7 @@ const SettingInfo kSettings[] = {
      nullptr, "`365`",
      "Audit log entries older than this are deleted (hourly; 1–3650)."},
     {"ANALYTICS_DOWNSAMPLE_AFTER_HOURS", Topic::Analytics, Type::Integer, "24",
-     1, 24 * 3650, nullptr,
+     1, 3650 * kHoursPerDay, nullptr,
      "viewer series buckets older than this go from 10 s to 1 min resolution",
      [](Settings& s, const Value& v) { s.analyticsDownsampleAfter = std::chrono::hours(v.number); },
      nullptr, "`6`",

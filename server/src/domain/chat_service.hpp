@@ -25,7 +25,7 @@ struct ChatPolicy {
   std::int64_t rateLimit = 5;           // messages per person per window...
   std::chrono::seconds rateWindow{10};  // ...in this window
   std::int32_t maxSlowModeSeconds = 3600;
-  std::int64_t maxTimeoutSeconds = 7 * 24 * 3600;
+  std::int64_t maxTimeoutSeconds = std::int64_t{7} * 24 * 3600;
 };
 
 struct PostChatInput {

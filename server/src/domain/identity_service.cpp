@@ -95,7 +95,7 @@ SignedIn IdentityService::new_session(std::string userId, std::string displayNam
   return out;
 }
 
-SignedIn IdentityService::signup(const Principal& caller, AccountInput input) {
+SignedIn IdentityService::signup(const Principal& caller, const AccountInput& input) {
   if (!policy_.accounts) throw AppError(ErrorKind::NotFound, "Built-in accounts are turned off");
   if (!policy_.signupOpen)
     throw AppError(ErrorKind::Authorization,
@@ -206,7 +206,8 @@ SignedIn IdentityService::change_password(const Principal& caller, std::string_v
   return signedIn;
 }
 
-SignedIn IdentityService::guest(const Principal& caller, std::optional<std::string> displayName) {
+SignedIn IdentityService::guest(const Principal& caller,
+                                const std::optional<std::string>& displayName) {
   if (!permissions_.guestsAllowed)
     throw AppError(ErrorKind::Authorization, "Guests are not allowed here (AUTH_GUESTS=false)");
   if (caller.kind != PrincipalKind::Nobody)
@@ -219,7 +220,7 @@ SignedIn IdentityService::guest(const Principal& caller, std::optional<std::stri
   return signedIn;
 }
 
-User IdentityService::create_user(const Actor& actor, AccountInput input) {
+User IdentityService::create_user(const Actor& actor, const AccountInput& input) {
   require(permissions_, actor, Action::ManageUsers);
   User u;
   u.id = normalize_username(input.username);

@@ -63,7 +63,7 @@ class IdentityService final : public AuditTrail {
 
   // --- accounts (password work: run on the password pool) ---
   // The first account of an empty database becomes admin (and says so in the log).
-  SignedIn signup(const Principal& caller, AccountInput input);
+  SignedIn signup(const Principal& caller, const AccountInput& input);
   // Unknown accounts cost the same Argon2id verification as known ones (no timing oracle); the
   // refusal never says which part was wrong. Throws AppError(Authentication).
   SignedIn login(std::string_view username, std::string_view password, std::string_view ip);
@@ -71,9 +71,9 @@ class IdentityService final : public AuditTrail {
   // Revokes every session of the user and returns a fresh one for this client.
   SignedIn change_password(const Principal& caller, std::string_view current,
                            std::string_view next);
-  SignedIn guest(const Principal& caller, std::optional<std::string> displayName);
+  SignedIn guest(const Principal& caller, const std::optional<std::string>& displayName);
   // For the `user create` command and admins (POST /users).
-  User create_user(const Actor& actor, AccountInput input);
+  User create_user(const Actor& actor, const AccountInput& input);
   std::vector<User> list_users(const Actor& actor, std::int32_t limit, std::int32_t offset);
   User update_user(const Actor& actor, std::string_view id, std::optional<bool> admin,
                    std::optional<bool> disabled);

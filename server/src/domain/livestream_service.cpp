@@ -322,6 +322,7 @@ void LivestreamService::join_one(Queries& q, PendingJoin& join, LockedLivestream
 void LivestreamService::lock_in_room_order(Queries& q, const std::vector<PendingJoin*>& batch,
                                            LockedLivestreams& locked) {
   std::vector<std::string_view> ids;
+  ids.reserve(batch.size());
   for (const auto* join : batch) ids.push_back(join->livestreamId);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());

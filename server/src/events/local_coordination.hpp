@@ -32,7 +32,7 @@ class LocalPushLedger final : public domain::PushLedger {
 
  private:
   struct Last {
-    std::int64_t count;
+    std::int64_t count = 0;
     std::chrono::steady_clock::time_point at;
   };
   std::mutex mutex_;

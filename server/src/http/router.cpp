@@ -215,7 +215,7 @@ Reply http_error_reply(const HttpError& e, std::string_view requestId) {
 
 }  // namespace
 
-Reply exception_reply(std::exception_ptr error, std::string_view requestId,
+Reply exception_reply(const std::exception_ptr& error, std::string_view requestId,
                       const ErrorMapper* mapper) {
   if (mapper && *mapper) {
     std::optional<HttpError> mapped;

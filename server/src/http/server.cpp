@@ -147,8 +147,8 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     boost::system::error_code sec;
     stream.socket().shutdown(tcp::socket::shutdown_send, sec);
     stream.expires_after(std::chrono::seconds(2));
-    std::array<char, 16384> sink;
-    for (std::size_t total = 0; total < 16 * 1024 * 1024;) {
+    std::array<char, 16384> sink{};
+    for (std::size_t total = 0; total < std::size_t{16} * 1024 * 1024;) {
       auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
       if (rec) break;
       total += n;

@@ -27,7 +27,8 @@ struct SseHub::Subscriber {
   bool writing = false;  // the coroutine has an async_write in flight
 };
 
-SseHub::SseHub(std::vector<asio::io_context*> contexts, Options options) : options_(options) {
+SseHub::SseHub(const std::vector<asio::io_context*>& contexts, Options options)
+    : options_(options) {
   for (auto* c : contexts) {
     auto s = std::make_unique<Shard>();
     s->context = c;
@@ -71,7 +72,7 @@ void SseHub::register_metrics(util::MetricsRegistry& registry) const {
   });
 }
 
-void SseHub::broadcast(const std::string& topic, std::shared_ptr<const std::string> frame,
+void SseHub::broadcast(const std::string& topic, const std::shared_ptr<const std::string>& frame,
                        bool closeAfter) {
   for (auto& shard : shards_) {
     asio::post(*shard->context, [this, s = shard.get(), topic, frame, closeAfter] {

@@ -23,16 +23,16 @@ class SseHub {
  public:
   struct Options {
     std::chrono::seconds heartbeat{15};
-    std::size_t maxQueuedBytes = 256 * 1024;
+    std::size_t maxQueuedBytes = std::size_t{256} * 1024;
     std::chrono::milliseconds retry{3000};  // the `retry:` hint to EventSource
     std::chrono::seconds writeTimeout{30};
   };
-  SseHub(std::vector<asio::io_context*> contexts, Options options);
+  SseHub(const std::vector<asio::io_context*>& contexts, Options options);
   ~SseHub();
 
   // Sends `frame` (a complete SSE event) to every subscriber of `topic`; with `closeAfter` their
   // streams end after it.
-  void broadcast(const std::string& topic, std::shared_ptr<const std::string> frame,
+  void broadcast(const std::string& topic, const std::shared_ptr<const std::string>& frame,
                  bool closeAfter);
   // The body of one SSE response: `first` (e.g. the `state` event), then every broadcast to one of
   // `topics`, until the client goes away, a closing frame, or shutdown(). Runs on the
@@ -57,7 +57,7 @@ class SseHub {
  private:
   struct Subscriber;
   struct Shard {
-    asio::io_context* context;
+    asio::io_context* context = nullptr;
     std::unordered_map<std::string, std::unordered_set<Subscriber*>> byTopic;  // I/O thread only
     std::atomic<std::size_t> streamTopics{0};
   };

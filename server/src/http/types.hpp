@@ -106,7 +106,7 @@ using ErrorMapper = std::function<std::optional<HttpError>(const std::exception_
 // The error reply for a thrown exception: an HttpError's (or a mapped one's) own status and name,
 // anything else a logged 500 that says nothing of the cause. A 500 that was mapped is logged with
 // its message.
-Reply exception_reply(std::exception_ptr error, std::string_view requestId,
+Reply exception_reply(const std::exception_ptr& error, std::string_view requestId,
                       const ErrorMapper* mapper = nullptr);
 
 }  // namespace lso::http

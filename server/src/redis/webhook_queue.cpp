@@ -635,7 +635,7 @@ void RedisWebhookQueue::complete_all(std::span<const domain::WebhookJob> jobs) {
 }
 
 std::string RedisWebhookQueue::idle_past_lease() const {
-  return std::to_string(options_.lease.count() + 3600 * 1000);
+  return std::to_string(options_.lease.count() + std::int64_t{3600} * 1000);
 }
 
 std::size_t RedisWebhookQueue::run_for_jobs(const Script& script,

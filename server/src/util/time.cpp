@@ -63,7 +63,7 @@ std::optional<Micros> parse_iso8601(std::string_view s) {
     if (!read_int(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
         !read_int(s, pos + 4, 2, om))
       return std::nullopt;
-    offset_s = (oh * 3600 + om * 60) * (neg ? -1 : 1);
+    offset_s = (std::int64_t{oh} * 3600 + std::int64_t{om} * 60) * (neg ? -1 : 1);
     pos += 6;
   } else {
     return std::nullopt;

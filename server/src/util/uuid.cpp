@@ -1,24 +1,17 @@
-// UUID v4 from a per-thread generator seeded by the OS.
+// UUID v4 from the system CSPRNG: ids are capabilities (an unlisted livestream is reachable by
+// whoever knows its id), so they must not be predictable from earlier ones.
 #include "util/uuid.hpp"
 
 #include <array>
 #include <cstdint>
-#include <random>
+
+#include "util/csprng.hpp"
 
 namespace lso::util {
 
 std::string new_uuid() {
-  thread_local std::mt19937_64 rng{[] {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
-    return std::mt19937_64(seq);
-  }()};
   std::array<std::uint8_t, 16> b{};
-  for (int i = 0; i < 2; ++i) {
-    const std::uint64_t r = rng();
-    for (int j = 0; j < 8; ++j)
-      b[static_cast<std::size_t>(i * 8 + j)] = static_cast<std::uint8_t>(r >> (j * 8));
-  }
+  random_bytes(b);
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
   static constexpr char kHex[] = "0123456789abcdef";

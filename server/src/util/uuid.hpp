@@ -6,7 +6,8 @@
 
 namespace lso::util {
 
-// A new random UUID in canonical lowercase form (8-4-4-4-12). Thread-safe.
+// A new random UUID (122 bits from the system CSPRNG) in canonical lowercase form (8-4-4-4-12).
+// Thread-safe.
 std::string new_uuid();
 // True for the canonical 36-character form, hex digits in either case.
 bool is_uuid(std::string_view text) noexcept;

@@ -31,7 +31,7 @@ std::optional<std::int64_t> dead_seq(std::string_view id) {
 
 }  // namespace
 
-LeasedQueue::LeasedQueue(LeaseSettings settings, std::size_t maxEnqueueBatch)
+LeasedQueue::LeasedQueue(const LeaseSettings& settings, std::size_t maxEnqueueBatch)
     : settings_(settings), ahead_(settings.lease / 4), enqueues_(maxEnqueueBatch) {}
 
 bool LeasedQueue::enqueue(std::string_view id, std::string_view body) {

@@ -65,7 +65,7 @@ class LeasedQueue : public domain::WebhookQueue {
   };
 
   // maxEnqueueBatch bounds one enqueue write of concurrent enqueue() callers.
-  LeasedQueue(LeaseSettings settings, std::size_t maxEnqueueBatch);
+  LeasedQueue(const LeaseSettings& settings, std::size_t maxEnqueueBatch);
 
   // One durable write storing the jobs (a job whose id is still queued is not stored twice):
   // sets `stored`, or `refused` for a job whose value alone the database refuses; throws when
