@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatCount, formatDuration, formatTime, plural } from '../format';
-import { chartColumns, type ViewerSeries } from './series';
+import { chartColumns, timeRange, type ViewerSeries } from './series';
 
 const HEIGHT = 160;
 // Tailwind's indigo-600 and slate-500/200, as the rest of the page.
@@ -36,8 +36,7 @@ function chartOptions(width: number, onHover: (index: number | null) => void): u
     legend: { show: false },
     cursor: { y: false, points: { show: false }, drag: { x: false, y: false } },
     scales: {
-      // One bucket alone would make an empty range: show a minute around it.
-      x: { time: true, range: (_u, min, max) => (min === max ? [min - 30, max + 30] : [min, max]) },
+      x: { time: true, range: (_u, min, max) => timeRange(min, max, Date.now() / 1000) },
       y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil((max ?? 0) * 1.15))] },
     },
     axes: [

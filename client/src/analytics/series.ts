@@ -100,3 +100,12 @@ export function chartColumns(series: ViewerSeries): [number[], number[], number[
   const { points } = series;
   return [points.map((p) => p.t / 1000), points.map((p) => p.min), points.map((p) => p.max), points.map((p) => p.last)];
 }
+
+/**
+ * The chart's time axis, in seconds: a minute around a lone bucket, and the minute before
+ * `nowSeconds` while there is none yet (left to itself, uPlot would span decades).
+ */
+export function timeRange(min: number | null, max: number | null, nowSeconds: number): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [nowSeconds - 60, nowSeconds];
+  return min === max ? [min - 30, max + 30] : [min, max];
+}

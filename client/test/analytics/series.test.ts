@@ -1,7 +1,7 @@
 // The viewer series: sparse buckets made dense (a missing bucket repeats the previous bucket's
 // last count), live counts folded into buckets, and uPlot's columns.
 import { describe, expect, it } from 'vitest';
-import { appendCount, chartColumns, densify, emptySeries, seriesFromAnalytics, type ViewerSeries } from '../../src/analytics/series';
+import { appendCount, chartColumns, densify, emptySeries, seriesFromAnalytics, timeRange, type ViewerSeries } from '../../src/analytics/series';
 import { analytics } from '../support/fixtures';
 
 const T0 = Date.parse('2026-01-02T10:00:00.000Z');
@@ -130,5 +130,19 @@ describe('chartColumns', () => {
   it('gives x in seconds, then min, max and last', () => {
     const series = appendCount(appendCount(emptySeries(), 1, T0), 3, T0 + 10_000);
     expect(chartColumns(series)).toEqual([[T0 / 1000, T0 / 1000 + 10], [1, 3], [1, 3], [1, 3]]);
+  });
+});
+
+describe('timeRange', () => {
+  it('shows the minute before now while there is no bucket, not decades', () => {
+    expect(timeRange(null, null, 1_000_000)).toEqual([999_940, 1_000_000]);
+  });
+
+  it('shows a minute around a lone bucket', () => {
+    expect(timeRange(500, 500, 1_000_000)).toEqual([470, 530]);
+  });
+
+  it('keeps the data’s own range otherwise', () => {
+    expect(timeRange(100, 400, 1_000_000)).toEqual([100, 400]);
   });
 });

@@ -90,7 +90,7 @@ bool wants_csv(const http::Request& req) {
 }  // namespace
 
 void add_analytics_routes(http::Router& router, domain::AnalyticsService& analytics,
-                          boost::asio::thread_pool& pool) {
+                          http::BlockingPool& pool) {
   router.add(
       verb::get, "/api/v1/livestreams/:id/analytics",
       [&](http::Request& req) -> http::asio::awaitable<http::Reply> {

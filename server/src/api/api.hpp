@@ -3,7 +3,6 @@
 #pragma once
 
 #include <atomic>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <functional>
@@ -25,6 +24,7 @@
 #include "domain/webhook_queue.hpp"
 #include "http/metrics.hpp"
 #include "http/middleware.hpp"
+#include "http/offload.hpp"
 #include "http/router.hpp"
 #include "http/sse_hub.hpp"
 #include "util/metrics_registry.hpp"
@@ -43,25 +43,23 @@ class Authentication;
 // /livestreams and its sub-resources. `cache` serves repeated livestream reads (see
 // reply_cache.hpp); `media` sets up `ingest` / `record: true` of a create.
 void add_livestream_routes(http::Router& router, domain::LivestreamService& service,
-                           domain::MediaService& media, boost::asio::thread_pool& pool,
+                           domain::MediaService& media, http::BlockingPool& pool,
                            ReplyCache& cache);
 
 // The ingest endpoint and recordings (LiveKit Ingress and Egress): /livestreams/:id/ingest,
 // /ingest/reset, /livestreams/:id/recordings, /recordings/:rid/stop, /recordings/:rid.
-void add_media_routes(http::Router& router, domain::MediaService& media,
-                      boost::asio::thread_pool& pool);
+void add_media_routes(http::Router& router, domain::MediaService& media, http::BlockingPool& pool);
 // A body's `field` as an ingest type: nullopt when absent or null; 400 unless "rtmp" / "whip".
 std::optional<domain::IngressInput> ingest_input(const boost::json::object& body,
                                                  std::string_view field);
 
 // GET /livestreams/:id/analytics (JSON or CSV).
 void add_analytics_routes(http::Router& router, domain::AnalyticsService& analytics,
-                          boost::asio::thread_pool& pool);
+                          http::BlockingPool& pool);
 
 // Chat, moderation and the stage: /livestreams/:id/chat, …/moderation/*,
 // …/moderators, …/hand, …/stage/*.
-void add_chat_routes(http::Router& router, domain::ChatService& chat,
-                     boost::asio::thread_pool& pool);
+void add_chat_routes(http::Router& router, domain::ChatService& chat, http::BlockingPool& pool);
 
 // What /health reports. Probes run in the background (database every 2 s, LiveKit every 10 s)
 // so the endpoint answers from memory: cheap enough for any probe rate, never blocking.
@@ -128,11 +126,13 @@ std::string_view openapi_document();
 
 // SSE: GET /api/v1/livestreams/:id/events and GET /api/v1/events, served by `hub`.
 void add_event_routes(http::Router& router, domain::LivestreamService& service, http::SseHub& hub,
-                      boost::asio::thread_pool& pool);
+                      http::BlockingPool& pool);
 // Feeds every message of the event bus into the hub: per-livestream topics and the global one;
 // livestream changes also invalidate `cache`; credential revocations ("auth:revoke\n<what>",
 // published by whichever instance revoked) go to `onRevoke`.
 inline constexpr std::string_view kRevokePrefix = "auth:revoke\n";
+// The SSE topic of one livestream's events is this prefix and its id (the SseHub's stream topics).
+inline constexpr std::string_view kLivestreamTopicPrefix = "livestream:";
 void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& cache,
                         std::function<void(std::string_view)> onRevoke = {});
 
@@ -142,7 +142,7 @@ void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& ca
 struct PasswordPool {
   explicit PasswordPool(std::size_t threads, int maxQueued = 64)
       : pool(threads), maxQueued(maxQueued) {}
-  boost::asio::thread_pool pool;
+  http::BlockingPool pool;
   std::atomic<int> queued{0};
   int maxQueued;
 };
@@ -162,7 +162,7 @@ struct LoginThrottle {
 
 struct AuthRouteDeps {
   domain::IdentityService& identity;
-  boost::asio::thread_pool& pool;
+  http::BlockingPool& pool;
   PasswordPool& passwords;
   std::shared_ptr<domain::RateLimiter> limiter;  // login throttling (blocking: used on `pool`)
   LoginThrottle loginThrottle;
@@ -178,8 +178,8 @@ class WebhookIntake;
 using WebhookVerify = std::function<void(std::string_view authorization, std::string_view body)>;
 // Webhooks refused before they were queued, by reason (lso_webhooks_rejected_total in /metrics).
 struct WebhookRejections {
-  std::atomic<std::int64_t> signature{0};  // 401: missing or invalid signature
-  std::atomic<std::int64_t> malformed{0};  // 400: signed, but not a valid event
+  util::Counter signature;  // 401: missing or invalid signature
+  util::Counter malformed;  // 400: signed, but not a valid event
   void register_metrics(util::MetricsRegistry& registry) const;
 };
 void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntake& intake,
@@ -190,6 +190,6 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntak
 // POST /api/v1/webhooks/dead/:id/replay, POST /api/v1/webhooks/dead/replay (all),
 // DELETE /api/v1/webhooks/dead/:id.
 void add_dead_letter_routes(http::Router& router, domain::WebhookQueue& queue,
-                            domain::IdentityService& identity, boost::asio::thread_pool& pool);
+                            domain::IdentityService& identity, http::BlockingPool& pool);
 
 }  // namespace lso::api

@@ -98,7 +98,7 @@ void CredentialCache::revoke(std::string_view credential) {
 
 Authentication::Authentication(AuthenticationOptions options, domain::IdentityService& identity,
                                domain::HostTokenVerifier* hostTokens,
-                               const auth::StreamTickets& tickets, boost::asio::thread_pool& pool)
+                               const auth::StreamTickets& tickets, http::BlockingPool& pool)
     : options_(std::move(options)),
       identity_(identity),
       hostTokens_(hostTokens),
@@ -200,7 +200,7 @@ void Authentication::touch(bool session, const std::string& id) {
     if (touchFlushing_) return;  // the running flush takes it next
     touchFlushing_ = true;
   }
-  boost::asio::post(pool_, [this] { flush_touches(); });
+  pool_.post([this] { flush_touches(); });
 }
 
 void Authentication::flush_touches() {

@@ -4,7 +4,6 @@
 // Handlers read the result with principal_of(); none of them reads a credential header.
 #pragma once
 
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -72,7 +71,7 @@ class Authentication final : public http::Middleware {
  public:
   Authentication(AuthenticationOptions options, domain::IdentityService& identity,
                  domain::HostTokenVerifier* hostTokens, const auth::StreamTickets& tickets,
-                 boost::asio::thread_pool& pool);
+                 http::BlockingPool& pool);
 
   http::asio::awaitable<http::Reply> handle(http::Request& req, const http::Next& next) override;
   CredentialCache& cache() { return cache_; }
@@ -96,7 +95,7 @@ class Authentication final : public http::Middleware {
   domain::IdentityService& identity_;
   domain::HostTokenVerifier* hostTokens_;
   const auth::StreamTickets& tickets_;
-  boost::asio::thread_pool& pool_;
+  http::BlockingPool& pool_;
   CredentialCache cache_;
   std::mutex touchMutex_;
   std::vector<std::string> touchSessions_, touchKeys_;

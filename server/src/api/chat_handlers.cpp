@@ -55,8 +55,7 @@ json::value members_json(const std::vector<domain::Member>& members) {
 
 }  // namespace
 
-void add_chat_routes(http::Router& router, domain::ChatService& chat,
-                     boost::asio::thread_pool& pool) {
+void add_chat_routes(http::Router& router, domain::ChatService& chat, http::BlockingPool& pool) {
   using http::kApiLimit;
   using http::kWriteLimit;
   const std::string base = "/api/v1/livestreams/:id";

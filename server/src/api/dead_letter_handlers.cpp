@@ -40,7 +40,7 @@ void check_id(std::string_view id) {
 }  // namespace
 
 void add_dead_letter_routes(http::Router& router, domain::WebhookQueue& queue,
-                            domain::IdentityService& identity, boost::asio::thread_pool& pool) {
+                            domain::IdentityService& identity, http::BlockingPool& pool) {
   const std::string base = "/api/v1/webhooks/dead";
   // The acting admin; nobody → 401, anyone else → 403 (domain/permissions.cpp).
   auto admin = [&identity](const http::Request& req) {

@@ -71,14 +71,15 @@ void connect_bus_to_hub(domain::EventBus& bus, http::SseHub& hub, ReplyCache& ca
     if (m->event.starts_with("livestream_")) cache.invalidate_all();
     auto frame = hub.frame(m->event, m->data);  // serialized once for every subscriber
     if (is_livestream_event(m->event))
-      hub.broadcast("livestream:" + std::string(m->livestreamId), frame, m->event == "room_ended");
+      hub.broadcast(std::string(kLivestreamTopicPrefix) + std::string(m->livestreamId), frame,
+                    m->event == "room_ended");
     // The dashboard stream is everyone's: unlisted and private livestreams stay out of it.
     if (m->listed) hub.broadcast("all", frame, false);
   });
 }
 
 void add_event_routes(http::Router& router, domain::LivestreamService& service, http::SseHub& hub,
-                      boost::asio::thread_pool& pool) {
+                      http::BlockingPool& pool) {
   router.add(verb::get, "/api/v1/livestreams/:id/events",
              [&](http::Request& req) -> http::asio::awaitable<http::Reply> {
                const auto& principal = principal_of(req);
@@ -96,7 +97,8 @@ void add_event_routes(http::Router& router, domain::LivestreamService& service, 
                  reply.stream = final_stream(std::move(first));
                  co_return reply;
                }
-               reply.stream = hub_stream(hub, "livestream:" + state.streamId, std::move(first));
+               reply.stream = hub_stream(hub, std::string(kLivestreamTopicPrefix) + state.streamId,
+                                         std::move(first));
                co_return reply;
              });
 

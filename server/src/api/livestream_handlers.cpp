@@ -63,7 +63,7 @@ http::Reply cached_reply(const std::string& body) {
 }  // namespace
 
 void add_livestream_routes(http::Router& router, domain::LivestreamService& service,
-                           domain::MediaService& media, boost::asio::thread_pool& pool,
+                           domain::MediaService& media, http::BlockingPool& pool,
                            ReplyCache& cache) {
   using http::kApiLimit;
   using http::kCreateLimit;

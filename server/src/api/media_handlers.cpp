@@ -34,8 +34,7 @@ std::optional<domain::IngressInput> ingest_input(const json::object& body, std::
   throw AppError(ErrorKind::Validation, std::string(field) + " must be \"rtmp\" or \"whip\"");
 }
 
-void add_media_routes(http::Router& router, domain::MediaService& media,
-                      boost::asio::thread_pool& pool) {
+void add_media_routes(http::Router& router, domain::MediaService& media, http::BlockingPool& pool) {
   using http::kApiLimit;
   using http::kWriteLimit;
   const std::string base = "/api/v1/livestreams/:id";

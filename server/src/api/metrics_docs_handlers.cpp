@@ -47,8 +47,8 @@ void WebhookRejections::register_metrics(util::MetricsRegistry& registry) const 
   registry.add([this](util::MetricsWriter& w) {
     w.family("lso_webhooks_rejected_total", util::MetricType::Counter,
              "webhooks refused before they were queued, by reason");
-    w.sample(signature.load(), {{"reason", "signature"}});
-    w.sample(malformed.load(), {{"reason", "malformed"}});
+    w.sample(signature.value(), {{"reason", "signature"}});
+    w.sample(malformed.value(), {{"reason", "malformed"}});
   });
 }
 

@@ -27,7 +27,7 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntak
             throw AppError(ErrorKind::Authentication, "Missing Authorization header");
           verify(auth, body);  // 401 on any failure, before anything else looks at the request
         } catch (const AppError& e) {
-          if (e.kind() == ErrorKind::Authentication) ++rejections.signature;
+          if (e.kind() == ErrorKind::Authentication) rejections.signature.inc();
           throw;
         }
         const auto ct = req.header("Content-Type");
@@ -43,7 +43,7 @@ void add_webhook_routes(http::Router& router, WebhookVerify verify, WebhookIntak
           event = livekit::read_webhook_event(parse_json_text(body, "Webhook body"));
         } catch (const AppError& e) {
           if (e.kind() != ErrorKind::Validation) throw;
-          ++rejections.malformed;
+          rejections.malformed.inc();
           throw;
         }
         const bool queued = co_await intake.enqueue(event.id, body);

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +22,7 @@
 #include "app/backends.hpp"
 #include "app/commands.hpp"
 #include "app/logging.hpp"
+#include "app/maintenance_jobs.hpp"
 #include "app/scheduler.hpp"
 #include "app/server_options.hpp"
 #include "app/status.hpp"
@@ -105,7 +105,7 @@ int run(const lso::config::Settings& settings) {
   // intake's batcher threads instead (api/webhook_intake.hpp).
   // Two threads per connection: LiveKit calls (CreateRoom, DeleteRoom) hold a thread for a
   // network round trip without holding a connection the whole time.
-  boost::asio::thread_pool pool(static_cast<std::size_t>(settings.dbPoolSize) * 2);
+  http::BlockingPool pool(static_cast<std::size_t>(settings.dbPoolSize) * 2);
 
   const auto options = app::server_options(settings);
   http::Server server(options, http::Router{}, api::rate_counter(backends.limiter));
@@ -113,6 +113,7 @@ int run(const lso::config::Settings& settings) {
 
   http::SseHub::Options hubOptions;
   hubOptions.heartbeat = settings.sseHeartbeat;
+  hubOptions.streamTopicPrefix = api::kLivestreamTopicPrefix;
   http::SseHub hub(server.io_contexts(), hubOptions);
   api::ReplyCache replyCache;
 
@@ -230,7 +231,7 @@ int run(const lso::config::Settings& settings) {
   if (auto* spool = backends.spool) spool->register_metrics(metricsRegistry);
   app::register_worker_metrics(metricsRegistry, workers);
   livekit::register_metrics(metricsRegistry, {rooms.stats(), ingress.stats(), egress.stats()});
-  http::register_pool_metrics(metricsRegistry, settings.dbPoolSize);
+  pool.register_metrics(metricsRegistry, settings.dbPoolSize);
   rejections.register_metrics(metricsRegistry);
 
   auto& router = server.router();
@@ -288,24 +289,10 @@ int run(const lso::config::Settings& settings) {
   app::Scheduler prober;
   prober.every("health-probe", std::chrono::seconds(2),
                [&health, round = 0]() mutable { health.probe(++round % 5 == 0); });
-  scheduler.every("reconciliation", settings.reconciliationInterval, [&reconciler] {
-    const auto r = reconciler.run_once();
-    if (r.ran && (r.ended || r.participantsLeft || r.participantsJoined || r.recordingsSettled ||
-                  r.ingestsSettled))
-      spdlog::info(
-          "reconciliation: {} checked, {} ended, {} participants left, {} sessions connected, "
-          "{} recordings and {} ingests LiveKit lost settled",
-          r.checked, r.ended, r.participantsLeft, r.participantsJoined, r.recordingsSettled,
-          r.ingestsSettled);
-  });
   webhookRecordCleanup.schedule(scheduler);
-  scheduler.every("identity-cleanup", std::chrono::hours(1), [&identity] { identity.cleanup(); });
-  scheduler.every("analytics-maintenance", std::chrono::hours(1), [&analytics, &settings] {
-    const auto n =
-        analytics.maintain(settings.analyticsDownsampleAfter, settings.analyticsRetention);
-    if (n > 0)
-      spdlog::info("analytics maintenance: {} viewer series/session rows merged or deleted", n);
-  });
+  app::schedule_maintenance(scheduler,
+                            {reconciler, settings.reconciliationInterval, identity, analytics,
+                             settings.analyticsDownsampleAfter, settings.analyticsRetention});
 
   server.start();
   prober.start();

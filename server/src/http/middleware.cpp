@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/thread_pool.hpp>
-
 #include "http/offload.hpp"
 #include "http/router.hpp"
 

@@ -17,11 +17,9 @@
 
 #include "http/types.hpp"
 
-namespace boost::asio {
-class thread_pool;
-}
-
 namespace lso::http {
+
+class BlockingPool;
 
 class Middleware;
 
@@ -135,7 +133,7 @@ struct RateLimitOptions {
 class RateLimit final : public Middleware {
  public:
   // A limiter that blocks (Redis) is consulted from `pool`, never on an I/O thread.
-  RateLimit(RateLimitOptions options, std::shared_ptr<RateCounter> limiter, asio::thread_pool* pool)
+  RateLimit(RateLimitOptions options, std::shared_ptr<RateCounter> limiter, BlockingPool* pool)
       : options_(options), limiter_(std::move(limiter)), pool_(pool) {}
   asio::awaitable<Reply> handle(Request& req, const Next& next) override;
 
@@ -144,7 +142,7 @@ class RateLimit final : public Middleware {
                              RawResponse& headers);
   RateLimitOptions options_;
   std::shared_ptr<RateCounter> limiter_;
-  asio::thread_pool* pool_;
+  BlockingPool* pool_;
 };
 
 }  // namespace lso::http

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -61,7 +60,7 @@ class Server {
     observer_ = std::move(observer);
   }
   // A limiter that blocks (Redis) is consulted from this pool, never on an I/O thread.
-  void set_limiter_pool(asio::thread_pool& pool) { limiterPool_ = &pool; }
+  void set_limiter_pool(BlockingPool& pool) { limiterPool_ = &pool; }
   // The application's middlewares (authentication), run after the security headers and before
   // the rate limits, in the order added. Until start().
   void add_middleware(std::shared_ptr<Middleware> middleware) {
@@ -97,7 +96,7 @@ class Server {
   std::vector<std::string> fallbackExcludes_;
   ErrorMapper errorMapper_;
   std::function<void(const RequestRecord&)> observer_;
-  asio::thread_pool* limiterPool_ = nullptr;
+  BlockingPool* limiterPool_ = nullptr;
   std::vector<std::shared_ptr<Middleware>> appMiddlewares_;
   std::vector<std::shared_ptr<Middleware>> owned_;  // the whole chain, in order
   std::vector<Middleware*> chain_;

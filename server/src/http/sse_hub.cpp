@@ -50,7 +50,7 @@ std::shared_ptr<const std::string> SseHub::frame(std::string_view event, std::st
       fmt::format("id: {}\nevent: {}\ndata: {}\n\n", ++nextId_, event, data));
 }
 
-std::size_t SseHub::subscribed_livestreams() const {
+std::size_t SseHub::subscribed_streams() const {
   std::size_t n = 0;
   for (const auto& s : shards_) n += s->streamTopics.load();
   return n;
@@ -59,7 +59,7 @@ std::size_t SseHub::subscribed_livestreams() const {
 boost::json::value SseHub::health() const {
   return boost::json::value(boost::json::object{{"status", "up"},
                                                 {"activeConnections", connections()},
-                                                {"subscribedStreams", subscribed_livestreams()}});
+                                                {"subscribedStreams", subscribed_streams()}});
 }
 
 void SseHub::register_metrics(util::MetricsRegistry& registry) const {
@@ -143,11 +143,12 @@ asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::
   Subscriber sub(stream);
   for (const auto& t : topics) {
     auto& set = shard->byTopic[t];
-    if (set.empty() && t.starts_with("livestream:")) ++shard->streamTopics;
+    if (set.empty() && is_stream_topic(t)) ++shard->streamTopics;
     set.insert(&sub);
   }
   ++connections_;
   struct Unregister {
+    const SseHub& hub;
     Shard* shard;
     Subscriber* sub;
     const std::vector<std::string>& topics;
@@ -158,13 +159,13 @@ asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::
         if (it == shard->byTopic.end()) continue;
         it->second.erase(sub);
         if (it->second.empty()) {
-          if (t.starts_with("livestream:")) --shard->streamTopics;
+          if (hub.is_stream_topic(t)) --shard->streamTopics;
           shard->byTopic.erase(it);
         }
       }
       --connections;
     }
-  } unregister{shard, &sub, topics, connections_};
+  } unregister{*this, shard, &sub, topics, connections_};
 
   // Non-blocking, so a broadcast can send to an idle subscriber directly (see broadcast()).
   boost::system::error_code nbec;

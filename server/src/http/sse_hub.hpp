@@ -26,6 +26,9 @@ class SseHub {
     std::size_t maxQueuedBytes = std::size_t{256} * 1024;
     std::chrono::milliseconds retry{3000};  // the `retry:` hint to EventSource
     std::chrono::seconds writeTimeout{30};
+    // Topics starting with this each count as one followed stream in health's
+    // `subscribedStreams` (the application names its per-stream topics; empty: none counted).
+    std::string streamTopicPrefix;
   };
   SseHub(const std::vector<asio::io_context*>& contexts, Options options);
   ~SseHub();
@@ -43,8 +46,9 @@ class SseHub {
   void shutdown();
 
   std::size_t connections() const { return connections_.load(); }
-  // Livestreams with at least one subscriber on this instance (summed over I/O threads).
-  std::size_t subscribed_livestreams() const;
+  // Stream topics (Options::streamTopicPrefix) with at least one subscriber on this instance,
+  // summed over I/O threads.
+  std::size_t subscribed_streams() const;
   std::uint64_t dropped() const { return dropped_.load(); }
   // The `state` section of /health: open streams and the livestreams they follow.
   boost::json::value health() const;
@@ -62,6 +66,9 @@ class SseHub {
     std::atomic<std::size_t> streamTopics{0};
   };
   Shard* shard_for(const asio::any_io_executor& ex);
+  bool is_stream_topic(std::string_view topic) const {
+    return !options_.streamTopicPrefix.empty() && topic.starts_with(options_.streamTopicPrefix);
+  }
 
   Options options_;
   std::vector<std::unique_ptr<Shard>> shards_;

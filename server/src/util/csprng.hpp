@@ -1,6 +1,6 @@
 // Bytes from the operating system's cryptographically secure generator (libsodium's randombytes).
-// Everything whose knowledge grants access is drawn from here: record ids (an unlisted livestream is
-// reachable by whoever knows its id), session ids, API keys, stream keys, tickets.
+// Everything whose knowledge grants access is drawn from here: record ids (an unlisted livestream
+// is reachable by whoever knows its id), session ids, API keys, stream keys, tickets.
 #pragma once
 
 #include <cstdint>
