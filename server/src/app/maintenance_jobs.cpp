@@ -17,15 +17,14 @@ void schedule_maintenance(Scheduler& scheduler, const MaintenanceJobs& jobs) {
   });
   scheduler.every("identity-cleanup", std::chrono::hours(1),
                   [&identity = jobs.identity] { identity.cleanup(); });
-  scheduler.every("analytics-maintenance", std::chrono::hours(1),
-                  [&analytics = jobs.analytics, downsampleAfter = jobs.analyticsDownsampleAfter,
-                   retention = jobs.analyticsRetention] {
-                    const auto n = analytics.maintain(downsampleAfter, retention);
-                    if (n > 0)
-                      spdlog::info(
-                          "analytics maintenance: {} viewer series/session rows merged or deleted",
-                          n);
-                  });
+  scheduler.every(
+      "analytics-maintenance", std::chrono::hours(1),
+      [&analytics = jobs.analytics, downsampleAfter = jobs.analyticsDownsampleAfter,
+       retention = jobs.analyticsRetention] {
+        const auto n = analytics.maintain(downsampleAfter, retention);
+        if (n > 0)
+          spdlog::info("analytics maintenance: {} viewer series/session rows merged or deleted", n);
+      });
 }
 
 }  // namespace lso::app

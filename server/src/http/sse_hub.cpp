@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/object.hpp>
+#include <utility>
 
 namespace lso::http {
 
@@ -28,7 +29,7 @@ struct SseHub::Subscriber {
 };
 
 SseHub::SseHub(const std::vector<asio::io_context*>& contexts, Options options)
-    : options_(options) {
+    : options_(std::move(options)) {
   for (auto* c : contexts) {
     auto s = std::make_unique<Shard>();
     s->context = c;
