@@ -53,7 +53,9 @@ for (const backend of backends()) {
       const started = await call(s.base, 'POST', `/api/v1/livestreams/${l.id}/recordings`, { headers: carol });
       assert.equal(started.status, 201, started.text);
       const r = started.body.data;
-      assert.equal(r.status, 'starting');
+      // The double sends egress_started as soon as it answers StartRoomCompositeEgress: when the
+      // webhook is applied before the reply is read back, the reply already says so.
+      assert.ok(['starting', 'active'].includes(r.status), started.text);
       assert.equal(r.livestreamId, l.id);
       const [eg] = await egresses(s.double, l.roomName);
       assert.equal(eg.egress_id, r.egressId);
@@ -112,7 +114,7 @@ for (const backend of backends()) {
 
     it('record: true starts with the livestream and stops at its end', async () => {
       const l = await livestream({ record: true });
-      assert.equal(l.recording.status, 'starting');
+      assert.ok(['starting', 'active'].includes(l.recording.status), JSON.stringify(l.recording));  // as above
       const end = await call(s.base, 'DELETE', `/api/v1/livestreams/${l.id}`, { headers: carol });
       assert.equal(end.status, 200, end.text);
       await until(async () => (await recording(l.recording.id)).status === 'complete', 8000, 'complete after the end');
