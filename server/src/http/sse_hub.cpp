@@ -37,7 +37,11 @@ SseHub::SseHub(const std::vector<asio::io_context*>& contexts, Options options)
   }
 }
 
-SseHub::~SseHub() = default;
+// Streams still suspended when the I/O threads stopped are destroyed with their io_context, after
+// this hub: their clean-up must then leave the hub's (freed) shards alone.
+SseHub::~SseHub() {
+  *alive_ = false;
+}
 
 SseHub::Shard* SseHub::shard_for(const asio::any_io_executor& ex) {
   auto& ctx = asio::query(ex, asio::execution::context);
@@ -149,12 +153,14 @@ asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::
   }
   ++connections_;
   struct Unregister {
+    std::shared_ptr<const std::atomic<bool>> hubAlive;
     const SseHub& hub;
     Shard* shard;
     Subscriber* sub;
     const std::vector<std::string>& topics;
     std::atomic<std::size_t>& connections;
     ~Unregister() {
+      if (!*hubAlive) return;
       for (const auto& t : topics) {
         auto it = shard->byTopic.find(t);
         if (it == shard->byTopic.end()) continue;
@@ -166,7 +172,7 @@ asio::awaitable<void> SseHub::serve(beast::tcp_stream& stream, std::vector<std::
       }
       --connections;
     }
-  } unregister{*this, shard, &sub, topics, connections_};
+  } unregister{alive_, *this, shard, &sub, topics, connections_};
 
   // Non-blocking, so a broadcast can send to an idle subscriber directly (see broadcast()).
   boost::system::error_code nbec;

@@ -71,6 +71,8 @@ class SseHub {
   }
 
   Options options_;
+  // False once the hub is destroyed (read by streams destroyed after it, on the same thread).
+  std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<std::size_t> connections_{0};
   std::atomic<std::uint64_t> dropped_{0};
