@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "auth/sodium.hpp"
+#include "util/csprng.hpp"
 
 namespace lso::auth {
 namespace {
@@ -45,7 +45,7 @@ Argon2idHasher::Argon2idHasher(unsigned long long iterations, std::size_t memory
       memoryBytes > crypto_pwhash_argon2id_MEMLIMIT_MAX) {
     throw std::invalid_argument("Argon2id memory out of range");
   }
-  detail::ensure_sodium();
+  util::ensure_sodium();
 }
 
 std::string Argon2idHasher::hash(std::string_view password) const {

@@ -9,24 +9,10 @@
 #include <array>
 #include <stdexcept>
 
-#include "auth/sodium.hpp"
 #include "livekit/base64.hpp"
 #include "util/csprng.hpp"
 
 namespace lso::auth {
-
-namespace detail {
-
-// sodium_init() must run before randombytes_buf is used from several threads; a function-local
-// static makes the first caller run it exactly once (C++11 guarantees thread-safe initialisation).
-void ensure_sodium() {
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) {
-    throw std::runtime_error("libsodium failed to initialise");
-  }
-}
-
-}  // namespace detail
 
 namespace {
 

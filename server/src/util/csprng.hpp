@@ -8,6 +8,10 @@
 
 namespace lso::util {
 
+// Runs libsodium's sodium_init() once per process (thread-safe); throws std::runtime_error when it
+// fails. Every user of libsodium calls this first.
+void ensure_sodium();
+
 // Fills `out` with random bytes. Thread-safe; never fails (libsodium aborts the process if the
 // kernel's generator cannot be read, which no caller could recover from anyway).
 void random_bytes(std::span<std::uint8_t> out);
