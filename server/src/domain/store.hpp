@@ -346,9 +346,11 @@ class Store {
   virtual void migrate() = 0;
   // Throws AppError(Unavailable) when the database does not answer.
   virtual void ping() = 0;
-  // Runs fn on a pooled connection. Write: one transaction, committed when fn returns, rolled
-  // back when it throws; retried (fn called again) on serialization failures or deadlocks, so fn
-  // must do nothing but database work. Blocking: call from a worker thread, never an I/O thread.
+  // Runs fn on a pooled connection. Read: every statement of fn sees one snapshot (values read
+  // together agree with each other); fn must not write. Write: one transaction, committed when fn
+  // returns, rolled back when it throws; retried (fn called again) on serialization failures or
+  // deadlocks, so fn must do nothing but database work. Blocking: call from a worker thread, never
+  // an I/O thread.
   virtual void run(Access access, const std::function<void(Queries&)>& fn) = 0;
 
   template <class F>

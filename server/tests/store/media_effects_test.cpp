@@ -292,7 +292,7 @@ TEST_P(MediaEffects, IngestRowsAreOnePerLivestreamAndReplaceable) {
   add_ingest(l, "IN_A");
   add_ingest(l, "IN_B");  // a reset points the livestream at the new ingress
   EXPECT_EQ(ingest(l).ingressId, "IN_B");
-  EXPECT_FALSE(store().read([](Queries& q) { return q.lock_ingest_by_ingress("IN_A"); }));
+  EXPECT_FALSE(store().write([](Queries& q) { return q.lock_ingest_by_ingress("IN_A"); }));
   EXPECT_TRUE(store().write([&](Queries& q) { return q.delete_ingest(l.id); }));
   EXPECT_FALSE(store().read([&](Queries& q) { return q.find_ingest(l.id); }));
 }

@@ -111,6 +111,25 @@ TEST_P(StoreTest, ReadAndWriteReturnFnResults) {
   EXPECT_EQ(inserted->id, l.id);
 }
 
+// Values read together agree: a write committed by another connection during a read is not
+// seen by the read's later statements (a state must not pair a new people list with an old count).
+TEST_P(StoreTest, EveryStatementOfAReadSeesOneSnapshot) {
+  const auto l = make_livestream("room", seconds(1));
+  store().write([&](Queries& q) { q.insert_livestream(l); });
+  const auto [before, during] = store().read([&](Queries& q) {
+    const auto first = q.find_livestream(l.id);
+    std::thread([&] {
+      store().write([&](Queries& w) { w.mark_livestream_live(l.id, seconds(2)); });
+    }).join();
+    return std::pair{first, q.find_livestream(l.id)};
+  });
+  ASSERT_TRUE(before && during);
+  EXPECT_EQ(before->status, LivestreamStatus::Scheduled);
+  EXPECT_EQ(during->status, LivestreamStatus::Scheduled) << "the read saw a later commit";
+  EXPECT_EQ(store().read([&](Queries& q) { return q.find_livestream(l.id); })->status,
+            LivestreamStatus::Live);
+}
+
 // Runs fn on 8 threads released together; returns how many succeeded and the rules violated.
 template <class Fn>
 std::pair<int, std::vector<std::string>> race(Fn fn) {

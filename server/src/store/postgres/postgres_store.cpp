@@ -45,7 +45,13 @@ void PostgresStore::run(Access access, const std::function<void(domain::Queries&
         commitSent = true;
         connection->execute("COMMIT");
       } else {
-        fn(queries);  // autocommit: each statement sees the latest committed data
+        // One snapshot for every statement of the read: a state assembled from the livestream
+        // row and its connected people must not see a join applied between the two statements
+        // (autocommit showed two people with a viewer count of zero). Read-only repeatable read
+        // takes no locks and never fails to serialize.
+        connection->execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        fn(queries);
+        connection->execute("COMMIT");
       }
       return;
     } catch (const SerializationFailure&) {
