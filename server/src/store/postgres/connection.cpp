@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "domain/outage.hpp"
@@ -104,6 +105,8 @@ struct TextParams {
   std::vector<const char*> values;
 };
 
+constexpr const char* kBeginSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 std::string statement_name(sql::Query q) {
   return "lso_" + std::to_string(static_cast<std::size_t>(q));
 }
@@ -146,12 +149,60 @@ bool Connection::ok() const {
   return PQstatus(conn_) == CONNECTION_OK;
 }
 
-bool Connection::in_transaction() const {
-  return PQtransactionStatus(conn_) != PQTRANS_IDLE;
+bool Connection::in_transaction() {
+  settle();
+  return snapshotUnsent_ || PQtransactionStatus(conn_) != PQTRANS_IDLE;
+}
+
+void Connection::begin_snapshot() {
+  settle();
+  snapshotUnsent_ = true;
+}
+
+void Connection::end_snapshot() {
+  if (discard_unsent_snapshot()) {
+    return;
+  }
+  if (PQsendQuery(conn_, "COMMIT") != 1) {
+    raise(nullptr);
+  }
+  commitInFlight_ = true;
+}
+
+bool Connection::discard_unsent_snapshot() {
+  return std::exchange(snapshotUnsent_, false);
+}
+
+void Connection::settle() {
+  if (!std::exchange(commitInFlight_, false)) {
+    return;
+  }
+  std::string error;
+  while (PGresult* raw = PQgetResult(conn_)) {
+    const Result result(raw);
+    if (PQresultStatus(raw) != PGRES_COMMAND_OK && error.empty()) {
+      error = trimmed(PQresultErrorMessage(raw));
+    }
+  }
+  if (!ok()) {
+    throw ConnectionLost("PostgreSQL connection lost: " + trimmed(PQerrorMessage(conn_)));
+  }
+  // A read-only transaction has nothing to lose; the session is idle again either way.
+  if (!error.empty()) {
+    spdlog::warn("PostgreSQL: ending a read snapshot failed: {}", error);
+  }
+}
+
+void Connection::send_unsent_snapshot() {
+  if (discard_unsent_snapshot()) {
+    execute(kBeginSnapshot);
+  }
 }
 
 void Connection::reset() {
   prepared_.reset();
+  snapshotUnsent_ = false;
+  commitInFlight_ = false;
   PQreset(conn_);
   if (!ok()) {
     throw AppError(ErrorKind::Unavailable,
@@ -167,6 +218,8 @@ void Connection::configure() {
 }
 
 void Connection::execute(std::string_view sqlText) {
+  settle();
+  send_unsent_snapshot();
   const Result result(PQexec(conn_, std::string(sqlText).c_str()));
   const auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -199,8 +252,70 @@ std::int64_t Connection::exec(sql::Query query, std::initializer_list<sql::Param
   }
 }
 
+std::int64_t Connection::exec_with_begin(sql::Query query, std::initializer_list<sql::Param> params,
+                                         const RowFn& on_row) {
+  snapshotUnsent_ = false;
+  const auto index = static_cast<std::size_t>(query);
+  const std::string name = statement_name(query);
+  const bool prepare = !prepared_.test(index);
+  const TextParams text(params);
+  if (PQenterPipelineMode(conn_) != 1) {
+    raise(nullptr);
+  }
+  const bool sent =
+      PQsendQueryParams(conn_, kBeginSnapshot, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+      (!prepare || PQsendPrepare(conn_, name.c_str(), std::string(statement_sql(query)).c_str(), 0,
+                                 nullptr) == 1) &&
+      PQsendQueryPrepared(conn_, name.c_str(), text.count(), text.values.data(), nullptr, nullptr,
+                          0) == 1 &&
+      PQpipelineSync(conn_) == 1;
+  // One result per command, each followed by a null; then the sync point. After an error the
+  // later commands answer PGRES_PIPELINE_ABORTED and the first error is the one raised.
+  std::vector<Result> results;
+  bool synced = false;
+  if (sent) {
+    const int commands = prepare ? 3 : 2;
+    while (ok() && static_cast<int>(results.size()) < commands) {
+      results.emplace_back(PQgetResult(conn_));
+      if (!results.back()) break;
+      while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    }
+    if (ok() && static_cast<int>(results.size()) == commands && results.back()) {
+      const Result sync(PQgetResult(conn_));
+      synced = sync && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
+    }
+  }
+  if (!synced || PQexitPipelineMode(conn_) != 1) {
+    // A pipeline read only in part (the connection broke): the session cannot be trusted, so it
+    // is replaced now (PQreset also leaves pipeline mode), and the caller may retry.
+    std::string message = trimmed(PQerrorMessage(conn_));
+    for (const auto& r : results) {
+      if (r && PQresultStatus(r.get()) == PGRES_FATAL_ERROR) {
+        message = trimmed(PQresultErrorMessage(r.get()));
+        break;
+      }
+    }
+    try {
+      reset();
+    } catch (const AppError&) {
+      // Still down: the pool reconnects it at its next checkout.
+    }
+    throw ConnectionLost("PostgreSQL connection lost: " + message);
+  }
+  if (PQresultStatus(results[0].get()) != PGRES_COMMAND_OK) raise(results[0].get());
+  if (prepare) {
+    if (PQresultStatus(results[1].get()) != PGRES_COMMAND_OK) raise(results[1].get());
+    prepared_.set(index);
+  }
+  return consume(results.back().release(), on_row);
+}
+
 std::int64_t Connection::exec_prepared(sql::Query query, std::initializer_list<sql::Param> params,
                                        const RowFn& on_row) {
+  settle();
+  if (snapshotUnsent_) {
+    return exec_with_begin(query, params, on_row);
+  }
   const auto index = static_cast<std::size_t>(query);
   const std::string name = statement_name(query);
   if (!prepared_.test(index)) {
@@ -220,6 +335,8 @@ std::int64_t Connection::exec_prepared(sql::Query query, std::initializer_list<s
 
 std::int64_t Connection::exec_text(std::string_view sqlText,
                                    std::initializer_list<sql::Param> params, const RowFn& on_row) {
+  settle();
+  send_unsent_snapshot();
   const TextParams text(params);
   return consume(PQexecParams(conn_, std::string(sqlText).c_str(), text.count(), nullptr,
                               text.values.data(), nullptr, nullptr, 0),

@@ -47,7 +47,18 @@ class Connection final : public sql::Session {
   bool ok() const;
   // Reconnects with the same settings (prepared statements are gone afterwards).
   void reset();
-  bool in_transaction() const;
+  // True inside a transaction, including a snapshot begun but not yet sent.
+  bool in_transaction();
+
+  // A read-only repeatable-read transaction: every statement until end_snapshot() sees one
+  // snapshot. Its BEGIN is not sent alone: it travels in one pipeline with the first statement,
+  // and a read that runs no statement sends nothing. end_snapshot() sends COMMIT without waiting;
+  // its answer is read before the connection's next command. Together they cost a read no round
+  // trip beyond its own statements.
+  void begin_snapshot();
+  void end_snapshot();
+  // Forgets a snapshot whose BEGIN was never sent; true when there was one (nothing to roll back).
+  bool discard_unsent_snapshot();
 
   // Runs SQL text without parameters over the simple protocol (may hold several statements).
   void execute(std::string_view sqlText);
@@ -59,6 +70,13 @@ class Connection final : public sql::Session {
 
  private:
   void configure();
+  // Reads the answer of a COMMIT sent by end_snapshot(), before anything else is sent.
+  void settle();
+  // Sends a begun snapshot's BEGIN on its own (before a statement that cannot share its pipeline).
+  void send_unsent_snapshot();
+  // BEGIN, the statement's PREPARE when it is new, and the statement, in one pipeline.
+  std::int64_t exec_with_begin(sql::Query query, std::initializer_list<sql::Param> params,
+                               const RowFn& on_row);
   std::int64_t exec_prepared(sql::Query query, std::initializer_list<sql::Param> params,
                              const RowFn& on_row);
   std::int64_t consume(pg_result* result, const RowFn& on_row);
@@ -67,6 +85,8 @@ class Connection final : public sql::Session {
   ConnectSettings settings_;
   pg_conn* conn_ = nullptr;
   std::bitset<sql::kQueryCount> prepared_;
+  bool snapshotUnsent_ = false;
+  bool commitInFlight_ = false;
 };
 
 }  // namespace lso::store::postgres

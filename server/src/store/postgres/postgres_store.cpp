@@ -16,11 +16,11 @@ using domain::AppError;
 // Ends whatever transaction fn left open; a failure here must not hide fn's own error, and a
 // connection it breaks is re-established at its next checkout.
 void rollback_quietly(Connection& connection) {
-  if (!connection.ok() || !connection.in_transaction()) {
+  if (connection.discard_unsent_snapshot() || !connection.ok()) {
     return;
   }
   try {
-    connection.execute("ROLLBACK");
+    if (connection.in_transaction()) connection.execute("ROLLBACK");
   } catch (const AppError&) {
   }
 }
@@ -48,10 +48,11 @@ void PostgresStore::run(Access access, const std::function<void(domain::Queries&
         // One snapshot for every statement of the read: a state assembled from the livestream
         // row and its connected people must not see a join applied between the two statements
         // (autocommit showed two people with a viewer count of zero). Read-only repeatable read
-        // takes no locks and never fails to serialize.
-        connection->execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        // takes no locks and never fails to serialize. Its BEGIN rides with the first statement
+        // and its COMMIT is not waited for, so it adds no round trip.
+        connection->begin_snapshot();
         fn(queries);
-        connection->execute("COMMIT");
+        connection->end_snapshot();
       }
       return;
     } catch (const SerializationFailure&) {
