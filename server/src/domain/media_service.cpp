@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "domain/errors.hpp"
 #include "util/uuid.hpp"
 
@@ -41,26 +43,19 @@ MediaService::MediaService(Store& store, IngressService& ingress, EgressService&
       recording_(std::move(recording)),
       audit_(audit) {}
 
-Livestream MediaService::load(std::string_view livestreamId) {
-  if (!util::is_uuid(livestreamId)) throw no_livestream(livestreamId);
-  auto l = store_.read([&](Queries& q) { return q.find_livestream(livestreamId); });
-  if (!l) throw no_livestream(livestreamId);
-  return std::move(*l);
-}
-
 Livestream MediaService::authorized(const Principal& principal, std::string_view livestreamId,
                                     Action action) {
-  auto l = load(livestreamId);
+  if (!util::is_uuid(livestreamId)) throw no_livestream(livestreamId);
   const Actor actor = actor_of(principal);
-  Subject s;
-  s.livestream = &l;
-  auto d = decide(permissions_, actor, action, s);
-  // Private livestreams are readable by invited users too: the list is read only when it decides.
-  if (!d.allowed && action == Action::ReadRecordings && l.visibility == Visibility::Private &&
-      actor.signed_in() && !actor.userId.empty()) {
-    s.invited = store_.read([&](Queries& q) { return q.is_invited(l.id, actor.userId); });
-    d = decide(permissions_, actor, action, s);
-  }
+  // One read: the livestream and, when it decides, its invite list.
+  auto [l, d] = store_.read([&](Queries& q) {
+    auto found = q.find_livestream(livestreamId);
+    if (!found) throw no_livestream(livestreamId);
+    Subject s;
+    s.livestream = &*found;
+    const auto decision = decide_reading_invites(permissions_, actor, action, s, q);
+    return std::pair{std::move(*found), decision};
+  });
   if (!d.allowed) {
     if (action != Action::ReadRecordings)
       audit(actor, action == Action::ManageIngest ? "ingest.manage" : "recording.manage", l.id,

@@ -74,8 +74,8 @@ class MediaService {
   void livestream_ended(const std::string& livestreamId);
 
  private:
-  Livestream load(std::string_view livestreamId);
-  // load(), then require(action).
+  // The livestream (404 when there is none), when the principal may do `action` to it (a private
+  // livestream's invite list is read when it decides); a refused manage action is audited.
   Livestream authorized(const Principal& principal, std::string_view livestreamId, Action action);
   Recording record(const Actor& actor, const Livestream& livestream);
   IngestView open_ingest(const Actor& actor, const Livestream& livestream, IngressInput input);

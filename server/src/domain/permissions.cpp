@@ -236,14 +236,20 @@ void require(const PermissionPolicy& policy, const Actor& actor, Action action,
   if (!d.allowed) throw AppError(d.refusal, d.reason);
 }
 
-void require_reading_invites(const PermissionPolicy& policy, const Actor& actor, Action action,
-                             Subject subject, Queries& q) {
+Decision decide_reading_invites(const PermissionPolicy& policy, const Actor& actor, Action action,
+                                Subject subject, Queries& q) {
   auto d = decide(policy, actor, action, subject);
   if (!d.allowed && subject.livestream && subject.livestream->visibility == Visibility::Private &&
       actor.signed_in() && !actor.userId.empty()) {
     subject.invited = q.is_invited(subject.livestream->id, actor.userId);
     d = decide(policy, actor, action, subject);
   }
+  return d;
+}
+
+void require_reading_invites(const PermissionPolicy& policy, const Actor& actor, Action action,
+                             Subject subject, Queries& q) {
+  const auto d = decide_reading_invites(policy, actor, action, subject, q);
   if (!d.allowed) throw AppError(d.refusal, d.reason);
 }
 

@@ -78,8 +78,11 @@ Decision decide(const PermissionPolicy& policy, const Actor& actor, Action actio
 void require(const PermissionPolicy& policy, const Actor& actor, Action action,
              const Subject& subject = {});
 
-// require(), reading the livestream's invite list (with `q`) only when it can lift a refusal: the
+// decide(), reading the livestream's invite list (with `q`) only when it can lift a refusal: the
 // livestream is private and the actor a signed-in user. `subject.livestream` must be set.
+Decision decide_reading_invites(const PermissionPolicy& policy, const Actor& actor, Action action,
+                                Subject subject, Queries& q);
+// decide_reading_invites(), throwing AppError(Authentication|Authorization) when refused.
 void require_reading_invites(const PermissionPolicy& policy, const Actor& actor, Action action,
                              Subject subject, Queries& q);
 

@@ -137,6 +137,13 @@ for (const backend of backends()) {
       const pr = (await call(s.base, 'POST', `/api/v1/livestreams/${p.id}/recordings`, { headers: carol })).body.data;
       assertError(assert, await call(s.base, 'GET', `/api/v1/recordings/${pr.id}`, { headers: bob }), 404);
       assertError(assert, await call(s.base, 'GET', `/api/v1/livestreams/${p.id}/recordings`, { headers: bob }), 403);
+      // Once invited, bob reads them, and still may not start or stop one.
+      assert.equal((await call(s.base, 'POST', `/api/v1/livestreams/${p.id}/invites`, { headers: carol, json: { userId: 'bob' } })).status, 201);
+      assert.equal((await call(s.base, 'GET', `/api/v1/recordings/${pr.id}`, { headers: bob })).status, 200);
+      const listed = await call(s.base, 'GET', `/api/v1/livestreams/${p.id}/recordings`, { headers: bob });
+      assert.equal(listed.status, 200, listed.text);
+      assert.deepEqual(listed.body.data.map((x) => x.id), [pr.id]);
+      assertError(assert, await call(s.base, 'POST', `/api/v1/livestreams/${p.id}/recordings/${pr.id}/stop`, { headers: bob }), 403);
     });
 
     it('reconciliation aborts a recording LiveKit lost', async () => {
