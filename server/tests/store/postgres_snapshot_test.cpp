@@ -58,7 +58,7 @@ TEST_F(PostgresSnapshot, TheFirstStatementOpensTheSnapshotAndLaterCommitsStayOut
   const auto early = insert();
   c.begin_snapshot();
   EXPECT_TRUE(c.in_transaction()) << "a begun snapshot counts as a transaction before it is sent";
-  EXPECT_EQ(found(c, early), 1);  // first use of the statement: BEGIN, PREPARE and EXECUTE
+  EXPECT_EQ(found(c, early), 1);  // first use of the statement: PREPARE, then BEGIN and EXECUTE
   const auto late = insert();
   EXPECT_EQ(found(c, late), 0) << "the snapshot saw a later commit";
   c.end_snapshot();
@@ -127,6 +127,8 @@ TEST_F(PostgresSnapshot, AFailedReadLeavesThePooledConnectionReadyForTheNextRead
 TEST_F(PostgresSnapshot, AConnectionKilledUnderThePipelineIsLostAndReconnected) {
   Connection c(ConnectSettings{options_.databaseUrl});
   const auto id = insert();
+  EXPECT_EQ(found(c, id),
+            1);  // prepared now, so the killed session's first command is the pipeline
   Connection killer(ConnectSettings{options_.databaseUrl});
   killer.exec_text("SELECT pg_terminate_backend($1::integer, 5000)", {backend_pid(c)});
   c.begin_snapshot();

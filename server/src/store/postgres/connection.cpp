@@ -252,35 +252,44 @@ std::int64_t Connection::exec(sql::Query query, std::initializer_list<sql::Param
   }
 }
 
-std::int64_t Connection::exec_with_begin(sql::Query query, std::initializer_list<sql::Param> params,
-                                         const RowFn& on_row) {
-  snapshotUnsent_ = false;
+// Prepared once per session, outside any pipeline (the first use of a statement on a connection
+// is rare; keeping it apart keeps the pipeline to two commands).
+std::string Connection::prepared_name(sql::Query query) {
   const auto index = static_cast<std::size_t>(query);
-  const std::string name = statement_name(query);
-  const bool prepare = !prepared_.test(index);
-  const TextParams text(params);
+  std::string name = statement_name(query);
+  if (!prepared_.test(index)) {
+    // Parameter types are inferred by the server from the casts written in the SQL.
+    const Result prepared(
+        PQprepare(conn_, name.c_str(), std::string(statement_sql(query)).c_str(), 0, nullptr));
+    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+      raise(prepared.get());
+    }
+    prepared_.set(index);
+  }
+  return name;
+}
+
+std::int64_t Connection::exec_with_begin(const std::string& name, int count,
+                                         const char* const* values, const RowFn& on_row) {
+  snapshotUnsent_ = false;
   if (PQenterPipelineMode(conn_) != 1) {
     raise(nullptr);
   }
   const bool sent =
       PQsendQueryParams(conn_, kBeginSnapshot, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
-      (!prepare || PQsendPrepare(conn_, name.c_str(), std::string(statement_sql(query)).c_str(), 0,
-                                 nullptr) == 1) &&
-      PQsendQueryPrepared(conn_, name.c_str(), text.count(), text.values.data(), nullptr, nullptr,
-                          0) == 1 &&
+      PQsendQueryPrepared(conn_, name.c_str(), count, values, nullptr, nullptr, 0) == 1 &&
       PQpipelineSync(conn_) == 1;
-  // One result per command, each followed by a null; then the sync point. After an error the
-  // later commands answer PGRES_PIPELINE_ABORTED and the first error is the one raised.
+  // The BEGIN's result and the statement's, each followed by a null; then the sync point. After
+  // an error the statement answers PGRES_PIPELINE_ABORTED and the BEGIN's error is raised.
   std::vector<Result> results;
   bool synced = false;
   if (sent) {
-    const int commands = prepare ? 3 : 2;
-    while (ok() && static_cast<int>(results.size()) < commands) {
+    while (ok() && results.size() < 2) {
       results.emplace_back(PQgetResult(conn_));
       if (!results.back()) break;
       while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
     }
-    if (ok() && static_cast<int>(results.size()) == commands && results.back()) {
+    if (ok() && results.size() == 2 && results.back()) {
       const Result sync(PQgetResult(conn_));
       synced = sync && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
     }
@@ -303,31 +312,17 @@ std::int64_t Connection::exec_with_begin(sql::Query query, std::initializer_list
     throw ConnectionLost("PostgreSQL connection lost: " + message);
   }
   if (PQresultStatus(results[0].get()) != PGRES_COMMAND_OK) raise(results[0].get());
-  if (prepare) {
-    if (PQresultStatus(results[1].get()) != PGRES_COMMAND_OK) raise(results[1].get());
-    prepared_.set(index);
-  }
-  return consume(results.back().release(), on_row);
+  return consume(results[1].release(), on_row);
 }
 
 std::int64_t Connection::exec_prepared(sql::Query query, std::initializer_list<sql::Param> params,
                                        const RowFn& on_row) {
   settle();
-  if (snapshotUnsent_) {
-    return exec_with_begin(query, params, on_row);
-  }
-  const auto index = static_cast<std::size_t>(query);
-  const std::string name = statement_name(query);
-  if (!prepared_.test(index)) {
-    // Parameter types are inferred by the server from the casts written in the SQL.
-    const Result prepared(
-        PQprepare(conn_, name.c_str(), std::string(statement_sql(query)).c_str(), 0, nullptr));
-    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
-      raise(prepared.get());
-    }
-    prepared_.set(index);
-  }
+  const std::string name = prepared_name(query);
   const TextParams text(params);
+  if (snapshotUnsent_) {
+    return exec_with_begin(name, text.count(), text.values.data(), on_row);
+  }
   return consume(
       PQexecPrepared(conn_, name.c_str(), text.count(), text.values.data(), nullptr, nullptr, 0),
       on_row);

@@ -74,8 +74,10 @@ class Connection final : public sql::Session {
   void settle();
   // Sends a begun snapshot's BEGIN on its own (before a statement that cannot share its pipeline).
   void send_unsent_snapshot();
-  // BEGIN, the statement's PREPARE when it is new, and the statement, in one pipeline.
-  std::int64_t exec_with_begin(sql::Query query, std::initializer_list<sql::Param> params,
+  // The statement's name, prepared on this session first when it is new.
+  std::string prepared_name(sql::Query query);
+  // BEGIN and the prepared statement `name` in one pipeline.
+  std::int64_t exec_with_begin(const std::string& name, int count, const char* const* values,
                                const RowFn& on_row);
   std::int64_t exec_prepared(sql::Query query, std::initializer_list<sql::Param> params,
                              const RowFn& on_row);
